@@ -1,0 +1,37 @@
+/* nrt-neuroml.h: read and write NeuroML v2.3.1, Neurite's native file format.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+#include "nrt-model.h"
+
+G_BEGIN_DECLS
+
+#define NRT_IO_ERROR (nrt_io_error_quark ())
+GQuark nrt_io_error_quark (void);
+
+typedef enum {
+  NRT_IO_ERROR_NOT_FOUND,
+  NRT_IO_ERROR_PARSE,        /* not well-formed XML */
+  NRT_IO_ERROR_SCHEMA,       /* does not validate against the XSD */
+  NRT_IO_ERROR_INVALID,      /* well-formed but wrong: bad value, dangling reference, ... */
+  NRT_IO_ERROR_UNSUPPORTED,  /* valid NeuroML Neurite cannot simulate */
+  NRT_IO_ERROR_WRITE,
+} NrtIoError;
+
+/* (transfer full) Reads a NeuroML file, following <include>s, into a new model.  Errors read
+ * "FILE:LINE: what is wrong".  The returned model has no undo history and is unmodified. */
+NrtModel *nrt_neuroml_read_file (const char *path, GError **error);
+
+/* (transfer full) The model as a NeuroML document. */
+char     *nrt_neuroml_write_string (NrtModel *model, GError **error);
+/* Writes atomically: a temporary file in the same folder, fsync, rename. */
+gboolean  nrt_neuroml_write_file (NrtModel *model, const char *path, GError **error);
+
+/* Validates a file against the NeuroML v2.3.1 schema and the checks NeuroML's own validators
+ * make.  Returns TRUE when valid; otherwise FALSE and error holds the first problem, as
+ * "FILE:LINE: what is wrong". */
+gboolean  nrt_neuroml_validate_file (const char *path, GError **error);
+
+G_END_DECLS

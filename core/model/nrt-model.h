@@ -1,0 +1,292 @@
+/* nrt-model.h: the Neurite document: sections, subsets, mechanisms, point processes, settings.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * NrtModel is a GObject owned by the main thread.  Its data lives in a plain struct
+ * (NrtModelData) that readers (compile, writers, widgets) may read through
+ * nrt_model_get_data(); it must only be changed through the nrt_model_* mutators below.
+ * Every mutator validates its input and, on bad input, returns FALSE with a GError in
+ * NRT_MODEL_ERROR and leaves the model untouched.  Every successful mutation pushes one
+ * undo step and emits ::changed.
+ *
+ * Units: µm (L, diam, 3-D points), Ω·cm (Ra), µF/cm² (cm), S/cm² (density conductances),
+ * mV, ms, nA, µS, °C.
+ */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+#define NRT_MODEL_ERROR (nrt_model_error_quark ())
+GQuark nrt_model_error_quark (void);
+
+typedef enum {
+  NRT_MODEL_ERROR_INVALID_VALUE,   /* NaN, Inf, out of domain, non-positive L/diam, nseg < 1 */
+  NRT_MODEL_ERROR_UNKNOWN_SECTION,
+  NRT_MODEL_ERROR_DUPLICATE_NAME,
+  NRT_MODEL_ERROR_CYCLE,
+  NRT_MODEL_ERROR_INVALID_NAME,
+  NRT_MODEL_ERROR_UNKNOWN_MECHANISM,
+  NRT_MODEL_ERROR_UNKNOWN_PARAMETER,
+  NRT_MODEL_ERROR_UNKNOWN_SUBSET,
+  NRT_MODEL_ERROR_UNKNOWN_POINT_PROCESS,
+  NRT_MODEL_ERROR_NOTHING_TO_UNDO,
+} NrtModelError;
+
+typedef enum {
+  NRT_NSEG_FIXED,
+  NRT_NSEG_D_LAMBDA,  /* nseg = int((L/(d_lambda*lambda_f(100)) + .999)/2)*2 + 1 */
+  NRT_NSEG_D_X,       /* nseg = int((L/d_X + .999)/2)*2 + 1 */
+} NrtNsegStrategy;
+
+typedef enum {
+  NRT_METHOD_IMPLICIT,  /* backward Euler, NEURON secondorder = 0 */
+  NRT_METHOD_CN,        /* Crank–Nicolson, NEURON secondorder = 2 */
+} NrtMethod;
+
+typedef enum {
+  NRT_CHANGE_STRUCTURE,
+  NRT_CHANGE_GEOMETRY,
+  NRT_CHANGE_PARAMETER,
+  NRT_CHANGE_STIMULUS,
+  NRT_CHANGE_SETTINGS,
+  NRT_CHANGE_VIEW,
+} NrtChangeKind;
+
+/* What ::changed reports.  section / point_process are indices or -1 when not specific. */
+typedef struct {
+  NrtChangeKind kind;
+  int section;
+  int point_process;
+  const char *what;  /* a parameter or field name, or NULL */
+} NrtChange;
+
+/* One 3-D point.  Stored in single precision, as NEURON stores pt3d. */
+typedef struct {
+  float x, y, z, d;
+} NrtPt3d;
+
+/* Density mechanisms.  The parameter values are in the order of nrt_mechanism_info(). */
+typedef enum {
+  NRT_MECH_PAS,
+  NRT_MECH_HH,
+  NRT_N_MECH
+} NrtMechType;
+
+#define NRT_MAX_PARAMS 12
+
+typedef struct {
+  gboolean inserted;
+  double   p[NRT_MAX_PARAMS];
+} NrtMechInstance;
+
+typedef struct {
+  char           *name;       /* full name with index: "soma", "dend[2]" */
+  int             parent;     /* index into sections, -1 for a root */
+  double          parent_x;   /* where on the parent this section's 0 end attaches, 0..1 */
+  double          L;          /* µm; derived from pt3d when pt3d is set */
+  double          diam;       /* µm; used when there are no pt3d points */
+  GArray         *pt3d;       /* of NrtPt3d; NULL or empty when geometry is L/diam */
+  int             nseg;       /* current nseg; recomputed from the strategy */
+  NrtNsegStrategy nseg_strategy;
+  double          d_lambda;   /* fraction of λ(100 Hz), default 0.1 */
+  double          d_X;        /* µm, default 50 */
+  double          Ra;         /* Ω·cm, default 35.4 */
+  double          cm;         /* µF/cm², default 1 */
+  NrtMechInstance mech[NRT_N_MECH];
+} NrtSection;
+
+typedef struct {
+  char   *name;      /* "all" is always present, at index 0 */
+  GArray *members;   /* of int: section indices, in section order */
+} NrtSubset;
+
+typedef enum {
+  NRT_PP_ICLAMP,
+  NRT_PP_ALPHA_SYNAPSE,
+  NRT_PP_EXPSYN,
+  NRT_PP_EXP2SYN,
+  NRT_N_PP
+} NrtPointProcessType;
+
+typedef struct {
+  NrtPointProcessType type;
+  int    section;
+  double x;                    /* 0..1 */
+  double p[NRT_MAX_PARAMS];    /* in the order of nrt_point_process_info() */
+} NrtPointProcess;
+
+/* An artificial spike source (NEURON's NetStim, noise = 0 only for now). */
+typedef struct {
+  double interval;  /* ms, default 10 */
+  double number;    /* default 10 */
+  double start;     /* ms, default 50 */
+  double noise;     /* 0..1, default 0 */
+} NrtNetStim;
+
+typedef struct {
+  int    source;     /* index into netstims */
+  int    target;     /* index into point_processes (ExpSyn or Exp2Syn) */
+  double weight;     /* µS */
+  double delay;      /* ms, default 1 */
+  double threshold;  /* mV, default 10 */
+} NrtNetCon;
+
+typedef struct {
+  double    tstop;          /* ms, default 5 */
+  double    dt;             /* ms, default 0.025 */
+  double    v_init;         /* mV, default -65 */
+  double    celsius;        /* °C, default 6.3 */
+  double    points_per_ms;  /* default 40 */
+  NrtMethod method;
+  gboolean  hh_use_table;   /* NEURON's usetable_hh, default TRUE */
+} NrtRunSettings;
+
+typedef struct {
+  char           *name;          /* the model's (cell's) id, a valid NmlId */
+  char           *notes;         /* free text, may be NULL */
+  GPtrArray      *sections;      /* of NrtSection*, parents before children not required */
+  GPtrArray      *subsets;       /* of NrtSubset*, "all" first */
+  GPtrArray      *point_processes; /* of NrtPointProcess* */
+  GArray         *netstims;      /* of NrtNetStim */
+  GArray         *netcons;       /* of NrtNetCon */
+  NrtRunSettings  settings;
+  /* XML the reader could not model, kept verbatim and written back (owned strings). */
+  GPtrArray      *foreign_xml;
+} NrtModelData;
+
+/* Parameter metadata for mechanisms and point processes. */
+typedef struct {
+  const char *name;     /* NEURON's name: "gnabar_hh", "del", "amp" */
+  const char *units;    /* "S/cm2", "mV", "ms", "nA", "uS", "" */
+  double      def;      /* default */
+  double      min, max; /* inclusive domain */
+} NrtParamInfo;
+
+typedef struct {
+  const char         *name;    /* "pas", "hh", "IClamp", ... */
+  guint               n_params;
+  const NrtParamInfo *params;
+} NrtMechanismInfo;
+
+const NrtMechanismInfo *nrt_mechanism_info (NrtMechType type);
+const NrtMechanismInfo *nrt_point_process_info (NrtPointProcessType type);
+/* Returns -1 when not found. */
+int nrt_mechanism_lookup (const char *name);
+int nrt_point_process_lookup (const char *name);
+int nrt_param_lookup (const NrtMechanismInfo *info, const char *param);
+
+#define NRT_TYPE_MODEL (nrt_model_get_type ())
+G_DECLARE_FINAL_TYPE (NrtModel, nrt_model, NRT, MODEL, GObject)
+
+/* nrt_model_new(): an empty model named "cell" with NEURON's run defaults.
+ * nrt_model_new_default(): the CellBuilder's start, one section "soma" with NEURON's section
+ * defaults (L 100 µm, diam 500 µm, nseg 1, Ra 35.4 Ω·cm, cm 1 µF/cm²). */
+NrtModel *nrt_model_new (void);
+NrtModel *nrt_model_new_default (void);
+
+const NrtModelData *nrt_model_get_data (NrtModel *self);
+
+/* Lookups.  Return -1 when not found. */
+int nrt_model_find_section (NrtModel *self, const char *name);
+int nrt_model_find_subset (NrtModel *self, const char *name);
+guint nrt_model_get_n_sections (NrtModel *self);
+const NrtSection *nrt_model_get_section (NrtModel *self, guint index);
+
+/* λ at f Hz (µm), CellBuilder/stdlib.hoc lambda_f, integrating along pt3d when present. */
+double nrt_section_lambda_f (const NrtSection *sec, double freq_hz);
+/* Length (µm) between two 3-D points as NEURON computes it: float differences, summed in
+ * double.  Use it wherever arc length along pt3d is needed, so every caller agrees. */
+double nrt_pt3d_segment_length (const NrtPt3d *a, const NrtPt3d *b);
+/* The nseg the section's strategy gives now. */
+int nrt_section_compute_nseg (const NrtSection *sec);
+
+/* ---- mutators: each validates, pushes one undo step and emits ::changed ---- */
+
+gboolean nrt_model_set_name (NrtModel *self, const char *name, GError **error);
+gboolean nrt_model_set_notes (NrtModel *self, const char *notes, GError **error);
+
+/* parent may be NULL for a root section.  Returns the new index, or -1 with error. */
+int      nrt_model_add_section (NrtModel *self, const char *name, const char *parent,
+                                double parent_x, double L, double diam, GError **error);
+gboolean nrt_model_remove_section (NrtModel *self, const char *name, GError **error);
+gboolean nrt_model_rename_section (NrtModel *self, const char *name, const char *new_name,
+                                   GError **error);
+gboolean nrt_model_connect_section (NrtModel *self, const char *name, const char *parent,
+                                    double parent_x, GError **error);
+gboolean nrt_model_set_section_L (NrtModel *self, const char *name, double L, GError **error);
+gboolean nrt_model_set_section_diam (NrtModel *self, const char *name, double diam,
+                                     GError **error);
+/* Replaces the 3-D points (n ≥ 2, every d > 0); L becomes the path length. n = 0 clears them. */
+gboolean nrt_model_set_section_pt3d (NrtModel *self, const char *name, const NrtPt3d *pts,
+                                     guint n, GError **error);
+gboolean nrt_model_set_section_nseg (NrtModel *self, const char *name, int nseg,
+                                     GError **error);
+/* value is d_lambda for D_LAMBDA, d_X (µm) for D_X, nseg for FIXED. */
+gboolean nrt_model_set_nseg_strategy (NrtModel *self, const char *target,
+                                      NrtNsegStrategy strategy, double value, GError **error);
+/* target is a subset or a section name. */
+gboolean nrt_model_set_Ra (NrtModel *self, const char *target, double Ra, GError **error);
+gboolean nrt_model_set_cm (NrtModel *self, const char *target, double cm, GError **error);
+
+gboolean nrt_model_insert_mechanism (NrtModel *self, const char *target, const char *mech,
+                                     GError **error);
+gboolean nrt_model_uninsert_mechanism (NrtModel *self, const char *target, const char *mech,
+                                       GError **error);
+/* param is NEURON's name, "gnabar_hh", "e_pas", or "ena"/"ek" for hh's ions. */
+gboolean nrt_model_set_mechanism_param (NrtModel *self, const char *target, const char *param,
+                                        double value, GError **error);
+
+gboolean nrt_model_add_subset (NrtModel *self, const char *name, GError **error);
+gboolean nrt_model_remove_subset (NrtModel *self, const char *name, GError **error);
+gboolean nrt_model_rename_subset (NrtModel *self, const char *name, const char *new_name,
+                                  GError **error);
+gboolean nrt_model_subset_add_section (NrtModel *self, const char *subset, const char *section,
+                                       GError **error);
+gboolean nrt_model_subset_remove_section (NrtModel *self, const char *subset,
+                                          const char *section, GError **error);
+
+/* Returns the new index, or -1. Parameters start at their defaults. */
+int      nrt_model_add_point_process (NrtModel *self, const char *type, const char *section,
+                                      double x, GError **error);
+gboolean nrt_model_remove_point_process (NrtModel *self, guint index, GError **error);
+gboolean nrt_model_move_point_process (NrtModel *self, guint index, const char *section,
+                                       double x, GError **error);
+gboolean nrt_model_set_point_process_param (NrtModel *self, guint index, const char *param,
+                                            double value, GError **error);
+/* "IClamp[0]": the index-th point process of that type, as NEURON names them. */
+char    *nrt_model_point_process_name (NrtModel *self, guint index);
+int      nrt_model_find_point_process (NrtModel *self, const char *name);
+
+int      nrt_model_add_netstim (NrtModel *self, double start, double interval, double number,
+                                double noise, GError **error);
+int      nrt_model_add_netcon (NrtModel *self, guint netstim, guint target, double weight,
+                               double delay, double threshold, GError **error);
+
+gboolean nrt_model_set_settings (NrtModel *self, const NrtRunSettings *settings,
+                                 GError **error);
+
+/* Adds XML kept verbatim (no undo step; readers call it while building a model). */
+void     nrt_model_add_foreign_xml (NrtModel *self, const char *xml);
+
+/* ---- grouping: several mutations as one undo step ---- */
+void     nrt_model_begin_group (NrtModel *self, const char *label);
+void     nrt_model_end_group (NrtModel *self);
+
+/* ---- undo ---- */
+gboolean nrt_model_can_undo (NrtModel *self);
+gboolean nrt_model_can_redo (NrtModel *self);
+gboolean nrt_model_undo (NrtModel *self, GError **error);
+gboolean nrt_model_redo (NrtModel *self, GError **error);
+/* Forgets all undo history (after loading a file). */
+void     nrt_model_clear_history (NrtModel *self);
+/* TRUE when changed since the last nrt_model_mark_saved(). */
+gboolean nrt_model_is_modified (NrtModel *self);
+void     nrt_model_mark_saved (NrtModel *self);
+
+/* Deep copy and deep comparison of the data, for tests and undo. */
+NrtModelData *nrt_model_data_copy (const NrtModelData *data);
+void          nrt_model_data_free (NrtModelData *data);
+gboolean      nrt_model_data_equal (const NrtModelData *a, const NrtModelData *b);
+
+G_END_DECLS

@@ -1,0 +1,63 @@
+/* nrt-sim.h: compile an NrtModel into flat arrays and integrate it with NEURON's fixed step.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * NrtNetwork is immutable once compiled and holds no reference to the model, so the solver
+ * thread can own it.  NrtSim is the state of one run of a network.
+ */
+#pragma once
+
+#include <glib.h>
+#include "nrt-model.h"
+
+G_BEGIN_DECLS
+
+#define NRT_SIM_ERROR (nrt_sim_error_quark ())
+GQuark nrt_sim_error_quark (void);
+
+typedef enum {
+  NRT_SIM_ERROR_EMPTY_MODEL,
+  NRT_SIM_ERROR_BAD_RECORD,      /* a --record expression that names nothing */
+  NRT_SIM_ERROR_UNSTABLE,        /* v became NaN or Inf */
+} NrtSimError;
+
+typedef struct _NrtNetwork NrtNetwork;
+typedef struct _NrtSim NrtSim;
+
+/* (transfer full) Compiles the model as it is now, settings included. */
+NrtNetwork *nrt_network_compile (NrtModel *model, GError **error);
+void        nrt_network_free (NrtNetwork *net);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NrtNetwork, nrt_network_free)
+
+/* Nodes, including the zero-area ends. */
+guint  nrt_network_get_n_nodes (const NrtNetwork *net);
+/* Number of segments (non-zero-area nodes). */
+guint  nrt_network_get_n_segments (const NrtNetwork *net);
+/* Area (µm²) and ri (MΩ, to the parent node, NEURON's seg.ri()) of segment iseg (0-based,
+ * 0 ≤ iseg < nseg) of section isec.  Returns FALSE on bad indices. */
+gboolean nrt_network_segment_geometry (const NrtNetwork *net, guint isec, guint iseg,
+                                       double *area, double *ri);
+
+/* (transfer full) A run of net; net must outlive it. */
+NrtSim  *nrt_sim_new (const NrtNetwork *net);
+void     nrt_sim_free (NrtSim *sim);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NrtSim, nrt_sim_free)
+
+/* EXPR is SECTION(X).VAR (v, m_hh, h_hh, n_hh, ina, ik, il_hh, i_pas, i_membrane...) or
+ * POINTPROCESS[i].VAR (IClamp[0].i, ExpSyn[0].g).  Returns the record's index, or -1. */
+int      nrt_sim_add_record (NrtSim *sim, const char *expr, GError **error);
+guint    nrt_sim_get_n_records (const NrtSim *sim);
+/* The current value of a record. */
+double   nrt_sim_record_value (const NrtSim *sim, guint record);
+
+/* finitialize(v_init): t = 0, every node at v_init, states at steady state. */
+void     nrt_sim_init (NrtSim *sim);
+/* One fixed step of dt.  FALSE with NRT_SIM_ERROR_UNSTABLE when v blows up. */
+gboolean nrt_sim_step (NrtSim *sim, GError **error);
+double   nrt_sim_get_t (const NrtSim *sim);
+/* Voltage of every node, in node order (n_nodes values). */
+const double *nrt_sim_get_v (const NrtSim *sim);
+
+/* Live parameter edits at the next step boundary. */
+void     nrt_sim_set_dt (NrtSim *sim, double dt);
+
+G_END_DECLS
