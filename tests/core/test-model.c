@@ -1,0 +1,409 @@
+/* test-model.c: the document API: every mutation, every error path, undo and redo.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <math.h>
+#include <string.h>
+
+#include "nrt-model.h"
+
+/* The stylized cell of NEURON's CellBuilder tutorial, built through the API. */
+static NrtModel *
+build_stylized_cell (void)
+{
+  NrtModel *m = nrt_model_new ();
+  GError *error = NULL;
+
+  g_assert_cmpint (nrt_model_add_section (m, "soma", NULL, 0, 20, 20, &error), ==, 0);
+  g_assert_cmpint (nrt_model_add_section (m, "ap[0]", "soma", 1, 400, 2, &error), ==, 1);
+  g_assert_cmpint (nrt_model_add_section (m, "ap[1]", "ap[0]", 1, 300, 1, &error), ==, 2);
+  g_assert_cmpint (nrt_model_add_section (m, "ap[2]", "ap[0]", 1, 500, 1, &error), ==, 3);
+  g_assert_cmpint (nrt_model_add_section (m, "bas", "soma", 0, 200, 3, &error), ==, 4);
+  g_assert_cmpint (nrt_model_add_section (m, "axon", "soma", 0, 800, 1, &error), ==, 5);
+  g_assert_true (nrt_model_set_Ra (m, "all", 160, &error));
+  g_assert_true (nrt_model_set_cm (m, "all", 1, &error));
+  g_assert_true (nrt_model_insert_mechanism (m, "soma", "hh", &error));
+  g_assert_true (nrt_model_insert_mechanism (m, "axon", "hh", &error));
+  g_assert_true (nrt_model_add_subset (m, "apicals", &error));
+  for (int i = 0; i < 3; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("ap[%d]", i);
+      g_assert_true (nrt_model_subset_add_section (m, "apicals", name, &error));
+    }
+  g_assert_true (nrt_model_insert_mechanism (m, "apicals", "hh", &error));
+  g_assert_true (nrt_model_set_mechanism_param (m, "apicals", "gnabar_hh", 0.012, &error));
+  g_assert_true (nrt_model_set_mechanism_param (m, "apicals", "gkbar_hh", 0.0036, &error));
+  g_assert_true (nrt_model_set_mechanism_param (m, "apicals", "el_hh", -64, &error));
+  g_assert_true (nrt_model_insert_mechanism (m, "bas", "pas", &error));
+  g_assert_true (nrt_model_set_mechanism_param (m, "bas", "e_pas", -65, &error));
+  g_assert_true (nrt_model_set_nseg_strategy (m, "all", NRT_NSEG_D_LAMBDA, 0.1, &error));
+  g_assert_no_error (error);
+  return m;
+}
+
+static void
+test_defaults (void)
+{
+  g_autoptr(NrtModel) m = nrt_model_new_default ();
+  const NrtModelData *d = nrt_model_get_data (m);
+  const NrtSection *soma = nrt_model_get_section (m, 0);
+
+  /* NEURON 8.2.2's defaults (reference/neuron-gui.md §0.3). */
+  g_assert_cmpuint (d->sections->len, ==, 1);
+  g_assert_cmpstr (soma->name, ==, "soma");
+  g_assert_cmpfloat (soma->L, ==, 100);
+  g_assert_cmpfloat (soma->diam, ==, 500);
+  g_assert_cmpfloat (soma->Ra, ==, 35.4);
+  g_assert_cmpfloat (soma->cm, ==, 1);
+  g_assert_cmpint (soma->nseg, ==, 1);
+  g_assert_cmpfloat (d->settings.dt, ==, 0.025);
+  g_assert_cmpfloat (d->settings.tstop, ==, 5);
+  g_assert_cmpfloat (d->settings.v_init, ==, -65);
+  g_assert_cmpfloat (d->settings.celsius, ==, 6.3);
+  g_assert_true (d->settings.hh_use_table);
+  g_assert_cmpstr (((NrtSubset *) d->subsets->pdata[0])->name, ==, "all");
+  g_assert_false (nrt_model_can_undo (m));
+  g_assert_false (nrt_model_is_modified (m));
+}
+
+static void
+test_d_lambda_matches_neuron (void)
+{
+  g_autoptr(NrtModel) m = build_stylized_cell ();
+  /* nseg that NEURON 8.2.2 gave for this cell (shared/validation/stylized_cell.json). */
+  const struct { const char *name; int nseg; double lambda; } expect[] = {
+    { "soma", 1, 997.3557010035817 }, { "ap[0]", 13, 315.39156525251997 },
+    { "ap[1]", 15, 223.0155145190964 }, { "ap[2]", 23, 223.0155145190964 },
+    { "bas", 7, 386.27420202318956 }, { "axon", 37, 223.0155145190964 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (expect); i++)
+    {
+      const NrtSection *s = nrt_model_get_section (m, nrt_model_find_section (m, expect[i].name));
+      g_assert_cmpint (s->nseg, ==, expect[i].nseg);
+      g_assert_cmpfloat_with_epsilon (nrt_section_lambda_f (s, 100), expect[i].lambda, 1e-9);
+    }
+
+  /* λ depends on Ra: quadrupling Ra halves λ and so roughly doubles nseg. */
+  GError *error = NULL;
+  g_assert_true (nrt_model_set_Ra (m, "axon", 640, &error));
+  g_assert_no_error (error);
+  /* int((800/(0.1*111.5077...) + .999)/2)*2 + 1 = 73 */
+  g_assert_cmpint (nrt_model_get_section (m, 5)->nseg, ==, 73);
+
+  g_assert_true (nrt_model_set_nseg_strategy (m, "axon", NRT_NSEG_D_X, 50, &error));
+  /* int((800/50 + .999)/2)*2 + 1 = 17 */
+  g_assert_cmpint (nrt_model_get_section (m, 5)->nseg, ==, 17);
+  g_assert_true (nrt_model_set_section_nseg (m, "axon", 4, &error));
+  g_assert_cmpint (nrt_model_get_section (m, 5)->nseg, ==, 4);
+  g_assert_cmpint (nrt_model_get_section (m, 5)->nseg_strategy, ==, NRT_NSEG_FIXED);
+}
+
+static void
+test_pt3d_lambda (void)
+{
+  g_autoptr(NrtModel) m = nrt_model_new ();
+  GError *error = NULL;
+  /* A straight cylinder along 3-D points must give the same λ as L/diam. */
+  NrtPt3d pts[] = { { 0, 0, 0, 2 }, { 30, 40, 0, 2 }, { 30, 40, 100, 2 } };
+
+  nrt_model_add_section (m, "a", NULL, 0, 150, 2, &error);
+  nrt_model_add_section (m, "b", NULL, 0, 1, 1, &error);
+  g_assert_true (nrt_model_set_section_pt3d (m, "b", pts, G_N_ELEMENTS (pts), &error));
+  g_assert_no_error (error);
+  const NrtSection *a = nrt_model_get_section (m, 0), *b = nrt_model_get_section (m, 1);
+  g_assert_cmpfloat (b->L, ==, 150);
+  g_assert_cmpfloat_with_epsilon (nrt_section_lambda_f (a, 100), nrt_section_lambda_f (b, 100),
+                                  1e-9);
+  /* Setting L scales the points about the first one. */
+  g_assert_true (nrt_model_set_section_L (m, "b", 300, &error));
+  g_assert_cmpfloat_with_epsilon (nrt_model_get_section (m, 1)->L, 300, 1e-4);
+  /* Setting diam sets every point's diameter. */
+  g_assert_true (nrt_model_set_section_diam (m, "b", 3, &error));
+  g_assert_cmpfloat (g_array_index (nrt_model_get_section (m, 1)->pt3d, NrtPt3d, 2).d, ==, 3);
+}
+
+/* Each rejected mutation fails with its own error code and a real message. */
+static void
+assert_rejected (gboolean ok, GError *error, int code)
+{
+  g_assert_false (ok);
+  g_assert_error (error, NRT_MODEL_ERROR, code);
+  g_assert_nonnull (error->message);
+  g_assert_cmpuint (strlen (error->message), >, 5);
+}
+
+static void
+test_errors (void)
+{
+  g_autoptr(NrtModel) m = build_stylized_cell ();
+  g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
+  NrtModelData *before = nrt_model_data_copy (nrt_model_get_data (m));
+  gboolean could_undo = nrt_model_can_undo (m);
+  GError *e = NULL;
+  NrtPt3d bad_pts[] = { { 0, 0, 0, 1 }, { 0, 0, 0, -1 } };
+  NrtPt3d one_pt[] = { { 0, 0, 0, 1 } };
+  NrtPt3d nan_pt[] = { { 0, 0, 0, 1 }, { NAN, 0, 0, 1 } };
+  NrtRunSettings s = nrt_model_get_data (m)->settings;
+
+#define REJECT(call, code) \
+  G_STMT_START { e = NULL; gboolean ok_ = (call); assert_rejected (ok_, e, code); g_ptr_array_add (errors, e); } G_STMT_END
+
+  REJECT (nrt_model_add_section (m, "x", NULL, 0, -1, 1, &e) >= 0, NRT_MODEL_ERROR_INVALID_VALUE);
+  REJECT (nrt_model_add_section (m, "x", NULL, 0, 0, 1, &e) >= 0, NRT_MODEL_ERROR_INVALID_VALUE);
+  REJECT (nrt_model_add_section (m, "x", NULL, 0, 10, 0, &e) >= 0, NRT_MODEL_ERROR_INVALID_VALUE);
+  REJECT (nrt_model_add_section (m, "x", NULL, 0, NAN, 1, &e) >= 0, NRT_MODEL_ERROR_INVALID_VALUE);
+  REJECT (nrt_model_add_section (m, "x", NULL, 0, 1, INFINITY, &e) >= 0, NRT_MODEL_ERROR_INVALID_VALUE);
+  REJECT (nrt_model_add_section (m, "x", "soma", 1.5, 1, 1, &e) >= 0, NRT_MODEL_ERROR_INVALID_VALUE);
+  REJECT (nrt_model_add_section (m, "x", "nowhere", 1, 1, 1, &e) >= 0, NRT_MODEL_ERROR_UNKNOWN_SECTION);
+  REJECT (nrt_model_add_section (m, "soma", NULL, 0, 1, 1, &e) >= 0, NRT_MODEL_ERROR_DUPLICATE_NAME);
+  REJECT (nrt_model_add_section (m, "2bad", NULL, 0, 1, 1, &e) >= 0, NRT_MODEL_ERROR_INVALID_NAME);
+  REJECT (nrt_model_add_section (m, "a[b]", NULL, 0, 1, 1, &e) >= 0, NRT_MODEL_ERROR_INVALID_NAME);
+  REJECT (nrt_model_connect_section (m, "soma", "ap[1]", 1, &e), NRT_MODEL_ERROR_CYCLE);
+  REJECT (nrt_model_connect_section (m, "ap[0]", "ap[0]", 1, &e), NRT_MODEL_ERROR_CYCLE);
+  REJECT (nrt_model_connect_section (m, "ap[0]", "ghost", 1, &e), NRT_MODEL_ERROR_UNKNOWN_SECTION);
+  REJECT (nrt_model_rename_section (m, "bas", "axon", &e), NRT_MODEL_ERROR_DUPLICATE_NAME);
+  REJECT (nrt_model_rename_section (m, "bas", "", &e), NRT_MODEL_ERROR_INVALID_NAME);
+  REJECT (nrt_model_set_section_L (m, "soma", -5, &e), NRT_MODEL_ERROR_INVALID_VALUE);
+  REJECT (nrt_model_set_section_diam (m, "soma", NAN, &e), NRT_MODEL_ERROR_INVALID_VALUE);
+  REJECT (nrt_model_set_section_nseg (m, "soma", 0, &e), NRT_MODEL_ERROR_INVALID_VALUE);
+  REJECT (nrt_model_set_section_nseg (m, "soma", -3, &e), NRT_MODEL_ERROR_INVALID_VALUE);
+  REJECT (nrt_model_set_nseg_strategy (m, "all", NRT_NSEG_FIXED, 2.5, &e), NRT_MODEL_ERROR_INVALID_VALUE);
+  REJECT (nrt_model_set_nseg_strategy (m, "all", NRT_NSEG_D_LAMBDA, 0, &e), NRT_MODEL_ERROR_INVALID_VALUE);
+  REJECT (nrt_model_set_section_pt3d (m, "soma", bad_pts, 2, &e), NRT_MODEL_ERROR_INVALID_VALUE);
+  REJECT (nrt_model_set_section_pt3d (m, "soma", one_pt, 1, &e), NRT_MODEL_ERROR_INVALID_VALUE);
+  REJECT (nrt_model_set_section_pt3d (m, "soma", nan_pt, 2, &e), NRT_MODEL_ERROR_INVALID_VALUE);
+  REJECT (nrt_model_set_Ra (m, "all", 0, &e), NRT_MODEL_ERROR_INVALID_VALUE);
+  REJECT (nrt_model_set_cm (m, "all", -1, &e), NRT_MODEL_ERROR_INVALID_VALUE);
+  REJECT (nrt_model_set_Ra (m, "nothing", 100, &e), NRT_MODEL_ERROR_UNKNOWN_SECTION);
+  REJECT (nrt_model_insert_mechanism (m, "soma", "kdr", &e), NRT_MODEL_ERROR_UNKNOWN_MECHANISM);
+  REJECT (nrt_model_set_mechanism_param (m, "soma", "gnabar_xx", 1, &e), NRT_MODEL_ERROR_UNKNOWN_PARAMETER);
+  REJECT (nrt_model_set_mechanism_param (m, "soma", "gnabar_hh", -0.1, &e), NRT_MODEL_ERROR_INVALID_VALUE);
+  REJECT (nrt_model_set_mechanism_param (m, "soma", "gnabar_hh", NAN, &e), NRT_MODEL_ERROR_INVALID_VALUE);
+  /* pas is not in soma; and a subset where one member lacks hh changes nothing. */
+  REJECT (nrt_model_set_mechanism_param (m, "soma", "g_pas", 0.001, &e), NRT_MODEL_ERROR_UNKNOWN_MECHANISM);
+  REJECT (nrt_model_set_mechanism_param (m, "all", "gnabar_hh", 0.2, &e), NRT_MODEL_ERROR_UNKNOWN_MECHANISM);
+  REJECT (nrt_model_add_subset (m, "all", &e), NRT_MODEL_ERROR_DUPLICATE_NAME);
+  REJECT (nrt_model_add_subset (m, "soma", &e), NRT_MODEL_ERROR_DUPLICATE_NAME);
+  REJECT (nrt_model_remove_subset (m, "all", &e), NRT_MODEL_ERROR_INVALID_VALUE);
+  REJECT (nrt_model_remove_subset (m, "nope", &e), NRT_MODEL_ERROR_UNKNOWN_SUBSET);
+  REJECT (nrt_model_subset_add_section (m, "all", "soma", &e), NRT_MODEL_ERROR_INVALID_VALUE);
+  REJECT (nrt_model_subset_add_section (m, "apicals", "nope", &e), NRT_MODEL_ERROR_UNKNOWN_SECTION);
+  REJECT (nrt_model_add_point_process (m, "Electrode", "soma", 0.5, &e) >= 0, NRT_MODEL_ERROR_UNKNOWN_MECHANISM);
+  REJECT (nrt_model_add_point_process (m, "IClamp", "soma", 1.01, &e) >= 0, NRT_MODEL_ERROR_INVALID_VALUE);
+  REJECT (nrt_model_add_point_process (m, "IClamp", "nope", 0.5, &e) >= 0, NRT_MODEL_ERROR_UNKNOWN_SECTION);
+  REJECT (nrt_model_remove_point_process (m, 7, &e), NRT_MODEL_ERROR_UNKNOWN_POINT_PROCESS);
+  REJECT (nrt_model_set_point_process_param (m, 0, "amp", 1, &e), NRT_MODEL_ERROR_UNKNOWN_POINT_PROCESS);
+  REJECT (nrt_model_add_netstim (m, 5, 0, 3, 0, &e) >= 0, NRT_MODEL_ERROR_INVALID_VALUE);
+  REJECT (nrt_model_add_netstim (m, 5, 10, 3, 2, &e) >= 0, NRT_MODEL_ERROR_INVALID_VALUE);
+  REJECT (nrt_model_add_netcon (m, 0, 0, 0.01, 1, 10, &e) >= 0, NRT_MODEL_ERROR_UNKNOWN_POINT_PROCESS);
+  REJECT (nrt_model_set_name (m, "has space", &e), NRT_MODEL_ERROR_INVALID_NAME);
+  s.dt = 0;
+  REJECT (nrt_model_set_settings (m, &s, &e), NRT_MODEL_ERROR_INVALID_VALUE);
+  s.dt = 0.025;
+  s.tstop = -1;
+  REJECT (nrt_model_set_settings (m, &s, &e), NRT_MODEL_ERROR_INVALID_VALUE);
+  s.tstop = 10;
+  s.celsius = NAN;
+  REJECT (nrt_model_set_settings (m, &s, &e), NRT_MODEL_ERROR_INVALID_VALUE);
+#undef REJECT
+
+  g_assert_cmpuint (errors->len, >=, 50);
+  g_assert_true (nrt_model_data_equal (before, nrt_model_get_data (m)));
+  g_assert_cmpint (nrt_model_can_undo (m), ==, could_undo);
+  nrt_model_data_free (before);
+}
+
+/* The same checks without the undo call at the end, so the "unchanged" claim is exact. */
+static void
+test_errors_leave_model_untouched (void)
+{
+  g_autoptr(NrtModel) m = build_stylized_cell ();
+  NrtModelData *before = nrt_model_data_copy (nrt_model_get_data (m));
+  GError *e = NULL;
+
+  /* Leave one redo entry: a failed mutation must not clear it. */
+  nrt_model_add_point_process (m, "IClamp", "soma", 0.5, &e);
+  nrt_model_undo (m, &e);
+  g_assert_no_error (e);
+  g_assert_true (nrt_model_data_equal (before, nrt_model_get_data (m)));
+
+  g_assert_cmpint (nrt_model_add_section (m, "x", NULL, 0, -1, 1, &e), ==, -1);
+  g_clear_error (&e);
+  g_assert_false (nrt_model_connect_section (m, "soma", "ap[2]", 0.5, &e));
+  g_clear_error (&e);
+  g_assert_false (nrt_model_set_mechanism_param (m, "all", "gnabar_hh", 0.2, &e));
+  g_clear_error (&e);
+  g_assert_false (nrt_model_set_nseg_strategy (m, "bas", NRT_NSEG_D_X, -1, &e));
+  g_clear_error (&e);
+  g_assert_true (nrt_model_data_equal (before, nrt_model_get_data (m)));
+  /* No undo step was pushed by the failures: the redo entry is still there. */
+  g_assert_true (nrt_model_can_redo (m));
+  nrt_model_data_free (before);
+}
+
+static void
+count_changes (NrtModel *m, const NrtChange *change, int *count)
+{
+  g_assert_nonnull (change);
+  (*count)++;
+}
+
+/* A long sequence of edits of every kind, then full undo, then full redo. */
+static void
+test_undo_redo_sequence (void)
+{
+  g_autoptr(NrtModel) m = nrt_model_new ();
+  g_autoptr(GPtrArray) states = g_ptr_array_new_with_free_func ((GDestroyNotify) nrt_model_data_free);
+  GError *e = NULL;
+  int changes = 0;
+  NrtPt3d pts[] = { { 0, 0, 0, 4 }, { 10, 0, 0, 3 }, { 20, 5, 0, 2 } };
+
+  g_signal_connect (m, "changed", G_CALLBACK (count_changes), &changes);
+
+#define STEP(call) \
+  G_STMT_START { g_ptr_array_add (states, nrt_model_data_copy (nrt_model_get_data (m))); \
+                 g_assert_true ((call)); g_assert_no_error (e); } G_STMT_END
+
+  STEP (nrt_model_add_section (m, "soma", NULL, 0, 20, 20, &e) == 0);
+  STEP (nrt_model_add_section (m, "dend[0]", "soma", 1, 200, 2, &e) == 1);
+  STEP (nrt_model_add_section (m, "dend[1]", "dend[0]", 1, 100, 1, &e) == 2);
+  STEP (nrt_model_add_section (m, "axon", "soma", 0, 500, 1, &e) == 3);
+  STEP (nrt_model_insert_mechanism (m, "all", "pas", &e));
+  STEP (nrt_model_insert_mechanism (m, "soma", "hh", &e));
+  STEP (nrt_model_set_mechanism_param (m, "soma", "gnabar_hh", 0.2, &e));
+  STEP (nrt_model_set_mechanism_param (m, "all", "e_pas", -70, &e));
+  STEP (nrt_model_uninsert_mechanism (m, "soma", "pas", &e));
+  STEP (nrt_model_add_subset (m, "dends", &e));
+  STEP (nrt_model_subset_add_section (m, "dends", "dend[1]", &e));
+  STEP (nrt_model_subset_add_section (m, "dends", "dend[0]", &e));
+  STEP (nrt_model_rename_subset (m, "dends", "dendrites", &e));
+  STEP (nrt_model_set_nseg_strategy (m, "dendrites", NRT_NSEG_D_LAMBDA, 0.1, &e));
+  STEP (nrt_model_set_Ra (m, "all", 123, &e));
+  STEP (nrt_model_set_cm (m, "axon", 0.5, &e));
+  STEP (nrt_model_set_section_pt3d (m, "dend[1]", pts, G_N_ELEMENTS (pts), &e));
+  STEP (nrt_model_set_section_L (m, "dend[0]", 250, &e));
+  STEP (nrt_model_set_section_diam (m, "axon", 0.8, &e));
+  STEP (nrt_model_set_section_nseg (m, "axon", 9, &e));
+  STEP (nrt_model_add_point_process (m, "IClamp", "soma", 0.5, &e) == 0);
+  STEP (nrt_model_set_point_process_param (m, 0, "amp", 0.3, &e));
+  STEP (nrt_model_add_point_process (m, "ExpSyn", "dend[1]", 1, &e) == 1);
+  STEP (nrt_model_add_netstim (m, 5, 10, 3, 0, &e) == 0);
+  STEP (nrt_model_add_netcon (m, 0, 1, 0.01, 1, 10, &e) == 0);
+  STEP (nrt_model_move_point_process (m, 0, "axon", 0.1, &e));
+  STEP (nrt_model_rename_section (m, "axon", "axon2", &e));
+  STEP (nrt_model_connect_section (m, "dend[1]", "soma", 0.5, &e));
+  STEP (nrt_model_set_name (m, "mycell", &e));
+  STEP (nrt_model_set_notes (m, "notes", &e));
+  STEP (nrt_model_remove_section (m, "dend[0]", &e));
+  STEP (nrt_model_remove_point_process (m, 0, &e));
+  STEP (nrt_model_remove_subset (m, "dendrites", &e));
+#undef STEP
+
+  NrtModelData *final = nrt_model_data_copy (nrt_model_get_data (m));
+  guint n = states->len;
+  g_assert_cmpint (changes, ==, (int) n);
+  g_assert_true (nrt_model_is_modified (m));
+
+  /* Removing dend[0] moved dend[1]'s ExpSyn index and the NetCon follows it. */
+  const NrtModelData *d = nrt_model_get_data (m);
+  g_assert_cmpuint (d->sections->len, ==, 3);
+  g_assert_cmpuint (d->netcons->len, ==, 1);
+  g_assert_cmpint (g_array_index (d->netcons, NrtNetCon, 0).target, ==, 0);
+
+  for (guint i = n; i-- > 0;)
+    {
+      g_assert_true (nrt_model_undo (m, &e));
+      g_assert_no_error (e);
+      g_assert_true (nrt_model_data_equal (states->pdata[i], nrt_model_get_data (m)));
+    }
+  g_assert_false (nrt_model_can_undo (m));
+  g_assert_false (nrt_model_undo (m, &e));
+  g_assert_error (e, NRT_MODEL_ERROR, NRT_MODEL_ERROR_NOTHING_TO_UNDO);
+  g_clear_error (&e);
+  g_assert_false (nrt_model_is_modified (m));
+
+  for (guint i = 1; i < n; i++)
+    {
+      g_assert_true (nrt_model_redo (m, &e));
+      g_assert_true (nrt_model_data_equal (states->pdata[i], nrt_model_get_data (m)));
+    }
+  g_assert_true (nrt_model_redo (m, &e));
+  g_assert_true (nrt_model_data_equal (final, nrt_model_get_data (m)));
+  g_assert_false (nrt_model_can_redo (m));
+
+  /* A new edit after an undo drops the redo history. */
+  g_assert_true (nrt_model_undo (m, &e));
+  g_assert_true (nrt_model_set_name (m, "other", &e));
+  g_assert_false (nrt_model_can_redo (m));
+  nrt_model_data_free (final);
+}
+
+static void
+test_groups_and_saved_state (void)
+{
+  g_autoptr(NrtModel) m = nrt_model_new_default ();
+  GError *e = NULL;
+
+  g_assert_false (nrt_model_is_modified (m));
+  nrt_model_begin_group (m, "make dendrite");
+  nrt_model_add_section (m, "dend", "soma", 1, 100, 1, &e);
+  nrt_model_insert_mechanism (m, "dend", "pas", &e);
+  nrt_model_set_mechanism_param (m, "dend", "g_pas", 0.0002, &e);
+  nrt_model_end_group (m);
+  g_assert_no_error (e);
+  g_assert_true (nrt_model_is_modified (m));
+  nrt_model_mark_saved (m);
+  g_assert_false (nrt_model_is_modified (m));
+
+  /* One undo takes back the whole group. */
+  g_assert_true (nrt_model_undo (m, &e));
+  g_assert_cmpuint (nrt_model_get_n_sections (m), ==, 1);
+  g_assert_true (nrt_model_is_modified (m));
+  g_assert_false (nrt_model_can_undo (m));
+  g_assert_true (nrt_model_redo (m, &e));
+  g_assert_cmpuint (nrt_model_get_n_sections (m), ==, 2);
+  g_assert_false (nrt_model_is_modified (m));
+}
+
+static void
+test_point_process_names (void)
+{
+  g_autoptr(NrtModel) m = nrt_model_new_default ();
+  GError *e = NULL;
+
+  nrt_model_add_point_process (m, "IClamp", "soma", 0.5, &e);
+  nrt_model_add_point_process (m, "ExpSyn", "soma", 0.5, &e);
+  nrt_model_add_point_process (m, "IClamp", "soma", 0.1, &e);
+  g_assert_no_error (e);
+  g_autofree char *n2 = nrt_model_point_process_name (m, 2);
+  g_autofree char *n1 = nrt_model_point_process_name (m, 1);
+  g_assert_cmpstr (n2, ==, "IClamp[1]");
+  g_assert_cmpstr (n1, ==, "ExpSyn[0]");
+  g_assert_cmpint (nrt_model_find_point_process (m, "IClamp[1]"), ==, 2);
+  g_assert_cmpint (nrt_model_find_point_process (m, "IClamp[2]"), ==, -1);
+
+  /* NEURON's defaults for a new point process (reference/neuron-gui.md §5.4). */
+  const NrtPointProcess *syn = nrt_model_get_data (m)->point_processes->pdata[1];
+  g_assert_cmpfloat (syn->p[0], ==, 0.1);
+  g_assert_cmpfloat (syn->p[1], ==, 0);
+  /* A NetCon cannot target an IClamp. */
+  nrt_model_add_netstim (m, 5, 10, 3, 0, &e);
+  g_assert_cmpint (nrt_model_add_netcon (m, 0, 0, 0.01, 1, 10, &e), ==, -1);
+  g_assert_error (e, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE);
+  g_clear_error (&e);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/core/model/defaults", test_defaults);
+  g_test_add_func ("/core/model/d-lambda-matches-neuron", test_d_lambda_matches_neuron);
+  g_test_add_func ("/core/model/pt3d-lambda", test_pt3d_lambda);
+  g_test_add_func ("/core/model/errors", test_errors);
+  g_test_add_func ("/core/model/errors-leave-model-untouched", test_errors_leave_model_untouched);
+  g_test_add_func ("/core/model/undo-redo-sequence", test_undo_redo_sequence);
+  g_test_add_func ("/core/model/groups-and-saved-state", test_groups_and_saved_state);
+  g_test_add_func ("/core/model/point-process-names", test_point_process_names);
+  return g_test_run ();
+}
