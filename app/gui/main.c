@@ -1,0 +1,26 @@
+/* main.c: the neurite executable: sets up translations and runs NrtApplication.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "nrt-ui-config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include "nrt-application.h"
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(NrtApplication) app = NULL;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, NRT_LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  g_set_application_name ("Neurite");
+
+  app = nrt_application_new ();
+  return g_application_run (G_APPLICATION (app), argc, argv);
+}

@@ -1,0 +1,52 @@
+/* nrt-window-private.h: the main window's instance struct, shared by its .c files and tests.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "nrt-window.h"
+#include "nrt-stick-view.h"
+
+G_BEGIN_DECLS
+
+/* What to do once the user has dealt with unsaved changes. */
+typedef enum {
+  NRT_PENDING_NONE,
+  NRT_PENDING_CLOSE,
+  NRT_PENDING_OPEN,
+  NRT_PENDING_NEW,
+} NrtPending;
+
+struct _NrtWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  NrtModel        *model;
+  GFile           *file;
+  gulong           changed_id;
+  guint            n_toasts;
+  guint            close_confirmed : 1;
+
+  /* template children */
+  AdwToastOverlay *toast_overlay;
+  AdwWindowTitle  *window_title;
+  NrtStickView    *stick_view;
+  GtkLabel        *run_state;
+  GtkLabel        *time_label;
+  GtkLabel        *summary;
+};
+
+/* nrt-window-actions.c */
+void _nrt_window_class_install_actions (GtkWidgetClass *widget_class);
+void _nrt_window_update_actions        (NrtWindow      *self);
+/* Runs what, after asking to save when the model has unsaved changes. */
+void _nrt_window_confirm_then          (NrtWindow      *self,
+                                        NrtPending      what);
+
+/* For the ui tests. */
+AdwWindowTitle *_nrt_window_get_window_title (NrtWindow *self);
+NrtStickView   *_nrt_window_get_stick_view   (NrtWindow *self);
+GtkLabel       *_nrt_window_get_summary      (NrtWindow *self);
+/* The number of toasts shown since the window opened. */
+guint           _nrt_window_get_n_toasts     (NrtWindow *self);
+
+G_END_DECLS
