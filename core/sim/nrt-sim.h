@@ -36,6 +36,10 @@ guint  nrt_network_get_n_segments (const NrtNetwork *net);
  * 0 ≤ iseg < nseg) of section isec.  Returns FALSE on bad indices. */
 gboolean nrt_network_segment_geometry (const NrtNetwork *net, guint isec, guint iseg,
                                        double *area, double *ri);
+/* The run settings the network was compiled with (tstop, dt, method, celsius...). */
+const NrtRunSettings *nrt_network_get_settings (const NrtNetwork *net);
+/* Index of the node that SECTION(x).v reads (NEURON's node_exact), or -1. */
+int    nrt_network_get_node (const NrtNetwork *net, const char *section, double x);
 
 /* (transfer full) A run of net; net must outlive it. */
 NrtSim  *nrt_sim_new (const NrtNetwork *net);
@@ -56,6 +60,12 @@ gboolean nrt_sim_step (NrtSim *sim, GError **error);
 double   nrt_sim_get_t (const NrtSim *sim);
 /* Voltage of every node, in node order (n_nodes values). */
 const double *nrt_sim_get_v (const NrtSim *sim);
+
+/* TRUE once NEURON's stdrun loop would stop: t ≥ tstop − dt/2 (so 10 ms at dt 0.025 is
+ * exactly 400 steps). */
+gboolean nrt_sim_reached (const NrtSim *sim, double tstop);
+/* Steps until nrt_sim_reached (sim, tstop).  FALSE with NRT_SIM_ERROR_UNSTABLE on blow-up. */
+gboolean nrt_sim_run_until (NrtSim *sim, double tstop, GError **error);
 
 /* Live parameter edits at the next step boundary. */
 void     nrt_sim_set_dt (NrtSim *sim, double dt);

@@ -1,0 +1,429 @@
+/* nrt-network.c: compiles an NrtModel into NEURON's node tree, areas, axial coefficients.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Reproduces NEURON 8.2.2 treeset.cpp: nrn_area_ri() for cylinders, diam_from_list() for
+ * sections with 3-D points, and connection_coef() for the matrix coefficients NODEA/NODEB.
+ */
+#include "nrt-sim-private.h"
+
+#include <string.h>
+
+/* NEURON's own PI (treeset.cpp). */
+#define NRN_PI 3.14159265358979323846
+
+G_DEFINE_QUARK (nrt-sim-error-quark, nrt_sim_error)
+
+static double
+param (const NrtMechanismInfo *info, const double *p, const char *name)
+{
+  int i = nrt_param_lookup (info, name);
+  g_assert (i >= 0);
+  return p[i];
+}
+
+int
+nrt_network_find_section (const NrtNetwork *net, const char *name)
+{
+  for (guint i = 0; i < net->n_sections; i++)
+    if (strcmp (net->sections[i].name, name) == 0)
+      return (int) i;
+  return -1;
+}
+
+guint
+nrt_network_segment_at (const NrtNetwork *net, guint isec, double x)
+{
+  const NrtNetSection *s = &net->sections[isec];
+  /* node_index(): int(x*nseg), with x = 1 folded onto the last segment. */
+  double fi = x * (double) s->nseg;
+  guint i = fi <= 0.0 ? 0 : (guint) fi;
+  return MIN (i, s->nseg - 1);
+}
+
+int
+nrt_network_node_at (const NrtNetwork *net, guint isec, double x)
+{
+  const NrtNetSection *s = &net->sections[isec];
+  if (x <= 0.0)
+    return s->node0;
+  if (x >= 1.0)
+    return s->first + (int) s->nseg;
+  return s->first + (int) nrt_network_segment_at (net, isec, x);
+}
+
+/* treeset.cpp diam_from_list(): trapezoidal integration of diameter, lateral area and axial
+ * resistance over the pt3d polyline, one half segment at a time.  The pt3d values are C
+ * floats (as NEURON stores them); arc lengths are double sums of float differences
+ * (nrn_pt3dmodified).  `it` carries what NEURON keeps in static variables between
+ * consecutive segments.  Fills area and 1/ri of the segment node; returns the segment's
+ * right-half resistance (MΩ). */
+typedef struct {
+  int    j;
+  double x1, y1, ds;
+} DiamIter;
+
+static double
+diam_from_list (const NrtPt3d *pt, const double *arc, int npt, guint nseg, guint inode,
+                double Ra, double rparent, DiamIter *it, double *area_out, double *rinv_out)
+{
+  double si, sip, area = 0.0, ri = 0.0, rleft = 0.0, delta, temp;
+
+  if (inode == 0)
+    {
+      it->j = 0;
+      it->x1 = arc[0];
+      it->y1 = fabs ((double) pt[0].d);
+      it->ds = arc[npt - 1] / (double) nseg;
+    }
+  si = (double) inode * it->ds;
+  for (int ihalf = 0; ihalf < 2; ihalf++)
+    {
+      ri = 0.0;
+      sip = si + it->ds / 2.0;
+      for (;;)
+        {
+          int j = it->j, jp = j + 1, jnext;
+          double x2, y2, xj = arc[j], xjp = arc[jp];
+
+          if (xjp > sip || jp == npt - 1)
+            {
+              double frac = fabs (xjp - xj) < 1e-10 ? 1.0 : (sip - xj) / (xjp - xj);
+              x2 = sip;
+              y2 = (1.0 - frac) * fabs ((double) pt[j].d) + frac * fabs ((double) pt[jp].d);
+              jnext = j;
+            }
+          else
+            {
+              x2 = xjp;
+              y2 = fabs ((double) pt[jp].d);
+              jnext = jp;
+            }
+          delta = x2 - it->x1;
+          if (delta < 1e-15)
+            delta = 1e-15;
+          if ((temp = y2 * it->y1 / delta) == 0)
+            temp = 1e-15;
+          ri += 1 / temp;
+          temp = .5 * (y2 - it->y1);
+          temp = sqrt (delta * delta + temp * temp);
+          area += (y2 + it->y1) * temp;
+          it->x1 = x2;
+          it->y1 = y2;
+          if (j == jnext)
+            break;
+          it->j = jnext;
+        }
+      if (ihalf == 0)
+        rleft = ri * Ra / NRN_PI * (4. * .01);
+      else
+        ri = ri * Ra / NRN_PI * (4. * .01);
+      si = sip;
+    }
+  *rinv_out = 1. / (rparent + rleft);
+  *area_out = area * .5 * NRN_PI;
+  return ri;
+}
+
+/* Fills area[] and ri[] for the nseg segment nodes and the x = 1 node of one section
+ * (treeset.cpp nrn_area_ri). */
+static void
+section_area_ri (const NrtSection *sec, guint nseg, double *area, double *rinv)
+{
+  if (sec->pt3d != NULL && sec->pt3d->len > 1)
+    {
+      const NrtPt3d *pt = (const NrtPt3d *) sec->pt3d->data;
+      int npt = (int) sec->pt3d->len;
+      g_autofree double *arc = g_new (double, npt);
+      DiamIter it = { 0, 0.0, 0.0, 0.0 };
+      double rright = 0.0;
+
+      /* nrn_pt3dmodified: float differences, squared and summed in double. */
+      arc[0] = 0.0;
+      for (int i = 1; i < npt; i++)
+        {
+          double t1 = pt[i].x - pt[i - 1].x;
+          double t2 = pt[i].y - pt[i - 1].y;
+          double t3 = pt[i].z - pt[i - 1].z;
+          arc[i] = arc[i - 1] + sqrt (t1 * t1 + t2 * t2 + t3 * t3);
+        }
+      for (guint j = 0; j < nseg; j++)
+        rright = diam_from_list (pt, arc, npt, nseg, j, sec->Ra, rright, &it, &area[j],
+                                 &rinv[j]);
+      area[nseg] = 1.e2;
+      rinv[nseg] = 1. / rright;
+      return;
+    }
+
+  double dx = sec->L / (double) nseg, diam = sec->diam, rright = 0.0;
+  for (guint j = 0; j < nseg; j++)
+    {
+      double rleft = 1e-2 * sec->Ra * (dx / 2) / (NRN_PI * diam * diam / 4.);
+      area[j] = NRN_PI * diam * dx;
+      rinv[j] = 1. / (rleft + rright);
+      rright = rleft;
+    }
+  /* The x = 1 node: zero membrane area, stored as 1e2 so its equation is in nA. */
+  area[nseg] = 1.e2;
+  rinv[nseg] = 1. / rright;
+}
+
+NrtNetwork *
+nrt_network_compile (NrtModel *model, GError **error)
+{
+  g_return_val_if_fail (NRT_IS_MODEL (model), NULL);
+
+  const NrtModelData *md = nrt_model_get_data (model);
+  guint nsec = md->sections->len;
+  if (nsec == 0)
+    {
+      g_set_error (error, NRT_SIM_ERROR, NRT_SIM_ERROR_EMPTY_MODEL,
+                   "The model has no sections to simulate");
+      return NULL;
+    }
+
+  g_autoptr (NrtNetwork) net = g_new0 (NrtNetwork, 1);
+  net->settings = md->settings;
+  net->n_sections = nsec;
+  net->sections = g_new0 (NrtNetSection, nsec);
+
+  /* Section order: roots in model order, then breadth first, children in model order.
+   * Every parent precedes its children, which is all the Hines elimination needs. */
+  g_autofree guint *order = g_new (guint, nsec);
+  guint n_order = 0, n_roots = 0, n_nodes = 0, n_seg = 0;
+  for (guint i = 0; i < nsec; i++)
+    {
+      const NrtSection *s = g_ptr_array_index (md->sections, i);
+      if (s->parent < 0)
+        {
+          order[n_order++] = i;
+          n_roots++;
+        }
+      net->sections[i].name = g_strdup (s->name);
+      net->sections[i].nseg = (guint) MAX (s->nseg, 1);
+      net->sections[i].hh = net->sections[i].pas = -1;
+      n_seg += net->sections[i].nseg;
+    }
+  for (guint k = 0; k < n_order; k++)
+    for (guint i = 0; i < nsec; i++)
+      {
+        const NrtSection *s = g_ptr_array_index (md->sections, i);
+        if (s->parent == (int) order[k])
+          order[n_order++] = i;
+      }
+  g_assert (n_order == nsec);   /* the model rejects cycles */
+
+  n_nodes = n_roots + n_seg + nsec;
+  net->n_nodes = n_nodes;
+  net->n_roots = n_roots;
+  net->n_segments = n_seg;
+  net->parent = g_new (int, n_nodes);
+  net->a = g_new0 (double, n_nodes);
+  net->b = g_new0 (double, n_nodes);
+  net->area = g_new (double, n_nodes);
+  net->ri = g_new0 (double, n_nodes);
+  net->cm = g_new0 (double, n_nodes);
+  g_autofree double *rinv = g_new0 (double, n_nodes);
+
+  /* Root nodes: zero area (1e2), no parent. */
+  for (guint k = 0; k < n_roots; k++)
+    {
+      net->parent[k] = -1;
+      net->area[k] = 1.e2;
+      net->sections[order[k]].node0 = (int) k;
+    }
+  guint next = n_roots;
+  for (guint k = 0; k < nsec; k++)
+    {
+      guint is = order[k];
+      const NrtSection *s = g_ptr_array_index (md->sections, is);
+      NrtNetSection *ns = &net->sections[is];
+
+      if (s->parent >= 0)
+        ns->node0 = nrt_network_node_at (net, (guint) s->parent, s->parent_x);
+      ns->first = (int) next;
+      section_area_ri (s, ns->nseg, &net->area[next], &rinv[next]);
+      for (guint j = 0; j <= ns->nseg; j++)
+        {
+          net->parent[next + j] = j == 0 ? ns->node0 : (int) (next + j - 1);
+          net->cm[next + j] = j < ns->nseg ? s->cm : 0.0;
+        }
+      next += ns->nseg + 1;
+    }
+  g_assert (next == n_nodes);
+
+  /* connection_coef(): a = -1e2*rinv/area(parent), b = -1e2*rinv/area(node) (rall_branch 1). */
+  for (guint i = n_roots; i < n_nodes; i++)
+    {
+      net->a[i] = -1.e2 * 1.0 * rinv[i] / net->area[net->parent[i]];
+      net->b[i] = -1.e2 * rinv[i] / net->area[i];
+      net->ri[i] = 1. / rinv[i];
+    }
+
+  /* Density mechanisms, instances in node order. */
+  const NrtMechanismInfo *hhi = nrt_mechanism_info (NRT_MECH_HH);
+  const NrtMechanismInfo *pasi = nrt_mechanism_info (NRT_MECH_PAS);
+  for (guint i = 0; i < nsec; i++)
+    {
+      const NrtSection *s = g_ptr_array_index (md->sections, i);
+      if (s->mech[NRT_MECH_HH].inserted)
+        net->n_hh += net->sections[i].nseg;
+      if (s->mech[NRT_MECH_PAS].inserted)
+        net->n_pas += net->sections[i].nseg;
+    }
+  net->hh_node = g_new (int, net->n_hh + 1);
+  net->hh_gnabar = g_new (double, net->n_hh + 1);
+  net->hh_gkbar = g_new (double, net->n_hh + 1);
+  net->hh_gl = g_new (double, net->n_hh + 1);
+  net->hh_el = g_new (double, net->n_hh + 1);
+  net->hh_ena = g_new (double, net->n_hh + 1);
+  net->hh_ek = g_new (double, net->n_hh + 1);
+  net->pas_node = g_new (int, net->n_pas + 1);
+  net->pas_g = g_new (double, net->n_pas + 1);
+  net->pas_e = g_new (double, net->n_pas + 1);
+  guint ihh = 0, ipas = 0;
+  for (guint k = 0; k < nsec; k++)
+    {
+      guint is = order[k];
+      const NrtSection *s = g_ptr_array_index (md->sections, is);
+      NrtNetSection *ns = &net->sections[is];
+      if (s->mech[NRT_MECH_HH].inserted)
+        {
+          const double *p = s->mech[NRT_MECH_HH].p;
+          ns->hh = (int) ihh;
+          for (guint j = 0; j < ns->nseg; j++, ihh++)
+            {
+              net->hh_node[ihh] = ns->first + (int) j;
+              net->hh_gnabar[ihh] = param (hhi, p, "gnabar_hh");
+              net->hh_gkbar[ihh] = param (hhi, p, "gkbar_hh");
+              net->hh_gl[ihh] = param (hhi, p, "gl_hh");
+              net->hh_el[ihh] = param (hhi, p, "el_hh");
+              net->hh_ena[ihh] = param (hhi, p, "ena");
+              net->hh_ek[ihh] = param (hhi, p, "ek");
+            }
+        }
+      if (s->mech[NRT_MECH_PAS].inserted)
+        {
+          const double *p = s->mech[NRT_MECH_PAS].p;
+          ns->pas = (int) ipas;
+          for (guint j = 0; j < ns->nseg; j++, ipas++)
+            {
+              net->pas_node[ipas] = ns->first + (int) j;
+              net->pas_g[ipas] = param (pasi, p, "g_pas");
+              net->pas_e[ipas] = param (pasi, p, "e_pas");
+            }
+        }
+    }
+
+  /* Point processes. */
+  guint npp = md->point_processes->len;
+  net->n_pp = npp;
+  net->pp_type = g_new (NrtPointProcessType, npp + 1);
+  net->pp_node = g_new (int, npp + 1);
+  net->pp_mfact = g_new (double, npp + 1);
+  net->pp_param = g_malloc0_n (npp + 1, sizeof *net->pp_param);
+  net->pp_name = g_new0 (char *, npp + 1);
+  for (int t = 0; t < NRT_N_PP; t++)
+    net->pp_of[t] = g_new (guint, npp + 1);
+  for (guint i = 0; i < npp; i++)
+    {
+      const NrtPointProcess *pp = g_ptr_array_index (md->point_processes, i);
+      net->pp_type[i] = pp->type;
+      net->pp_node[i] = nrt_network_node_at (net, (guint) pp->section, pp->x);
+      net->pp_mfact[i] = 1.e2 / net->area[net->pp_node[i]];
+      memcpy (net->pp_param[i], pp->p, sizeof pp->p);
+      net->pp_name[i] = nrt_model_point_process_name (model, i);
+      net->pp_of[pp->type][net->n_pp_of[pp->type]++] = i;
+    }
+
+  net->n_netstims = md->netstims->len;
+  net->netstims = g_memdup2 (md->netstims->data, sizeof (NrtNetStim) * (net->n_netstims + 1));
+  net->n_netcons = md->netcons->len;
+  net->netcons = g_memdup2 (md->netcons->data, sizeof (NrtNetCon) * (net->n_netcons + 1));
+
+  nrt_hh_table_build (net->hh_table, net->settings.celsius, &net->hh_q10);
+  return g_steal_pointer (&net);
+}
+
+void
+nrt_network_free (NrtNetwork *net)
+{
+  if (net == NULL)
+    return;
+  for (guint i = 0; i < net->n_sections; i++)
+    g_free (net->sections[i].name);
+  g_free (net->sections);
+  g_free (net->parent);
+  g_free (net->a);
+  g_free (net->b);
+  g_free (net->area);
+  g_free (net->ri);
+  g_free (net->cm);
+  g_free (net->hh_node);
+  g_free (net->hh_gnabar);
+  g_free (net->hh_gkbar);
+  g_free (net->hh_gl);
+  g_free (net->hh_el);
+  g_free (net->hh_ena);
+  g_free (net->hh_ek);
+  g_free (net->pas_node);
+  g_free (net->pas_g);
+  g_free (net->pas_e);
+  for (guint i = 0; i < net->n_pp; i++)
+    g_free (net->pp_name[i]);
+  g_free (net->pp_name);
+  g_free (net->pp_type);
+  g_free (net->pp_node);
+  g_free (net->pp_mfact);
+  g_free (net->pp_param);
+  for (int t = 0; t < NRT_N_PP; t++)
+    g_free (net->pp_of[t]);
+  g_free (net->netstims);
+  g_free (net->netcons);
+  g_free (net);
+}
+
+guint
+nrt_network_get_n_nodes (const NrtNetwork *net)
+{
+  g_return_val_if_fail (net != NULL, 0);
+  return net->n_nodes;
+}
+
+guint
+nrt_network_get_n_segments (const NrtNetwork *net)
+{
+  g_return_val_if_fail (net != NULL, 0);
+  return net->n_segments;
+}
+
+gboolean
+nrt_network_segment_geometry (const NrtNetwork *net, guint isec, guint iseg, double *area,
+                              double *ri)
+{
+  g_return_val_if_fail (net != NULL, FALSE);
+  if (isec >= net->n_sections || iseg >= net->sections[isec].nseg)
+    return FALSE;
+  int node = net->sections[isec].first + (int) iseg;
+  if (area)
+    *area = net->area[node];
+  if (ri)
+    *ri = net->ri[node];
+  return TRUE;
+}
+
+const NrtRunSettings *
+nrt_network_get_settings (const NrtNetwork *net)
+{
+  g_return_val_if_fail (net != NULL, NULL);
+  return &net->settings;
+}
+
+int
+nrt_network_get_node (const NrtNetwork *net, const char *section, double x)
+{
+  g_return_val_if_fail (net != NULL && section != NULL, -1);
+  int is = nrt_network_find_section (net, section);
+  if (is < 0 || !(x >= 0.0 && x <= 1.0))
+    return -1;
+  return nrt_network_node_at (net, (guint) is, x);
+}

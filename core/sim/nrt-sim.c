@@ -1,0 +1,823 @@
+/* nrt-sim.c: NEURON's fixed-step integration (backward Euler and Crank–Nicolson) of a network.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * One step is NEURON 8.2.2's nrn_fixed_step_thread (fadvance.cpp): deliver events due by
+ * t + dt/2; t += dt/2; every current and its di/dv by a 0.001 mV difference at v_n
+ * (nrn_rhs/nrn_lhs); the Hines solve (triang/bksub); v += Δv (2Δv for secondorder 2);
+ * t += dt/2; the states with the new v (nrn_state, cnexp).  Mechanism kernels run in the
+ * order of NEURON's mechanism types (Exp2Syn, ExpSyn, hh, pas, IClamp, AlphaSynapse) so
+ * that sums are formed in the same order.
+ */
+#include "nrt-sim-private.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef enum {
+  REC_PTR,          /* a double in the run state */
+  REC_I_CAP,        /* mA/cm² */
+  REC_I_MEMBRANE,   /* i_cap + ionic currents, mA/cm² */
+} RecordKind;
+
+typedef struct {
+  RecordKind    kind;
+  const double *ptr;
+  int           node;
+  int           index;
+} Record;
+
+typedef struct {
+  double t;       /* delivery time, ms */
+  guint  target;  /* point process */
+  double weight;  /* µS */
+} Event;
+
+struct _NrtSim {
+  const NrtNetwork *net;
+  double t, dt, cj, cfac, new_dt;
+  gboolean dt_pending;
+
+  double *v, *rhs, *d, *cap;
+  /* hh: states and the ASSIGNED currents of the last current evaluation */
+  double *m, *h, *n, *ina, *ik, *il, *gna, *gk;
+  double *pas_i;
+  /* point processes, indexed like net->pp_* */
+  double *pp_i, *pp_g, *pp_A, *pp_B, *pp_factor;
+  /* NetStim: next spike time, spikes emitted, on */
+  double   *ns_next;
+  double   *ns_count;
+  gboolean *ns_on;
+  /* pending NetCon deliveries, a binary min-heap on t */
+  Event *heap;
+  guint  n_heap, heap_cap;
+  /* per NetStim, the NetCons it drives */
+  guint **ns_netcons;
+  guint  *ns_n_netcons;
+
+  GArray *records;
+};
+
+/* ---------------------------------------------------------------------------------- */
+/* Event queue                                                                          */
+
+static void
+heap_push (NrtSim *sim, double t, guint target, double weight)
+{
+  if (sim->n_heap == sim->heap_cap)
+    {
+      sim->heap_cap = MAX (16, sim->heap_cap * 2);
+      sim->heap = g_renew (Event, sim->heap, sim->heap_cap);
+    }
+  guint i = sim->n_heap++;
+  while (i > 0)
+    {
+      guint p = (i - 1) / 2;
+      if (sim->heap[p].t <= t)
+        break;
+      sim->heap[i] = sim->heap[p];
+      i = p;
+    }
+  sim->heap[i] = (Event) { t, target, weight };
+}
+
+static Event
+heap_pop (NrtSim *sim)
+{
+  Event top = sim->heap[0], last = sim->heap[--sim->n_heap];
+  guint i = 0, n = sim->n_heap;
+  for (;;)
+    {
+      guint c = 2 * i + 1;
+      if (c >= n)
+        break;
+      if (c + 1 < n && sim->heap[c + 1].t < sim->heap[c].t)
+        c++;
+      if (last.t <= sim->heap[c].t)
+        break;
+      sim->heap[i] = sim->heap[c];
+      i = c;
+    }
+  if (n > 0)
+    sim->heap[i] = last;
+  return top;
+}
+
+/* netstim.mod invl() with noise 0: the mean, 0.01 ms if not positive. */
+static double
+netstim_invl (double mean)
+{
+  if (mean <= 0.)
+    mean = .01;
+  return mean;
+}
+
+/* NET_RECEIVE of the synapse types (expsyn.mod g += w; exp2syn.mod A, B += w*factor). */
+static void
+receive (NrtSim *sim, guint pp, double weight)
+{
+  switch (sim->net->pp_type[pp])
+    {
+    case NRT_PP_EXPSYN:
+      sim->pp_g[pp] = sim->pp_g[pp] + weight;
+      break;
+    case NRT_PP_EXP2SYN:
+      sim->pp_A[pp] = sim->pp_A[pp] + weight * sim->pp_factor[pp];
+      sim->pp_B[pp] = sim->pp_B[pp] + weight * sim->pp_factor[pp];
+      break;
+    case NRT_PP_ICLAMP:
+    case NRT_PP_ALPHA_SYNAPSE:
+    case NRT_N_PP:
+    default:
+      break;
+    }
+}
+
+/* NetCvode::deliver_net_events: everything due at or before tm = t + dt/2.  A NetStim's
+ * self-event at s emits a spike at exactly s (net_event(t) with t = the event time) and
+ * schedules the next at s + interval; each NetCon then delivers at s + delay. */
+static void
+deliver_events (NrtSim *sim, double tm)
+{
+  const NrtNetwork *net = sim->net;
+
+  for (;;)
+    {
+      gboolean any = FALSE;
+      for (guint k = 0; k < net->n_netstims; k++)
+        while (sim->ns_on[k] && sim->ns_next[k] <= tm)
+          {
+            double s = sim->ns_next[k];
+            for (guint c = 0; c < sim->ns_n_netcons[k]; c++)
+              {
+                const NrtNetCon *nc = &net->netcons[sim->ns_netcons[k][c]];
+                heap_push (sim, s + nc->delay, (guint) nc->target, nc->weight);
+              }
+            sim->ns_count[k] += 1;
+            if (sim->ns_count[k] >= net->netstims[k].number)
+              sim->ns_on[k] = FALSE;
+            else
+              sim->ns_next[k] = s + netstim_invl (net->netstims[k].interval);
+            any = TRUE;
+          }
+      while (sim->n_heap > 0 && sim->heap[0].t <= tm)
+        {
+          Event e = heap_pop (sim);
+          receive (sim, e.target, e.weight);
+        }
+      if (!any)
+        break;
+    }
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* Currents and matrix (nrn_rhs, nrn_lhs)                                               */
+
+/* hh.mod BREAKPOINT current, mA/cm²: _current = ina + ik + il. */
+static inline double
+hh_current (double v, double gna, double gk, double gl, double el, double ena, double ek,
+            double *ina, double *ik, double *il)
+{
+  *ina = gna * (v - ena);
+  *ik = gk * (v - ek);
+  *il = gl * (v - el);
+  return *ina + *ik + *il;
+}
+
+static void
+compute_currents (NrtSim *sim, double t)
+{
+  const NrtNetwork *net = sim->net;
+  double *restrict v = sim->v, *restrict rhs = sim->rhs, *restrict d = sim->d;
+  const guint N = net->n_nodes;
+
+  memset (rhs, 0, N * sizeof (double));
+  memset (d, 0, N * sizeof (double));
+
+  /* exp2syn.mod: g = B - A; i = g*(v - e); a point process, so scaled by 1e2/area. */
+  for (guint k = 0; k < net->n_pp_of[NRT_PP_EXP2SYN]; k++)
+    {
+      guint p = net->pp_of[NRT_PP_EXP2SYN][k];
+      int nd = net->pp_node[p];
+      double e = net->pp_param[p][2], g = sim->pp_B[p] - sim->pp_A[p];
+      double gv = g * ((v[nd] + .001) - e);
+      double i = g * (v[nd] - e);
+      double mf = net->pp_mfact[p];
+      sim->pp_g[p] = g;
+      sim->pp_i[p] = i;
+      rhs[nd] -= i * mf;
+      d[nd] += ((gv - i) / .001) * mf;
+    }
+  /* expsyn.mod: i = g*(v - e), g a STATE. */
+  for (guint k = 0; k < net->n_pp_of[NRT_PP_EXPSYN]; k++)
+    {
+      guint p = net->pp_of[NRT_PP_EXPSYN][k];
+      int nd = net->pp_node[p];
+      double e = net->pp_param[p][1], g = sim->pp_g[p];
+      double gv = g * ((v[nd] + .001) - e);
+      double i = g * (v[nd] - e);
+      double mf = net->pp_mfact[p];
+      sim->pp_i[p] = i;
+      rhs[nd] -= i * mf;
+      d[nd] += ((gv - i) / .001) * mf;
+    }
+  /* hh: conductances from the states at the step start, current at v+0.001 and v. */
+  {
+    const int *restrict node = net->hh_node;
+    const double *restrict gnabar = net->hh_gnabar, *restrict gkbar = net->hh_gkbar;
+    const double *restrict gl = net->hh_gl, *restrict el = net->hh_el;
+    const double *restrict ena = net->hh_ena, *restrict ek = net->hh_ek;
+    const double *restrict m = sim->m, *restrict h = sim->h, *restrict n = sim->n;
+    double *restrict ina = sim->ina, *restrict ik = sim->ik, *restrict il = sim->il;
+    double *restrict gna = sim->gna, *restrict gk = sim->gk;
+    const guint nhh = net->n_hh;
+
+    for (guint k = 0; k < nhh; k++)
+      {
+        int nd = node[k];
+        double vk = v[nd], a1, a2, a3;
+        double gnak = gnabar[k] * m[k] * m[k] * m[k] * h[k];
+        double gkk = gkbar[k] * n[k] * n[k] * n[k] * n[k];
+        double g = hh_current (vk + .001, gnak, gkk, gl[k], el[k], ena[k], ek[k], &a1, &a2, &a3);
+        double i = hh_current (vk, gnak, gkk, gl[k], el[k], ena[k], ek[k], &ina[k], &ik[k],
+                               &il[k]);
+        gna[k] = gnak;
+        gk[k] = gkk;
+        rhs[nd] -= i;
+        d[nd] += (g - i) / .001;
+      }
+  }
+  /* passive.mod: i = g*(v - e). */
+  for (guint k = 0; k < net->n_pas; k++)
+    {
+      int nd = net->pas_node[k];
+      double g = net->pas_g[k], e = net->pas_e[k];
+      double gv = g * ((v[nd] + .001) - e);
+      double i = g * (v[nd] - e);
+      sim->pas_i[k] = i;
+      rhs[nd] -= i;
+      d[nd] += (gv - i) / .001;
+    }
+  /* stim.mod: an ELECTRODE_CURRENT, on for del <= t < del+dur, t the step's midpoint.
+   * Its di/dv is exactly 0, so the diagonal is untouched. */
+  for (guint k = 0; k < net->n_pp_of[NRT_PP_ICLAMP]; k++)
+    {
+      guint p = net->pp_of[NRT_PP_ICLAMP][k];
+      const double *pa = net->pp_param[p];
+      double i = (t < pa[0] + pa[1] && t >= pa[0]) ? pa[2] : 0.0;
+      sim->pp_i[p] = i;
+      rhs[net->pp_node[p]] += i * net->pp_mfact[p];
+    }
+  /* syn.mod: g = gmax*alpha((t - onset)/tau), alpha(x) = x*exp(1 - x) on [0, 10]. */
+  for (guint k = 0; k < net->n_pp_of[NRT_PP_ALPHA_SYNAPSE]; k++)
+    {
+      guint p = net->pp_of[NRT_PP_ALPHA_SYNAPSE][k];
+      const double *pa = net->pp_param[p];
+      int nd = net->pp_node[p];
+      double x = (t - pa[0]) / pa[1];
+      double alpha = (x < 0 || x > 10) ? 0.0 : x * exp (1 - x);
+      double g = pa[2] * alpha;
+      double gv = g * ((v[nd] + .001) - pa[3]);
+      double i = g * (v[nd] - pa[3]);
+      double mf = net->pp_mfact[p];
+      sim->pp_g[p] = g;
+      sim->pp_i[p] = i;
+      rhs[nd] -= i * mf;
+      d[nd] += ((gv - i) / .001) * mf;
+    }
+
+  /* nrn_cap_jacob: d += 0.001*cj*cm (zero on zero-area nodes, which adds nothing). */
+  {
+    const double *restrict cap = sim->cap;
+    for (guint i = 0; i < N; i++)
+      d[i] += cap[i];
+  }
+  /* Axial currents and coefficients: the coupling is negative, hence the signs. */
+  {
+    const int *restrict parent = net->parent;
+    const double *restrict a = net->a, *restrict b = net->b;
+    for (guint i = net->n_roots; i < N; i++)
+      {
+        int p = parent[i];
+        double dv = v[p] - v[i];
+        rhs[i] -= b[i] * dv;
+        rhs[p] += a[i] * dv;
+        d[i] -= b[i];
+        d[p] -= a[i];
+      }
+  }
+}
+
+/* solve.cpp triang + bksub: O(N) Gaussian elimination on the tree, leaves to roots and back. */
+static void
+hines_solve (NrtSim *sim)
+{
+  const NrtNetwork *net = sim->net;
+  const int *restrict parent = net->parent;
+  const double *restrict a = net->a, *restrict b = net->b;
+  double *restrict d = sim->d, *restrict rhs = sim->rhs;
+  const guint N = net->n_nodes, r = net->n_roots;
+
+  for (guint i = N - 1; i >= r; i--)
+    {
+      double p = a[i] / d[i];
+      d[parent[i]] -= p * b[i];
+      rhs[parent[i]] -= p * rhs[i];
+    }
+  for (guint i = 0; i < r; i++)
+    rhs[i] /= d[i];
+  for (guint i = r; i < N; i++)
+    {
+      rhs[i] -= b[i] * rhs[parent[i]];
+      rhs[i] /= d[i];
+    }
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* States (nrn_state)                                                                   */
+
+/* hh.mod SOLVE states METHOD cnexp, as nocmodl writes it:
+ *   m = m + (1 - exp(dt*(-1/mtau)))*(-(minf/mtau)/(-1/mtau) - m). */
+static inline double
+cnexp (double x, double inf, double tau, double dt)
+{
+  double a = (-1.0) / tau;
+  return x + (1. - exp (dt * a)) * (-(inf / tau) / a - x);
+}
+
+static void
+update_states (NrtSim *sim)
+{
+  const NrtNetwork *net = sim->net;
+  const double *restrict v = sim->v;
+  const double dt = sim->dt;
+  double *restrict m = sim->m, *restrict h = sim->h, *restrict n = sim->n;
+  const int *restrict node = net->hh_node;
+  const guint nhh = net->n_hh;
+
+  if (net->settings.hh_use_table)
+    for (guint k = 0; k < nhh; k++)
+      {
+        NrtHhRates r;
+        nrt_hh_rates_table (net->hh_table, v[node[k]], &r);
+        m[k] = cnexp (m[k], r.minf, r.mtau, dt);
+        h[k] = cnexp (h[k], r.hinf, r.htau, dt);
+        n[k] = cnexp (n[k], r.ninf, r.ntau, dt);
+      }
+  else
+    for (guint k = 0; k < nhh; k++)
+      {
+        NrtHhRates r;
+        nrt_hh_rates_direct (v[node[k]], net->hh_q10, &r);
+        m[k] = cnexp (m[k], r.minf, r.mtau, dt);
+        h[k] = cnexp (h[k], r.hinf, r.htau, dt);
+        n[k] = cnexp (n[k], r.ninf, r.ntau, dt);
+      }
+
+  /* expsyn.mod g' = -g/tau; exp2syn.mod A' = -A/tau1, B' = -B/tau2 (cnexp, exact decay). */
+  for (guint k = 0; k < net->n_pp_of[NRT_PP_EXPSYN]; k++)
+    {
+      guint p = net->pp_of[NRT_PP_EXPSYN][k];
+      double a = (-1.0) / net->pp_param[p][0];
+      sim->pp_g[p] = sim->pp_g[p] + (1. - exp (dt * a)) * (-(0.0) / a - sim->pp_g[p]);
+    }
+  for (guint k = 0; k < net->n_pp_of[NRT_PP_EXP2SYN]; k++)
+    {
+      guint p = net->pp_of[NRT_PP_EXP2SYN][k];
+      double a1 = (-1.0) / sim->pp_factor[p + net->n_pp];   /* the adjusted tau1 */
+      double a2 = (-1.0) / net->pp_param[p][1];
+      sim->pp_A[p] = sim->pp_A[p] + (1. - exp (dt * a1)) * (-(0.0) / a1 - sim->pp_A[p]);
+      sim->pp_B[p] = sim->pp_B[p] + (1. - exp (dt * a2)) * (-(0.0) / a2 - sim->pp_B[p]);
+    }
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* Public API                                                                           */
+
+static void
+set_dt (NrtSim *sim, double dt)
+{
+  const NrtNetwork *net = sim->net;
+  sim->dt = dt;
+  /* nrn_fixed_step: cj = 1/dt, or 2/dt for secondorder = 2; nrn_cap_jacob's cfac. */
+  sim->cj = net->settings.method == NRT_METHOD_CN ? 2.0 / dt : 1.0 / dt;
+  sim->cfac = .001 * sim->cj;
+  for (guint i = 0; i < net->n_nodes; i++)
+    sim->cap[i] = net->cm[i] != 0.0 ? sim->cfac * net->cm[i] : 0.0;
+}
+
+NrtSim *
+nrt_sim_new (const NrtNetwork *net)
+{
+  g_return_val_if_fail (net != NULL, NULL);
+
+  NrtSim *sim = g_new0 (NrtSim, 1);
+  guint N = net->n_nodes, nhh = net->n_hh + 1, npp = net->n_pp + 1;
+  sim->net = net;
+  sim->v = g_new0 (double, N);
+  sim->rhs = g_new0 (double, N);
+  sim->d = g_new0 (double, N);
+  sim->cap = g_new0 (double, N);
+  sim->m = g_new0 (double, nhh);
+  sim->h = g_new0 (double, nhh);
+  sim->n = g_new0 (double, nhh);
+  sim->ina = g_new0 (double, nhh);
+  sim->ik = g_new0 (double, nhh);
+  sim->il = g_new0 (double, nhh);
+  sim->gna = g_new0 (double, nhh);
+  sim->gk = g_new0 (double, nhh);
+  sim->pas_i = g_new0 (double, net->n_pas + 1);
+  sim->pp_i = g_new0 (double, npp);
+  sim->pp_g = g_new0 (double, npp);
+  sim->pp_A = g_new0 (double, npp);
+  sim->pp_B = g_new0 (double, npp);
+  /* factor[p], then the (possibly adjusted) tau1 at factor[n_pp + p] */
+  sim->pp_factor = g_new0 (double, 2 * npp);
+  sim->ns_next = g_new0 (double, net->n_netstims + 1);
+  sim->ns_count = g_new0 (double, net->n_netstims + 1);
+  sim->ns_on = g_new0 (gboolean, net->n_netstims + 1);
+  sim->ns_netcons = g_new0 (guint *, net->n_netstims + 1);
+  sim->ns_n_netcons = g_new0 (guint, net->n_netstims + 1);
+  for (guint k = 0; k < net->n_netstims; k++)
+    {
+      sim->ns_netcons[k] = g_new (guint, net->n_netcons + 1);
+      for (guint c = 0; c < net->n_netcons; c++)
+        if (net->netcons[c].source == (int) k && net->netcons[c].target >= 0
+            && (guint) net->netcons[c].target < net->n_pp)
+          sim->ns_netcons[k][sim->ns_n_netcons[k]++] = c;
+    }
+  sim->heap_cap = MAX (16, 4 * net->n_netcons);
+  sim->heap = g_new (Event, sim->heap_cap);
+  sim->records = g_array_new (FALSE, FALSE, sizeof (Record));
+  set_dt (sim, net->settings.dt);
+  nrt_sim_init (sim);
+  return sim;
+}
+
+void
+nrt_sim_free (NrtSim *sim)
+{
+  if (sim == NULL)
+    return;
+  g_free (sim->v);
+  g_free (sim->rhs);
+  g_free (sim->d);
+  g_free (sim->cap);
+  g_free (sim->m);
+  g_free (sim->h);
+  g_free (sim->n);
+  g_free (sim->ina);
+  g_free (sim->ik);
+  g_free (sim->il);
+  g_free (sim->gna);
+  g_free (sim->gk);
+  g_free (sim->pas_i);
+  g_free (sim->pp_i);
+  g_free (sim->pp_g);
+  g_free (sim->pp_A);
+  g_free (sim->pp_B);
+  g_free (sim->pp_factor);
+  g_free (sim->ns_next);
+  g_free (sim->ns_count);
+  g_free (sim->ns_on);
+  for (guint k = 0; k < sim->net->n_netstims; k++)
+    g_free (sim->ns_netcons[k]);
+  g_free (sim->ns_netcons);
+  g_free (sim->ns_n_netcons);
+  g_free (sim->heap);
+  g_array_unref (sim->records);
+  g_free (sim);
+}
+
+/* finitialize(v_init) (fadvance.cpp nrn_finitialize): t = 0, every node at v_init, INITIAL
+ * blocks (hh: x = x∞(v) through the table when it is on; synapses 0; NetStim's first
+ * self-event), events due by dt/2 delivered, then one evaluation of the currents at t = 0
+ * so that ASSIGNED values (i, Exp2Syn g) hold their t = 0 values. */
+void
+nrt_sim_init (NrtSim *sim)
+{
+  g_return_if_fail (sim != NULL);
+  const NrtNetwork *net = sim->net;
+
+  if (sim->dt_pending)
+    {
+      set_dt (sim, sim->new_dt);
+      sim->dt_pending = FALSE;
+    }
+  sim->t = 0.0;
+  for (guint i = 0; i < net->n_nodes; i++)
+    sim->v[i] = net->settings.v_init;
+  for (guint k = 0; k < net->n_hh; k++)
+    {
+      NrtHhRates r;
+      double vk = sim->v[net->hh_node[k]];
+      if (net->settings.hh_use_table)
+        nrt_hh_rates_table (net->hh_table, vk, &r);
+      else
+        nrt_hh_rates_direct (vk, net->hh_q10, &r);
+      sim->m[k] = r.minf;
+      sim->h[k] = r.hinf;
+      sim->n[k] = r.ninf;
+    }
+  for (guint p = 0; p < net->n_pp; p++)
+    {
+      sim->pp_i[p] = sim->pp_g[p] = sim->pp_A[p] = sim->pp_B[p] = 0.0;
+      if (net->pp_type[p] == NRT_PP_EXP2SYN)
+        {
+          /* exp2syn.mod INITIAL: tau1/tau2 kept in [1e-9, 0.9999], factor normalises the
+           * peak of B - A to the weight. */
+          double tau1 = net->pp_param[p][0], tau2 = net->pp_param[p][1], tp, factor;
+          if (tau1 / tau2 > 0.9999)
+            tau1 = 0.9999 * tau2;
+          if (tau1 / tau2 < 1e-9)
+            tau1 = tau2 * 1e-9;
+          tp = (tau1 * tau2) / (tau2 - tau1) * log (tau2 / tau1);
+          factor = -exp (-tp / tau1) + exp (-tp / tau2);
+          factor = 1 / factor;
+          sim->pp_factor[p] = factor;
+          sim->pp_factor[net->n_pp + p] = tau1;
+        }
+    }
+  /* netstim.mod INITIAL: first event at start + invl(interval) - interval*(1 - noise),
+   * not before 0; none when start < 0 or number <= 0. */
+  sim->n_heap = 0;
+  for (guint k = 0; k < net->n_netstims; k++)
+    {
+      const NrtNetStim *ns = &net->netstims[k];
+      sim->ns_count[k] = 0;
+      sim->ns_on[k] = ns->start >= 0 && ns->number > 0;
+      if (sim->ns_on[k])
+        {
+          double ev = ns->start + netstim_invl (ns->interval) - ns->interval * (1. - 0.0);
+          sim->ns_next[k] = ev < 0 ? 0 : ev;
+        }
+    }
+  deliver_events (sim, sim->t + 0.5 * sim->dt);
+  compute_currents (sim, sim->t);
+  memset (sim->rhs, 0, net->n_nodes * sizeof (double));
+}
+
+gboolean
+nrt_sim_step (NrtSim *sim, GError **error)
+{
+  g_return_val_if_fail (sim != NULL, FALSE);
+  const NrtNetwork *net = sim->net;
+  const guint N = net->n_nodes;
+
+  if (sim->dt_pending)
+    {
+      set_dt (sim, sim->new_dt);
+      sim->dt_pending = FALSE;
+    }
+  deliver_events (sim, sim->t + 0.5 * sim->dt);
+  sim->t += .5 * sim->dt;
+  compute_currents (sim, sim->t);
+  hines_solve (sim);
+
+  /* update(): v += Δv, or v += 2Δv for Crank–Nicolson (secondorder 2). */
+  double *restrict v = sim->v;
+  const double *restrict rhs = sim->rhs;
+  double sum = 0.0;
+  if (net->settings.method == NRT_METHOD_CN)
+    for (guint i = 0; i < N; i++)
+      {
+        v[i] += 2. * rhs[i];
+        sum += v[i];
+      }
+  else
+    for (guint i = 0; i < N; i++)
+      {
+        v[i] += rhs[i];
+        sum += v[i];
+      }
+  sim->t += .5 * sim->dt;
+  update_states (sim);
+
+  /* NaN and Inf propagate through the sum, so one test covers every node. */
+  if (!isfinite (sum))
+    {
+      g_set_error (error, NRT_SIM_ERROR, NRT_SIM_ERROR_UNSTABLE,
+                   "The membrane potential became infinite or NaN at t = %g ms", sim->t);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+nrt_sim_reached (const NrtSim *sim, double tstop)
+{
+  g_return_val_if_fail (sim != NULL, TRUE);
+  return !(sim->t < tstop - 0.5 * sim->dt);
+}
+
+gboolean
+nrt_sim_run_until (NrtSim *sim, double tstop, GError **error)
+{
+  while (!nrt_sim_reached (sim, tstop))
+    if (!nrt_sim_step (sim, error))
+      return FALSE;
+  return TRUE;
+}
+
+double
+nrt_sim_get_t (const NrtSim *sim)
+{
+  g_return_val_if_fail (sim != NULL, 0.0);
+  return sim->t;
+}
+
+const double *
+nrt_sim_get_v (const NrtSim *sim)
+{
+  g_return_val_if_fail (sim != NULL, NULL);
+  return sim->v;
+}
+
+void
+nrt_sim_set_dt (NrtSim *sim, double dt)
+{
+  g_return_if_fail (sim != NULL);
+  g_return_if_fail (dt > 0 && isfinite (dt));
+  sim->new_dt = dt;
+  sim->dt_pending = TRUE;
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* Records                                                                              */
+
+static gboolean
+bad_record (GError **error, const char *expr, const char *why)
+{
+  g_set_error (error, NRT_SIM_ERROR, NRT_SIM_ERROR_BAD_RECORD, "Cannot record “%s”: %s",
+               expr, why);
+  return FALSE;
+}
+
+static gboolean
+parse_section_record (NrtSim *sim, const char *expr, Record *rec, GError **error)
+{
+  const NrtNetwork *net = sim->net;
+  const char *lp = strrchr (expr, '(');
+  const char *rp = lp ? strchr (lp, ')') : NULL;
+
+  if (lp == NULL || rp == NULL || rp[1] != '.' || rp[2] == '\0')
+    return bad_record (error, expr, "expected SECTION(X).VAR or NAME[i].VAR");
+  g_autofree char *secname = g_strndup (expr, (gsize) (lp - expr));
+  g_autofree char *xs = g_strndup (lp + 1, (gsize) (rp - lp - 1));
+  const char *var = rp + 2;
+  char *end = NULL;
+  double x = g_ascii_strtod (xs, &end);
+  if (end == xs || *end != '\0' || !(x >= 0.0 && x <= 1.0))
+    return bad_record (error, expr, "the position must be a number from 0 to 1");
+  int is = nrt_network_find_section (net, secname);
+  if (is < 0)
+    return bad_record (error, expr, "no such section");
+
+  const NrtNetSection *s = &net->sections[is];
+  guint seg = nrt_network_segment_at (net, (guint) is, x);
+  rec->node = s->first + (int) seg;
+  if (strcmp (var, "v") == 0)
+    {
+      rec->node = nrt_network_node_at (net, (guint) is, x);
+      rec->ptr = &sim->v[rec->node];
+      return TRUE;
+    }
+  if (strcmp (var, "i_cap") == 0 || strcmp (var, "i_membrane") == 0)
+    {
+      rec->kind = var[2] == 'c' ? REC_I_CAP : REC_I_MEMBRANE;
+      return TRUE;
+    }
+  if (s->hh >= 0)
+    {
+      int k = s->hh + (int) seg;
+      static const char *hh_params[] = { "gnabar_hh", "gkbar_hh", "gl_hh", "el_hh", "ena",
+                                         "ek" };
+      const double *hh_arrays[] = { net->hh_gnabar, net->hh_gkbar, net->hh_gl, net->hh_el,
+                                    net->hh_ena, net->hh_ek };
+      struct { const char *name; double *arr; } vars[] = {
+        { "m_hh", sim->m }, { "h_hh", sim->h }, { "n_hh", sim->n }, { "ina", sim->ina },
+        { "ik", sim->ik }, { "il_hh", sim->il }, { "gna_hh", sim->gna }, { "gk_hh", sim->gk },
+      };
+      for (guint j = 0; j < G_N_ELEMENTS (vars); j++)
+        if (strcmp (var, vars[j].name) == 0)
+          {
+            rec->ptr = &vars[j].arr[k];
+            return TRUE;
+          }
+      for (guint j = 0; j < G_N_ELEMENTS (hh_params); j++)
+        if (strcmp (var, hh_params[j]) == 0)
+          {
+            rec->ptr = &hh_arrays[j][k];
+            return TRUE;
+          }
+    }
+  if (s->pas >= 0)
+    {
+      int k = s->pas + (int) seg;
+      if (strcmp (var, "i_pas") == 0)
+        rec->ptr = &sim->pas_i[k];
+      else if (strcmp (var, "g_pas") == 0)
+        rec->ptr = &net->pas_g[k];
+      else if (strcmp (var, "e_pas") == 0)
+        rec->ptr = &net->pas_e[k];
+      if (rec->ptr)
+        return TRUE;
+    }
+  return bad_record (error, expr, "no such variable at that location");
+}
+
+static gboolean
+parse_point_record (NrtSim *sim, const char *expr, Record *rec, GError **error)
+{
+  const NrtNetwork *net = sim->net;
+  const char *dot = strrchr (expr, '.');
+  if (dot == NULL || dot == expr || dot[1] == '\0')
+    return bad_record (error, expr, "expected SECTION(X).VAR or NAME[i].VAR");
+  g_autofree char *name = g_strndup (expr, (gsize) (dot - expr));
+  const char *var = dot + 1;
+
+  for (guint p = 0; p < net->n_pp; p++)
+    {
+      if (strcmp (net->pp_name[p], name) != 0)
+        continue;
+      NrtPointProcessType type = net->pp_type[p];
+      if (strcmp (var, "i") == 0)
+        rec->ptr = &sim->pp_i[p];
+      else if (strcmp (var, "g") == 0 && type != NRT_PP_ICLAMP)
+        rec->ptr = &sim->pp_g[p];
+      else if (strcmp (var, "A") == 0 && type == NRT_PP_EXP2SYN)
+        rec->ptr = &sim->pp_A[p];
+      else if (strcmp (var, "B") == 0 && type == NRT_PP_EXP2SYN)
+        rec->ptr = &sim->pp_B[p];
+      else
+        {
+          int ip = nrt_param_lookup (nrt_point_process_info (type), var);
+          if (ip >= 0)
+            rec->ptr = &net->pp_param[p][ip];
+        }
+      if (rec->ptr == NULL)
+        return bad_record (error, expr, "no such variable in that point process");
+      return TRUE;
+    }
+  return bad_record (error, expr, "no such point process");
+}
+
+int
+nrt_sim_add_record (NrtSim *sim, const char *expr, GError **error)
+{
+  g_return_val_if_fail (sim != NULL, -1);
+  g_return_val_if_fail (expr != NULL, -1);
+
+  Record rec = { REC_PTR, NULL, -1, -1 };
+  gboolean ok = strchr (expr, '(') != NULL ? parse_section_record (sim, expr, &rec, error)
+                                           : parse_point_record (sim, expr, &rec, error);
+  if (!ok)
+    return -1;
+  g_array_append_val (sim->records, rec);
+  return (int) sim->records->len - 1;
+}
+
+guint
+nrt_sim_get_n_records (const NrtSim *sim)
+{
+  g_return_val_if_fail (sim != NULL, 0);
+  return sim->records->len;
+}
+
+/* Membrane ionic current density at a segment node (mA/cm²), point processes included. */
+static double
+ionic_current (const NrtSim *sim, int node)
+{
+  const NrtNetwork *net = sim->net;
+  double i = 0.0;
+  for (guint k = 0; k < net->n_hh; k++)
+    if (net->hh_node[k] == node)
+      i += sim->ina[k] + sim->ik[k] + sim->il[k];
+  for (guint k = 0; k < net->n_pas; k++)
+    if (net->pas_node[k] == node)
+      i += sim->pas_i[k];
+  for (guint p = 0; p < net->n_pp; p++)
+    if (net->pp_node[p] == node && net->pp_type[p] != NRT_PP_ICLAMP)
+      i += sim->pp_i[p] * net->pp_mfact[p];
+  return i;
+}
+
+double
+nrt_sim_record_value (const NrtSim *sim, guint record)
+{
+  g_return_val_if_fail (sim != NULL, NAN);
+  g_return_val_if_fail (record < sim->records->len, NAN);
+  const Record *rec = &g_array_index (sim->records, Record, record);
+
+  switch (rec->kind)
+    {
+    case REC_PTR:
+      return *rec->ptr;
+    case REC_I_CAP:
+      /* capac.cpp nrn_capacity_current: i_cap = 0.001*cj*cm*Δv. */
+      return sim->cap[rec->node] * sim->rhs[rec->node];
+    case REC_I_MEMBRANE:
+      return sim->cap[rec->node] * sim->rhs[rec->node] + ionic_current (sim, rec->node);
+    default:
+      return NAN;
+    }
+}
