@@ -175,17 +175,44 @@ nrt_window_perform (NrtWindow  *self,
     }
 }
 
+typedef struct {
+  NrtWindow  *self;
+  NrtPending  then;
+  gboolean    save;
+} Decision;
+
+static gboolean
+apply_decision (gpointer user_data)
+{
+  Decision *d = user_data;
+
+  if (d->save)
+    nrt_window_save (d->self, d->then);
+  else
+    nrt_window_perform (d->self, d->then);
+
+  g_object_unref (d->self);
+  g_free (d);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_confirm_response (AdwMessageDialog *dialog,
                      const char       *response,
                      NrtWindow        *self)
 {
-  NrtPending then = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "nrt-pending"));
+  Decision *d;
 
-  if (g_strcmp0 (response, "discard") == 0)
-    nrt_window_perform (self, then);
-  else if (g_strcmp0 (response, "save") == 0)
-    nrt_window_save (self, then);
+  if (g_strcmp0 (response, "discard") != 0 && g_strcmp0 (response, "save") != 0)
+    return;
+
+  /* Act once the dialog has gone: closing the window from inside the dialog's own response
+   * would destroy the dialog's parent under it. */
+  d = g_new0 (Decision, 1);
+  d->self = g_object_ref (self);
+  d->then = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "nrt-pending"));
+  d->save = g_strcmp0 (response, "save") == 0;
+  g_idle_add (apply_decision, d);
 }
 
 void
