@@ -21,7 +21,9 @@ typedef enum {
 } NrtIoError;
 
 /* (transfer full) Reads a NeuroML file, following <include>s, into a new model.  Errors read
- * "FILE:LINE: what is wrong".  The returned model has no undo history and is unmodified. */
+ * "FILE:LINE: what is wrong".  The returned model has no undo history and is unmodified.
+ * A LEMS file (<Lems> root) is read through its <Include>s; its Simulation's length and step
+ * become tstop and dt. */
 NrtModel *nrt_neuroml_read_file (const char *path, GError **error);
 
 /* (transfer full) The model as a NeuroML document. */
@@ -33,5 +35,13 @@ gboolean  nrt_neuroml_write_file (NrtModel *model, const char *path, GError **er
  * make.  Returns TRUE when valid; otherwise FALSE and error holds the first problem, as
  * "FILE:LINE: what is wrong". */
 gboolean  nrt_neuroml_validate_file (const char *path, GError **error);
+/* As nrt_neuroml_validate_file(); *schema_skipped is set TRUE when no XSD was found (then only
+ * Neurite's own checks ran).  The XSD is NEURITE_NEUROML_XSD or, failing that,
+ * NRT_SHARED_DIR/neuroml/NeuroML_v2.3.1.xsd. */
+gboolean  nrt_neuroml_validate_file_full (const char *path, gboolean *schema_skipped,
+                                          GError **error);
+/* Validates a NeuroML document held in memory against the XSD only (for tests of the writer).
+ * *schema_skipped as above. */
+gboolean  nrt_neuroml_validate_string (const char *xml, gboolean *schema_skipped, GError **error);
 
 G_END_DECLS

@@ -1,0 +1,1507 @@
+/* nrt-neuroml-reader.c: builds an NrtModel from NeuroML (and LEMS) documents.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Sections are named as NEURON's converters name them (neuroml.md §2.4): section segment
+ * groups (neuroLexId sao864921383) by their id, otherwise one section per segment, named after
+ * the segment.  The standard HH Na/K channels (hh.mod's rate forms, §5) map onto hh, passive
+ * channels onto pas (or hh's leak next to the HH channels); any other channel is refused with
+ * NRT_IO_ERROR_UNSUPPORTED.  A Neurite <annotation> (written by nrt-neuroml-writer.c) restores
+ * what NeuroML cannot hold.  Whatever of the main file is not modelled is kept verbatim.
+ */
+#include <math.h>
+#include <string.h>
+#include "nrt-neuroml-private.h"
+
+typedef struct {
+  double x, y, z, d;
+  gboolean given;
+} RPt;
+
+typedef struct {
+  int        id;
+  xmlNodePtr node;
+  int        parent;       /* segment id or -1 */
+  double     frac;         /* fractionAlong on the parent */
+  RPt        prox, dist;
+  int        section;      /* index into Reader.secs */
+  int        pos;          /* position within its section */
+} RSeg;
+
+typedef struct {
+  char      *name;
+  char      *group;        /* segment group id or NULL */
+  xmlNodePtr node;         /* group or segment element */
+  GArray    *segs;         /* of int: segment ids, proximal to distal */
+  int        parent;       /* index into secs or -1 */
+  double     parent_x;
+  int        nseg;
+  /* biophysics gathered from the densities */
+  gboolean   has_na, has_k, has_leak, has_pas;
+  double     gna, ena, gk, ek, gl, el, gpas, epas;
+  double     cm, Ra;
+  /* annotation */
+  xmlNodePtr ann;
+  int        model_index;
+} RSec;
+
+typedef struct {
+  NrtNmlDocSet *set;
+  GHashTable   *top;        /* id -> top-level element (all NeuroML files) */
+  GHashTable   *consumed;   /* top-level elements of the main file that are modelled */
+  xmlNodePtr    cell, morph, bio, net, ann, sim;
+  GHashTable   *segs;       /* id -> RSeg* */
+  GPtrArray    *seg_list;   /* of RSeg*, document order */
+  GPtrArray    *secs;       /* of RSec* */
+  GHashTable   *group_nodes; /* group id -> node */
+  NrtModel     *model;
+  gboolean      hh_from_foreign;
+  gboolean      hh_has_q10;
+  xmlNodePtr    hh_node;
+  double        v_init;
+  xmlNodePtr    v_init_node;
+  gboolean      have_v_init;
+  double        celsius;
+  gboolean      have_celsius;
+} Reader;
+
+static void
+rsec_free (RSec *s)
+{
+  g_free (s->name);
+  g_free (s->group);
+  g_array_unref (s->segs);
+  g_free (s);
+}
+
+/* A model-API error as FILE:LINE: message. */
+static gboolean
+model_ok (Reader *r, gboolean ok, GError *merr, xmlNodePtr node, GError **error)
+{
+  if (ok)
+    return TRUE;
+  nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, node, "%s",
+                     merr ? merr->message : "rejected by the model");
+  g_clear_error (&merr);
+  return FALSE;
+}
+
+static gboolean
+get_quantity (Reader *r, xmlNodePtr node, const char *attr, NrtDimension dim, gboolean required,
+              double *value, GError **error)
+{
+  g_autofree char *text = nrt_nml_get (node, attr);
+  g_autofree char *why = NULL;
+
+  if (text == NULL)
+    {
+      if (!required)
+        return TRUE;
+      nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, node, "<%s> lacks the %s attribute",
+                         node->name, attr);
+      return FALSE;
+    }
+  if (!nrt_nml_parse_quantity (text, dim, value, &why))
+    {
+      nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, node, "<%s %s>: %s", node->name,
+                         attr, why);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+get_number (Reader *r, xmlNodePtr node, const char *attr, gboolean required, double *value,
+            GError **error)
+{
+  g_autofree char *text = nrt_nml_get (node, attr);
+
+  if (text == NULL)
+    {
+      if (!required)
+        return TRUE;
+      nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, node, "<%s> lacks the %s attribute",
+                         node->name, attr);
+      return FALSE;
+    }
+  if (!nrt_nml_parse_number (text, value))
+    {
+      nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, node,
+                         "<%s %s=\"%s\">: not a finite number", node->name, attr, text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+is_neurite (xmlNodePtr n, const char *name)
+{
+  return nrt_nml_is (n, name) && n->ns && strcmp ((const char *) n->ns->href, NRT_NEURITE_NS) == 0;
+}
+
+/* ---------------------------------------------------------------- finding things */
+
+static xmlNodePtr
+main_root (Reader *r)
+{
+  return xmlDocGetRootElement (((NrtNmlFile *) r->set->files->pdata[0])->doc);
+}
+
+static void
+index_top (Reader *r)
+{
+  for (guint i = 0; i < r->set->files->len; i++)
+    {
+      NrtNmlFile *f = r->set->files->pdata[i];
+      xmlNodePtr root = xmlDocGetRootElement (f->doc);
+      for (xmlNodePtr n = nrt_nml_first_child (root, NULL); n; n = nrt_nml_next (n, NULL))
+        {
+          char *id = nrt_nml_get (n, "id");
+          if (f->is_lems)
+            {
+              if (nrt_nml_is (n, "Simulation") && r->sim == NULL)
+                r->sim = n;
+              g_free (id);
+              continue;
+            }
+          if (id && !g_hash_table_contains (r->top, id))
+            g_hash_table_insert (r->top, id, n);
+          else
+            g_free (id);
+        }
+    }
+}
+
+static gboolean
+is_other_cell_type (xmlNodePtr n)
+{
+  static const char *const types[] = {
+    "cell2CaPools", "baseCell", "iafTauCell", "iafTauRefCell", "iafCell", "iafRefCell",
+    "izhikevichCell", "izhikevich2007Cell", "adExIaFCell", "fitzHughNagumoCell",
+    "fitzHughNagumo1969Cell", "pinskyRinzelCA3Cell", "hindmarshRose1984Cell", "IF_curr_alpha",
+    "IF_curr_exp", "IF_cond_alpha", "IF_cond_exp", "EIF_cond_exp_isfa_ista",
+    "EIF_cond_alpha_isfa_ista", "HH_cond_exp", NULL,
+  };
+  return n && n->type == XML_ELEMENT_NODE && g_strv_contains (types, (const char *) n->name);
+}
+
+static gboolean
+find_cell (Reader *r, GError **error)
+{
+  g_autofree char *target = NULL;
+  xmlNodePtr other = NULL;
+
+  if (r->sim)
+    {
+      target = nrt_nml_get (r->sim, "target");
+      r->net = target ? g_hash_table_lookup (r->top, target) : NULL;
+      if (r->net == NULL || !nrt_nml_is (r->net, "network"))
+        {
+          nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, r->sim,
+                             "Simulation target \"%s\" is not a network", target ? target : "");
+          return FALSE;
+        }
+    }
+  /* The main file's network, else any. */
+  for (guint i = 0; r->net == NULL && i < r->set->files->len; i++)
+    {
+      NrtNmlFile *f = r->set->files->pdata[i];
+      if (!f->is_lems)
+        r->net = nrt_nml_first_child (xmlDocGetRootElement (f->doc), "network");
+    }
+  if (r->net)
+    for (xmlNodePtr p = nrt_nml_first_child (r->net, "population"); p && !r->cell;
+         p = nrt_nml_next (p, "population"))
+      {
+        g_autofree char *comp = nrt_nml_get (p, "component");
+        xmlNodePtr c = comp ? g_hash_table_lookup (r->top, comp) : NULL;
+        if (nrt_nml_is (c, "cell"))
+          r->cell = c;
+        else if (is_other_cell_type (c) && other == NULL)
+          other = c;
+      }
+  for (guint i = 0; r->cell == NULL && i < r->set->files->len; i++)
+    {
+      NrtNmlFile *f = r->set->files->pdata[i];
+      if (f->is_lems)
+        continue;
+      r->cell = nrt_nml_first_child (xmlDocGetRootElement (f->doc), "cell");
+      for (xmlNodePtr n = nrt_nml_first_child (xmlDocGetRootElement (f->doc), NULL); n && !other;
+           n = nrt_nml_next (n, NULL))
+        if (is_other_cell_type (n))
+          other = n;
+    }
+  if (r->cell == NULL)
+    {
+      if (other)
+        nrt_nml_set_error (error, NRT_IO_ERROR_UNSUPPORTED, r->set, other,
+                           "cell type <%s> is not supported (only multi-compartment <cell>)",
+                           other->name);
+      else
+        nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, main_root (r),
+                           "no <cell> found");
+      return FALSE;
+    }
+  r->morph = nrt_nml_first_child (r->cell, "morphology");
+  if (r->morph == NULL)
+    {
+      g_autofree char *m = nrt_nml_get (r->cell, "morphology");
+      r->morph = m ? g_hash_table_lookup (r->top, m) : NULL;
+    }
+  r->bio = nrt_nml_first_child (r->cell, "biophysicalProperties");
+  if (r->bio == NULL)
+    {
+      g_autofree char *b = nrt_nml_get (r->cell, "biophysicalProperties");
+      r->bio = b ? g_hash_table_lookup (r->top, b) : NULL;
+    }
+  if (r->morph == NULL)
+    {
+      nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, r->cell, "cell has no morphology");
+      return FALSE;
+    }
+  {
+    xmlNodePtr a = nrt_nml_first_child (r->cell, "annotation");
+    for (xmlNodePtr n = a ? a->children : NULL; n; n = n->next)
+      if (is_neurite (n, "model"))
+        r->ann = n;
+  }
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------- morphology */
+
+static gboolean
+read_point (Reader *r, xmlNodePtr n, RPt *p, GError **error)
+{
+  if (!get_number (r, n, "x", TRUE, &p->x, error) || !get_number (r, n, "y", TRUE, &p->y, error)
+      || !get_number (r, n, "z", TRUE, &p->z, error)
+      || !get_number (r, n, "diameter", TRUE, &p->d, error))
+    return FALSE;
+  if (!(p->d > 0))
+    {
+      g_autofree char *t = nrt_nml_get (n, "diameter");
+      nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, n,
+                         "diameter %s must be positive", t);
+      return FALSE;
+    }
+  p->given = TRUE;
+  return TRUE;
+}
+
+static gboolean
+read_segments (Reader *r, GError **error)
+{
+  for (xmlNodePtr s = nrt_nml_first_child (r->morph, "segment"); s; s = nrt_nml_next (s, "segment"))
+    {
+      RSeg *seg = g_new0 (RSeg, 1);
+      g_autofree char *ids = nrt_nml_get (s, "id");
+      xmlNodePtr p = nrt_nml_first_child (s, "parent");
+      xmlNodePtr prox = nrt_nml_first_child (s, "proximal");
+      xmlNodePtr dist = nrt_nml_first_child (s, "distal");
+
+      g_ptr_array_add (r->seg_list, seg);
+      seg->id = atoi (ids);
+      seg->node = s;
+      seg->parent = -1;
+      seg->frac = 1;
+      seg->section = -1;
+      g_hash_table_insert (r->segs, GINT_TO_POINTER (seg->id), seg);
+      if (p)
+        {
+          g_autofree char *ps = nrt_nml_get (p, "segment");
+          seg->parent = atoi (ps);
+          if (!get_number (r, p, "fractionAlong", FALSE, &seg->frac, error))
+            return FALSE;
+          if (seg->frac < 0 || seg->frac > 1)
+            {
+              nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, p,
+                                 "fractionAlong must lie in [0, 1]");
+              return FALSE;
+            }
+        }
+      if (dist == NULL)
+        {
+          nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, s, "segment %d has no <distal>", seg->id);
+          return FALSE;
+        }
+      if (prox && !read_point (r, prox, &seg->prox, error))
+        return FALSE;
+      if (!read_point (r, dist, &seg->dist, error))
+        return FALSE;
+      if (!prox && seg->parent < 0)
+        {
+          nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, s,
+                             "root segment %d has no <proximal>", seg->id);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static RSeg *
+seg_get (Reader *r, int id)
+{
+  return g_hash_table_lookup (r->segs, GINT_TO_POINTER (id));
+}
+
+/* Fills in omitted proximal points from the parent (neuroml.md §2.1). */
+static void
+resolve_proximal (Reader *r, RSeg *s, int depth)
+{
+  RSeg *p;
+
+  if (s->prox.given || depth > 100000)
+    return;
+  p = seg_get (r, s->parent);
+  resolve_proximal (r, p, depth + 1);
+  s->prox.x = p->prox.x + s->frac * (p->dist.x - p->prox.x);
+  s->prox.y = p->prox.y + s->frac * (p->dist.y - p->prox.y);
+  s->prox.z = p->prox.z + s->frac * (p->dist.z - p->prox.z);
+  s->prox.d = p->prox.d + s->frac * (p->dist.d - p->prox.d);
+  s->prox.given = TRUE;
+}
+
+static double
+seg_length (const RSeg *s)
+{
+  return sqrt ((s->dist.x - s->prox.x) * (s->dist.x - s->prox.x)
+               + (s->dist.y - s->prox.y) * (s->dist.y - s->prox.y)
+               + (s->dist.z - s->prox.z) * (s->dist.z - s->prox.z));
+}
+
+static gboolean
+is_valid_section_name (const char *name)
+{
+  /* hoc names, optionally with an index: soma, dend[3] */
+  const char *b = strchr (name, '[');
+  g_autofree char *base = b ? g_strndup (name, b - name) : g_strdup (name);
+  if (!nrt_nml_is_nml_id (base))
+    return FALSE;
+  if (b)
+    {
+      const char *p = b + 1;
+      if (!g_ascii_isdigit (*p))
+        return FALSE;
+      while (g_ascii_isdigit (*p))
+        p++;
+      return p[0] == ']' && p[1] == '\0';
+    }
+  return TRUE;
+}
+
+static gboolean
+build_sections (Reader *r, GError **error)
+{
+  gboolean any_group = FALSE;
+  g_autoptr (GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (xmlNodePtr g = nrt_nml_first_child (r->morph, "segmentGroup"); g; g = nrt_nml_next (g, "segmentGroup"))
+    {
+      g_autofree char *lex = nrt_nml_get (g, "neuroLexId");
+      char *gid = nrt_nml_get (g, "id");
+      g_hash_table_insert (r->group_nodes, gid, g);
+      if (lex && strcmp (lex, NRT_SECTION_NEUROLEX) == 0)
+        {
+          RSec *sec = g_new0 (RSec, 1);
+          sec->group = g_strdup (gid);
+          sec->name = g_strdup (gid);
+          sec->node = g;
+          sec->nseg = 1;
+          sec->segs = g_array_new (FALSE, FALSE, sizeof (int));
+          for (xmlNodePtr m = nrt_nml_first_child (g, NULL); m; m = nrt_nml_next (m, NULL))
+            if (nrt_nml_is (m, "member"))
+              {
+                g_autofree char *ms = nrt_nml_get (m, "segment");
+                int id = atoi (ms);
+                RSeg *s = seg_get (r, id);
+                s->section = r->secs->len;
+                s->pos = sec->segs->len;
+                g_array_append_val (sec->segs, id);
+              }
+            else if (nrt_nml_is (m, "property"))
+              {
+                g_autofree char *tag = nrt_nml_get (m, "tag");
+                g_autofree char *val = nrt_nml_get (m, "value");
+                if (g_strcmp0 (tag, "numberInternalDivisions") == 0)
+                  sec->nseg = atoi (val);
+              }
+            else if (nrt_nml_is (m, "include") || nrt_nml_is (m, "path") || nrt_nml_is (m, "subTree"))
+              {
+                nrt_nml_set_error (error, NRT_IO_ERROR_UNSUPPORTED, r->set, m,
+                                   "section group \"%s\" must list its segments as <member>s", gid);
+                return FALSE;
+              }
+          if (sec->segs->len == 0)
+            {
+              nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, g,
+                                 "section group \"%s\" has no member segments", gid);
+              rsec_free (sec);
+              return FALSE;
+            }
+          g_ptr_array_add (r->secs, sec);
+          any_group = TRUE;
+        }
+    }
+  if (!any_group)
+    for (guint i = 0; i < r->seg_list->len; i++)
+      {
+        RSeg *s = r->seg_list->pdata[i];
+        RSec *sec = g_new0 (RSec, 1);
+        g_autofree char *nm = nrt_nml_get (s->node, "name");
+        sec->name = (nm && is_valid_section_name (nm) && !g_hash_table_contains (names, nm))
+                    ? g_strdup (nm) : g_strdup_printf ("section_%d", s->id);
+        g_hash_table_add (names, sec->name);
+        sec->node = s->node;
+        sec->nseg = 1;
+        sec->segs = g_array_new (FALSE, FALSE, sizeof (int));
+        g_array_append_val (sec->segs, s->id);
+        s->section = r->secs->len;
+        s->pos = 0;
+        g_ptr_array_add (r->secs, sec);
+      }
+  for (guint i = 0; i < r->seg_list->len; i++)
+    resolve_proximal (r, r->seg_list->pdata[i], 0);
+  /* Parents and attachment points. */
+  for (guint i = 0; i < r->secs->len; i++)
+    {
+      RSec *sec = r->secs->pdata[i];
+      RSeg *first = seg_get (r, g_array_index (sec->segs, int, 0));
+      RSeg *pseg;
+      RSec *psec;
+      double before = 0, total = 0;
+
+      sec->parent = -1;
+      if (first->parent < 0)
+        continue;
+      pseg = seg_get (r, first->parent);
+      sec->parent = pseg->section;
+      psec = r->secs->pdata[pseg->section];
+      for (guint k = 0; k < psec->segs->len; k++)
+        {
+          RSeg *q = seg_get (r, g_array_index (psec->segs, int, k));
+          if (q->pos < pseg->pos)
+            before += seg_length (q);
+          total += seg_length (q);
+        }
+      if (total > 0)
+        sec->parent_x = (before + first->frac * seg_length (pseg)) / total;
+      else
+        sec->parent_x = first->frac;
+      if (sec->parent_x > 1)
+        sec->parent_x = 1;
+      if (pseg->pos == (int) psec->segs->len - 1 && first->frac == 1)
+        sec->parent_x = 1;
+      if (pseg->pos == 0 && first->frac == 0)
+        sec->parent_x = 0;
+    }
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------- annotation */
+
+static RSec *
+sec_by_group (Reader *r, const char *group)
+{
+  for (guint i = 0; i < r->secs->len; i++)
+    {
+      RSec *s = r->secs->pdata[i];
+      if (g_strcmp0 (s->group, group) == 0)
+        return s;
+    }
+  return NULL;
+}
+
+static gboolean
+apply_section_annotations (Reader *r, GError **error)
+{
+  if (r->ann == NULL)
+    return TRUE;
+  for (xmlNodePtr n = nrt_nml_first_child (r->ann, NULL); n; n = nrt_nml_next (n, NULL))
+    {
+      g_autofree char *group = NULL;
+      g_autofree char *name = NULL;
+      RSec *s;
+      if (!is_neurite (n, "section"))
+        continue;
+      group = nrt_nml_get (n, "group");
+      name = nrt_nml_get (n, "name");
+      s = sec_by_group (r, group);
+      if (s == NULL || name == NULL)
+        {
+          nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, n,
+                             "Neurite annotation refers to unknown section group \"%s\"",
+                             group ? group : "");
+          return FALSE;
+        }
+      g_free (s->name);
+      s->name = g_steal_pointer (&name);
+      s->ann = n;
+      if (s->parent >= 0 && !get_number (r, n, "parentX", FALSE, &s->parent_x, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------- channels */
+
+typedef enum { CH_NA, CH_K, CH_LEAK } ChanKind;
+
+static gboolean
+close_to (double a, double b)
+{
+  return fabs (a - b) <= 1e-9 * fmax (1.0, fabs (b));
+}
+
+typedef struct {
+  const char *fwd_type; double fwd_rate, fwd_mid, fwd_scale;
+  const char *rev_type; double rev_rate, rev_mid, rev_scale;
+  int instances;
+} HHGateForm;
+
+/* hh.mod's rates in NeuroML form (neuroml.md §5). */
+static const HHGateForm hh_m = { "HHExpLinearRate", 1, -40, 10, "HHExpRate", 4, -65, -18, 3 };
+static const HHGateForm hh_h = { "HHExpRate", 0.07, -65, -20, "HHSigmoidRate", 1, -35, 10, 1 };
+static const HHGateForm hh_n = { "HHExpLinearRate", 0.1, -55, 10, "HHExpRate", 0.125, -65, -80, 4 };
+
+static gboolean
+rate_matches (Reader *r, xmlNodePtr rate, const char *type, double k, double mid, double scale)
+{
+  g_autofree char *t = nrt_nml_get (rate, "type");
+  double a = NAN, b = NAN, c = NAN;
+  g_autoptr (GError) e = NULL;
+
+  if (g_strcmp0 (t, type) != 0)
+    return FALSE;
+  if (!get_quantity (r, rate, "rate", NRT_DIM_PER_TIME, TRUE, &a, &e)
+      || !get_quantity (r, rate, "midpoint", NRT_DIM_VOLTAGE, TRUE, &b, &e)
+      || !get_quantity (r, rate, "scale", NRT_DIM_VOLTAGE, TRUE, &c, &e))
+    return FALSE;
+  return close_to (a, k) && close_to (b, mid) && close_to (c, scale);
+}
+
+/* 1: no q10 (hh only at 6.3 °C); 2: hh's q10 of 3 at 6.3 °C; 0: no match. */
+static int
+gate_matches (Reader *r, xmlNodePtr gate, const HHGateForm *f)
+{
+  g_autofree char *inst = nrt_nml_get (gate, "instances");
+  g_autofree char *type = nrt_nml_get (gate, "type");
+  xmlNodePtr fwd = nrt_nml_first_child (gate, "forwardRate");
+  xmlNodePtr rev = nrt_nml_first_child (gate, "reverseRate");
+  xmlNodePtr q10 = nrt_nml_first_child (gate, "q10Settings");
+  int q = 1;
+
+  if (nrt_nml_is (gate, "gate") && g_strcmp0 (type, "gateHHrates") != 0)
+    return 0;
+  if (inst == NULL || atoi (inst) != f->instances || !fwd || !rev)
+    return 0;
+  if (nrt_nml_first_child (gate, "timeCourse") || nrt_nml_first_child (gate, "steadyState"))
+    return 0;
+  if (!rate_matches (r, fwd, f->fwd_type, f->fwd_rate, f->fwd_mid, f->fwd_scale)
+      || !rate_matches (r, rev, f->rev_type, f->rev_rate, f->rev_mid, f->rev_scale))
+    return 0;
+  if (q10)
+    {
+      g_autofree char *qt = nrt_nml_get (q10, "type");
+      double factor = NAN, temp = NAN;
+      g_autoptr (GError) e = NULL;
+      if (g_strcmp0 (qt, "q10ExpTemp") != 0
+          || !get_quantity (r, q10, "q10Factor", NRT_DIM_NONE, TRUE, &factor, &e)
+          || !get_quantity (r, q10, "experimentalTemp", NRT_DIM_TEMPERATURE, TRUE, &temp, &e)
+          || !close_to (factor, 3) || !close_to (temp, 6.3))
+        return 0;
+      q = 2;
+    }
+  return q;
+}
+
+static gboolean
+classify_channel (Reader *r, xmlNodePtr ch, ChanKind *kind, GError **error)
+{
+  g_autoptr (GPtrArray) gates = g_ptr_array_new ();
+  g_autofree char *species = nrt_nml_get (ch, "species");
+  g_autofree char *type = nrt_nml_get (ch, "type");
+  g_autofree char *id = nrt_nml_get (ch, "id");
+  int q = 0;
+
+  if (!nrt_nml_is (ch, "ionChannel") && !nrt_nml_is (ch, "ionChannelHH"))
+    goto unsupported;
+  for (xmlNodePtr n = nrt_nml_first_child (ch, NULL); n; n = nrt_nml_next (n, NULL))
+    {
+      if (nrt_nml_is (n, "notes") || nrt_nml_is (n, "annotation") || nrt_nml_is (n, "property"))
+        continue;
+      if (nrt_nml_is (n, "gateHHrates") || nrt_nml_is (n, "gate"))
+        g_ptr_array_add (gates, n);
+      else
+        goto unsupported;
+    }
+  if (gates->len == 0)
+    {
+      if (type && strcmp (type, "ionChannelPassive") != 0 && strcmp (type, "ionChannelHH") != 0)
+        goto unsupported;
+      *kind = CH_LEAK;
+      return TRUE;
+    }
+  if (g_strcmp0 (species, "na") == 0 && gates->len == 2)
+    {
+      int qm = 0, qh = 0;
+      for (guint i = 0; i < 2; i++)
+        {
+          int a = gate_matches (r, gates->pdata[i], &hh_m);
+          int b = gate_matches (r, gates->pdata[i], &hh_h);
+          if (a) qm = a;
+          if (b) qh = b;
+        }
+      if (qm && qh && qm == qh)
+        {
+          *kind = CH_NA;
+          q = qm;
+        }
+    }
+  else if (g_strcmp0 (species, "k") == 0 && gates->len == 1)
+    {
+      q = gate_matches (r, gates->pdata[0], &hh_n);
+      *kind = CH_K;
+    }
+  if (q == 0)
+    goto unsupported;
+  if (r->hh_node && (q == 2) != r->hh_has_q10)
+    {
+      nrt_nml_set_error (error, NRT_IO_ERROR_UNSUPPORTED, r->set, ch,
+                         "ion channel \"%s\": the HH channels disagree on q10 settings", id);
+      return FALSE;
+    }
+  r->hh_has_q10 = (q == 2);
+  r->hh_node = ch;
+  return TRUE;
+
+unsupported:
+  nrt_nml_set_error (error, NRT_IO_ERROR_UNSUPPORTED, r->set, ch,
+                     "unknown ion channel \"%s\": Neurite simulates only the standard HH Na and K "
+                     "channels (hh) and passive channels (pas)", id ? id : "");
+  return FALSE;
+}
+
+/* ---------------------------------------------------------------- groups → sections */
+
+static gboolean
+collect_group_segments (Reader *r, const char *gid, GHashTable *out, int depth, xmlNodePtr at,
+                        GError **error)
+{
+  xmlNodePtr g;
+
+  if (strcmp (gid, "all") == 0 && !g_hash_table_contains (r->group_nodes, "all"))
+    {
+      for (guint i = 0; i < r->seg_list->len; i++)
+        g_hash_table_add (out, GINT_TO_POINTER (((RSeg *) r->seg_list->pdata[i])->id));
+      return TRUE;
+    }
+  g = g_hash_table_lookup (r->group_nodes, gid);
+  if (g == NULL)
+    {
+      nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, at, "unknown segment group \"%s\"", gid);
+      return FALSE;
+    }
+  if (depth > 64)
+    {
+      nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, g,
+                         "segment group \"%s\" includes itself", gid);
+      return FALSE;
+    }
+  for (xmlNodePtr m = nrt_nml_first_child (g, NULL); m; m = nrt_nml_next (m, NULL))
+    {
+      if (nrt_nml_is (m, "member"))
+        {
+          g_autofree char *s = nrt_nml_get (m, "segment");
+          g_hash_table_add (out, GINT_TO_POINTER (atoi (s)));
+        }
+      else if (nrt_nml_is (m, "include"))
+        {
+          g_autofree char *inc = nrt_nml_get (m, "segmentGroup");
+          if (!collect_group_segments (r, inc, out, depth + 1, m, error))
+            return FALSE;
+        }
+      else if (nrt_nml_is (m, "path") || nrt_nml_is (m, "subTree"))
+        {
+          nrt_nml_set_error (error, NRT_IO_ERROR_UNSUPPORTED, r->set, m,
+                             "<%s> in segment groups is not supported", m->name);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* (transfer full) Section indices covered by a group; FALSE when a section is only partly in it. */
+static GArray *
+group_sections (Reader *r, const char *gid, xmlNodePtr at, gboolean allow_partial, GError **error)
+{
+  g_autoptr (GHashTable) segs = g_hash_table_new (g_direct_hash, g_direct_equal);
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (int));
+
+  if (!collect_group_segments (r, gid ? gid : "all", segs, 0, at, error))
+    {
+      g_array_unref (out);
+      return NULL;
+    }
+  for (guint i = 0; i < r->secs->len; i++)
+    {
+      RSec *s = r->secs->pdata[i];
+      guint in = 0;
+      for (guint k = 0; k < s->segs->len; k++)
+        in += g_hash_table_contains (segs, GINT_TO_POINTER (g_array_index (s->segs, int, k)));
+      if (in == s->segs->len)
+        g_array_append_val (out, i);
+      else if (in > 0 && !allow_partial)
+        {
+          nrt_nml_set_error (error, NRT_IO_ERROR_UNSUPPORTED, r->set, at,
+                             "segment group \"%s\" covers only part of section \"%s\" "
+                             "(non-uniform properties within a section are not supported)",
+                             gid, s->name);
+          g_array_unref (out);
+          return NULL;
+        }
+    }
+  return out;
+}
+
+static gboolean
+read_biophysics (Reader *r, GError **error)
+{
+  xmlNodePtr mp, ip;
+  g_autoptr (GHashTable) chan_kind = g_hash_table_new (g_direct_hash, g_direct_equal);
+
+  for (guint i = 0; i < r->secs->len; i++)
+    {
+      RSec *s = r->secs->pdata[i];
+      s->cm = 1;
+      s->Ra = 35.4;
+    }
+  if (r->bio == NULL)
+    return TRUE;
+  mp = nrt_nml_first_child (r->bio, "membraneProperties");
+  for (xmlNodePtr d = mp ? nrt_nml_first_child (mp, NULL) : NULL; d; d = nrt_nml_next (d, NULL))
+    {
+      g_autofree char *gid = nrt_nml_get (d, "segmentGroup");
+      g_autoptr (GArray) secs = NULL;
+
+      if (nrt_nml_is (d, "channelDensity"))
+        {
+          g_autofree char *chan = nrt_nml_get (d, "ionChannel");
+          g_autofree char *ion = nrt_nml_get (d, "ion");
+          g_autofree char *mech = NULL;
+          xmlNodePtr ch = g_hash_table_lookup (r->top, chan);
+          ChanKind kind;
+          double g = 0, e = 0;
+
+          if (xmlHasProp (d, (const xmlChar *) "segment") != NULL)
+            {
+              nrt_nml_set_error (error, NRT_IO_ERROR_UNSUPPORTED, r->set, d,
+                                 "channelDensity on a single segment is not supported");
+              return FALSE;
+            }
+          if (!classify_channel (r, ch, &kind, error))
+            return FALSE;
+          if ((kind == CH_NA && g_strcmp0 (ion, "na") != 0) || (kind == CH_K && g_strcmp0 (ion, "k") != 0))
+            {
+              nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, d,
+                                 "ion \"%s\" does not match the species of channel \"%s\"", ion, chan);
+              return FALSE;
+            }
+          if (!get_quantity (r, d, "condDensity", NRT_DIM_COND_DENSITY, TRUE, &g, error)
+              || !get_quantity (r, d, "erev", NRT_DIM_VOLTAGE, TRUE, &e, error))
+            return FALSE;
+          if (g < 0)
+            {
+              nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, d,
+                                 "condDensity must not be negative");
+              return FALSE;
+            }
+          if (kind == CH_LEAK && r->ann)
+            for (xmlNodePtr a = nrt_nml_first_child (r->ann, NULL); a; a = nrt_nml_next (a, NULL))
+              if (is_neurite (a, "channel"))
+                {
+                  g_autofree char *aid = nrt_nml_get (a, "id");
+                  if (g_strcmp0 (aid, chan) == 0)
+                    mech = nrt_nml_get (a, "mechanism");
+                }
+          secs = group_sections (r, gid, d, FALSE, error);
+          if (secs == NULL)
+            return FALSE;
+          for (guint k = 0; k < secs->len; k++)
+            {
+              RSec *s = r->secs->pdata[g_array_index (secs, int, k)];
+              if (kind == CH_NA)
+                s->has_na = TRUE, s->gna = g, s->ena = e;
+              else if (kind == CH_K)
+                s->has_k = TRUE, s->gk = g, s->ek = e;
+              else if (g_strcmp0 (mech, "pas") == 0)
+                s->has_pas = TRUE, s->gpas = g, s->epas = e;
+              else if (g_strcmp0 (mech, "hh") == 0)
+                s->has_leak = TRUE, s->gl = g, s->el = e;
+              else if (s->has_leak)  /* a second leak without annotation: pas */
+                s->has_pas = TRUE, s->gpas = g, s->epas = e;
+              else
+                s->has_leak = TRUE, s->gl = g, s->el = e;
+            }
+        }
+      else if (nrt_nml_is (d, "specificCapacitance"))
+        {
+          double cm;
+          if (!get_quantity (r, d, "value", NRT_DIM_CAPACITANCE_DENSITY, TRUE, &cm, error))
+            return FALSE;
+          if ((secs = group_sections (r, gid, d, FALSE, error)) == NULL)
+            return FALSE;
+          for (guint k = 0; k < secs->len; k++)
+            ((RSec *) r->secs->pdata[g_array_index (secs, int, k)])->cm = cm;
+        }
+      else if (nrt_nml_is (d, "initMembPotential"))
+        {
+          double v;
+          if (!get_quantity (r, d, "value", NRT_DIM_VOLTAGE, TRUE, &v, error))
+            return FALSE;
+          if (r->have_v_init && v != r->v_init)
+            {
+              nrt_nml_set_error (error, NRT_IO_ERROR_UNSUPPORTED, r->set, d,
+                                 "different initial potentials per group are not supported");
+              return FALSE;
+            }
+          r->have_v_init = TRUE;
+          r->v_init = v;
+          r->v_init_node = d;
+        }
+      else if (nrt_nml_is (d, "spikeThresh"))
+        {
+          double v;
+          if (!get_quantity (r, d, "value", NRT_DIM_VOLTAGE, TRUE, &v, error))
+            return FALSE;
+        }
+      else
+        {
+          nrt_nml_set_error (error, NRT_IO_ERROR_UNSUPPORTED, r->set, d,
+                             "<%s> is not supported", d->name);
+          return FALSE;
+        }
+    }
+  ip = nrt_nml_first_child (r->bio, "intracellularProperties");
+  for (xmlNodePtr d = ip ? nrt_nml_first_child (ip, NULL) : NULL; d; d = nrt_nml_next (d, NULL))
+    {
+      g_autofree char *gid = nrt_nml_get (d, "segmentGroup");
+      g_autoptr (GArray) secs = NULL;
+      double Ra;
+      if (nrt_nml_is (d, "species"))
+        {
+          nrt_nml_set_error (error, NRT_IO_ERROR_UNSUPPORTED, r->set, d,
+                             "ion species and concentration models are not supported");
+          return FALSE;
+        }
+      if (!nrt_nml_is (d, "resistivity"))
+        continue;
+      if (!get_quantity (r, d, "value", NRT_DIM_RESISTIVITY, TRUE, &Ra, error))
+        return FALSE;
+      if ((secs = group_sections (r, gid, d, FALSE, error)) == NULL)
+        return FALSE;
+      for (guint k = 0; k < secs->len; k++)
+        ((RSec *) r->secs->pdata[g_array_index (secs, int, k)])->Ra = Ra;
+    }
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------- model */
+
+static gboolean
+set_param (Reader *r, RSec *s, const char *param, double v, xmlNodePtr at, GError **error)
+{
+  GError *e = NULL;
+  return model_ok (r, nrt_model_set_mechanism_param (r->model, s->name, param, v, &e), e, at, error);
+}
+
+static gboolean
+add_sections (Reader *r, GError **error)
+{
+  guint added = 0;
+  gboolean progress = TRUE;
+
+  for (guint i = 0; i < r->secs->len; i++)
+    ((RSec *) r->secs->pdata[i])->model_index = -1;
+  while (added < r->secs->len && progress)
+    {
+      progress = FALSE;
+      for (guint i = 0; i < r->secs->len; i++)
+        {
+          RSec *s = r->secs->pdata[i];
+          RSec *p = s->parent >= 0 ? r->secs->pdata[s->parent] : NULL;
+          GError *e = NULL;
+          xmlNodePtr at = s->ann ? s->ann : s->node;
+          double L = 0, diam = 0;
+          gboolean lpt3d = TRUE;
+
+          if (s->model_index >= 0 || (p && p->model_index < 0))
+            continue;
+          if (s->ann)
+            {
+              g_autofree char *geom = nrt_nml_get (s->ann, "geometry");
+              if (g_strcmp0 (geom, "L_diam") == 0)
+                {
+                  if (!get_number (r, s->ann, "L", TRUE, &L, error)
+                      || !get_number (r, s->ann, "diam", TRUE, &diam, error))
+                    return FALSE;
+                  lpt3d = FALSE;
+                }
+            }
+          if (lpt3d && s->segs->len == 1)
+            {
+              RSeg *q = seg_get (r, g_array_index (s->segs, int, 0));
+              if (seg_length (q) == 0)
+                {
+                  /* A sphere: jNeuroML's NEURON export makes it a cylinder with L = diam. */
+                  if (q->prox.d != q->dist.d)
+                    {
+                      nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, q->node,
+                                         "spherical segment %d has unequal diameters", q->id);
+                      return FALSE;
+                    }
+                  L = diam = q->dist.d;
+                  lpt3d = FALSE;
+                }
+            }
+          if (lpt3d)
+            {
+              double total = 0;
+              for (guint k = 0; k < s->segs->len; k++)
+                {
+                  RSeg *q = seg_get (r, g_array_index (s->segs, int, k));
+                  if (seg_length (q) == 0)
+                    {
+                      nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, q->node,
+                                         "segment %d has zero length", q->id);
+                      return FALSE;
+                    }
+                  total += seg_length (q);
+                }
+              L = total;
+              diam = seg_get (r, g_array_index (s->segs, int, 0))->prox.d;
+            }
+          s->model_index = nrt_model_add_section (r->model, s->name, p ? p->name : NULL,
+                                                  s->parent_x, L, diam, &e);
+          if (!model_ok (r, s->model_index >= 0, e, at, error))
+            return FALSE;
+          if (lpt3d)
+            {
+              g_autoptr (GArray) pts = g_array_new (FALSE, FALSE, sizeof (NrtPt3d));
+              RSeg *q0 = seg_get (r, g_array_index (s->segs, int, 0));
+              NrtPt3d pt = { q0->prox.x, q0->prox.y, q0->prox.z, q0->prox.d };
+              g_array_append_val (pts, pt);
+              for (guint k = 0; k < s->segs->len; k++)
+                {
+                  RSeg *q = seg_get (r, g_array_index (s->segs, int, k));
+                  NrtPt3d d = { q->dist.x, q->dist.y, q->dist.z, q->dist.d };
+                  g_array_append_val (pts, d);
+                }
+              if (!model_ok (r, nrt_model_set_section_pt3d (r->model, s->name, (NrtPt3d *) pts->data,
+                                                            pts->len, &e), e, at, error))
+                return FALSE;
+            }
+          added++;
+          progress = TRUE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+apply_biophysics (Reader *r, GError **error)
+{
+  for (guint i = 0; i < r->secs->len; i++)
+    {
+      RSec *s = r->secs->pdata[i];
+      GError *e = NULL;
+      xmlNodePtr at = r->bio ? r->bio : s->node;
+
+      if (!model_ok (r, nrt_model_set_Ra (r->model, s->name, s->Ra, &e), e, at, error)
+          || !model_ok (r, nrt_model_set_cm (r->model, s->name, s->cm, &e), e, at, error))
+        return FALSE;
+      if (s->has_na || s->has_k)
+        {
+          if (!model_ok (r, nrt_model_insert_mechanism (r->model, s->name, "hh", &e), e, at, error))
+            return FALSE;
+          if (!set_param (r, s, "gnabar_hh", s->has_na ? s->gna : 0, at, error)
+              || !set_param (r, s, "gkbar_hh", s->has_k ? s->gk : 0, at, error)
+              || !set_param (r, s, "gl_hh", s->has_leak ? s->gl : 0, at, error)
+              || (s->has_na && !set_param (r, s, "ena", s->ena, at, error))
+              || (s->has_k && !set_param (r, s, "ek", s->ek, at, error))
+              || (s->has_leak && !set_param (r, s, "el_hh", s->el, at, error)))
+            return FALSE;
+        }
+      else if (s->has_leak)
+        {
+          s->has_pas = TRUE;
+          s->gpas = s->gl;
+          s->epas = s->el;
+        }
+      if (s->has_pas)
+        {
+          if (!model_ok (r, nrt_model_insert_mechanism (r->model, s->name, "pas", &e), e, at, error)
+              || !set_param (r, s, "g_pas", s->gpas, at, error)
+              || !set_param (r, s, "e_pas", s->epas, at, error))
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* Section and x of a point given as segment id + fractionAlong. */
+static gboolean
+locate (Reader *r, int segid, double frac, xmlNodePtr at, RSec **sec, double *x, GError **error)
+{
+  RSeg *q = seg_get (r, segid);
+  RSec *s;
+  double before = 0, total = 0;
+
+  if (q == NULL)
+    {
+      nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, at, "unknown segment %d", segid);
+      return FALSE;
+    }
+  s = r->secs->pdata[q->section];
+  for (guint k = 0; k < s->segs->len; k++)
+    {
+      RSeg *o = seg_get (r, g_array_index (s->segs, int, k));
+      if (o->pos < q->pos)
+        before += seg_length (o);
+      total += seg_length (o);
+    }
+  *sec = s;
+  *x = total > 0 ? (before + frac * seg_length (q)) / total : frac;
+  if (s->segs->len == 1)
+    *x = frac;
+  return TRUE;
+}
+
+static gboolean
+is_neurite_own_id (const char *id)
+{
+  /* ids the writer gives its own elements: ppN_... */
+  if (id == NULL || strncmp (id, "pp", 2) != 0 || !g_ascii_isdigit (id[2]))
+    return FALSE;
+  for (id += 2; g_ascii_isdigit (*id); id++)
+    ;
+  return *id == '_';
+}
+
+/* Parses an input target "pop[0]", "../pop[0]", "pop/0/cell", "../pop/0/cell". */
+static gboolean
+parse_target (const char *t, char **pop, int *index)
+{
+  const char *p = t;
+  const char *e;
+
+  if (t == NULL)
+    return FALSE;
+  if (g_str_has_prefix (p, "../"))
+    p += 3;
+  e = p;
+  while (*e && *e != '[' && *e != '/')
+    e++;
+  *pop = g_strndup (p, e - p);
+  *index = *e ? atoi (e + 1) : 0;
+  return TRUE;
+}
+
+static gboolean
+add_iclamp (Reader *r, xmlNodePtr gen, RSec *s, double x, xmlNodePtr at, GError **error)
+{
+  double del = 0, dur = 0, amp = 0;
+  GError *e = NULL;
+  int pp;
+
+  if (!get_quantity (r, gen, "delay", NRT_DIM_TIME, TRUE, &del, error)
+      || !get_quantity (r, gen, "duration", NRT_DIM_TIME, TRUE, &dur, error)
+      || !get_quantity (r, gen, "amplitude", NRT_DIM_CURRENT, TRUE, &amp, error))
+    return FALSE;
+  pp = nrt_model_add_point_process (r->model, "IClamp", s->name, x, &e);
+  if (!model_ok (r, pp >= 0, e, at, error)
+      || !model_ok (r, nrt_model_set_point_process_param (r->model, pp, "del", del, &e), e, gen, error)
+      || !model_ok (r, nrt_model_set_point_process_param (r->model, pp, "dur", dur, &e), e, gen, error)
+      || !model_ok (r, nrt_model_set_point_process_param (r->model, pp, "amp", amp, &e), e, gen, error))
+    return FALSE;
+  g_hash_table_add (r->consumed, gen);
+  return TRUE;
+}
+
+static char *
+dump_node (xmlNodePtr n)
+{
+  xmlBufferPtr buf = xmlBufferCreate ();
+  char *s;
+  xmlNodeDump (buf, n->doc, n, 0, 0);
+  s = g_strdup ((const char *) xmlBufferContent (buf));
+  xmlBufferFree (buf);
+  return s;
+}
+
+static gboolean
+read_network (Reader *r, GPtrArray *foreign_net, GError **error)
+{
+  g_autofree char *cell_id = nrt_nml_get (r->cell, "id");
+  g_autoptr (GHashTable) pops = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  if (r->net == NULL)
+    return TRUE;
+  {
+    g_autofree char *type = nrt_nml_get (r->net, "type");
+    if (g_strcmp0 (type, "networkWithTemperature") == 0)
+      {
+        if (!get_quantity (r, r->net, "temperature", NRT_DIM_TEMPERATURE, TRUE, &r->celsius, error))
+          return FALSE;
+        r->have_celsius = TRUE;
+      }
+  }
+  for (xmlNodePtr n = nrt_nml_first_child (r->net, NULL); n; n = nrt_nml_next (n, NULL))
+    {
+      gboolean keep = TRUE;
+
+      if (nrt_nml_is (n, "notes") || nrt_nml_is (n, "property") || nrt_nml_is (n, "annotation"))
+        continue;
+      if (nrt_nml_is (n, "population"))
+        {
+          g_autofree char *comp = nrt_nml_get (n, "component");
+          g_autofree char *type = nrt_nml_get (n, "type");
+          g_autofree char *size = nrt_nml_get (n, "size");
+          if (g_strcmp0 (comp, cell_id) == 0)
+            {
+              g_hash_table_add (pops, nrt_nml_get (n, "id"));
+              if (g_strcmp0 (type, "populationList") != 0 && g_strcmp0 (size, "1") == 0)
+                keep = FALSE;
+            }
+        }
+      else if (nrt_nml_is (n, "explicitInput"))
+        {
+          g_autofree char *target = nrt_nml_get (n, "target");
+          g_autofree char *input = nrt_nml_get (n, "input");
+          g_autofree char *pop = NULL;
+          xmlNodePtr gen = input ? g_hash_table_lookup (r->top, input) : NULL;
+          int index = -1;
+          if (parse_target (target, &pop, &index) && g_hash_table_contains (pops, pop) && index == 0
+              && nrt_nml_is (gen, "pulseGenerator"))
+            {
+              RSec *s;
+              double x;
+              int seg0 = ((RSeg *) r->seg_list->pdata[0])->id;
+              /* jNeuroML: segment 0 (the first listed), fractionAlong 0.5 */
+              if (!locate (r, seg_get (r, 0) ? 0 : seg0, 0.5, n, &s, &x, error)
+                  || !add_iclamp (r, gen, s, x, n, error))
+                return FALSE;
+              keep = FALSE;
+            }
+        }
+      else if (nrt_nml_is (n, "inputList"))
+        {
+          g_autofree char *id = nrt_nml_get (n, "id");
+          g_autofree char *pop = nrt_nml_get (n, "population");
+          g_autofree char *comp = nrt_nml_get (n, "component");
+          xmlNodePtr gen = comp ? g_hash_table_lookup (r->top, comp) : NULL;
+          gboolean ours = nrt_nml_is (gen, "pulseGenerator") && g_hash_table_contains (pops, pop);
+
+          if (r->ann && is_neurite_own_id (id))
+            {
+              g_hash_table_add (r->consumed, gen);
+              continue;
+            }
+          for (xmlNodePtr in = nrt_nml_first_child (n, "input"); ours && in; in = nrt_nml_next (in, "input"))
+            {
+              g_autofree char *t = nrt_nml_get (in, "target");
+              g_autofree char *tp = NULL;
+              int index = -1;
+              if (!parse_target (t, &tp, &index) || index != 0)
+                ours = FALSE;
+            }
+          if (ours)
+            {
+              for (xmlNodePtr in = nrt_nml_first_child (n, "input"); in; in = nrt_nml_next (in, "input"))
+                {
+                  double segid = 0, frac = 0.5, x;
+                  RSec *s;
+                  if (!get_number (r, in, "segmentId", FALSE, &segid, error)
+                      || !get_number (r, in, "fractionAlong", FALSE, &frac, error)
+                      || !locate (r, (int) segid, frac, in, &s, &x, error)
+                      || !add_iclamp (r, gen, s, x, in, error))
+                    return FALSE;
+                }
+              keep = FALSE;
+            }
+        }
+      if (keep)
+        g_ptr_array_add (foreign_net, dump_node (n));
+    }
+  return TRUE;
+}
+
+static gboolean
+read_annotation_rest (Reader *r, GError **error)
+{
+  for (xmlNodePtr n = r->ann ? nrt_nml_first_child (r->ann, NULL) : NULL; n; n = nrt_nml_next (n, NULL))
+    {
+      GError *e = NULL;
+      if (is_neurite (n, "subset"))
+        {
+          g_autofree char *name = nrt_nml_get (n, "name");
+          if (!model_ok (r, nrt_model_add_subset (r->model, name, &e), e, n, error))
+            return FALSE;
+          for (xmlNodePtr m = nrt_nml_first_child (n, NULL); m; m = nrt_nml_next (m, NULL))
+            {
+              g_autofree char *sec = nrt_nml_get (m, "section");
+              if (!model_ok (r, nrt_model_subset_add_section (r->model, name, sec, &e), e, m, error))
+                return FALSE;
+            }
+        }
+      else if (is_neurite (n, "pointProcess"))
+        {
+          g_autofree char *type = nrt_nml_get (n, "type");
+          g_autofree char *sec = nrt_nml_get (n, "section");
+          double x = 0.5;
+          int pp;
+          if (!get_number (r, n, "x", TRUE, &x, error))
+            return FALSE;
+          pp = nrt_model_add_point_process (r->model, type, sec, x, &e);
+          if (!model_ok (r, pp >= 0, e, n, error))
+            return FALSE;
+          for (xmlNodePtr m = nrt_nml_first_child (n, NULL); m; m = nrt_nml_next (m, NULL))
+            {
+              g_autofree char *pname = nrt_nml_get (m, "name");
+              double v;
+              if (!get_number (r, m, "value", TRUE, &v, error))
+                return FALSE;
+              if (!model_ok (r, nrt_model_set_point_process_param (r->model, pp, pname, v, &e), e, m, error))
+                return FALSE;
+            }
+        }
+      else if (is_neurite (n, "netStim"))
+        {
+          double start = 50, interval = 10, number = 10, noise = 0;
+          if (!get_number (r, n, "start", FALSE, &start, error)
+              || !get_number (r, n, "interval", FALSE, &interval, error)
+              || !get_number (r, n, "number", FALSE, &number, error)
+              || !get_number (r, n, "noise", FALSE, &noise, error))
+            return FALSE;
+          if (!model_ok (r, nrt_model_add_netstim (r->model, start, interval, number, noise, &e) >= 0, e, n, error))
+            return FALSE;
+        }
+      else if (is_neurite (n, "netCon"))
+        {
+          double src = 0, tgt = 0, w = 0, delay = 1, thr = 10;
+          if (!get_number (r, n, "source", TRUE, &src, error)
+              || !get_number (r, n, "target", TRUE, &tgt, error)
+              || !get_number (r, n, "weight", FALSE, &w, error)
+              || !get_number (r, n, "delay", FALSE, &delay, error)
+              || !get_number (r, n, "threshold", FALSE, &thr, error))
+            return FALSE;
+          if (src < 0 || tgt < 0)
+            {
+              nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, n, "negative NetCon index");
+              return FALSE;
+            }
+          if (!model_ok (r, nrt_model_add_netcon (r->model, (guint) src, (guint) tgt, w, delay, thr, &e) >= 0,
+                         e, n, error))
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* Groups of whole sections in foreign files become subsets (soma_group, dendrite_group...). */
+static gboolean
+read_foreign_subsets (Reader *r, GError **error)
+{
+  for (xmlNodePtr g = nrt_nml_first_child (r->morph, "segmentGroup"); g; g = nrt_nml_next (g, "segmentGroup"))
+    {
+      g_autofree char *gid = nrt_nml_get (g, "id");
+      g_autofree char *lex = nrt_nml_get (g, "neuroLexId");
+      g_autoptr (GArray) secs = NULL;
+      g_autoptr (GError) local = NULL;
+      if (g_strcmp0 (lex, NRT_SECTION_NEUROLEX) == 0 || g_strcmp0 (gid, "all") == 0)
+        continue;
+      secs = group_sections (r, gid, g, TRUE, &local);
+      if (secs == NULL || secs->len == 0 || nrt_model_find_subset (r->model, gid) >= 0)
+        continue;
+      if (!nrt_model_add_subset (r->model, gid, NULL))
+        continue;
+      for (guint k = 0; k < secs->len; k++)
+        {
+          GError *e = NULL;
+          RSec *s = r->secs->pdata[g_array_index (secs, int, k)];
+          if (!model_ok (r, nrt_model_subset_add_section (r->model, gid, s->name, &e), e, g, error))
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+read_settings (Reader *r, GError **error)
+{
+  NrtRunSettings st = nrt_model_get_data (r->model)->settings;
+  xmlNodePtr at = r->cell;
+  GError *e = NULL;
+
+  if (r->have_v_init)
+    st.v_init = r->v_init;
+  if (r->have_celsius)
+    st.celsius = r->celsius;
+  if (r->hh_from_foreign)
+    st.hh_use_table = FALSE;  /* NEURON runs converted NeuroML channels without tables */
+  for (xmlNodePtr n = r->ann ? nrt_nml_first_child (r->ann, NULL) : NULL; n; n = nrt_nml_next (n, NULL))
+    if (is_neurite (n, "settings"))
+      {
+        g_autofree char *method = nrt_nml_get (n, "method");
+        g_autofree char *table = nrt_nml_get (n, "hhUseTable");
+        at = n;
+        if (!get_number (r, n, "tstop", FALSE, &st.tstop, error)
+            || !get_number (r, n, "dt", FALSE, &st.dt, error)
+            || !get_number (r, n, "vInit", FALSE, &st.v_init, error)
+            || !get_number (r, n, "celsius", FALSE, &st.celsius, error)
+            || !get_number (r, n, "pointsPerMs", FALSE, &st.points_per_ms, error))
+          return FALSE;
+        if (method)
+          st.method = strcmp (method, "cn") == 0 ? NRT_METHOD_CN : NRT_METHOD_IMPLICIT;
+        if (table)
+          st.hh_use_table = strcmp (table, "true") == 0;
+      }
+  if (r->sim)
+    {
+      at = r->sim;
+      if (!get_quantity (r, r->sim, "length", NRT_DIM_TIME, TRUE, &st.tstop, error)
+          || !get_quantity (r, r->sim, "step", NRT_DIM_TIME, TRUE, &st.dt, error))
+        return FALSE;
+      if (st.dt > 0)
+        st.points_per_ms = 1.0 / st.dt;
+    }
+  if (r->hh_node && !r->hh_has_q10 && st.celsius != 6.3)
+    {
+      nrt_nml_set_error (error, NRT_IO_ERROR_UNSUPPORTED, r->set, r->hh_node,
+                         "HH channels without q10Settings match hh only at 6.3 degC, not at %g degC",
+                         st.celsius);
+      return FALSE;
+    }
+  return model_ok (r, nrt_model_set_settings (r->model, &st, &e), e, at, error);
+}
+
+static gboolean
+apply_nseg (Reader *r, GError **error)
+{
+  for (guint i = 0; i < r->secs->len; i++)
+    {
+      RSec *s = r->secs->pdata[i];
+      GError *e = NULL;
+      NrtNsegStrategy strat = NRT_NSEG_FIXED;
+      double value = s->nseg, dl = 0.1, dx = 50;
+      xmlNodePtr at = s->ann ? s->ann : s->node;
+
+      if (s->ann)
+        {
+          g_autofree char *st = nrt_nml_get (s->ann, "nsegStrategy");
+          if (!get_number (r, s->ann, "dLambda", FALSE, &dl, error)
+              || !get_number (r, s->ann, "dX", FALSE, &dx, error))
+            return FALSE;
+          /* Store both values: set the other strategy first, then the real one. */
+          if (!model_ok (r, nrt_model_set_nseg_strategy (r->model, s->name, NRT_NSEG_D_X, dx, &e), e, at, error)
+              || !model_ok (r, nrt_model_set_nseg_strategy (r->model, s->name, NRT_NSEG_D_LAMBDA, dl, &e), e, at, error))
+            return FALSE;
+          if (g_strcmp0 (st, "d_lambda") == 0)
+            strat = NRT_NSEG_D_LAMBDA, value = dl;
+          else if (g_strcmp0 (st, "d_X") == 0)
+            strat = NRT_NSEG_D_X, value = dx;
+        }
+      if (!model_ok (r, nrt_model_set_nseg_strategy (r->model, s->name, strat, value, &e), e, at, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+NrtModel *
+nrt_nml_build_model (NrtNmlDocSet *set, GError **error)
+{
+  Reader r = { 0 };
+  g_autoptr (GPtrArray) foreign_net = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) foreign_top = g_ptr_array_new_with_free_func (g_free);
+  NrtModel *result = NULL;
+  GError *e = NULL;
+  g_autofree char *cell_id = NULL;
+
+  r.set = set;
+  r.top = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  r.consumed = g_hash_table_new (g_direct_hash, g_direct_equal);
+  r.segs = g_hash_table_new (g_direct_hash, g_direct_equal);
+  r.seg_list = g_ptr_array_new_with_free_func (g_free);
+  r.secs = g_ptr_array_new_with_free_func ((GDestroyNotify) rsec_free);
+  r.group_nodes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  r.model = nrt_model_new ();
+
+  index_top (&r);
+  if (!find_cell (&r, error) || !read_segments (&r, error) || !build_sections (&r, error)
+      || !apply_section_annotations (&r, error))
+    goto out;
+  r.hh_from_foreign = (r.ann == NULL);
+  cell_id = nrt_nml_get (r.cell, "id");
+  if (!model_ok (&r, nrt_model_set_name (r.model, cell_id, &e), e, r.cell, error))
+    goto out;
+  {
+    xmlNodePtr notes = nrt_nml_first_child (r.cell, "notes");
+    if (notes)
+      {
+        xmlChar *t = xmlNodeGetContent (notes);
+        gboolean ok = nrt_model_set_notes (r.model, (const char *) t, &e);
+        xmlFree (t);
+        if (!model_ok (&r, ok, e, notes, error))
+          goto out;
+      }
+  }
+  if (!read_biophysics (&r, error) || !add_sections (&r, error) || !apply_biophysics (&r, error))
+    goto out;
+  if (r.hh_node == NULL)
+    r.hh_from_foreign = FALSE;
+  if (!read_network (&r, foreign_net, error) || !read_annotation_rest (&r, error))
+    goto out;
+  if (r.ann == NULL && !read_foreign_subsets (&r, error))
+    goto out;
+  if (!read_settings (&r, error) || !apply_nseg (&r, error))
+    goto out;
+
+  /* Keep the main file's unmodelled top-level elements verbatim. */
+  g_hash_table_add (r.consumed, r.cell);
+  if (r.net)
+    g_hash_table_add (r.consumed, r.net);
+  for (xmlNodePtr n = nrt_nml_first_child (main_root (&r), NULL); n; n = nrt_nml_next (n, NULL))
+    {
+      g_autofree char *id = nrt_nml_get (n, "id");
+      if (((NrtNmlFile *) set->files->pdata[0])->is_lems)
+        break;
+      if (g_hash_table_contains (r.consumed, n) || nrt_nml_is (n, "include") || nrt_nml_is (n, "notes")
+          || nrt_nml_is (n, "annotation") || nrt_nml_is (n, "property"))
+        continue;
+      if (nrt_nml_is (n, "ionChannel") || nrt_nml_is (n, "ionChannelHH"))
+        {
+          ChanKind k;
+          g_autoptr (GError) local = NULL;
+          if (classify_channel (&r, n, &k, &local))
+            continue;  /* modelled as hh/pas */
+        }
+      if (r.ann && is_neurite_own_id (id))
+        continue;
+      g_ptr_array_add (foreign_top, dump_node (n));
+    }
+  for (guint i = 0; i < foreign_top->len; i++)
+    nrt_model_add_foreign_xml (r.model, foreign_top->pdata[i]);
+  for (guint i = 0; i < foreign_net->len; i++)
+    nrt_model_add_foreign_xml (r.model, foreign_net->pdata[i]);
+  nrt_model_clear_history (r.model);
+  nrt_model_mark_saved (r.model);
+  result = g_steal_pointer (&r.model);
+
+out:
+  g_clear_object (&r.model);
+  g_hash_table_unref (r.top);
+  g_hash_table_unref (r.consumed);
+  g_hash_table_unref (r.segs);
+  g_ptr_array_unref (r.seg_list);
+  g_ptr_array_unref (r.secs);
+  g_hash_table_unref (r.group_nodes);
+  return result;
+}

@@ -1,0 +1,885 @@
+/* nrt-neuroml-writer.c: the whole model as one NeuroML v2.3.1 document.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Layout (neuroml.md §2.4, §5, §6, §11): one segment group per section (neuroLexId
+ * sao864921383 with numberInternalDivisions), hh as the three standard HH channels with the
+ * exact hh.mod rate forms and a q10 of 3 at 6.3 °C, pas as a passive channel, IClamps as
+ * pulseGenerators fed through inputLists, synapses as the matching NeuroML synapse types, and
+ * a networkWithTemperature.  What NeuroML cannot hold (section names, L/diam geometry, exact
+ * parent_x, nseg strategy, subsets, run settings, mechanism identity, point-process placement,
+ * NetStim/NetCon) goes into a Neurite-namespace <annotation> of the cell, which the reader
+ * treats as authoritative for those items.
+ *
+ * Sections without 3-D points get a synthetic stick layout whose straight segments keep L
+ * and diam; a section is split into several segments where children attach at
+ * 0 < parent_x < 1, so every child starts at a segment boundary with fractionAlong 1.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+#include <libxml/parser.h>
+#include "nrt-neuroml-private.h"
+
+typedef struct {
+  double x, y, z, d;
+} Pt;
+
+typedef struct {
+  int     index;       /* model section index */
+  char   *group;       /* NmlId of its segment group */
+  GArray *pts;         /* of Pt: proximal of the first segment, then each distal */
+  GArray *bounds;      /* of double: normalized position of each point, 0 … 1 */
+  int     first_seg;   /* id of its first segment */
+  double  dir[3];
+} SecLayout;
+
+typedef struct {
+  NrtModel           *model;
+  const NrtModelData *data;
+  SecLayout          *lay;        /* by model section index */
+  GArray             *order;      /* of int: sections, parents first */
+  GHashTable         *used_ids;
+  GString            *out;
+  char               *cell_id;
+  char               *pop_id;
+  gboolean            pop_is_list;
+  gboolean            own_population;
+} Writer;
+
+static void
+fmt (GString *s, double v)
+{
+  g_autofree char *t = nrt_nml_format_number (v);
+  g_string_append (s, t);
+}
+
+static void
+attr_num (GString *s, const char *name, double v, const char *unit)
+{
+  g_string_append_printf (s, " %s=\"", name);
+  fmt (s, v);
+  if (unit)
+    g_string_append_printf (s, " %s", unit);
+  g_string_append_c (s, '"');
+}
+
+static void
+attr_str (GString *s, const char *name, const char *v)
+{
+  g_autofree char *e = g_markup_escape_text (v, -1);
+  g_string_append_printf (s, " %s=\"%s\"", name, e);
+}
+
+/* A unique NmlId derived from name ("ap[0]" → "ap_0"). */
+static char *
+make_id (Writer *w, const char *name)
+{
+  GString *s = g_string_new (NULL);
+  g_autofree char *base = NULL;
+  char *id;
+
+  for (const char *p = name; *p; p++)
+    {
+      char c = *p;
+      if (g_ascii_isalnum (c) || c == '_')
+        g_string_append_c (s, c);
+      else if (s->len > 0 && s->str[s->len - 1] != '_')
+        g_string_append_c (s, '_');
+    }
+  while (s->len > 1 && s->str[s->len - 1] == '_')
+    g_string_truncate (s, s->len - 1);
+  if (s->len == 0 || g_ascii_isdigit (s->str[0]) || (s->str[0] == '_' && s->len == 1))
+    g_string_prepend (s, "sec_");
+  base = g_string_free (s, FALSE);
+  id = g_strdup (base);
+  for (int n = 2; g_hash_table_contains (w->used_ids, id); n++)
+    {
+      g_free (id);
+      id = g_strdup_printf ("%s_%d", base, n);
+    }
+  g_hash_table_add (w->used_ids, id);
+  return g_strdup (id);
+}
+
+static int
+cmp_double (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}
+
+/* The point at normalized position x along a laid-out section. */
+static Pt
+point_at (const SecLayout *l, double x)
+{
+  const Pt *p = (const Pt *) l->pts->data;
+  const double *b = (const double *) l->bounds->data;
+  guint n = l->pts->len;
+
+  if (x <= 0)
+    return p[0];
+  for (guint k = 1; k < n; k++)
+    if (x <= b[k] || k == n - 1)
+      {
+        double span = b[k] - b[k - 1];
+        double f = span > 0 ? (x - b[k - 1]) / span : 1;
+        Pt r;
+        if (f > 1)
+          f = 1;
+        r.x = p[k - 1].x + f * (p[k].x - p[k - 1].x);
+        r.y = p[k - 1].y + f * (p[k].y - p[k - 1].y);
+        r.z = p[k - 1].z + f * (p[k].z - p[k - 1].z);
+        r.d = p[k - 1].d + f * (p[k].d - p[k - 1].d);
+        return r;
+      }
+  return p[n - 1];
+}
+
+/* Which segment of a laid-out section holds x, and where along it. */
+static void
+segment_at (const SecLayout *l, double x, int *seg, double *frac)
+{
+  const double *b = (const double *) l->bounds->data;
+  guint nseg = l->pts->len - 1;
+
+  if (x <= 0)
+    {
+      *seg = l->first_seg;
+      *frac = 0;
+      return;
+    }
+  for (guint k = 1; k <= nseg; k++)
+    {
+      if (fabs (b[k] - x) <= 1e-12)
+        {
+          *seg = l->first_seg + k - 1;
+          *frac = 1;
+          return;
+        }
+      if (x < b[k])
+        {
+          double span = b[k] - b[k - 1];
+          *seg = l->first_seg + k - 1;
+          *frac = span > 0 ? (x - b[k - 1]) / span : 1;
+          return;
+        }
+    }
+  *seg = l->first_seg + nseg - 1;
+  *frac = 1;
+}
+
+static const double directions[][3] = {
+  { 0, 1, 0 }, { 1, 0, 0 }, { -1, 0, 0 }, { 0, 0, 1 }, { 0, 0, -1 }, { 0, -1, 0 },
+};
+
+static void
+lay_out_section (Writer *w, int isec, int child_rank, int *next_seg)
+{
+  const NrtSection *sec = w->data->sections->pdata[isec];
+  SecLayout *l = &w->lay[isec];
+
+  l->index = isec;
+  l->pts = g_array_new (FALSE, FALSE, sizeof (Pt));
+  l->bounds = g_array_new (FALSE, FALSE, sizeof (double));
+  if (sec->pt3d != NULL && sec->pt3d->len >= 2)
+    {
+      double total = 0, acc = 0;
+      const NrtPt3d *p = (const NrtPt3d *) sec->pt3d->data;
+      for (guint k = 0; k < sec->pt3d->len; k++)
+        {
+          Pt q = { p[k].x, p[k].y, p[k].z, p[k].d };
+          g_array_append_val (l->pts, q);
+          if (k > 0)
+            total += sqrt (pow (q.x - p[k - 1].x, 2) + pow (q.y - p[k - 1].y, 2)
+                           + pow (q.z - p[k - 1].z, 2));
+        }
+      for (guint k = 0; k < sec->pt3d->len; k++)
+        {
+          double b;
+          if (k > 0)
+            acc += sqrt (pow ((double) p[k].x - p[k - 1].x, 2) + pow ((double) p[k].y - p[k - 1].y, 2)
+                         + pow ((double) p[k].z - p[k - 1].z, 2));
+          b = k == sec->pt3d->len - 1 ? 1.0 : (total > 0 ? acc / total : (double) k / (sec->pt3d->len - 1));
+          g_array_append_val (l->bounds, b);
+        }
+    }
+  else
+    {
+      g_autoptr (GArray) xs = g_array_new (FALSE, FALSE, sizeof (double));
+      Pt start = { 0, 0, 0, sec->diam };
+      double zero = 0, one = 1;
+      const double *dir = directions[child_rank % G_N_ELEMENTS (directions)];
+
+      if (sec->parent >= 0)
+        start = point_at (&w->lay[sec->parent], sec->parent_x);
+      start.d = sec->diam;
+      memcpy (l->dir, dir, sizeof l->dir);
+      /* Split where children attach inside the section. */
+      for (guint j = 0; j < w->data->sections->len; j++)
+        {
+          const NrtSection *c = w->data->sections->pdata[j];
+          if (c->parent == isec && c->parent_x > 0 && c->parent_x < 1)
+            g_array_append_val (xs, c->parent_x);
+        }
+      g_array_sort (xs, cmp_double);
+      g_array_append_val (l->bounds, zero);
+      for (guint k = 0; k < xs->len; k++)
+        {
+          double x = g_array_index (xs, double, k);
+          if (x > g_array_index (l->bounds, double, l->bounds->len - 1))
+            g_array_append_val (l->bounds, x);
+        }
+      g_array_append_val (l->bounds, one);
+      for (guint k = 0; k < l->bounds->len; k++)
+        {
+          double s = sec->L * g_array_index (l->bounds, double, k);
+          Pt q = { start.x + dir[0] * s, start.y + dir[1] * s, start.z + dir[2] * s, sec->diam };
+          g_array_append_val (l->pts, q);
+        }
+    }
+  l->first_seg = *next_seg;
+  *next_seg += l->pts->len - 1;
+}
+
+static void
+write_point (GString *s, const char *tag, const Pt *p)
+{
+  g_string_append_printf (s, "<%s", tag);
+  attr_num (s, "x", p->x, NULL);
+  attr_num (s, "y", p->y, NULL);
+  attr_num (s, "z", p->z, NULL);
+  attr_num (s, "diameter", p->d, NULL);
+  g_string_append (s, "/>");
+}
+
+static double
+param (const NrtSection *sec, NrtMechType type, const char *name)
+{
+  int i = nrt_param_lookup (nrt_mechanism_info (type), name);
+  g_assert (i >= 0);
+  return sec->mech[type].p[i];
+}
+
+static double
+pp_param (const NrtPointProcess *pp, const char *name)
+{
+  int i = nrt_param_lookup (nrt_point_process_info (pp->type), name);
+  g_assert (i >= 0);
+  return pp->p[i];
+}
+
+static gboolean
+any_mech (const NrtModelData *d, NrtMechType t)
+{
+  for (guint i = 0; i < d->sections->len; i++)
+    if (((NrtSection *) d->sections->pdata[i])->mech[t].inserted)
+      return TRUE;
+  return FALSE;
+}
+
+static const char *const hh_gates_na =
+  "    <gateHHrates id=\"m\" instances=\"3\">\n"
+  "      <q10Settings type=\"q10ExpTemp\" q10Factor=\"3\" experimentalTemp=\"6.3 degC\"/>\n"
+  "      <forwardRate type=\"HHExpLinearRate\" rate=\"1per_ms\" midpoint=\"-40mV\" scale=\"10mV\"/>\n"
+  "      <reverseRate type=\"HHExpRate\" rate=\"4per_ms\" midpoint=\"-65mV\" scale=\"-18mV\"/>\n"
+  "    </gateHHrates>\n"
+  "    <gateHHrates id=\"h\" instances=\"1\">\n"
+  "      <q10Settings type=\"q10ExpTemp\" q10Factor=\"3\" experimentalTemp=\"6.3 degC\"/>\n"
+  "      <forwardRate type=\"HHExpRate\" rate=\"0.07per_ms\" midpoint=\"-65mV\" scale=\"-20mV\"/>\n"
+  "      <reverseRate type=\"HHSigmoidRate\" rate=\"1per_ms\" midpoint=\"-35mV\" scale=\"10mV\"/>\n"
+  "    </gateHHrates>\n";
+static const char *const hh_gates_k =
+  "    <gateHHrates id=\"n\" instances=\"4\">\n"
+  "      <q10Settings type=\"q10ExpTemp\" q10Factor=\"3\" experimentalTemp=\"6.3 degC\"/>\n"
+  "      <forwardRate type=\"HHExpLinearRate\" rate=\"0.1per_ms\" midpoint=\"-55mV\" scale=\"10mV\"/>\n"
+  "      <reverseRate type=\"HHExpRate\" rate=\"0.125per_ms\" midpoint=\"-65mV\" scale=\"-80mV\"/>\n"
+  "    </gateHHrates>\n";
+
+/* Root children in schema order (NeuroMLDocument's xs:sequence). */
+static const char *const root_order[] = {
+  "include", "extracellularProperties", "intracellularProperties", "morphology", "ionChannel",
+  "ionChannelHH", "ionChannelVShift", "ionChannelKS", "decayingPoolConcentrationModel",
+  "fixedFactorConcentrationModel", "alphaCurrentSynapse", "alphaSynapse", "expOneSynapse",
+  "expTwoSynapse", "expThreeSynapse", "blockingPlasticSynapse", "doubleSynapse", "gapJunction",
+  "silentSynapse", "linearGradedSynapse", "gradedSynapse", "biophysicalProperties", "cell",
+  "cell2CaPools", "baseCell", "iafTauCell", "iafTauRefCell", "iafCell", "iafRefCell",
+  "izhikevichCell", "izhikevich2007Cell", "adExIaFCell", "fitzHughNagumoCell",
+  "fitzHughNagumo1969Cell", "pinskyRinzelCA3Cell", "hindmarshRose1984Cell", "pulseGenerator",
+  "pulseGeneratorDL", "sineGenerator", "sineGeneratorDL", "rampGenerator", "rampGeneratorDL",
+  "compoundInput", "compoundInputDL", "voltageClamp", "voltageClampTriple", "spikeArray",
+  "timedSynapticInput", "spikeGenerator", "spikeGeneratorRandom", "spikeGeneratorPoisson",
+  "spikeGeneratorRefPoisson", "poissonFiringSynapse", "transientPoissonFiringSynapse",
+  "IF_curr_alpha", "IF_curr_exp", "IF_cond_alpha", "IF_cond_exp", "EIF_cond_exp_isfa_ista",
+  "EIF_cond_alpha_isfa_ista", "HH_cond_exp", "expCondSynapse", "alphaCondSynapse",
+  "expCurrSynapse", "alphaCurrSynapse", "SpikeSourcePoisson", "network", "ComponentType",
+  NULL,
+};
+
+static const char *const network_order[] = {
+  "space", "region", "population", "cellSet", "synapticConnection", "projection",
+  "electricalProjection", "continuousProjection", "explicitInput", "inputList", NULL,
+};
+
+/* (transfer full) The element name a verbatim XML string starts with. */
+static char *
+foreign_name (const char *xml)
+{
+  const char *p = strchr (xml, '<');
+  const char *e;
+
+  while (p && (p[1] == '!' || p[1] == '?'))
+    p = strchr (p + 1, '<');
+  if (p == NULL)
+    return g_strdup ("");
+  p++;
+  for (e = p; *e && !g_ascii_isspace (*e) && *e != '>' && *e != '/'; e++)
+    ;
+  return g_strndup (p, e - p);
+}
+
+gboolean
+nrt_nml_foreign_is_network_child (const char *xml)
+{
+  g_autofree char *name = foreign_name (xml);
+  return g_strv_contains (network_order, name);
+}
+
+static void
+write_foreign (Writer *w, const char *kind, gboolean network_children, const char *indent)
+{
+  for (guint i = 0; i < w->data->foreign_xml->len; i++)
+    {
+      const char *xml = w->data->foreign_xml->pdata[i];
+      g_autofree char *name = foreign_name (xml);
+      if (strcmp (name, kind) != 0 || nrt_nml_foreign_is_network_child (xml) != network_children)
+        continue;
+      g_string_append_printf (w->out, "%s%s\n", indent, xml);
+    }
+}
+
+static void
+write_unknown_foreign (Writer *w)
+{
+  for (guint i = 0; i < w->data->foreign_xml->len; i++)
+    {
+      const char *xml = w->data->foreign_xml->pdata[i];
+      g_autofree char *name = foreign_name (xml);
+      if (!g_strv_contains (root_order, name) && !g_strv_contains (network_order, name))
+        g_string_append_printf (w->out, "  %s\n", xml);
+    }
+}
+
+/* A foreign population of our cell (e.g. a populationList) replaces the one we write. */
+static void
+find_population (Writer *w)
+{
+  for (guint i = 0; i < w->data->foreign_xml->len; i++)
+    {
+      const char *xml = w->data->foreign_xml->pdata[i];
+      g_autofree char *name = foreign_name (xml);
+      xmlDocPtr doc;
+      xmlNodePtr n;
+      if (strcmp (name, "population") != 0)
+        continue;
+      doc = xmlReadMemory (xml, strlen (xml), NULL, NULL,
+                           XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_RECOVER);
+      n = doc ? xmlDocGetRootElement (doc) : NULL;
+      if (n)
+        {
+          g_autofree char *comp = nrt_nml_get (n, "component");
+          g_autofree char *type = nrt_nml_get (n, "type");
+          if (g_strcmp0 (comp, w->cell_id) == 0)
+            {
+              g_free (w->pop_id);
+              w->pop_id = nrt_nml_get (n, "id");
+              w->pop_is_list = g_strcmp0 (type, "populationList") == 0;
+              w->own_population = FALSE;
+            }
+        }
+      if (doc)
+        xmlFreeDoc (doc);
+      if (!w->own_population)
+        break;
+    }
+}
+
+static void
+write_annotation (Writer *w)
+{
+  GString *s = w->out;
+  const NrtRunSettings *st = &w->data->settings;
+
+  g_string_append (s, "    <annotation>\n");
+  g_string_append (s, "      <neurite:model xmlns:neurite=\"" NRT_NEURITE_NS "\" version=\"1\">\n");
+  for (guint k = 0; k < w->order->len; k++)
+    {
+      int i = g_array_index (w->order, int, k);
+      const NrtSection *sec = w->data->sections->pdata[i];
+      gboolean has_pt3d = sec->pt3d != NULL && sec->pt3d->len >= 2;
+      const char *strategy = sec->nseg_strategy == NRT_NSEG_D_LAMBDA ? "d_lambda"
+                             : sec->nseg_strategy == NRT_NSEG_D_X ? "d_X" : "fixed";
+
+      g_string_append (s, "        <neurite:section");
+      attr_str (s, "name", sec->name);
+      attr_str (s, "group", w->lay[i].group);
+      if (sec->parent >= 0)
+        {
+          attr_str (s, "parent", ((NrtSection *) w->data->sections->pdata[sec->parent])->name);
+          attr_num (s, "parentX", sec->parent_x, NULL);
+        }
+      attr_str (s, "geometry", has_pt3d ? "pt3d" : "L_diam");
+      if (!has_pt3d)
+        {
+          attr_num (s, "L", sec->L, NULL);
+          attr_num (s, "diam", sec->diam, NULL);
+        }
+      attr_str (s, "nsegStrategy", strategy);
+      attr_num (s, "nseg", sec->nseg, NULL);
+      attr_num (s, "dLambda", sec->d_lambda, NULL);
+      attr_num (s, "dX", sec->d_X, NULL);
+      g_string_append (s, "/>\n");
+    }
+  for (guint i = 1; i < w->data->subsets->len; i++)
+    {
+      const NrtSubset *sub = w->data->subsets->pdata[i];
+      g_string_append (s, "        <neurite:subset");
+      attr_str (s, "name", sub->name);
+      g_string_append (s, ">");
+      for (guint m = 0; m < sub->members->len; m++)
+        {
+          int si = g_array_index (sub->members, int, m);
+          g_string_append (s, "<neurite:member");
+          attr_str (s, "section", ((NrtSection *) w->data->sections->pdata[si])->name);
+          g_string_append (s, "/>");
+        }
+      g_string_append (s, "</neurite:subset>\n");
+    }
+  if (any_mech (w->data, NRT_MECH_HH))
+    g_string_append (s, "        <neurite:channel id=\"hh_na\" mechanism=\"hh\"/>\n"
+                        "        <neurite:channel id=\"hh_k\" mechanism=\"hh\"/>\n"
+                        "        <neurite:channel id=\"hh_leak\" mechanism=\"hh\"/>\n");
+  if (any_mech (w->data, NRT_MECH_PAS))
+    g_string_append (s, "        <neurite:channel id=\"pas\" mechanism=\"pas\"/>\n");
+  g_string_append (s, "        <neurite:settings");
+  attr_num (s, "tstop", st->tstop, NULL);
+  attr_num (s, "dt", st->dt, NULL);
+  attr_num (s, "vInit", st->v_init, NULL);
+  attr_num (s, "celsius", st->celsius, NULL);
+  attr_num (s, "pointsPerMs", st->points_per_ms, NULL);
+  attr_str (s, "method", st->method == NRT_METHOD_CN ? "cn" : "implicit");
+  attr_str (s, "hhUseTable", st->hh_use_table ? "true" : "false");
+  g_string_append (s, "/>\n");
+  for (guint i = 0; i < w->data->point_processes->len; i++)
+    {
+      const NrtPointProcess *pp = w->data->point_processes->pdata[i];
+      const NrtMechanismInfo *info = nrt_point_process_info (pp->type);
+      g_string_append (s, "        <neurite:pointProcess");
+      attr_str (s, "type", info->name);
+      attr_str (s, "section", ((NrtSection *) w->data->sections->pdata[pp->section])->name);
+      attr_num (s, "x", pp->x, NULL);
+      g_string_append (s, ">");
+      for (guint p = 0; p < info->n_params; p++)
+        {
+          g_string_append (s, "<neurite:param");
+          attr_str (s, "name", info->params[p].name);
+          attr_num (s, "value", pp->p[p], NULL);
+          g_string_append (s, "/>");
+        }
+      g_string_append (s, "</neurite:pointProcess>\n");
+    }
+  for (guint i = 0; i < w->data->netstims->len; i++)
+    {
+      const NrtNetStim *ns = &g_array_index (w->data->netstims, NrtNetStim, i);
+      g_string_append (s, "        <neurite:netStim");
+      attr_num (s, "start", ns->start, NULL);
+      attr_num (s, "interval", ns->interval, NULL);
+      attr_num (s, "number", ns->number, NULL);
+      attr_num (s, "noise", ns->noise, NULL);
+      g_string_append (s, "/>\n");
+    }
+  for (guint i = 0; i < w->data->netcons->len; i++)
+    {
+      const NrtNetCon *nc = &g_array_index (w->data->netcons, NrtNetCon, i);
+      g_string_append (s, "        <neurite:netCon");
+      attr_num (s, "source", nc->source, NULL);
+      attr_num (s, "target", nc->target, NULL);
+      attr_num (s, "weight", nc->weight, NULL);
+      attr_num (s, "delay", nc->delay, NULL);
+      attr_num (s, "threshold", nc->threshold, NULL);
+      g_string_append (s, "/>\n");
+    }
+  g_string_append (s, "      </neurite:model>\n    </annotation>\n");
+}
+
+static void
+write_morphology (Writer *w)
+{
+  GString *s = w->out;
+
+  g_string_append (s, "    <morphology id=\"morphology\">\n");
+  for (guint k = 0; k < w->order->len; k++)
+    {
+      int i = g_array_index (w->order, int, k);
+      const NrtSection *sec = w->data->sections->pdata[i];
+      SecLayout *l = &w->lay[i];
+      const Pt *p = (const Pt *) l->pts->data;
+
+      for (guint j = 0; j + 1 < l->pts->len; j++)
+        {
+          g_string_append_printf (s, "      <segment id=\"%d\" name=\"Seg%u_%s\">", l->first_seg + j, j, l->group);
+          if (j == 0 && sec->parent >= 0)
+            {
+              int pseg;
+              double frac;
+              segment_at (&w->lay[sec->parent], sec->parent_x, &pseg, &frac);
+              g_string_append_printf (s, "<parent segment=\"%d\"", pseg);
+              attr_num (s, "fractionAlong", frac, NULL);
+              g_string_append (s, "/>");
+            }
+          else if (j > 0)
+            g_string_append_printf (s, "<parent segment=\"%d\"/>", l->first_seg + j - 1);
+          if (j == 0)
+            write_point (s, "proximal", &p[0]);
+          write_point (s, "distal", &p[j + 1]);
+          g_string_append (s, "</segment>\n");
+        }
+    }
+  for (guint k = 0; k < w->order->len; k++)
+    {
+      int i = g_array_index (w->order, int, k);
+      const NrtSection *sec = w->data->sections->pdata[i];
+      SecLayout *l = &w->lay[i];
+      g_string_append_printf (s, "      <segmentGroup id=\"%s\" neuroLexId=\"" NRT_SECTION_NEUROLEX "\">", l->group);
+      g_string_append_printf (s, "<property tag=\"numberInternalDivisions\" value=\"%d\"/>", sec->nseg);
+      for (guint j = 0; j + 1 < l->pts->len; j++)
+        g_string_append_printf (s, "<member segment=\"%d\"/>", l->first_seg + j);
+      g_string_append (s, "</segmentGroup>\n");
+    }
+  for (guint i = 1; i < w->data->subsets->len; i++)
+    {
+      const NrtSubset *sub = w->data->subsets->pdata[i];
+      g_autofree char *gid = make_id (w, sub->name);
+      g_string_append_printf (s, "      <segmentGroup id=\"%s\">", gid);
+      for (guint m = 0; m < sub->members->len; m++)
+        g_string_append_printf (s, "<include segmentGroup=\"%s\"/>",
+                                w->lay[g_array_index (sub->members, int, m)].group);
+      g_string_append (s, "</segmentGroup>\n");
+    }
+  g_string_append (s, "      <segmentGroup id=\"all\">");
+  for (guint k = 0; k < w->order->len; k++)
+    g_string_append_printf (s, "<include segmentGroup=\"%s\"/>",
+                            w->lay[g_array_index (w->order, int, k)].group);
+  g_string_append (s, "</segmentGroup>\n    </morphology>\n");
+}
+
+static void
+density (GString *s, const char *chan, const char *group, double g, double e, const char *ion)
+{
+  g_string_append_printf (s, "        <channelDensity id=\"%s_%s\" ionChannel=\"%s\"", chan, group, chan);
+  attr_num (s, "condDensity", g, "S_per_cm2");
+  attr_num (s, "erev", e, "mV");
+  g_string_append_printf (s, " segmentGroup=\"%s\" ion=\"%s\"/>\n", group, ion);
+}
+
+static void
+write_biophysics (Writer *w)
+{
+  GString *s = w->out;
+
+  g_string_append (s, "    <biophysicalProperties id=\"biophys\">\n      <membraneProperties>\n");
+  for (guint k = 0; k < w->order->len; k++)
+    {
+      int i = g_array_index (w->order, int, k);
+      const NrtSection *sec = w->data->sections->pdata[i];
+      const char *g = w->lay[i].group;
+      if (sec->mech[NRT_MECH_HH].inserted)
+        {
+          density (s, "hh_na", g, param (sec, NRT_MECH_HH, "gnabar_hh"), param (sec, NRT_MECH_HH, "ena"), "na");
+          density (s, "hh_k", g, param (sec, NRT_MECH_HH, "gkbar_hh"), param (sec, NRT_MECH_HH, "ek"), "k");
+          density (s, "hh_leak", g, param (sec, NRT_MECH_HH, "gl_hh"), param (sec, NRT_MECH_HH, "el_hh"), "non_specific");
+        }
+      if (sec->mech[NRT_MECH_PAS].inserted)
+        density (s, "pas", g, param (sec, NRT_MECH_PAS, "g_pas"), param (sec, NRT_MECH_PAS, "e_pas"), "non_specific");
+    }
+  g_string_append (s, "        <spikeThresh value=\"0mV\"/>\n");
+  for (guint k = 0; k < w->order->len; k++)
+    {
+      int i = g_array_index (w->order, int, k);
+      const NrtSection *sec = w->data->sections->pdata[i];
+      g_string_append (s, "        <specificCapacitance");
+      attr_num (s, "value", sec->cm, "uF_per_cm2");
+      g_string_append_printf (s, " segmentGroup=\"%s\"/>\n", w->lay[i].group);
+    }
+  g_string_append (s, "        <initMembPotential");
+  attr_num (s, "value", w->data->settings.v_init, "mV");
+  g_string_append (s, "/>\n      </membraneProperties>\n      <intracellularProperties>\n");
+  for (guint k = 0; k < w->order->len; k++)
+    {
+      int i = g_array_index (w->order, int, k);
+      const NrtSection *sec = w->data->sections->pdata[i];
+      g_string_append (s, "        <resistivity");
+      attr_num (s, "value", sec->Ra, "ohm_cm");
+      g_string_append_printf (s, " segmentGroup=\"%s\"/>\n", w->lay[i].group);
+    }
+  g_string_append (s, "      </intracellularProperties>\n    </biophysicalProperties>\n");
+}
+
+static void
+write_point_process_elements (Writer *w, NrtPointProcessType type)
+{
+  GString *s = w->out;
+
+  for (guint i = 0; i < w->data->point_processes->len; i++)
+    {
+      const NrtPointProcess *pp = w->data->point_processes->pdata[i];
+      if (pp->type != type)
+        continue;
+      switch (type)
+        {
+        case NRT_PP_ICLAMP:
+          g_string_append_printf (s, "  <pulseGenerator id=\"pp%u_IClamp\"", i);
+          attr_num (s, "delay", pp_param (pp, "del"), "ms");
+          attr_num (s, "duration", pp_param (pp, "dur"), "ms");
+          attr_num (s, "amplitude", pp_param (pp, "amp"), "nA");
+          g_string_append (s, "/>\n");
+          break;
+        case NRT_PP_ALPHA_SYNAPSE:
+          /* NeuroML's alphaSynapse is event driven; NEURON's onset lives in the annotation. */
+          g_string_append_printf (s, "  <alphaSynapse id=\"pp%u_AlphaSynapse\"", i);
+          attr_num (s, "gbase", pp_param (pp, "gmax"), "uS");
+          attr_num (s, "tau", pp_param (pp, "tau"), "ms");
+          attr_num (s, "erev", pp_param (pp, "e"), "mV");
+          g_string_append (s, "/>\n");
+          break;
+        case NRT_PP_EXPSYN:
+          g_string_append_printf (s, "  <expOneSynapse id=\"pp%u_ExpSyn\" gbase=\"1uS\"", i);
+          attr_num (s, "erev", pp_param (pp, "e"), "mV");
+          attr_num (s, "tauDecay", pp_param (pp, "tau"), "ms");
+          g_string_append (s, "/>\n");
+          break;
+        case NRT_PP_EXP2SYN:
+          g_string_append_printf (s, "  <expTwoSynapse id=\"pp%u_Exp2Syn\" gbase=\"1uS\"", i);
+          attr_num (s, "erev", pp_param (pp, "e"), "mV");
+          attr_num (s, "tauDecay", pp_param (pp, "tau2"), "ms");
+          attr_num (s, "tauRise", pp_param (pp, "tau1"), "ms");
+          g_string_append (s, "/>\n");
+          break;
+        default:
+          break;
+        }
+    }
+}
+
+static void
+write_network (Writer *w)
+{
+  GString *s = w->out;
+
+  g_string_append_printf (s, "  <network id=\"%s_network\" type=\"networkWithTemperature\"", w->cell_id);
+  attr_num (s, "temperature", w->data->settings.celsius, "degC");
+  g_string_append (s, ">\n");
+  for (const char *const *kind = network_order; *kind; kind++)
+    {
+      if (strcmp (*kind, "population") == 0 && w->own_population)
+        g_string_append_printf (s, "    <population id=\"%s\" component=\"%s\" size=\"1\"/>\n",
+                                w->pop_id, w->cell_id);
+      write_foreign (w, *kind, TRUE, "    ");
+      if (strcmp (*kind, "inputList") == 0)
+        for (guint i = 0; i < w->data->point_processes->len; i++)
+          {
+            const NrtPointProcess *pp = w->data->point_processes->pdata[i];
+            int seg;
+            double frac;
+            g_autofree char *target = NULL;
+            if (pp->type != NRT_PP_ICLAMP)
+              continue;
+            segment_at (&w->lay[pp->section], pp->x, &seg, &frac);
+            target = w->pop_is_list ? g_strdup_printf ("../%s/0/%s", w->pop_id, w->cell_id)
+                                    : g_strdup_printf ("../%s[0]", w->pop_id);
+            g_string_append_printf (s, "    <inputList id=\"pp%u_input\" population=\"%s\" component=\"pp%u_IClamp\">"
+                                    "<input id=\"0\" target=\"%s\" destination=\"synapses\" segmentId=\"%d\"",
+                                    i, w->pop_id, i, target, seg);
+            attr_num (s, "fractionAlong", frac, NULL);
+            g_string_append (s, "/></inputList>\n");
+          }
+    }
+  g_string_append (s, "  </network>\n");
+}
+
+static void
+visit (Writer *w, int isec, int rank, int *next_seg)
+{
+  int child_rank = 0;
+
+  g_array_append_val (w->order, isec);
+  lay_out_section (w, isec, rank, next_seg);
+  for (guint j = 0; j < w->data->sections->len; j++)
+    if (((NrtSection *) w->data->sections->pdata[j])->parent == isec)
+      visit (w, j, child_rank++, next_seg);
+}
+
+char *
+nrt_neuroml_write_string (NrtModel *model, GError **error)
+{
+  Writer w = { 0 };
+  int roots = 0, root = -1, next_seg = 0;
+  char *result;
+
+  g_return_val_if_fail (NRT_IS_MODEL (model), NULL);
+
+  w.model = model;
+  w.data = nrt_model_get_data (model);
+  for (guint i = 0; i < w.data->sections->len; i++)
+    if (((NrtSection *) w.data->sections->pdata[i])->parent < 0)
+      roots++, root = root < 0 ? (int) i : root;
+  if (roots != 1)
+    {
+      g_set_error (error, NRT_IO_ERROR, NRT_IO_ERROR_UNSUPPORTED,
+                   "the model has %d root sections; a NeuroML cell needs exactly one", roots);
+      return NULL;
+    }
+  w.used_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_hash_table_add (w.used_ids, g_strdup ("all"));
+  w.lay = g_new0 (SecLayout, w.data->sections->len);
+  w.order = g_array_new (FALSE, FALSE, sizeof (int));
+  visit (&w, root, 0, &next_seg);
+  for (guint k = 0; k < w.order->len; k++)
+    {
+      int i = g_array_index (w.order, int, k);
+      w.lay[i].group = make_id (&w, ((NrtSection *) w.data->sections->pdata[i])->name);
+    }
+  w.cell_id = g_strdup (nrt_nml_is_nml_id (w.data->name) ? w.data->name : "cell");
+  w.pop_id = g_strdup ("pop0");
+  w.own_population = TRUE;
+  find_population (&w);
+
+  w.out = g_string_new ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+  g_string_append_printf (w.out,
+    "<neuroml xmlns=\"" NRT_NML_NS "\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
+    "xsi:schemaLocation=\"" NRT_NML_NS " https://raw.github.com/NeuroML/NeuroML2/development/Schemas/NeuroML2/NeuroML_v2.3.1.xsd\" "
+    "id=\"%s_doc\">\n", w.cell_id);
+  g_string_append (w.out, "  <notes>Written by Neurite.</notes>\n");
+  for (const char *const *kind = root_order; *kind; kind++)
+    {
+      if (strcmp (*kind, "ionChannel") == 0 && any_mech (w.data, NRT_MECH_PAS))
+        g_string_append (w.out, "  <ionChannel id=\"pas\" type=\"ionChannelPassive\" conductance=\"10pS\"/>\n");
+      if (strcmp (*kind, "ionChannelHH") == 0 && any_mech (w.data, NRT_MECH_HH))
+        g_string_append_printf (w.out,
+                                "  <ionChannelHH id=\"hh_na\" species=\"na\" conductance=\"10pS\">\n%s  </ionChannelHH>\n"
+                                "  <ionChannelHH id=\"hh_k\" species=\"k\" conductance=\"10pS\">\n%s  </ionChannelHH>\n"
+                                "  <ionChannelHH id=\"hh_leak\" conductance=\"10pS\"/>\n",
+                                hh_gates_na, hh_gates_k);
+      if (strcmp (*kind, "alphaSynapse") == 0)
+        write_point_process_elements (&w, NRT_PP_ALPHA_SYNAPSE);
+      if (strcmp (*kind, "expOneSynapse") == 0)
+        write_point_process_elements (&w, NRT_PP_EXPSYN);
+      if (strcmp (*kind, "expTwoSynapse") == 0)
+        write_point_process_elements (&w, NRT_PP_EXP2SYN);
+      if (strcmp (*kind, "cell") == 0)
+        {
+          g_string_append_printf (w.out, "  <cell id=\"%s\">\n", w.cell_id);
+          if (w.data->notes && *w.data->notes)
+            {
+              g_autofree char *e = g_markup_escape_text (w.data->notes, -1);
+              g_string_append_printf (w.out, "    <notes>%s</notes>\n", e);
+            }
+          write_annotation (&w);
+          write_morphology (&w);
+          write_biophysics (&w);
+          g_string_append (w.out, "  </cell>\n");
+        }
+      if (strcmp (*kind, "pulseGenerator") == 0)
+        write_point_process_elements (&w, NRT_PP_ICLAMP);
+      if (strcmp (*kind, "network") == 0)
+        write_network (&w);
+      write_foreign (&w, *kind, FALSE, "  ");
+    }
+  write_unknown_foreign (&w);
+  g_string_append (w.out, "</neuroml>\n");
+
+  for (guint i = 0; i < w.data->sections->len; i++)
+    {
+      g_free (w.lay[i].group);
+      if (w.lay[i].pts)
+        g_array_unref (w.lay[i].pts);
+      if (w.lay[i].bounds)
+        g_array_unref (w.lay[i].bounds);
+    }
+  g_free (w.lay);
+  g_array_unref (w.order);
+  g_hash_table_unref (w.used_ids);
+  g_free (w.cell_id);
+  g_free (w.pop_id);
+  result = g_string_free (w.out, FALSE);
+  return result;
+}
+
+gboolean
+nrt_neuroml_write_file (NrtModel *model, const char *path, GError **error)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *tmpl = NULL;
+  gsize len, done = 0;
+  int fd;
+
+  g_return_val_if_fail (NRT_IS_MODEL (model), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  text = nrt_neuroml_write_string (model, error);
+  if (text == NULL)
+    return FALSE;
+  len = strlen (text);
+  dir = g_path_get_dirname (path);
+  base = g_path_get_basename (path);
+  tmpl = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
+  fd = g_mkstemp_full (tmpl, O_WRONLY, 0644);
+  if (fd < 0)
+    {
+      int e = errno;
+      g_set_error (error, NRT_IO_ERROR, NRT_IO_ERROR_WRITE, "%s: cannot create a temporary file: %s",
+                   path, g_strerror (e));
+      return FALSE;
+    }
+  while (done < len)
+    {
+      ssize_t n = write (fd, text + done, len - done);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          int e = errno;
+          close (fd);
+          g_unlink (tmpl);
+          g_set_error (error, NRT_IO_ERROR, NRT_IO_ERROR_WRITE, "%s: %s", path, g_strerror (e));
+          return FALSE;
+        }
+      done += n;
+    }
+  if (fsync (fd) != 0 || close (fd) != 0)
+    {
+      int e = errno;
+      g_unlink (tmpl);
+      g_set_error (error, NRT_IO_ERROR, NRT_IO_ERROR_WRITE, "%s: %s", path, g_strerror (e));
+      return FALSE;
+    }
+  if (g_rename (tmpl, path) != 0)
+    {
+      int e = errno;
+      g_unlink (tmpl);
+      g_set_error (error, NRT_IO_ERROR, NRT_IO_ERROR_WRITE, "%s: cannot rename: %s", path, g_strerror (e));
+      return FALSE;
+    }
+  /* Make the rename itself durable. */
+  fd = open (dir, O_RDONLY | O_DIRECTORY);
+  if (fd >= 0)
+    {
+      fsync (fd);
+      close (fd);
+    }
+  return TRUE;
+}
