@@ -1,0 +1,26 @@
+/* nrt-cases.h: the reference cases of ../shared/validation built through the model API.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "nrt-model.h"
+
+G_BEGIN_DECLS
+
+/* Each returns (transfer full) a model with NEURON's run defaults (dt 0.025, v_init -65,
+ * celsius 6.3); the caller sets tstop and the method. */
+NrtModel *nrt_case_soma_hh (void);
+/* L 20000, diam 100, nseg 43, hh; IClamp del 1, dur 1, amp at each of xs. */
+NrtModel *nrt_case_squid_axon (double amp, const double *xs, guint n_xs);
+/* The CellBuilder tutorial's stick figure, nseg by d_lambda 0.1; IClamp at soma(0.5). */
+NrtModel *nrt_case_stylized_cell (double del, double dur, double amp);
+NrtModel *nrt_case_passive_cable (void);
+/* soma_hh's compartment with an ExpSyn, Exp2Syn (NetStim → NetCon) or AlphaSynapse. */
+NrtModel *nrt_case_synapse (NrtPointProcessType type);
+
+/* Helpers shared with the cases read from the models/ NeuroML files. */
+void      nrt_case_add_iclamp (NrtModel *model, const char *section, double x, double del,
+                               double dur, double amp);
+void      nrt_case_set_run (NrtModel *model, double tstop, NrtMethod method, gboolean table);
+
+G_END_DECLS

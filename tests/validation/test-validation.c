@@ -1,0 +1,435 @@
+/* test-validation.c: Neurite's fixed-step solver against NEURON 8.2.2 reference traces.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Every case of ../shared/validation is built (through the model API, and from the models/ NeuroML
+ * files when those load), run with the reference's settings and compared at every recorded step
+ * with tests/reference/NAME.csv, written by tests/reference/generate.py in NEURON.  The
+ * expectations are NEURON's numbers; nothing here was produced by Neurite.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "nrt-sim.h"
+#include "nrt-cases.h"
+#include "nrt-csv.h"
+
+/* NEURON's algorithm reproduced operation by operation agrees to ~1e-10 mV (README); the
+ * acceptance bar is 1e-3 mV.  We hold ourselves to 1e-6 mV. */
+#define V_TOL      1e-6
+/* Gating states and synaptic conductances follow v; 1e-8 absolute is far below what a
+ * different formula (e.g. table vs direct rates, ~1e-4) would give. */
+#define STATE_TOL  1e-8
+/* Currents (nA, mA/cm²), relative to the magnitude. */
+#define CUR_TOL    1e-6
+/* Spike times, ms (acceptance). */
+#define SPIKE_TOL  1e-4
+
+typedef NrtModel *(*BuildFunc) (void);
+
+typedef struct {
+  const char *name;        /* reference CSV */
+  BuildFunc   build;
+  double      tstop;
+  NrtMethod   method;
+  gboolean    table;
+  guint       decimate;    /* steps per CSV row */
+  const char *space;       /* *_space.csv, or NULL */
+} Case;
+
+static NrtModel *
+squid_150 (void)
+{
+  static const double xs[] = { 0.5 };
+  return nrt_case_squid_axon (150, xs, 1);
+}
+
+static NrtModel *
+squid_300 (void)
+{
+  static const double xs[] = { 0.5 };
+  return nrt_case_squid_axon (300, xs, 1);
+}
+
+static NrtModel *
+squid_2clamps (void)
+{
+  static const double xs[] = { 0.1, 0.9 };
+  return nrt_case_squid_axon (150, xs, 2);
+}
+
+static NrtModel *
+stylized (void)
+{
+  return nrt_case_stylized_cell (1, 0.1, 10);
+}
+
+static NrtModel *
+stylized_tutorial (void)
+{
+  return nrt_case_stylized_cell (5, 1, 0.6);
+}
+
+static NrtModel *
+expsyn (void)
+{
+  return nrt_case_synapse (NRT_PP_EXPSYN);
+}
+
+static NrtModel *
+exp2syn (void)
+{
+  return nrt_case_synapse (NRT_PP_EXP2SYN);
+}
+
+static NrtModel *
+alpha (void)
+{
+  return nrt_case_synapse (NRT_PP_ALPHA_SYNAPSE);
+}
+
+static const Case cases[] = {
+  { "soma_hh", nrt_case_soma_hh, 10, NRT_METHOD_IMPLICIT, TRUE, 1, NULL },
+  { "soma_hh_notable", nrt_case_soma_hh, 10, NRT_METHOD_IMPLICIT, FALSE, 1, NULL },
+  { "squid_axon", squid_150, 50, NRT_METHOD_IMPLICIT, TRUE, 1, "squid_axon_space" },
+  { "squid_axon_300nA", squid_300, 50, NRT_METHOD_IMPLICIT, TRUE, 1, "squid_axon_300nA_space" },
+  { "squid_axon_300nA_notable", squid_300, 50, NRT_METHOD_IMPLICIT, FALSE, 1, NULL },
+  { "squid_axon_2clamps", squid_2clamps, 50, NRT_METHOD_IMPLICIT, TRUE, 1,
+    "squid_axon_2clamps_space" },
+  { "stylized_cell", stylized, 10, NRT_METHOD_IMPLICIT, TRUE, 1, NULL },
+  { "stylized_cell_notable", stylized, 10, NRT_METHOD_IMPLICIT, FALSE, 1, NULL },
+  { "stylized_cell_50ms", stylized, 50, NRT_METHOD_IMPLICIT, TRUE, 1, NULL },
+  { "stylized_cell_tutorial", stylized_tutorial, 20, NRT_METHOD_IMPLICIT, TRUE, 1, NULL },
+  { "cn_variant", stylized, 10, NRT_METHOD_CN, TRUE, 1, NULL },
+  { "cn_variant_50ms", stylized, 50, NRT_METHOD_CN, TRUE, 1, NULL },
+  { "passive_cable", nrt_case_passive_cable, 1000, NRT_METHOD_IMPLICIT, TRUE, 4, NULL },
+  { "synapse_expsyn", expsyn, 40, NRT_METHOD_IMPLICIT, TRUE, 1, NULL },
+  { "synapse_exp2syn", exp2syn, 40, NRT_METHOD_IMPLICIT, TRUE, 1, NULL },
+  { "synapse_alpha", alpha, 40, NRT_METHOD_IMPLICIT, TRUE, 1, NULL },
+};
+
+static gboolean
+is_voltage (const char *name)
+{
+  return g_str_has_suffix (name, ".v");
+}
+
+static gboolean
+is_state (const char *name)
+{
+  return g_str_has_suffix (name, "_hh") && !g_str_has_suffix (name, ".il_hh");
+}
+
+/* Runs `model` as the case says and compares with NAME.csv (and NAME's space profile). */
+static void
+compare_case (const Case *c, NrtModel *model, const char *origin)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = g_strdup_printf ("%s.csv", c->name);
+  g_autofree char *file = nrt_reference_path (path);
+  g_autoptr (NrtCsv) ref = nrt_csv_read (file);
+
+  nrt_case_set_run (model, c->tstop, c->method, c->table);
+  g_autoptr (NrtNetwork) net = nrt_network_compile (model, &error);
+  g_assert_no_error (error);
+  g_autoptr (NrtSim) sim = nrt_sim_new (net);
+
+  guint nc = ref->n_cols;
+  g_assert_cmpstr (ref->names[0], ==, "t");
+  for (guint col = 1; col < nc; col++)
+    {
+      int r = nrt_sim_add_record (sim, ref->names[col], &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (r, ==, (int) col - 1);
+    }
+
+  /* Space profile: v at every node at t = 2, 3, 4 and 5 ms. */
+  g_autoptr (NrtCsv) space = NULL;
+  int first_space = (int) nc - 1;
+  if (c->space != NULL)
+    {
+      g_autofree char *sp = g_strdup_printf ("%s.csv", c->space);
+      g_autofree char *sfile = nrt_reference_path (sp);
+      space = nrt_csv_read (sfile);
+      g_assert_cmpuint (space->n_rows, ==, 45);
+      for (guint k = 0; k < space->n_rows; k++)
+        {
+          g_autofree char *expr = g_strdup_printf ("axon(%.17g).v", nrt_csv_get (space, k, 0));
+          g_assert_cmpint (nrt_sim_add_record (sim, expr, &error), >=, 0);
+          g_assert_no_error (error);
+        }
+    }
+
+  nrt_sim_init (sim);
+  guint n_steps = (guint) (ref->n_rows - 1) * c->decimate;
+  g_autofree double *maxdiff = g_new0 (double, nc);
+  g_autofree double *tt = g_new (double, ref->n_rows);
+  g_autofree double *ours = g_new (double, (gsize) ref->n_rows * nc);
+  double space_max = 0.0;
+  guint row = 0;
+
+  for (guint step = 0;; step++)
+    {
+      if (step % c->decimate == 0)
+        {
+          row = step / c->decimate;
+          /* the CSV rounds t to 1e-6; both t accumulate dt/2 twice per step */
+          g_assert_cmpfloat_with_epsilon (nrt_sim_get_t (sim), nrt_csv_get (ref, row, 0), 2e-6);
+          tt[row] = nrt_csv_get (ref, row, 0);
+          for (guint col = 1; col < nc; col++)
+            {
+              double a = nrt_sim_record_value (sim, col - 1), b = nrt_csv_get (ref, row, col);
+              ours[(gsize) row * nc + col] = a;
+              double dlt = fabs (a - b);
+              if (!is_voltage (ref->names[col]) && !is_state (ref->names[col]))
+                dlt /= 1.0 + fabs (b);
+              if (!(dlt <= maxdiff[col]))
+                maxdiff[col] = isnan (dlt) ? INFINITY : dlt;
+            }
+        }
+      if (space != NULL && step % 40 == 0 && step >= 80 && step <= 200)
+        {
+          guint scol = (step - 80) / 40 + 1;
+          for (guint k = 0; k < space->n_rows; k++)
+            {
+              double dlt = fabs (nrt_sim_record_value (sim, (guint) first_space + k)
+                                 - nrt_csv_get (space, k, scol));
+              space_max = MAX (space_max, dlt);
+            }
+        }
+      if (step == n_steps)
+        break;
+      g_assert_false (nrt_sim_reached (sim, c->tstop));
+      g_assert_true (nrt_sim_step (sim, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (nrt_sim_reached (sim, c->tstop));
+
+  for (guint col = 1; col < nc; col++)
+    {
+      const char *name = ref->names[col];
+      g_test_message ("%s [%s] %s: max |Δ| = %.3g%s", c->name, origin, name, maxdiff[col],
+                      is_voltage (name) ? " mV" : is_state (name) ? "" : " (relative)");
+      if (is_voltage (name))
+        {
+          g_assert_cmpfloat (maxdiff[col], <=, V_TOL);
+          /* Spikes: 0 mV upward, interpolated, on our trace and on NEURON's. */
+          g_autofree double *va = g_new (double, ref->n_rows);
+          g_autofree double *vb = g_new (double, ref->n_rows);
+          for (guint r = 0; r < ref->n_rows; r++)
+            {
+              va[r] = ours[(gsize) r * nc + col];
+              vb[r] = nrt_csv_get (ref, r, col);
+            }
+          g_autoptr (GArray) sa = nrt_spike_times (tt, va, ref->n_rows, 0.0);
+          g_autoptr (GArray) sb = nrt_spike_times (tt, vb, ref->n_rows, 0.0);
+          g_assert_cmpuint (sa->len, ==, sb->len);
+          double worst = 0.0;
+          for (guint s = 0; s < sa->len; s++)
+            worst = MAX (worst, fabs (g_array_index (sa, double, s)
+                                      - g_array_index (sb, double, s)));
+          g_test_message ("%s [%s] %s: %u spikes, max |Δt| = %.3g ms", c->name, origin, name,
+                          sa->len, worst);
+          g_assert_cmpfloat (worst, <=, SPIKE_TOL);
+        }
+      else if (is_state (name))
+        g_assert_cmpfloat (maxdiff[col], <=, STATE_TOL);
+      else
+        g_assert_cmpfloat (maxdiff[col], <=, CUR_TOL);
+    }
+  if (space != NULL)
+    {
+      g_test_message ("%s [%s] space profile (45 nodes × 4 times): max |Δv| = %.3g mV",
+                      c->name, origin, space_max);
+      g_assert_cmpfloat (space_max, <=, V_TOL);
+    }
+}
+
+static void
+test_case_api (gconstpointer data)
+{
+  const Case *c = data;
+  g_autoptr (NrtModel) model = c->build ();
+  compare_case (c, model, "api");
+}
+
+/* The CellBuilder's d_lambda rule gives NEURON's nseg (stylized_cell.json: 96 in all). */
+static void
+test_stylized_nseg (void)
+{
+  static const struct { const char *name; int nseg; } expect[] = {
+    { "soma", 1 }, { "ap[0]", 13 }, { "ap[1]", 15 }, { "ap[2]", 23 }, { "bas", 7 },
+    { "axon", 37 },
+  };
+  g_autoptr (NrtModel) model = stylized ();
+  g_autoptr (GError) error = NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (expect); i++)
+    {
+      int is = nrt_model_find_section (model, expect[i].name);
+      g_assert_cmpint (is, >=, 0);
+      g_assert_cmpint (nrt_model_get_section (model, (guint) is)->nseg, ==, expect[i].nseg);
+    }
+  g_autoptr (NrtNetwork) net = nrt_network_compile (model, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (nrt_network_get_n_segments (net), ==, 96);
+  /* 96 segments + one x = 1 node per section + the root node. */
+  g_assert_cmpuint (nrt_network_get_n_nodes (net), ==, 96 + 6 + 1);
+}
+
+/* Geometry: NEURON's measured example (neuron-gui.md §6.1): L 100, diam 2, Ra 100, nseg 3
+ * gives area 209.44 µm², ri 5.305 MΩ for the first half and 10.61 MΩ between nodes. */
+static void
+test_geometry_cylinder (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NrtModel) m = nrt_model_new ();
+  g_assert_cmpint (nrt_model_add_section (m, "dend", NULL, 0, 100, 2, &error), ==, 0);
+  g_assert_true (nrt_model_set_section_nseg (m, "dend", 3, &error));
+  g_assert_true (nrt_model_set_Ra (m, "dend", 100, &error));
+  g_autoptr (NrtNetwork) net = nrt_network_compile (m, &error);
+  g_assert_no_error (error);
+  double area, ri;
+  g_assert_true (nrt_network_segment_geometry (net, 0, 0, &area, &ri));
+  g_assert_cmpfloat_with_epsilon (area, 209.44, 0.005);
+  g_assert_cmpfloat_with_epsilon (ri, 5.305, 0.0005);
+  g_assert_true (nrt_network_segment_geometry (net, 0, 1, &area, &ri));
+  g_assert_cmpfloat_with_epsilon (ri, 10.61, 0.005);
+  g_assert_false (nrt_network_segment_geometry (net, 0, 3, &area, &ri));
+  g_assert_false (nrt_network_segment_geometry (net, 1, 0, &area, &ri));
+}
+
+/* Passive cable at t = 1000 ms (100 membrane time constants: converged) against
+ *  (a) NEURON's node voltages at t = 1000, (b) the exact steady state of the compartmental
+ *  discretisation, solved here directly, and (c) the analytic continuous sealed-end cable. */
+static void
+test_passive_steady_state (void)
+{
+  const double L = 1000, diam = 2, G = 1e-4, E = -65, Ra = 100, I = 0.1;
+  const guint nseg = 101, n = nseg + 2;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NrtModel) model = nrt_case_passive_cable ();
+  nrt_case_set_run (model, 1000, NRT_METHOD_IMPLICIT, TRUE);
+  g_autoptr (NrtNetwork) net = nrt_network_compile (model, &error);
+  g_assert_no_error (error);
+  g_autoptr (NrtSim) sim = nrt_sim_new (net);
+  g_assert_true (nrt_sim_run_until (sim, 1000, &error));
+  g_assert_no_error (error);
+
+  g_autofree char *file = nrt_reference_path ("passive_cable_steadystate.csv");
+  g_autoptr (NrtCsv) ref = nrt_csv_read (file);
+  g_assert_cmpuint (ref->n_rows, ==, n);
+
+  /* (b) Tridiagonal system: half-segment resistors at the ends, whole ones inside, membrane
+   * conductance at the nseg interior nodes, I injected at node 0.  µS·mV = nA. */
+  double dx = L / nseg;
+  double rhalf = 1e-2 * Ra * (dx / 2) / (G_PI * diam * diam / 4);
+  double gm = G * G_PI * diam * dx * 1e-2;
+  g_autofree double *lo = g_new0 (double, n), *di = g_new0 (double, n);
+  g_autofree double *up = g_new0 (double, n), *rhs = g_new0 (double, n);
+  for (guint k = 0; k + 1 < n; k++)
+    {
+      double g = 1.0 / (k == 0 || k == n - 2 ? rhalf : 2 * rhalf);
+      di[k] += g;
+      di[k + 1] += g;
+      up[k] = -g;
+      lo[k + 1] = -g;
+    }
+  for (guint k = 1; k <= nseg; k++)
+    di[k] += gm;
+  rhs[0] = I;
+  for (guint k = 1; k < n; k++)
+    {
+      double f = lo[k] / di[k - 1];
+      di[k] -= f * up[k - 1];
+      rhs[k] -= f * rhs[k - 1];
+    }
+  rhs[n - 1] /= di[n - 1];
+  for (int k = (int) n - 2; k >= 0; k--)
+    rhs[k] = (rhs[k] - up[k] * rhs[k + 1]) / di[k];
+
+  double lambda = sqrt ((1.0 / G) * diam * 1e-4 / (4 * Ra)) * 1e4;   /* µm */
+  double max_nrn = 0, max_disc = 0, max_an = 0, max_vE = 0;
+  for (guint k = 0; k < n; k++)
+    {
+      double x = nrt_csv_get (ref, k, 0);
+      int node = nrt_network_get_node (net, "cable", x);
+      g_assert_cmpint (node, >=, 0);
+      double v = nrt_sim_get_v (sim)[node];
+      max_nrn = MAX (max_nrn, fabs (v - nrt_csv_get (ref, k, 1)));
+      max_disc = MAX (max_disc, fabs (v - (E + rhs[k])));
+      max_an = MAX (max_an, fabs (v - nrt_csv_get (ref, k, 2)));
+      max_vE = MAX (max_vE, fabs (nrt_csv_get (ref, k, 2) - E));
+    }
+  /* The compartmental model is the central-difference discretisation of
+   * λ²V'' = V − E; its truncation error is (dx²/12)V'''' = (dx/λ)²/12·(V − E) per node,
+   * and the half-segment ends add an error of the same order, so |V_disc − V_analytic| is
+   * bounded by (dx/λ)²·max|V − E| (here 1.96e-4 × 25 mV ≈ 5e-3 mV).  A wrong area or ri by
+   * even 1 % moves λ by 0.5 % and the voltages by ~0.1 mV, far outside. */
+  double an_tol = (dx / lambda) * (dx / lambda) * max_vE;
+  g_test_message ("passive cable t=1000: max |Δv| vs NEURON %.3g mV, vs discrete steady state "
+                  "%.3g mV, vs analytic %.3g mV (tolerance %.3g)", max_nrn, max_disc, max_an,
+                  an_tol);
+  g_assert_cmpfloat (max_nrn, <=, V_TOL);
+  g_assert_cmpfloat (max_disc, <=, 1e-9);
+  g_assert_cmpfloat (max_an, <=, an_tol);
+}
+
+static void
+test_bad_records (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NrtModel) model = nrt_case_soma_hh ();
+  g_autoptr (NrtNetwork) net = nrt_network_compile (model, &error);
+  g_autoptr (NrtSim) sim = nrt_sim_new (net);
+  const char *bad[] = { "dend(0.5).v", "soma(2).v", "soma(0.5).foo", "soma.v", "IClamp[1].i",
+                        "IClamp[0].zz", "soma(0.5).i_pas", "(0.5).v", "soma(x).v" };
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_assert_cmpint (nrt_sim_add_record (sim, bad[i], &error), ==, -1);
+      g_assert_error (error, NRT_SIM_ERROR, NRT_SIM_ERROR_BAD_RECORD);
+      g_clear_error (&error);
+    }
+  g_assert_cmpuint (nrt_sim_get_n_records (sim), ==, 0);
+  g_assert_cmpint (nrt_sim_add_record (sim, "soma(1).m_hh", &error), ==, 0);
+  g_assert_cmpint (nrt_sim_add_record (sim, "IClamp[0].amp", &error), ==, 1);
+  g_assert_cmpfloat (nrt_sim_record_value (sim, 1), ==, 1.0);
+}
+
+static void
+test_empty_and_unstable (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NrtModel) empty = nrt_model_new ();
+  g_assert_null (nrt_network_compile (empty, &error));
+  g_assert_error (error, NRT_SIM_ERROR, NRT_SIM_ERROR_EMPTY_MODEL);
+  g_clear_error (&error);
+
+  /* A huge hyperpolarising current drives hh's direct rates to exp overflow (τ = 0, x∞ =
+   * 0/0): v becomes NaN, and the step must report it rather than carry on. */
+  g_autoptr (NrtModel) model = nrt_case_soma_hh ();
+  nrt_case_add_iclamp (model, "soma", 0.5, 0, 1e9, -1e9);
+  nrt_case_set_run (model, 10, NRT_METHOD_IMPLICIT, FALSE);
+  g_autoptr (NrtNetwork) net = nrt_network_compile (model, &error);
+  g_autoptr (NrtSim) sim = nrt_sim_new (net);
+  gboolean ok = TRUE;
+  for (int i = 0; i < 1000 && ok; i++)
+    ok = nrt_sim_step (sim, &error);
+  g_assert_false (ok);
+  g_assert_error (error, NRT_SIM_ERROR, NRT_SIM_ERROR_UNSTABLE);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/validation/api/%s", cases[i].name);
+      g_test_add_data_func (path, &cases[i], test_case_api);
+    }
+  g_test_add_func ("/validation/stylized-cell-nseg", test_stylized_nseg);
+  g_test_add_func ("/validation/geometry-cylinder", test_geometry_cylinder);
+  g_test_add_func ("/validation/passive-cable-steady-state", test_passive_steady_state);
+  g_test_add_func ("/validation/bad-records", test_bad_records);
+  g_test_add_func ("/validation/empty-and-unstable", test_empty_and_unstable);
+  return g_test_run ();
+}
