@@ -978,6 +978,8 @@ add_sections (Reader *r, GError **error)
                 }
               L = total;
               diam = seg_get (r, g_array_index (s->segs, int, 0))->prox.d;
+              if (s->ann && !get_number (r, s->ann, "diam", FALSE, &diam, error))
+                return FALSE;
             }
           s->model_index = nrt_model_add_section (r->model, s->name, p ? p->name : NULL,
                                                   s->parent_x, L, diam, &e);

@@ -432,10 +432,9 @@ write_annotation (Writer *w)
         }
       attr_str (s, "geometry", has_pt3d ? "pt3d" : "L_diam");
       if (!has_pt3d)
-        {
-          attr_num (s, "L", sec->L, NULL);
-          attr_num (s, "diam", sec->diam, NULL);
-        }
+        attr_num (s, "L", sec->L, NULL);
+      /* With 3-D points, diam is unused but kept, so that the document round-trips. */
+      attr_num (s, "diam", sec->diam, NULL);
       attr_str (s, "nsegStrategy", strategy);
       attr_num (s, "nseg", sec->nseg, NULL);
       attr_num (s, "dLambda", sec->d_lambda, NULL);

@@ -1,0 +1,598 @@
+/* test-neuroml.c: NeuroML reading, writing and validation (core/io).
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <math.h>
+#include <string.h>
+#include <glib/gstdio.h>
+#include "nrt-neuroml.h"
+#include "nrt-sim.h"
+#include "nrt-io-models.h"
+#include "../../core/io/nrt-neuroml-private.h"
+
+static const char *
+shared_dir (void)
+{
+  const char *d = g_getenv ("NRT_SHARED_DIR");
+  return d ? d : NRT_SOURCE_ROOT "/../shared";
+}
+
+static char *
+shared_file (const char *rel)
+{
+  return g_build_filename (shared_dir (), "neuroml", rel, NULL);
+}
+
+static gboolean
+have_shared (void)
+{
+  g_autofree char *p = shared_file ("NeuroML_v2.3.1.xsd");
+  if (g_file_test (p, G_FILE_TEST_EXISTS))
+    return TRUE;
+  g_test_skip ("../shared/neuroml is absent");
+  return FALSE;
+}
+
+/* ---------------------------------------------------------------- units */
+
+static void
+test_units (void)
+{
+  static const struct { const char *text; NrtDimension dim; double value; } good[] = {
+    { "0.03 kohm_cm", NRT_DIM_RESISTIVITY, 30 },
+    { "100 kohm_cm", NRT_DIM_RESISTIVITY, 100000 },
+    { "360 S_per_m2", NRT_DIM_COND_DENSITY, 0.036 },
+    { "3.0 S_per_m2", NRT_DIM_COND_DENSITY, 0.0003 },
+    { "120.0 mS_per_cm2", NRT_DIM_COND_DENSITY, 0.12 },
+    { "0.3 mS_per_cm2", NRT_DIM_COND_DENSITY, 0.0003 },
+    { "50.0 mV", NRT_DIM_VOLTAGE, 50 },
+    { "-0.065V", NRT_DIM_VOLTAGE, -65 },
+    { "0.5e-3s", NRT_DIM_TIME, 0.5 },
+    { "3e-5s", NRT_DIM_TIME, 0.03 },
+    { "0.08nA", NRT_DIM_CURRENT, 0.08 },
+    { "80pA", NRT_DIM_CURRENT, 0.08 },
+    { ".3nS", NRT_DIM_CONDUCTANCE, 0.0003 },
+    { "1 uF_per_cm2", NRT_DIM_CAPACITANCE_DENSITY, 1 },
+    { "0.01 F_per_m2", NRT_DIM_CAPACITANCE_DENSITY, 1 },
+    { "6.3 degC", NRT_DIM_TEMPERATURE, 6.3 },
+    { "1per_ms", NRT_DIM_PER_TIME, 1 },
+    { "125 per_s", NRT_DIM_PER_TIME, 0.125 },
+    { "3", NRT_DIM_NONE, 3 },
+    { "1.2mM", NRT_DIM_CONCENTRATION, 1.2 },
+    { "2  um", NRT_DIM_LENGTH, 2 },
+  };
+  static const struct { const char *text; NrtDimension dim; } bad[] = {
+    { "0.3 mS/cm2", NRT_DIM_COND_DENSITY }, { "1e+06 S_per_m2", NRT_DIM_COND_DENSITY },
+    { "+5 mV", NRT_DIM_VOLTAGE }, { "1. mV", NRT_DIM_VOLTAGE }, { "5,0 mV", NRT_DIM_VOLTAGE },
+    { "NaN mV", NRT_DIM_VOLTAGE }, { "inf", NRT_DIM_NONE }, { "-54.3", NRT_DIM_VOLTAGE },
+    { "5 ms", NRT_DIM_VOLTAGE }, { "uS_per_cm2", NRT_DIM_COND_DENSITY }, { "1e999 mV", NRT_DIM_VOLTAGE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      double v = NAN;
+      g_autofree char *why = NULL;
+      g_assert_true (nrt_nml_parse_quantity (good[i].text, good[i].dim, &v, &why));
+      g_assert_cmpfloat (v, ==, good[i].value);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      double v = 0;
+      g_autofree char *why = NULL;
+      g_assert_false (nrt_nml_parse_quantity (bad[i].text, bad[i].dim, &v, &why));
+      g_assert_nonnull (why);
+      g_assert_null (strchr (why, '\n'));
+    }
+}
+
+static void
+test_format (void)
+{
+  static const double values[] = { 0.1, 0.12, 1.0 / 3.0, 1e-20, 1e21, -65, 17.841241161527712,
+                                   123456789.123, 5e-324, 0.0036, -0.0 };
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      g_autofree char *s = nrt_nml_format_number (values[i]);
+      g_assert_null (strchr (s, '+'));
+      g_assert_null (strchr (s, ','));
+      g_assert_cmpfloat (g_ascii_strtod (s, NULL), ==, values[i]);
+    }
+  {
+    g_autofree char *s = nrt_nml_format_number (0.1);
+    g_assert_cmpstr (s, ==, "0.1");
+  }
+}
+
+/* ---------------------------------------------------------------- round trips */
+
+static void
+assert_schema_valid (const char *xml)
+{
+  g_autoptr (GError) error = NULL;
+  gboolean skipped = TRUE;
+  g_assert_true (nrt_neuroml_validate_string (xml, &skipped, &error));
+  g_assert_no_error (error);
+  if (skipped)
+    g_test_message ("schema absent: XSD validation skipped");
+}
+
+/* write → read → data_equal, and save → load → save byte-identical; returns the text. */
+static char *
+round_trip (NrtModel *model, const char *tag)
+{
+  g_autofree char *dir = g_dir_make_tmp ("nrt-io-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "model.nml", NULL);
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NrtModel) back = NULL;
+  g_autoptr (GDir) d = NULL;
+
+  first = nrt_neuroml_write_string (model, &error);
+  g_assert_no_error (error);
+  assert_schema_valid (first);
+  g_assert_true (nrt_neuroml_write_file (model, path, &error));
+  g_assert_no_error (error);
+  back = nrt_neuroml_read_file (path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (back);
+  g_assert_false (nrt_model_can_undo (back));
+  g_assert_false (nrt_model_is_modified (back));
+  if (!nrt_model_data_equal (nrt_model_get_data (model), nrt_model_get_data (back)))
+    g_error ("%s: the model read back differs from the one written", tag);
+  second = nrt_neuroml_write_string (back, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (first, ==, second);
+  {
+    gboolean skipped;
+    g_assert_true (nrt_neuroml_validate_file_full (path, &skipped, &error));
+    g_assert_no_error (error);
+  }
+  /* Atomic write leaves no temporary file behind. */
+  d = g_dir_open (dir, 0, NULL);
+  for (const char *n; (n = g_dir_read_name (d)) != NULL;)
+    g_assert_cmpstr (n, ==, "model.nml");
+  g_unlink (path);
+  g_rmdir (dir);
+  return g_steal_pointer (&first);
+}
+
+static void
+test_round_trip_example (gconstpointer data)
+{
+  const NrtIoExample *ex = data;
+  g_autoptr (NrtModel) m = ex->build ();
+  g_autofree char *text = round_trip (m, ex->file);
+}
+
+static void
+test_round_trip_kitchen_sink (void)
+{
+  g_autoptr (NrtModel) m = nrt_io_build_kitchen_sink ();
+  g_autofree char *text = round_trip (m, "kitchen sink");
+  const NrtModelData *d = nrt_model_get_data (m);
+
+  /* Children attached mid-section start at a segment boundary (fractionAlong 1). */
+  g_assert_nonnull (strstr (text, "neuroLexId=\"sao864921383\""));
+  g_assert_nonnull (strstr (text, "tag=\"numberInternalDivisions\""));
+  g_assert_null (strstr (text, "fractionAlong=\"0.3\""));
+  g_assert_nonnull (strstr (text, "type=\"networkWithTemperature\" temperature=\"16.3 degC\""));
+  g_assert_nonnull (strstr (text, "<expOneSynapse"));
+  g_assert_nonnull (strstr (text, "<expTwoSynapse"));
+  g_assert_nonnull (strstr (text, "<alphaSynapse"));
+  g_assert_cmpuint (d->netcons->len, ==, 2);
+}
+
+/* A model edited after loading still round-trips (no stale annotation). */
+static void
+test_round_trip_edited (void)
+{
+  g_autoptr (NrtModel) m = nrt_io_build_kitchen_sink ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_true (nrt_model_rename_section (m, "dend[2]", "oblique", &error));
+  g_assert_true (nrt_model_remove_subset (m, "axonal", &error));
+  g_assert_true (nrt_model_uninsert_mechanism (m, "soma", "pas", &error));
+  g_assert_true (nrt_model_set_section_diam (m, "axon", 0.1 + 0.2, &error));
+  g_assert_no_error (error);
+  text = round_trip (m, "edited");
+}
+
+/* The committed files in models/ are exactly what the writer makes of the validation cases. */
+static void
+test_models_up_to_date (gconstpointer data)
+{
+  const NrtIoExample *ex = data;
+  g_autoptr (NrtModel) m = ex->build ();
+  g_autofree char *path = g_build_filename (NRT_SOURCE_ROOT, "models", ex->file, NULL);
+  g_autofree char *committed = NULL;
+  g_autofree char *written = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NrtModel) loaded = NULL;
+
+  g_assert_true (g_file_get_contents (path, &committed, NULL, &error));
+  written = nrt_neuroml_write_string (m, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (committed, ==, written);
+  loaded = nrt_neuroml_read_file (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (nrt_model_data_equal (nrt_model_get_data (m), nrt_model_get_data (loaded)));
+  /* Geometry comes back as L/diam, not as float 3-D points. */
+  for (guint i = 0; i < nrt_model_get_n_sections (loaded); i++)
+    {
+      const NrtSection *s = nrt_model_get_section (loaded, i);
+      g_assert_true (s->pt3d == NULL || s->pt3d->len == 0);
+    }
+}
+
+/* ---------------------------------------------------------------- official examples */
+
+static GArray *
+run_spikes (NrtModel *m, const char *record, double tstop, double dt)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NrtNetwork) net = NULL;
+  g_autoptr (NrtSim) sim = NULL;
+  GArray *spikes = g_array_new (FALSE, FALSE, sizeof (double));
+  NrtRunSettings st = nrt_model_get_data (m)->settings;
+  double t0, v0;
+  int rec;
+
+  st.tstop = tstop;
+  st.dt = dt;
+  g_assert_true (nrt_model_set_settings (m, &st, &error));
+  net = nrt_network_compile (m, &error);
+  g_assert_no_error (error);
+  sim = nrt_sim_new (net);
+  rec = nrt_sim_add_record (sim, record, &error);
+  g_assert_no_error (error);
+  nrt_sim_init (sim);
+  t0 = nrt_sim_get_t (sim);
+  v0 = nrt_sim_record_value (sim, rec);
+  while (nrt_sim_get_t (sim) < tstop - dt / 2)
+    {
+      double t1, v1;
+      g_assert_true (nrt_sim_step (sim, &error));
+      g_assert_no_error (error);
+      t1 = nrt_sim_get_t (sim);
+      v1 = nrt_sim_record_value (sim, rec);
+      g_assert_true (isfinite (v1));
+      if (v0 < 0 && v1 >= 0)
+        {
+          double ts = t0 + (0 - v0) * (t1 - t0) / (v1 - v0);
+          g_array_append_val (spikes, ts);
+        }
+      t0 = t1;
+      v0 = v1;
+    }
+  return spikes;
+}
+
+/* Spike times from tests/reference/nml_examples.json (a flat list after the case's key). */
+static GArray *
+reference_spikes (const char *name)
+{
+  g_autofree char *path = g_build_filename (NRT_SOURCE_ROOT, "tests", "reference", "nml_examples.json", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *key = g_strdup_printf ("\"%s\"", name);
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (double));
+  const char *p;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  p = strstr (text, key);
+  g_assert_nonnull (p);
+  p = strstr (p, "\"spike_times_ms\"");
+  g_assert_nonnull (p);
+  p = strchr (p, '[') + 1;
+  while (*p != ']')
+    {
+      char *end;
+      double v = g_ascii_strtod (p, &end);
+      if (end == p)
+        {
+          p++;
+          continue;
+        }
+      g_array_append_val (out, v);
+      p = end;
+    }
+  return out;
+}
+
+typedef struct {
+  const char *file;
+  const char *cell;
+  guint n_sections;
+  const char *first_section;
+  const char *ref;       /* case in nml_examples.json, or NULL */
+  double tstop, dt;      /* for the reference run (0: the file's settings) */
+} Official;
+
+static const Official officials[] = {
+  { "NeuroML2/examples/NML2_SingleCompHHCell.nml", "hhcell", 1, "soma", NULL, 0, 0 },
+  { "NeuroML2/examples/NML2_MultiCompCellNetwork.nml", "MultiCompCell", 3, "soma", "NML2_MultiCompCellNetwork", 150, 0.025 },
+  { "NeuroML2/LEMSexamples/LEMS_NML2_Ex5_DetCell.xml", "hhcell", 1, "soma", "LEMS_NML2_Ex5_DetCell", 300, 0.01 },
+  { "Documentation/NML2_examples/HH_example_cell.nml", "hh_cell", 1, "soma", NULL, 0, 0 },
+  { "Documentation/NML2_examples/HH_example_net.nml", "hh_cell", 1, "soma", NULL, 0, 0 },
+  { "Documentation/NML2_examples/LEMS_HH_single_compartment_example_sim.xml", "hh_cell", 1, "soma",
+    "LEMS_HH_single_compartment_example_sim", 300, 0.01 },
+};
+
+static void
+test_official (gconstpointer data)
+{
+  const Official *o = data;
+  g_autofree char *path = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NrtModel) m = NULL;
+  g_autoptr (GArray) spikes = NULL;
+  const NrtModelData *d;
+  gboolean skipped;
+
+  if (!have_shared ())
+    return;
+  path = shared_file (o->file);
+  g_assert_true (nrt_neuroml_validate_file_full (path, &skipped, &error));
+  g_assert_no_error (error);
+  g_assert_false (skipped);
+  m = nrt_neuroml_read_file (path, &error);
+  g_assert_no_error (error);
+  d = nrt_model_get_data (m);
+  g_assert_cmpstr (d->name, ==, o->cell);
+  g_assert_cmpuint (d->sections->len, ==, o->n_sections);
+  g_assert_cmpstr (((NrtSection *) d->sections->pdata[0])->name, ==, o->first_section);
+  g_assert_true (((NrtSection *) d->sections->pdata[0])->mech[NRT_MECH_HH].inserted);
+  g_assert_false (d->settings.hh_use_table);
+  if (g_str_has_suffix (o->file, ".xml"))
+    {
+      g_assert_cmpfloat (d->settings.tstop, ==, 300);
+      g_assert_cmpfloat (d->settings.dt, ==, 0.01);
+    }
+  /* What Neurite writes of it validates and reads back the same. */
+  {
+    g_autofree char *text = round_trip (m, o->file);
+  }
+  /* A few ms of simulation, no NaN. */
+  g_array_unref (run_spikes (m, "soma(0.5).v", 5, 0.025));
+  if (o->ref != NULL)
+    {
+      g_autoptr (GArray) ref = reference_spikes (o->ref);
+      spikes = run_spikes (m, "soma(0.5).v", o->tstop, o->dt);
+      g_assert_cmpuint (spikes->len, ==, ref->len);
+      g_assert_cmpuint (ref->len, >, 0);
+      for (guint i = 0; i < ref->len; i++)
+        g_assert_cmpfloat_with_epsilon (g_array_index (spikes, double, i),
+                                        g_array_index (ref, double, i), 1e-4);
+    }
+}
+
+static void
+test_multicomp_foreign_kept (void)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *orig = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NrtModel) m = NULL;
+  const NrtModelData *d;
+  static const char *const verbatim[] = {
+    "<expTwoSynapse id=\"AMPA\" tauRise=\"3e-5s\" tauDecay=\"0.5e-3s\" gbase=\".3nS\" erev=\"0V\"/>",
+    "<projection id=\"projAMPA\"", "<projection id=\"projNMDA\"", "<blockingPlasticSynapse id=\"NMDA\"",
+    "<connection id=\"4\" preCellId=\"../pop0/2/MultiCompCell\" postCellId=\"../pop0/1/MultiCompCell\" preSegmentId=\"0\" preFractionAlong=\"0.5\" postSegmentId=\"3\" postFractionAlong=\"0.25\"/>",
+    "<inputList id=\"stimInput2\" component=\"pulseGen3\" population=\"pop0\">",
+    "<pulseGenerator id=\"pulseGen3\" delay=\"30ms\" duration=\"100ms\" amplitude=\"0.18nA\"/>",
+    "<population id=\"pop0\" type=\"populationList\" component=\"MultiCompCell\">",
+  };
+
+  if (!have_shared ())
+    return;
+  path = shared_file ("NeuroML2/examples/NML2_MultiCompCellNetwork.nml");
+  g_assert_true (g_file_get_contents (path, &orig, NULL, NULL));
+  m = nrt_neuroml_read_file (path, &error);
+  g_assert_no_error (error);
+  d = nrt_model_get_data (m);
+  g_assert_cmpstr (((NrtSection *) d->sections->pdata[1])->name, ==, "dendSec1");
+  g_assert_cmpint (((NrtSection *) d->sections->pdata[2])->nseg, ==, 9);
+  g_assert_cmpfloat (((NrtSection *) d->sections->pdata[2])->Ra, ==, 100000);
+  g_assert_cmpuint (d->point_processes->len, ==, 1);  /* pulseGen2 on instance 0 */
+  g_assert_cmpint (nrt_model_find_subset (m, "dendrite_group"), >, 0);
+  text = nrt_neuroml_write_string (m, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (verbatim); i++)
+    {
+      g_assert_nonnull (strstr (orig, verbatim[i]));
+      g_assert_nonnull (strstr (text, verbatim[i]));
+    }
+  g_free (round_trip (m, "MultiCompCellNetwork"));
+}
+
+/* ---------------------------------------------------------------- errors */
+
+static char *
+tmp_file (const char *name, const char *text)
+{
+  g_autofree char *dir = g_dir_make_tmp ("nrt-io-XXXXXX", NULL);
+  char *path = g_build_filename (dir, name, NULL);
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  return path;
+}
+
+static void
+remove_tmp (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_error_codes (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NrtModel) m = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *malformed = g_build_filename (NRT_SOURCE_ROOT, "tests", "malformed", NULL);
+
+  m = nrt_neuroml_read_file ("/nonexistent/x.nml", &error);
+  g_assert_null (m);
+  g_assert_error (error, NRT_IO_ERROR, NRT_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  path = g_build_filename (malformed, "01-not-well-formed.nml", NULL);
+  g_assert_null (nrt_neuroml_read_file (path, &error));
+  g_assert_error (error, NRT_IO_ERROR, NRT_IO_ERROR_PARSE);
+  g_assert_true (g_str_has_prefix (error->message, path));
+  g_clear_error (&error);
+  g_clear_pointer (&path, g_free);
+
+  path = g_build_filename (malformed, "07-unknown-parent.nml", NULL);
+  g_assert_null (nrt_neuroml_read_file (path, &error));
+  g_assert_error (error, NRT_IO_ERROR, NRT_IO_ERROR_INVALID);
+  g_clear_error (&error);
+  g_clear_pointer (&path, g_free);
+
+  path = g_build_filename (malformed, "12-unknown-channel.nml", NULL);
+  g_assert_null (nrt_neuroml_read_file (path, &error));
+  g_assert_error (error, NRT_IO_ERROR, NRT_IO_ERROR_UNSUPPORTED);
+  g_clear_error (&error);
+  g_clear_pointer (&path, g_free);
+
+  /* Readable by Neurite but out of schema order: only the XSD catches it. */
+  {
+    g_autoptr (NrtModel) sh = nrt_io_examples[0].build ();
+    g_autofree char *nml = nrt_neuroml_write_string (sh, &error);
+    g_autofree char *moved = NULL;
+    char *pg = strstr (nml, "  <pulseGenerator");
+    char *pg_end = strstr (pg, "\n") + 1;
+    g_autofree char *pg_line = g_strndup (pg, pg_end - pg);
+    memmove (pg, pg_end, strlen (pg_end) + 1);
+    moved = g_strdup_printf ("%.*s%s</neuroml>\n", (int) (strstr (nml, "</neuroml>") - nml), nml, pg_line);
+    g_clear_pointer (&path, g_free);
+    path = tmp_file ("order.nml", moved);
+    m = nrt_neuroml_read_file (path, &error);
+    g_assert_no_error (error);
+    g_clear_object (&m);
+    if (have_shared ())
+      {
+        g_assert_false (nrt_neuroml_validate_file (path, &error));
+        g_assert_error (error, NRT_IO_ERROR, NRT_IO_ERROR_SCHEMA);
+        g_assert_nonnull (strstr (error->message, "order.nml:"));
+        g_clear_error (&error);
+      }
+    remove_tmp (path);
+  }
+
+  {
+    g_autoptr (NrtModel) sh = nrt_io_examples[0].build ();
+    g_assert_false (nrt_neuroml_write_file (sh, "/nonexistent-dir/x.nml", &error));
+    g_assert_error (error, NRT_IO_ERROR, NRT_IO_ERROR_WRITE);
+    g_clear_error (&error);
+  }
+  {
+    g_autoptr (NrtModel) empty = nrt_model_new ();
+    g_assert_null (nrt_neuroml_write_string (empty, &error));
+    g_assert_error (error, NRT_IO_ERROR, NRT_IO_ERROR_UNSUPPORTED);
+    g_clear_error (&error);
+  }
+}
+
+/* Without a schema, validation still runs Neurite's own checks. */
+static void
+test_schema_absent (void)
+{
+  g_autofree char *path = g_build_filename (NRT_SOURCE_ROOT, "models", "soma-hh.nml", NULL);
+  g_autofree char *bad = g_build_filename (NRT_SOURCE_ROOT, "tests", "malformed", "08-cycle.nml", NULL);
+  g_autoptr (GError) error = NULL;
+  gboolean skipped = FALSE;
+  g_autofree char *saved = g_strdup (g_getenv ("NEURITE_NEUROML_XSD"));
+
+  g_setenv ("NEURITE_NEUROML_XSD", "/nonexistent/schema.xsd", TRUE);
+  g_assert_true (nrt_neuroml_validate_file_full (path, &skipped, &error));
+  g_assert_no_error (error);
+  g_assert_true (skipped);
+  g_assert_false (nrt_neuroml_validate_file (bad, &error));
+  g_assert_error (error, NRT_IO_ERROR, NRT_IO_ERROR_INVALID);
+  if (saved)
+    g_setenv ("NEURITE_NEUROML_XSD", saved, TRUE);
+  else
+    g_unsetenv ("NEURITE_NEUROML_XSD");
+}
+
+/* ---------------------------------------------------------------- malformed corpus via the CLI */
+
+static void
+test_malformed_corpus (void)
+{
+  const char *cli = g_getenv ("NEURITE_CLI");
+  g_autofree char *dir = g_build_filename (NRT_SOURCE_ROOT, "tests", "malformed", NULL);
+  g_autofree char *table = g_build_filename (dir, "EXPECTED.txt", NULL);
+  g_autofree char *text = NULL;
+  g_auto (GStrv) lines = NULL;
+  g_autoptr (GRegex) form = g_regex_new ("^[^\\n]+:[0-9]+: [^\\n]+\\n$", 0, 0, NULL);
+  guint n = 0;
+
+  if (cli == NULL)
+    {
+      g_test_skip ("NEURITE_CLI is not set");
+      return;
+    }
+  g_assert_true (g_file_get_contents (table, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    {
+      g_auto (GStrv) f = NULL;
+      g_autofree char *file = NULL;
+      if (lines[i][0] == '#' || lines[i][0] == '\0')
+        continue;
+      f = g_strsplit (lines[i], "\t", 2);
+      g_assert_nonnull (f[1]);
+      file = g_build_filename (dir, f[0], NULL);
+      for (int c = 0; c < 2; c++)
+        {
+          const char *argv[] = { cli, c == 0 ? "validate" : "run", file, NULL };
+          g_autofree char *out = NULL;
+          g_autofree char *err = NULL;
+          g_autoptr (GError) error = NULL;
+          int status;
+          g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                                       &out, &err, &status, &error));
+          g_assert_no_error (error);
+          if (!g_spawn_check_wait_status (status, NULL) && WIFEXITED (status) && WEXITSTATUS (status) == 2
+              && g_regex_match (form, err, 0, NULL) && g_str_has_prefix (err, file)
+              && strstr (err, f[1]) != NULL)
+            continue;
+          g_error ("%s %s: status %d, stderr \"%s\", expected \"%s\"", argv[1], f[0], status, err, f[1]);
+        }
+      n++;
+    }
+  g_assert_cmpuint (n, >=, 20);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/io/units/parse", test_units);
+  g_test_add_func ("/io/units/format", test_format);
+  for (const NrtIoExample *ex = nrt_io_examples; ex->file; ex++)
+    {
+      g_autofree char *p1 = g_strdup_printf ("/io/round-trip/%s", ex->file);
+      g_autofree char *p2 = g_strdup_printf ("/io/models-up-to-date/%s", ex->file);
+      g_test_add_data_func (p1, ex, test_round_trip_example);
+      g_test_add_data_func (p2, ex, test_models_up_to_date);
+    }
+  g_test_add_func ("/io/round-trip/kitchen-sink", test_round_trip_kitchen_sink);
+  g_test_add_func ("/io/round-trip/edited", test_round_trip_edited);
+  for (guint i = 0; i < G_N_ELEMENTS (officials); i++)
+    {
+      g_autofree char *p = g_strdup_printf ("/io/official/%s", strrchr (officials[i].file, '/') + 1);
+      g_test_add_data_func (p, &officials[i], test_official);
+    }
+  g_test_add_func ("/io/official/multicomp-foreign-kept", test_multicomp_foreign_kept);
+  g_test_add_func ("/io/errors/codes", test_error_codes);
+  g_test_add_func ("/io/errors/schema-absent", test_schema_absent);
+  g_test_add_func ("/io/errors/malformed-corpus", test_malformed_corpus);
+  return g_test_run ();
+}
