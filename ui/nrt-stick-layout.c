@@ -21,12 +21,21 @@ nrt_stick_free (gpointer data)
   g_free (stick);
 }
 
+static void
+clear_marker (gpointer data)
+{
+  NrtStickMarker *marker = data;
+
+  g_free (marker->name);
+}
+
 void
 nrt_stick_layout_free (NrtStickLayout *layout)
 {
   if (layout == NULL)
     return;
   g_ptr_array_unref (layout->sticks);
+  g_array_unref (layout->markers);
   g_free (layout);
 }
 
@@ -208,6 +217,8 @@ nrt_stick_layout_new (const NrtModelData *data)
   gboolean first = TRUE;
 
   layout->sticks = g_ptr_array_new_with_free_func (nrt_stick_free);
+  layout->markers = g_array_new (FALSE, TRUE, sizeof (NrtStickMarker));
+  g_array_set_clear_func (layout->markers, clear_marker);
 
   g_return_val_if_fail (data != NULL, layout);
 
@@ -258,6 +269,31 @@ nrt_stick_layout_new (const NrtModelData *data)
 
       g_ptr_array_add (layout->sticks, sticks[p]);
       layout_children (data, children, sticks, p, &queue);
+    }
+
+  /* Point processes, named as NEURON names them: the index counts within each type. */
+  if (data->point_processes != NULL)
+    {
+      guint count[NRT_N_PP] = { 0 };
+
+      for (guint i = 0; i < data->point_processes->len; i++)
+        {
+          const NrtPointProcess *pp = g_ptr_array_index (data->point_processes, i);
+          NrtStickMarker marker;
+          double dx, dy;
+
+          if (pp->type >= NRT_N_PP)
+            continue;
+          marker.name = g_strdup_printf ("%s[%u]", nrt_point_process_info (pp->type)->name,
+                                         count[pp->type]++);
+          if (pp->section < 0 || (guint) pp->section >= n || sticks[pp->section] == NULL)
+            {
+              g_free (marker.name);
+              continue;
+            }
+          polyline_point_at (sticks[pp->section]->points, pp->x, &marker.x, &marker.y, &dx, &dy);
+          g_array_append_val (layout->markers, marker);
+        }
     }
 
   /* Sections unreachable from a root (a cycle the model should have refused) are left out. */
@@ -370,6 +406,24 @@ nrt_stick_render (cairo_t              *cr,
         }
     }
 
+  /* A section shorter on screen than it is wide (a soma, usually) would vanish into its
+   * neighbours' joints: show it as a disc, as a soma looks under the microscope. */
+  for (guint i = 0; i < layout->sticks->len; i++)
+    {
+      const NrtStick *stick = g_ptr_array_index (layout->sticks, i);
+      const NrtStickPoint *a = &g_array_index (stick->points, NrtStickPoint, 0);
+      const NrtStickPoint *b = &g_array_index (stick->points, NrtStickPoint, stick->points->len - 1);
+      double lw = nrt_stick_line_width ((a->d + b->d) / 2);
+      double px, py, dx, dy;
+
+      if (hypot (b->x - a->x, b->y - a->y) * scale >= 2 * lw)
+        continue;
+      polyline_point_at (stick->points, 0.5, &px, &py, &dx, &dy);
+      cairo_new_sub_path (cr);
+      cairo_arc (cr, DEV_X (px), DEV_Y (py), MAX (lw * 0.8, 5.0), 0, 2 * G_PI);
+      cairo_fill (cr);
+    }
+
   pl = pango_cairo_create_layout (cr);
   if (style->font != NULL)
     {
@@ -405,6 +459,27 @@ nrt_stick_render (cairo_t              *cr,
       off = nrt_stick_line_width (mid->d) / 2 + 3 + fabs (nx) * w / 2.0 + fabs (ny) * h / 2.0;
       draw_label (cr, pl, stick->name, DEV_X (px) + nx * off, DEV_Y (py) - ny * off, TRUE);
     }
+
+  /* Point processes: a ring on the cell and the name below it, in the marker colour. */
+  for (guint i = 0; i < layout->markers->len; i++)
+    {
+      const NrtStickMarker *m = &g_array_index (layout->markers, NrtStickMarker, i);
+      int w, h;
+
+      cairo_set_source_rgba (cr, style->marker[0], style->marker[1], style->marker[2], style->marker[3]);
+      cairo_set_line_width (cr, 2.5);
+      cairo_new_sub_path (cr);
+      cairo_arc (cr, DEV_X (m->x), DEV_Y (m->y), 8, 0, 2 * G_PI);
+      cairo_stroke (cr);
+      cairo_set_source_rgba (cr, style->label[0], style->label[1], style->label[2], style->label[3]);
+      if (labels)
+        {
+          pango_layout_set_text (pl, m->name, -1);
+          pango_layout_get_pixel_size (pl, &w, &h);
+          draw_label (cr, pl, m->name, DEV_X (m->x), DEV_Y (m->y) + 13 + h / 2.0, TRUE);
+        }
+    }
+  cairo_set_source_rgba (cr, style->label[0], style->label[1], style->label[2], style->label[3]);
 
   /* A scale bar, bottom left, about a sixth of the width long. */
   {

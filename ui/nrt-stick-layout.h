@@ -25,8 +25,15 @@ typedef struct {
   GArray *points;   /* of NrtStickPoint, at least 2 */
 } NrtStick;
 
+/* Where a point process (IClamp, a synapse) sits on the figure. */
+typedef struct {
+  double x, y;   /* µm */
+  char  *name;   /* NEURON's name: "IClamp[0]" */
+} NrtStickMarker;
+
 typedef struct {
   GPtrArray *sticks;                  /* of NrtStick*, parents before children */
+  GArray    *markers;                 /* of NrtStickMarker */
   double     xmin, xmax, ymin, ymax;  /* bounding box of every point, µm */
 } NrtStickLayout;
 
@@ -41,6 +48,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (NrtStickLayout, nrt_stick_layout_free)
 typedef struct {
   double stroke[4];  /* RGBA of the sticks */
   double label[4];   /* RGBA of section names and the scale bar */
+  double marker[4];  /* RGBA of point-process markers */
   const char *font;  /* Pango font description, e.g. "Sans 9"; NULL for the default */
   gboolean show_labels;
 } NrtStickStyle;

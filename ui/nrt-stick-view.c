@@ -79,7 +79,7 @@ nrt_stick_view_snapshot (GtkWidget   *widget,
   int height = gtk_widget_get_height (widget);
   g_autofree char *font = NULL;
   NrtStickStyle style = { .show_labels = TRUE };
-  GdkRGBA fg, accent;
+  GdkRGBA fg, accent, marker;
   cairo_t *cr;
 
   if (width <= 0 || height <= 0)
@@ -98,7 +98,15 @@ nrt_stick_view_snapshot (GtkWidget   *widget,
   if (!gtk_style_context_lookup_color (ctx, "accent_color", &accent))
     accent = (GdkRGBA) { 0.21f, 0.52f, 0.89f, 1.0f };
 
+  /* Stimuli in GNOME's orange, apart from the accent-blue cell; the lighter shade on dark
+   * backgrounds (a light foreground colour means a dark style). */
+  if (fg.red + fg.green + fg.blue > 1.5f)
+    marker = (GdkRGBA) { 1.0f, 0.639f, 0.282f, 1.0f };   /* #ffa348 */
+  else
+    marker = (GdkRGBA) { 0.902f, 0.380f, 0.0f, 1.0f };   /* #e66100 */
+
   rgba_to_array (&accent, 1.0, style.stroke);
+  rgba_to_array (&marker, 1.0, style.marker);
   rgba_to_array (&fg, 0.7, style.label);
   {
     PangoContext *pc = gtk_widget_get_pango_context (widget);

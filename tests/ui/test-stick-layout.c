@@ -110,6 +110,35 @@ test_layout_tree (void)
 }
 
 static void
+test_layout_markers (void)
+{
+  g_autoptr(NrtModel) model = stylized_cell ();
+  g_autoptr(NrtStickLayout) layout = NULL;
+  g_autoptr(GError) error = NULL;
+  const NrtStickMarker *m;
+
+  g_assert_cmpint (nrt_model_add_point_process (model, "IClamp", "soma", 0.5, &error), >=, 0);
+  g_assert_cmpint (nrt_model_add_point_process (model, "ExpSyn", "ap[0]", 0.25, &error), >=, 0);
+  g_assert_cmpint (nrt_model_add_point_process (model, "IClamp", "ap[0]", 1, &error), >=, 0);
+  g_assert_no_error (error);
+
+  layout = nrt_stick_layout_new (nrt_model_get_data (model));
+  g_assert_cmpuint (layout->markers->len, ==, 3);
+
+  /* Named per type, as NEURON does, and placed at their x along the section. */
+  m = &g_array_index (layout->markers, NrtStickMarker, 0);
+  g_assert_cmpstr (m->name, ==, "IClamp[0]");
+  g_assert_cmpfloat_with_epsilon (m->x, 0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (m->y, 0, 1e-9);
+  m = &g_array_index (layout->markers, NrtStickMarker, 1);
+  g_assert_cmpstr (m->name, ==, "ExpSyn[0]");
+  g_assert_cmpfloat_with_epsilon (m->x, 110, 1e-9);
+  m = &g_array_index (layout->markers, NrtStickMarker, 2);
+  g_assert_cmpstr (m->name, ==, "IClamp[1]");
+  g_assert_cmpfloat_with_epsilon (m->x, 410, 1e-9);
+}
+
+static void
 test_layout_pt3d (void)
 {
   g_autoptr(NrtModel) model = nrt_model_new ();
@@ -220,6 +249,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/stick-layout/empty", test_layout_empty);
   g_test_add_func ("/ui/stick-layout/tree", test_layout_tree);
+  g_test_add_func ("/ui/stick-layout/markers", test_layout_markers);
   g_test_add_func ("/ui/stick-layout/pt3d", test_layout_pt3d);
   g_test_add_func ("/ui/stick-layout/render", test_render);
   g_test_add_func ("/ui/stick-layout/line-width", test_line_width);
