@@ -282,6 +282,57 @@ test_bad_file (void)
 }
 
 static void
+save_subprocess (void)
+{
+  g_autoptr(NrtModel) model = stylized_cell ();
+  g_autoptr(NrtModel) reread = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("neurite-ui-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "saved.nml", NULL);
+  AdwWindowTitle *title;
+  NrtWindow *window;
+
+  file = g_file_new_for_path (path);
+  window = nrt_window_new (NULL);
+  nrt_window_set_model (window, model, file);
+  title = _nrt_window_get_window_title (window);
+  show_and_wait (GTK_WINDOW (window));
+
+  g_assert_true (nrt_model_set_name (model, "saved_cell", &error));
+  g_assert_cmpstr (adw_window_title_get_subtitle (title), ==, "• saved.nml");
+
+  /* win.save writes the file the window already has, and clears the modified mark. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL));
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  g_assert_false (nrt_model_is_modified (model));
+  g_assert_cmpstr (adw_window_title_get_subtitle (title), ==, "saved.nml");
+  g_assert_cmpuint (_nrt_window_get_n_toasts (window), ==, 0);
+
+  /* What was written reads back as the same cell. */
+  reread = nrt_neuroml_read_file (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (nrt_model_get_data (reread)->name, ==, "saved_cell");
+  g_assert_cmpuint (nrt_model_get_n_sections (reread), ==, 6);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_save (void)
+{
+  if (g_test_subprocess ())
+    {
+      save_subprocess ();
+      return;
+    }
+  g_test_trap_subprocess (NULL, TRAP_TIMEOUT, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+static void
 load_model_subprocess (void)
 {
   g_autofree char *path = g_build_filename (NRT_SOURCE_ROOT, "models", "stylized-cell.nml", NULL);
@@ -433,6 +484,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/title", test_title);
   g_test_add_func ("/ui/window/draw", test_draw);
   g_test_add_func ("/ui/window/bad-file", test_bad_file);
+  g_test_add_func ("/ui/window/save", test_save);
   g_test_add_func ("/ui/window/load-model", test_load_model);
   g_test_add_func ("/ui/window/close-prompt-and-quit", test_quit);
 
