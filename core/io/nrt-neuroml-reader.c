@@ -1005,6 +1005,12 @@ add_sections (Reader *r, GError **error)
           progress = TRUE;
         }
     }
+  if (added < r->secs->len)
+    {
+      nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, r->morph,
+                         "the sections do not form a tree");
+      return FALSE;
+    }
   return TRUE;
 }
 

@@ -13,6 +13,10 @@
  * Sections without 3-D points get a synthetic stick layout whose straight segments keep L
  * and diam; a section is split into several segments where children attach at
  * 0 < parent_x < 1, so every child starts at a segment boundary with fractionAlong 1.
+ * Sections with 3-D points get one segment per pair of points and are never split (that
+ * would add a point): a child attached between two points gets a fractionAlong inside that
+ * segment, which the XSD accepts but NetPyNE and jNeuroML's multi-segment export refuse
+ * (neuroml.md §2.4 rule 3).  The exact parent_x is in the annotation either way.
  */
 #include <errno.h>
 #include <fcntl.h>
