@@ -129,6 +129,38 @@ screenshot_path (const char *name)
 
 /* ---- tests -------------------------------------------------------------------------- */
 
+/* A test whose body runs in a subprocess with a timeout, after an optional precondition. */
+typedef struct {
+  void     (*body)     (void);
+  gboolean (*can_run)  (void);
+  const char *skip_reason;
+} TrappedTest;
+
+static void
+run_trapped (gconstpointer data)
+{
+  const TrappedTest *test = data;
+
+  if (test->can_run != NULL && !test->can_run ())
+    {
+      g_test_skip (test->skip_reason);
+      return;
+    }
+  if (g_test_subprocess ())
+    {
+      test->body ();
+      return;
+    }
+  g_test_trap_subprocess (NULL, TRAP_TIMEOUT, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+#define ADD_TRAPPED(path, ...) \
+  G_STMT_START { \
+    static const TrappedTest test = { __VA_ARGS__ }; \
+    g_test_add_data_func (path, &test, run_trapped); \
+  } G_STMT_END
+
 static void
 title_subprocess (void)
 {
@@ -172,18 +204,6 @@ title_subprocess (void)
 }
 
 static void
-test_title (void)
-{
-  if (g_test_subprocess ())
-    {
-      title_subprocess ();
-      return;
-    }
-  g_test_trap_subprocess (NULL, TRAP_TIMEOUT, G_TEST_SUBPROCESS_INHERIT_STDERR);
-  g_test_trap_assert_passed ();
-}
-
-static void
 draw_subprocess (void)
 {
   g_autoptr(NrtModel) model = stylized_cell ();
@@ -223,18 +243,6 @@ draw_subprocess (void)
 }
 
 static void
-test_draw (void)
-{
-  if (g_test_subprocess ())
-    {
-      draw_subprocess ();
-      return;
-    }
-  g_test_trap_subprocess (NULL, TRAP_TIMEOUT, G_TEST_SUBPROCESS_INHERIT_STDERR);
-  g_test_trap_assert_passed ();
-}
-
-static void
 bad_file_subprocess (void)
 {
   g_autoptr(NrtModel) model = stylized_cell ();
@@ -267,18 +275,6 @@ bad_file_subprocess (void)
   gtk_window_destroy (GTK_WINDOW (window));
   g_unlink (path);
   g_rmdir (dir);
-}
-
-static void
-test_bad_file (void)
-{
-  if (g_test_subprocess ())
-    {
-      bad_file_subprocess ();
-      return;
-    }
-  g_test_trap_subprocess (NULL, TRAP_TIMEOUT, G_TEST_SUBPROCESS_INHERIT_STDERR);
-  g_test_trap_assert_passed ();
 }
 
 static void
@@ -321,18 +317,6 @@ save_subprocess (void)
 }
 
 static void
-test_save (void)
-{
-  if (g_test_subprocess ())
-    {
-      save_subprocess ();
-      return;
-    }
-  g_test_trap_subprocess (NULL, TRAP_TIMEOUT, G_TEST_SUBPROCESS_INHERIT_STDERR);
-  g_test_trap_assert_passed ();
-}
-
-static void
 load_model_subprocess (void)
 {
   g_autofree char *path = g_build_filename (NRT_SOURCE_ROOT, "models", "stylized-cell.nml", NULL);
@@ -366,23 +350,12 @@ load_model_subprocess (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-static void
-test_load_model (void)
+static gboolean
+have_stylized_cell (void)
 {
   g_autofree char *path = g_build_filename (NRT_SOURCE_ROOT, "models", "stylized-cell.nml", NULL);
 
-  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
-    {
-      g_test_skip ("models/stylized-cell.nml is missing");
-      return;
-    }
-  if (g_test_subprocess ())
-    {
-      load_model_subprocess ();
-      return;
-    }
-  g_test_trap_subprocess (NULL, TRAP_TIMEOUT, G_TEST_SUBPROCESS_INHERIT_STDERR);
-  g_test_trap_assert_passed ();
+  return g_file_test (path, G_FILE_TEST_IS_REGULAR);
 }
 
 /* The close prompt: a modified model keeps its window open until the user decides. */
@@ -460,18 +433,6 @@ quit_subprocess (void)
   g_assert_finalize_object (qd.model);
 }
 
-static void
-test_quit (void)
-{
-  if (g_test_subprocess ())
-    {
-      quit_subprocess ();
-      return;
-    }
-  g_test_trap_subprocess (NULL, TRAP_TIMEOUT, G_TEST_SUBPROCESS_INHERIT_STDERR);
-  g_test_trap_assert_passed ();
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -481,12 +442,13 @@ main (int   argc,
   if (g_test_subprocess ())
     adw_init ();
 
-  g_test_add_func ("/ui/window/title", test_title);
-  g_test_add_func ("/ui/window/draw", test_draw);
-  g_test_add_func ("/ui/window/bad-file", test_bad_file);
-  g_test_add_func ("/ui/window/save", test_save);
-  g_test_add_func ("/ui/window/load-model", test_load_model);
-  g_test_add_func ("/ui/window/close-prompt-and-quit", test_quit);
+  ADD_TRAPPED ("/ui/window/title", title_subprocess);
+  ADD_TRAPPED ("/ui/window/draw", draw_subprocess);
+  ADD_TRAPPED ("/ui/window/bad-file", bad_file_subprocess);
+  ADD_TRAPPED ("/ui/window/save", save_subprocess);
+  ADD_TRAPPED ("/ui/window/load-model", load_model_subprocess, have_stylized_cell,
+               "models/stylized-cell.nml is missing");
+  ADD_TRAPPED ("/ui/window/close-prompt-and-quit", quit_subprocess);
 
   return g_test_run ();
 }
