@@ -319,7 +319,7 @@ command_info (int argc, char **argv)
   guint total = 0;
   for (guint i = 0; i < d->sections->len; i++)
     total += ((NrtSection *) d->sections->pdata[i])->nseg;
-  printf ("model %s: %u sections, %u segments, %u point processes\n", d->name,
+  printf ("model %s: %u sections, %u segments, %u point process(es)\n", d->name,
           d->sections->len, total, d->point_processes->len);
   for (guint i = 0; i < d->sections->len; i++)
     if (((NrtSection *) d->sections->pdata[i])->parent < 0)
