@@ -47,8 +47,8 @@ nrt_network_node_at (const NrtNetwork *net, guint isec, double x)
   if (x <= 0.0)
     return s->node0;
   if (x >= 1.0)
-    return s->first + (int) s->nseg;
-  return s->first + (int) nrt_network_segment_at (net, isec, x);
+    return s->node[s->nseg];
+  return s->node[nrt_network_segment_at (net, isec, x)];
 }
 
 /* treeset.cpp diam_from_list(): trapezoidal integration of diameter, lateral area and axial
@@ -167,6 +167,64 @@ section_area_ri (const NrtSection *sec, guint nseg, double *area, double *rinv)
   rinv[nseg] = 1. / rright;
 }
 
+static void
+permute_doubles (double *x, const int *perm, guint n)
+{
+  g_autofree double *tmp = g_memdup2 (x, n * sizeof (double));
+  for (guint i = 0; i < n; i++)
+    x[perm[i]] = tmp[i];
+}
+
+/* Renumbers the nodes breadth first by depth (roots, then all nodes one step from a root,
+ * and so on).  Parents still precede children, but consecutive nodes of the Hines loops now
+ * lie on different branches, so their divisions overlap instead of forming one serial chain
+ * per section.  Only the order of the additions into a branch point changes, at the level
+ * of rounding. */
+static void
+renumber_by_depth (NrtNetwork *net)
+{
+  const guint N = net->n_nodes;
+  g_autofree int *depth = g_new (int, N);
+  g_autofree int *perm = g_new (int, N);     /* old → new */
+  g_autofree int *count = NULL;
+  int max_depth = 0;
+
+  for (guint i = 0; i < N; i++)
+    {
+      depth[i] = net->parent[i] < 0 ? 0 : depth[net->parent[i]] + 1;
+      max_depth = MAX (max_depth, depth[i]);
+    }
+  count = g_new0 (int, max_depth + 2);
+  for (guint i = 0; i < N; i++)
+    count[depth[i] + 1]++;
+  for (int d = 1; d <= max_depth + 1; d++)
+    count[d] += count[d - 1];
+  for (guint i = 0; i < N; i++)
+    perm[i] = count[depth[i]]++;
+
+  g_autofree int *parent = g_memdup2 (net->parent, N * sizeof (int));
+  for (guint i = 0; i < N; i++)
+    net->parent[perm[i]] = parent[i] < 0 ? -1 : perm[parent[i]];
+  permute_doubles (net->a, perm, N);
+  permute_doubles (net->b, perm, N);
+  permute_doubles (net->area, perm, N);
+  permute_doubles (net->ri, perm, N);
+  permute_doubles (net->cm, perm, N);
+  for (guint i = 0; i < net->n_sections; i++)
+    {
+      NrtNetSection *s = &net->sections[i];
+      s->node0 = perm[s->node0];
+      for (guint j = 0; j <= s->nseg; j++)
+        s->node[j] = perm[s->node[j]];
+    }
+  for (guint k = 0; k < net->n_hh; k++)
+    net->hh_node[k] = perm[net->hh_node[k]];
+  for (guint k = 0; k < net->n_pas; k++)
+    net->pas_node[k] = perm[net->pas_node[k]];
+  for (guint p = 0; p < net->n_pp; p++)
+    net->pp_node[p] = perm[net->pp_node[p]];
+}
+
 NrtNetwork *
 nrt_network_compile (NrtModel *model, GError **error)
 {
@@ -240,7 +298,9 @@ nrt_network_compile (NrtModel *model, GError **error)
 
       if (s->parent >= 0)
         ns->node0 = nrt_network_node_at (net, (guint) s->parent, s->parent_x);
-      ns->first = (int) next;
+      ns->node = g_new (int, ns->nseg + 1);
+      for (guint j = 0; j <= ns->nseg; j++)
+        ns->node[j] = (int) (next + j);
       section_area_ri (s, ns->nseg, &net->area[next], &rinv[next]);
       for (guint j = 0; j <= ns->nseg; j++)
         {
@@ -292,7 +352,7 @@ nrt_network_compile (NrtModel *model, GError **error)
           ns->hh = (int) ihh;
           for (guint j = 0; j < ns->nseg; j++, ihh++)
             {
-              net->hh_node[ihh] = ns->first + (int) j;
+              net->hh_node[ihh] = ns->node[j];
               net->hh_gnabar[ihh] = param (hhi, p, "gnabar_hh");
               net->hh_gkbar[ihh] = param (hhi, p, "gkbar_hh");
               net->hh_gl[ihh] = param (hhi, p, "gl_hh");
@@ -307,7 +367,7 @@ nrt_network_compile (NrtModel *model, GError **error)
           ns->pas = (int) ipas;
           for (guint j = 0; j < ns->nseg; j++, ipas++)
             {
-              net->pas_node[ipas] = ns->first + (int) j;
+              net->pas_node[ipas] = ns->node[j];
               net->pas_g[ipas] = param (pasi, p, "g_pas");
               net->pas_e[ipas] = param (pasi, p, "e_pas");
             }
@@ -336,10 +396,15 @@ nrt_network_compile (NrtModel *model, GError **error)
     }
 
   net->n_netstims = md->netstims->len;
-  net->netstims = g_memdup2 (md->netstims->data, sizeof (NrtNetStim) * (net->n_netstims + 1));
+  net->netstims = g_new0 (NrtNetStim, net->n_netstims + 1);
+  if (net->n_netstims > 0)
+    memcpy (net->netstims, md->netstims->data, sizeof (NrtNetStim) * net->n_netstims);
   net->n_netcons = md->netcons->len;
-  net->netcons = g_memdup2 (md->netcons->data, sizeof (NrtNetCon) * (net->n_netcons + 1));
+  net->netcons = g_new0 (NrtNetCon, net->n_netcons + 1);
+  if (net->n_netcons > 0)
+    memcpy (net->netcons, md->netcons->data, sizeof (NrtNetCon) * net->n_netcons);
 
+  renumber_by_depth (net);
   nrt_hh_table_build (net->hh_table, net->settings.celsius, &net->hh_q10);
   return g_steal_pointer (&net);
 }
@@ -350,7 +415,10 @@ nrt_network_free (NrtNetwork *net)
   if (net == NULL)
     return;
   for (guint i = 0; i < net->n_sections; i++)
-    g_free (net->sections[i].name);
+    {
+      g_free (net->sections[i].name);
+      g_free (net->sections[i].node);
+    }
   g_free (net->sections);
   g_free (net->parent);
   g_free (net->a);
@@ -403,7 +471,7 @@ nrt_network_segment_geometry (const NrtNetwork *net, guint isec, guint iseg, dou
   g_return_val_if_fail (net != NULL, FALSE);
   if (isec >= net->n_sections || iseg >= net->sections[isec].nseg)
     return FALSE;
-  int node = net->sections[isec].first + (int) iseg;
+  int node = net->sections[isec].node[iseg];
   if (area)
     *area = net->area[node];
   if (ri)

@@ -23,7 +23,7 @@ typedef struct {
   char  *name;      /* "ap[2]" */
   guint  nseg;
   int    node0;     /* the x = 0 node (the parent's node, or this section's root node) */
-  int    first;     /* node of segment 0; segment i is first + i, the x = 1 node first + nseg */
+  int   *node;      /* nseg + 1 entries: the node of each segment, then the x = 1 node */
   int    hh;        /* index of segment 0's hh instance, or -1 (instances are consecutive) */
   int    pas;       /* same for pas */
 } NrtNetSection;

@@ -674,7 +674,7 @@ parse_section_record (NrtSim *sim, const char *expr, Record *rec, GError **error
 
   const NrtNetSection *s = &net->sections[is];
   guint seg = nrt_network_segment_at (net, (guint) is, x);
-  rec->node = s->first + (int) seg;
+  rec->node = s->node[seg];
   if (strcmp (var, "v") == 0)
     {
       rec->node = nrt_network_node_at (net, (guint) is, x);
