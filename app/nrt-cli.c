@@ -260,7 +260,8 @@ command_validate (int argc, char **argv)
 
   if (argc != 2)
     return fail ("neurite-cli: validate needs exactly one MODEL file");
-  if (!nrt_neuroml_validate_file (argv[1], &error))
+  gboolean schema_skipped = FALSE;
+  if (!nrt_neuroml_validate_file_full (argv[1], &schema_skipped, &error))
     return fail ("%s", error->message);
   g_autoptr(NrtModel) model = load_model (argv[1], &error);
   if (model == NULL)
@@ -268,7 +269,11 @@ command_validate (int argc, char **argv)
   g_autoptr(NrtNetwork) net = nrt_network_compile (model, &error);
   if (net == NULL)
     return fail ("%s: %s", argv[1], error->message);
-  printf ("%s: valid\n", argv[1]);
+  if (schema_skipped)
+    printf ("%s: valid (Neurite's checks only: the NeuroML schema was not found; set "
+            "NEURITE_NEUROML_XSD to its path)\n", argv[1]);
+  else
+    printf ("%s: valid (NeuroML v2.3.1 schema and Neurite's checks)\n", argv[1]);
   return 0;
 }
 
