@@ -162,11 +162,29 @@ nrt_case_passive_cable (void)
   return m;
 }
 
+void
+nrt_case_set_iclamp (NrtModel *model, guint index, const char *section, double x, double del,
+                     double dur, double amp)
+{
+  GError *error = NULL;
+  ok (nrt_model_move_point_process (model, index, section, x, &error), error);
+  set_pp (model, (int) index, "del", del);
+  set_pp (model, (int) index, "dur", dur);
+  set_pp (model, (int) index, "amp", amp);
+}
+
 NrtModel *
 nrt_case_synapse (NrtPointProcessType type)
 {
-  GError *error = NULL;
   NrtModel *m = hh_soma ();
+  nrt_case_add_synapse (m, type);
+  return m;
+}
+
+void
+nrt_case_add_synapse (NrtModel *m, NrtPointProcessType type)
+{
+  GError *error = NULL;
   int pp;
 
   switch (type)
@@ -177,7 +195,7 @@ nrt_case_synapse (NrtPointProcessType type)
       set_pp (m, pp, "tau", 0.1);
       set_pp (m, pp, "gmax", 0.05);
       set_pp (m, pp, "e", 0);
-      return m;
+      return;
     case NRT_PP_EXPSYN:
       pp = add_pp (m, "ExpSyn", "soma", 0.5);
       set_pp (m, pp, "tau", 2);
@@ -200,5 +218,4 @@ nrt_case_synapse (NrtPointProcessType type)
   int nc = nrt_model_add_netcon (m, (guint) ns, (guint) pp, 0.01, 1, 10, &error);
   g_assert_no_error (error);
   g_assert_cmpint (nc, >=, 0);
-  return m;
 }

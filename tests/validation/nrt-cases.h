@@ -19,6 +19,10 @@ NrtModel *nrt_case_passive_cable (void);
 NrtModel *nrt_case_synapse (NrtPointProcessType type);
 
 /* Helpers shared with the cases read from the models/ NeuroML files. */
+void      nrt_case_add_synapse (NrtModel *model, NrtPointProcessType type);
+/* Moves point process `index` (an IClamp) to section(x) and sets its pulse. */
+void      nrt_case_set_iclamp (NrtModel *model, guint index, const char *section, double x,
+                               double del, double dur, double amp);
 void      nrt_case_add_iclamp (NrtModel *model, const char *section, double x, double del,
                                double dur, double amp);
 void      nrt_case_set_run (NrtModel *model, double tstop, NrtMethod method, gboolean table);

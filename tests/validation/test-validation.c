@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "nrt-sim.h"
+#include "nrt-neuroml.h"
 #include "nrt-cases.h"
 #include "nrt-csv.h"
 
@@ -25,6 +26,7 @@
 #define SPIKE_TOL  1e-4
 
 typedef NrtModel *(*BuildFunc) (void);
+typedef void (*AdaptFunc) (NrtModel *model);
 
 typedef struct {
   const char *name;        /* reference CSV */
@@ -34,7 +36,80 @@ typedef struct {
   gboolean    table;
   guint       decimate;    /* steps per CSV row */
   const char *space;       /* *_space.csv, or NULL */
+  const char *nml;         /* the base model in models/ */
+  AdaptFunc   adapt;       /* the case's changes to it, through the model API */
 } Case;
+
+/* Every case sets its stimulus explicitly, so only the base model comes from the file. */
+static void
+adapt_soma_hh (NrtModel *m)
+{
+  nrt_case_set_iclamp (m, 0, "soma", 0.5, 2, 0.1, 1);
+}
+
+static void
+adapt_squid_150 (NrtModel *m)
+{
+  nrt_case_set_iclamp (m, 0, "axon", 0.5, 1, 1, 150);
+}
+
+static void
+adapt_squid_300 (NrtModel *m)
+{
+  nrt_case_set_iclamp (m, 0, "axon", 0.5, 1, 1, 300);
+}
+
+static void
+adapt_squid_2clamps (NrtModel *m)
+{
+  nrt_case_set_iclamp (m, 0, "axon", 0.1, 1, 1, 150);
+  nrt_case_add_iclamp (m, "axon", 0.9, 1, 1, 150);
+}
+
+static void
+adapt_stylized (NrtModel *m)
+{
+  nrt_case_set_iclamp (m, 0, "soma", 0.5, 1, 0.1, 10);
+}
+
+static void
+adapt_stylized_tutorial (NrtModel *m)
+{
+  nrt_case_set_iclamp (m, 0, "soma", 0.5, 5, 1, 0.6);
+}
+
+static void
+adapt_cable (NrtModel *m)
+{
+  nrt_case_set_iclamp (m, 0, "cable", 0, 0, 1000, 0.1);
+}
+
+static void
+to_synapse (NrtModel *m, NrtPointProcessType type)
+{
+  g_autoptr (GError) error = NULL;
+  g_assert_true (nrt_model_remove_point_process (m, 0, &error));
+  g_assert_no_error (error);
+  nrt_case_add_synapse (m, type);
+}
+
+static void
+adapt_expsyn (NrtModel *m)
+{
+  to_synapse (m, NRT_PP_EXPSYN);
+}
+
+static void
+adapt_exp2syn (NrtModel *m)
+{
+  to_synapse (m, NRT_PP_EXP2SYN);
+}
+
+static void
+adapt_alpha (NrtModel *m)
+{
+  to_synapse (m, NRT_PP_ALPHA_SYNAPSE);
+}
 
 static NrtModel *
 squid_150 (void)
@@ -88,23 +163,39 @@ alpha (void)
 }
 
 static const Case cases[] = {
-  { "soma_hh", nrt_case_soma_hh, 10, NRT_METHOD_IMPLICIT, TRUE, 1, NULL },
-  { "soma_hh_notable", nrt_case_soma_hh, 10, NRT_METHOD_IMPLICIT, FALSE, 1, NULL },
-  { "squid_axon", squid_150, 50, NRT_METHOD_IMPLICIT, TRUE, 1, "squid_axon_space" },
-  { "squid_axon_300nA", squid_300, 50, NRT_METHOD_IMPLICIT, TRUE, 1, "squid_axon_300nA_space" },
-  { "squid_axon_300nA_notable", squid_300, 50, NRT_METHOD_IMPLICIT, FALSE, 1, NULL },
+  { "soma_hh", nrt_case_soma_hh, 10, NRT_METHOD_IMPLICIT, TRUE, 1, NULL,
+    "soma-hh.nml", adapt_soma_hh },
+  { "soma_hh_notable", nrt_case_soma_hh, 10, NRT_METHOD_IMPLICIT, FALSE, 1, NULL,
+    "soma-hh.nml", adapt_soma_hh },
+  { "squid_axon", squid_150, 50, NRT_METHOD_IMPLICIT, TRUE, 1, "squid_axon_space",
+    "squid-axon.nml", adapt_squid_150 },
+  { "squid_axon_300nA", squid_300, 50, NRT_METHOD_IMPLICIT, TRUE, 1, "squid_axon_300nA_space",
+    "squid-axon.nml", adapt_squid_300 },
+  { "squid_axon_300nA_notable", squid_300, 50, NRT_METHOD_IMPLICIT, FALSE, 1, NULL,
+    "squid-axon.nml", adapt_squid_300 },
   { "squid_axon_2clamps", squid_2clamps, 50, NRT_METHOD_IMPLICIT, TRUE, 1,
-    "squid_axon_2clamps_space" },
-  { "stylized_cell", stylized, 10, NRT_METHOD_IMPLICIT, TRUE, 1, NULL },
-  { "stylized_cell_notable", stylized, 10, NRT_METHOD_IMPLICIT, FALSE, 1, NULL },
-  { "stylized_cell_50ms", stylized, 50, NRT_METHOD_IMPLICIT, TRUE, 1, NULL },
-  { "stylized_cell_tutorial", stylized_tutorial, 20, NRT_METHOD_IMPLICIT, TRUE, 1, NULL },
-  { "cn_variant", stylized, 10, NRT_METHOD_CN, TRUE, 1, NULL },
-  { "cn_variant_50ms", stylized, 50, NRT_METHOD_CN, TRUE, 1, NULL },
-  { "passive_cable", nrt_case_passive_cable, 1000, NRT_METHOD_IMPLICIT, TRUE, 4, NULL },
-  { "synapse_expsyn", expsyn, 40, NRT_METHOD_IMPLICIT, TRUE, 1, NULL },
-  { "synapse_exp2syn", exp2syn, 40, NRT_METHOD_IMPLICIT, TRUE, 1, NULL },
-  { "synapse_alpha", alpha, 40, NRT_METHOD_IMPLICIT, TRUE, 1, NULL },
+    "squid_axon_2clamps_space",
+    "squid-axon.nml", adapt_squid_2clamps },
+  { "stylized_cell", stylized, 10, NRT_METHOD_IMPLICIT, TRUE, 1, NULL,
+    "stylized-cell.nml", adapt_stylized },
+  { "stylized_cell_notable", stylized, 10, NRT_METHOD_IMPLICIT, FALSE, 1, NULL,
+    "stylized-cell.nml", adapt_stylized },
+  { "stylized_cell_50ms", stylized, 50, NRT_METHOD_IMPLICIT, TRUE, 1, NULL,
+    "stylized-cell.nml", adapt_stylized },
+  { "stylized_cell_tutorial", stylized_tutorial, 20, NRT_METHOD_IMPLICIT, TRUE, 1, NULL,
+    "stylized-cell.nml", adapt_stylized_tutorial },
+  { "cn_variant", stylized, 10, NRT_METHOD_CN, TRUE, 1, NULL,
+    "stylized-cell.nml", adapt_stylized },
+  { "cn_variant_50ms", stylized, 50, NRT_METHOD_CN, TRUE, 1, NULL,
+    "stylized-cell.nml", adapt_stylized },
+  { "passive_cable", nrt_case_passive_cable, 1000, NRT_METHOD_IMPLICIT, TRUE, 4, NULL,
+    "passive-cable.nml", adapt_cable },
+  { "synapse_expsyn", expsyn, 40, NRT_METHOD_IMPLICIT, TRUE, 1, NULL,
+    "soma-hh.nml", adapt_expsyn },
+  { "synapse_exp2syn", exp2syn, 40, NRT_METHOD_IMPLICIT, TRUE, 1, NULL,
+    "soma-hh.nml", adapt_exp2syn },
+  { "synapse_alpha", alpha, 40, NRT_METHOD_IMPLICIT, TRUE, 1, NULL,
+    "soma-hh.nml", adapt_alpha },
 };
 
 static gboolean
@@ -250,6 +341,24 @@ test_case_api (gconstpointer data)
   const Case *c = data;
   g_autoptr (NrtModel) model = c->build ();
   compare_case (c, model, "api");
+}
+
+/* The same case with its base model read from models/ and adapted through the model API. */
+static void
+test_case_nml (gconstpointer data)
+{
+  const Case *c = data;
+  g_autoptr (GError) error = NULL;
+  const char *root = g_getenv ("NRT_SOURCE_ROOT");
+  g_autofree char *path = g_build_filename (root ? root : NRT_SOURCE_ROOT, "models", c->nml,
+                                            NULL);
+  g_autoptr (NrtModel) model = nrt_neuroml_read_file (path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (model);
+  /* The base models carry exactly one stimulus, the IClamp the case adapts. */
+  g_assert_cmpuint (nrt_model_get_data (model)->point_processes->len, ==, 1);
+  c->adapt (model);
+  compare_case (c, model, c->nml);
 }
 
 /* The CellBuilder's d_lambda rule gives NEURON's nseg (stylized_cell.json: 96 in all). */
@@ -425,6 +534,8 @@ main (int argc, char **argv)
     {
       g_autofree char *path = g_strdup_printf ("/validation/api/%s", cases[i].name);
       g_test_add_data_func (path, &cases[i], test_case_api);
+      g_autofree char *npath = g_strdup_printf ("/validation/nml/%s", cases[i].name);
+      g_test_add_data_func (npath, &cases[i], test_case_nml);
     }
   g_test_add_func ("/validation/stylized-cell-nseg", test_stylized_nseg);
   g_test_add_func ("/validation/geometry-cylinder", test_geometry_cylinder);
