@@ -204,7 +204,34 @@ def case_synapses():
     clear()
 
 
+PT3D = {
+    "dend": ([(0, 0, 0, 2), (10, 0, 0, 3), (15, 5, 0, 1.5), (30, 5, 2, 2.5), (52.3, 7, 2, 1)], 4),
+    "tuft": ([(52.3, 7, 2, 1), (52.3, 7, 2, 0.8), (60.1, 9.7, 3.3, 0.6), (61, 10, 3, 0.6),
+              (90.7, 11, -4, 0.35)], 5),
+}
+
+
+def case_pt3d_geometry():
+    """Areas and ri of sections with 3-D points (treeset.cpp diam_from_list)."""
+    secs = {}
+    for name, (pts, nseg) in PT3D.items():
+        sec = h.Section(name=name)
+        for x, y, z, d in pts:
+            h.pt3dadd(x, y, z, d, sec=sec)
+        sec.nseg, sec.Ra = nseg, 123.4
+        secs[name] = sec
+    secs["tuft"].connect(secs["dend"](1), 0)
+    with open(os.path.join(HERE, "pt3d_geometry.csv"), "w") as f:
+        f.write("section,segment,area,ri,L\n")
+        for name, sec in secs.items():
+            for i, seg in enumerate(sec):
+                f.write("%s,%d,%.17g,%.17g,%.17g\n" % (name, i, seg.area(), seg.ri(), sec.L))
+    print("wrote pt3d_geometry.csv")
+    clear()
+
+
 if __name__ == "__main__":
+    case_pt3d_geometry()
     case_soma_hh()
     case_squid()
     case_stylized()

@@ -7,6 +7,7 @@
  * expectations are NEURON's numbers; nothing here was produced by Neurite.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "nrt-sim.h"
@@ -406,6 +407,52 @@ test_geometry_cylinder (void)
   g_assert_false (nrt_network_segment_geometry (net, 1, 0, &area, &ri));
 }
 
+/* Sections with 3-D points: areas and ri integrated along the polyline in float, as
+ * treeset.cpp diam_from_list does (the same points as tests/reference/generate.py, which
+ * include a zero-length step and a taper). */
+static void
+test_geometry_pt3d (void)
+{
+  static const NrtPt3d dend[] = { { 0, 0, 0, 2 }, { 10, 0, 0, 3 }, { 15, 5, 0, 1.5 },
+                                  { 30, 5, 2, 2.5 }, { 52.3f, 7, 2, 1 } };
+  static const NrtPt3d tuft[] = { { 52.3f, 7, 2, 1 }, { 52.3f, 7, 2, 0.8f },
+                                  { 60.1f, 9.7f, 3.3f, 0.6f }, { 61, 10, 3, 0.6f },
+                                  { 90.7f, 11, -4, 0.35f } };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NrtModel) m = nrt_model_new ();
+  g_assert_cmpint (nrt_model_add_section (m, "dend", NULL, 0, 10, 1, &error), ==, 0);
+  g_assert_cmpint (nrt_model_add_section (m, "tuft", "dend", 1, 10, 1, &error), ==, 1);
+  g_assert_true (nrt_model_set_section_pt3d (m, "dend", dend, G_N_ELEMENTS (dend), &error));
+  g_assert_true (nrt_model_set_section_pt3d (m, "tuft", tuft, G_N_ELEMENTS (tuft), &error));
+  g_assert_true (nrt_model_set_section_nseg (m, "dend", 4, &error));
+  g_assert_true (nrt_model_set_section_nseg (m, "tuft", 5, &error));
+  g_assert_true (nrt_model_set_Ra (m, "all", 123.4, &error));
+  g_assert_no_error (error);
+  g_autoptr (NrtNetwork) net = nrt_network_compile (m, &error);
+  g_assert_no_error (error);
+
+  g_autofree char *file = nrt_reference_path ("pt3d_geometry.csv");
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (file, &text, NULL, NULL));
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  guint n = 0;
+  double worst = 0;
+  for (guint l = 1; lines[l] && *lines[l]; l++, n++)
+    {
+      g_auto (GStrv) f = g_strsplit (lines[l], ",", -1);
+      guint isec = strcmp (f[0], "dend") == 0 ? 0 : 1;
+      double area, ri, L = g_ascii_strtod (f[4], NULL);
+      g_assert_true (nrt_network_segment_geometry (net, isec, (guint) atoi (f[1]), &area, &ri));
+      double ea = fabs (area / g_ascii_strtod (f[2], NULL) - 1);
+      double er = fabs (ri / g_ascii_strtod (f[3], NULL) - 1);
+      worst = MAX (worst, MAX (ea, er));
+      g_assert_cmpfloat (fabs (nrt_model_get_section (m, isec)->L / L - 1), <=, 1e-6);
+    }
+  g_assert_cmpuint (n, ==, 9);
+  g_test_message ("pt3d geometry: max relative |Δ| of area and ri = %.3g", worst);
+  g_assert_cmpfloat (worst, <=, 1e-12);
+}
+
 /* Passive cable at t = 1000 ms (100 membrane time constants: converged) against
  *  (a) NEURON's node voltages at t = 1000, (b) the exact steady state of the compartmental
  *  discretisation, solved here directly, and (c) the analytic continuous sealed-end cable. */
@@ -539,6 +586,7 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/validation/stylized-cell-nseg", test_stylized_nseg);
   g_test_add_func ("/validation/geometry-cylinder", test_geometry_cylinder);
+  g_test_add_func ("/validation/geometry-pt3d", test_geometry_pt3d);
   g_test_add_func ("/validation/passive-cable-steady-state", test_passive_steady_state);
   g_test_add_func ("/validation/bad-records", test_bad_records);
   g_test_add_func ("/validation/empty-and-unstable", test_empty_and_unstable);
