@@ -1288,16 +1288,26 @@ nrt_model_rename_subset (NrtModel *self, const char *name, const char *new_name,
   return TRUE;
 }
 
+/* An editable subset and a section, both of which must exist. */
+static gboolean
+require_membership_pair (NrtModel *self, const char *subset, const char *section, int *i,
+                         int *s, GError **error)
+{
+  *i = require_subset (self, subset, TRUE, error);
+  if (*i < 0)
+    return FALSE;
+  *s = require_section (self, section, error);
+  return *s >= 0;
+}
+
 gboolean
 nrt_model_subset_add_section (NrtModel *self, const char *subset, const char *section,
                               GError **error)
 {
+  int i, s;
+
   g_return_val_if_fail (NRT_IS_MODEL (self), FALSE);
-  int i = require_subset (self, subset, TRUE, error);
-  if (i < 0)
-    return FALSE;
-  int s = require_section (self, section, error);
-  if (s < 0)
+  if (!require_membership_pair (self, subset, section, &i, &s, error))
     return FALSE;
   GArray *m = ((NrtSubset *) self->data.subsets->pdata[i])->members;
   guint pos = 0;
@@ -1316,12 +1326,10 @@ gboolean
 nrt_model_subset_remove_section (NrtModel *self, const char *subset, const char *section,
                                  GError **error)
 {
+  int i, s;
+
   g_return_val_if_fail (NRT_IS_MODEL (self), FALSE);
-  int i = require_subset (self, subset, TRUE, error);
-  if (i < 0)
-    return FALSE;
-  int s = require_section (self, section, error);
-  if (s < 0)
+  if (!require_membership_pair (self, subset, section, &i, &s, error))
     return FALSE;
   GArray *m = ((NrtSubset *) self->data.subsets->pdata[i])->members;
   for (guint j = 0; j < m->len; j++)
