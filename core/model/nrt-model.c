@@ -232,7 +232,9 @@ nrt_model_data_equal (const NrtModelData *a, const NrtModelData *b)
     {
       const NrtSubset *sa = a->subsets->pdata[i], *sb = b->subsets->pdata[i];
       if (g_strcmp0 (sa->name, sb->name) != 0 || sa->members->len != sb->members->len
-          || memcmp (sa->members->data, sb->members->data, sa->members->len * sizeof (int)))
+          || (sa->members->len > 0
+              && memcmp (sa->members->data, sb->members->data,
+                         sa->members->len * sizeof (int)) != 0))
         return FALSE;
     }
   for (guint i = 0; i < a->point_processes->len; i++)
