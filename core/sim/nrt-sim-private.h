@@ -106,6 +106,13 @@ nrt_hh_rates_table (const NrtHhRates *table, double v, NrtHhRates *out)
   out->ntau = lo->ntau + theta * (hi->ntau - lo->ntau);
 }
 
+/* cnexp for m, h and n of nhh instances, given x∞ and τ of each (nrt-gates.c). */
+void nrt_hh_advance_gates (guint nhh, double dt, double *restrict m, double *restrict h,
+                           double *restrict n, const double *restrict minf,
+                           const double *restrict mtau, const double *restrict hinf,
+                           const double *restrict htau, const double *restrict ninf,
+                           const double *restrict ntau);
+
 /* The node a point process or a record at x of a section refers to: NEURON's node_exact():
  * the 0 end is the section's x = 0 node, the 1 end its zero-area x = 1 node, anything in
  * between the node of segment int(x*nseg). */

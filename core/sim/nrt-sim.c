@@ -9,6 +9,7 @@
  * that sums are formed in the same order.
  */
 #include "nrt-sim-private.h"
+#include "nrt-exp.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,8 @@ struct _NrtSim {
   double *v, *rhs, *d, *cap;
   /* hh: states and the ASSIGNED currents of the last current evaluation */
   double *m, *h, *n, *ina, *ik, *il, *gna, *gk;
+  /* scratch for the state update: x∞ and τ of m, h, n at every hh instance */
+  double *rate_block, *minf, *mtau, *hinf, *htau, *ninf, *ntau;
   double *pas_i;
   /* point processes, indexed like net->pp_* */
   double *pp_i, *pp_g, *pp_A, *pp_B, *pp_factor;
@@ -335,43 +338,31 @@ hines_solve (NrtSim *sim)
 /* ---------------------------------------------------------------------------------- */
 /* States (nrn_state)                                                                   */
 
-/* hh.mod SOLVE states METHOD cnexp, as nocmodl writes it:
- *   m = m + (1 - exp(dt*(-1/mtau)))*(-(minf/mtau)/(-1/mtau) - m). */
-static inline double
-cnexp (double x, double inf, double tau, double dt)
-{
-  double a = (-1.0) / tau;
-  return x + (1. - exp (dt * a)) * (-(inf / tau) / a - x);
-}
-
 static void
 update_states (NrtSim *sim)
 {
   const NrtNetwork *net = sim->net;
   const double *restrict v = sim->v;
   const double dt = sim->dt;
-  double *restrict m = sim->m, *restrict h = sim->h, *restrict n = sim->n;
   const int *restrict node = net->hh_node;
   const guint nhh = net->n_hh;
 
-  if (net->settings.hh_use_table)
-    for (guint k = 0; k < nhh; k++)
-      {
-        NrtHhRates r;
+  for (guint k = 0; k < nhh; k++)
+    {
+      NrtHhRates r;
+      if (net->settings.hh_use_table)
         nrt_hh_rates_table (net->hh_table, v[node[k]], &r);
-        m[k] = cnexp (m[k], r.minf, r.mtau, dt);
-        h[k] = cnexp (h[k], r.hinf, r.htau, dt);
-        n[k] = cnexp (n[k], r.ninf, r.ntau, dt);
-      }
-  else
-    for (guint k = 0; k < nhh; k++)
-      {
-        NrtHhRates r;
+      else
         nrt_hh_rates_direct (v[node[k]], net->hh_q10, &r);
-        m[k] = cnexp (m[k], r.minf, r.mtau, dt);
-        h[k] = cnexp (h[k], r.hinf, r.htau, dt);
-        n[k] = cnexp (n[k], r.ninf, r.ntau, dt);
-      }
+      sim->minf[k] = r.minf;
+      sim->mtau[k] = r.mtau;
+      sim->hinf[k] = r.hinf;
+      sim->htau[k] = r.htau;
+      sim->ninf[k] = r.ninf;
+      sim->ntau[k] = r.ntau;
+    }
+  nrt_hh_advance_gates (nhh, dt, sim->m, sim->h, sim->n, sim->minf, sim->mtau, sim->hinf,
+                        sim->htau, sim->ninf, sim->ntau);
 
   /* expsyn.mod g' = -g/tau; exp2syn.mod A' = -A/tau1, B' = -B/tau2 (cnexp, exact decay). */
   for (guint k = 0; k < net->n_pp_of[NRT_PP_EXPSYN]; k++)
@@ -410,6 +401,7 @@ nrt_sim_new (const NrtNetwork *net)
 {
   g_return_val_if_fail (net != NULL, NULL);
 
+  nrt_exp_init ();
   NrtSim *sim = g_new0 (NrtSim, 1);
   guint N = net->n_nodes, nhh = net->n_hh + 1, npp = net->n_pp + 1;
   sim->net = net;
@@ -425,6 +417,13 @@ nrt_sim_new (const NrtNetwork *net)
   sim->il = g_new0 (double, nhh);
   sim->gna = g_new0 (double, nhh);
   sim->gk = g_new0 (double, nhh);
+  sim->rate_block = g_new0 (double, 6 * nhh);
+  sim->minf = sim->rate_block;
+  sim->mtau = sim->minf + nhh;
+  sim->hinf = sim->mtau + nhh;
+  sim->htau = sim->hinf + nhh;
+  sim->ninf = sim->htau + nhh;
+  sim->ntau = sim->ninf + nhh;
   sim->pas_i = g_new0 (double, net->n_pas + 1);
   sim->pp_i = g_new0 (double, npp);
   sim->pp_g = g_new0 (double, npp);
@@ -466,6 +465,7 @@ nrt_sim_free (NrtSim *sim)
   g_free (sim->h);
   g_free (sim->n);
   g_free (sim->ina);
+  g_free (sim->rate_block);
   g_free (sim->ik);
   g_free (sim->il);
   g_free (sim->gna);
