@@ -48,10 +48,20 @@ fail (const char *fmt, ...)
   return EXIT_BAD_INPUT;
 }
 
-static NrtModel *
-load_model (const char *path, GError **error)
+/* Reads a model and compiles it; a compile error is prefixed with the file's name. */
+static gboolean
+load_and_compile (const char *path, NrtModel **model, NrtNetwork **net, GError **error)
 {
-  return nrt_neuroml_read_file (path, error);
+  *model = nrt_neuroml_read_file (path, error);
+  if (*model == NULL)
+    return FALSE;
+  *net = nrt_network_compile (*model, error);
+  if (*net == NULL)
+    {
+      g_prefix_error (error, "%s: ", path);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* Upward crossings of thr, linearly interpolated between samples, as nrnref.py does. */
@@ -138,7 +148,7 @@ command_run (int argc, char **argv)
     return fail ("neurite-cli: run needs exactly one MODEL file (see neurite-cli --help)");
 
   const char *path = argv[1];
-  g_autoptr(NrtModel) model = load_model (path, &error);
+  g_autoptr(NrtModel) model = nrt_neuroml_read_file (path, &error);
   if (model == NULL)
     return fail ("%s", error->message);
 
@@ -263,12 +273,10 @@ command_validate (int argc, char **argv)
   gboolean schema_skipped = FALSE;
   if (!nrt_neuroml_validate_file_full (argv[1], &schema_skipped, &error))
     return fail ("%s", error->message);
-  g_autoptr(NrtModel) model = load_model (argv[1], &error);
-  if (model == NULL)
+  g_autoptr(NrtModel) model = NULL;
+  g_autoptr(NrtNetwork) net = NULL;
+  if (!load_and_compile (argv[1], &model, &net, &error))
     return fail ("%s", error->message);
-  g_autoptr(NrtNetwork) net = nrt_network_compile (model, &error);
-  if (net == NULL)
-    return fail ("%s: %s", argv[1], error->message);
   if (schema_skipped)
     printf ("%s: valid (Neurite's checks only: the NeuroML schema was not found; set "
             "NEURITE_NEUROML_XSD to its path)\n", argv[1]);
@@ -313,12 +321,10 @@ command_info (int argc, char **argv)
 
   if (argc != 2)
     return fail ("neurite-cli: info needs exactly one MODEL file");
-  g_autoptr(NrtModel) model = load_model (argv[1], &error);
-  if (model == NULL)
+  g_autoptr(NrtModel) model = NULL;
+  g_autoptr(NrtNetwork) net = NULL;
+  if (!load_and_compile (argv[1], &model, &net, &error))
     return fail ("%s", error->message);
-  g_autoptr(NrtNetwork) net = nrt_network_compile (model, &error);
-  if (net == NULL)
-    return fail ("%s: %s", argv[1], error->message);
 
   const NrtModelData *d = nrt_model_get_data (model);
   guint total = 0;

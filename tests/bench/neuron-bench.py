@@ -5,35 +5,20 @@
 # Usage: neuron-bench.py MODEL TSTOP  (MODEL: stylized_cell | squid_axon)
 # Prints "nseg STEPS MEDIAN_SECONDS": h.stdinit(); ParallelContext().psolve(tstop), median
 # of 5, with v of the soma (or axon middle) recorded, as ../shared/validation timed it.
+import os
 import statistics
 import sys
 import time
 
-from neuron import h
+# The models are built as the reference generator builds them, so both time the same cell.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "reference"))
+import generate  # noqa: E402
+from neuron import h  # noqa: E402
 
-h.load_file("stdrun.hoc")
 model, tstop = sys.argv[1], float(sys.argv[2])
 
 if model == "stylized_cell":
-    h("create soma, ap[3], bas, axon")
-    soma, ap, bas, axon = h.soma, h.ap, h.bas, h.axon
-    ap[0].connect(soma(1), 0)
-    ap[1].connect(ap[0](1), 0)
-    ap[2].connect(ap[0](1), 0)
-    bas.connect(soma(0), 0)
-    axon.connect(soma(0), 0)
-    for sec, L, d in ((soma, 20, 20), (ap[0], 400, 2), (ap[1], 300, 1), (ap[2], 500, 1),
-                      (bas, 200, 3), (axon, 800, 1)):
-        sec.L, sec.diam = L, d
-    for sec in h.allsec():
-        sec.Ra, sec.cm = 160, 1
-        sec.nseg = int((sec.L / (0.1 * h.lambda_f(100, sec=sec)) + 0.999) / 2) * 2 + 1
-    for sec in (soma, axon, ap[0], ap[1], ap[2]):
-        sec.insert("hh")
-    for i in range(3):
-        ap[i].gnabar_hh, ap[i].gkbar_hh, ap[i].el_hh = 0.012, 0.0036, -64
-    bas.insert("pas")
-    bas.e_pas = -65
+    soma, _ = generate.stylized_cell()
     stim = h.IClamp(soma(0.5))
     stim.delay, stim.dur, stim.amp = 1, 0.1, 10
     rec = h.Vector().record(soma(0.5)._ref_v)
