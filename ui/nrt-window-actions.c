@@ -308,11 +308,42 @@ action_redo (GtkWidget  *widget,
 }
 
 static void
-action_not_yet (GtkWidget  *widget,
+action_init_run (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
+{
+  NrtWindow *self = NRT_WINDOW (widget);
+
+  /* While running, the session restarts the run rather than nesting a second one. */
+  nrt_session_run (self->session);
+}
+
+static void
+action_stop (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  nrt_session_stop (NRT_WINDOW (widget)->session);
+}
+
+static void
+action_raise_tool (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  NrtWindow *self = NRT_WINDOW (widget);
+  guint index = g_variant_get_uint32 (param);
+
+  if (index < self->tools->len)
+    gtk_window_present (g_ptr_array_index (self->tools, index));
+}
+
+static void
+action_nothing (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *param)
 {
-  /* Never reached: the run actions stay disabled until the solver thread exists. */
+  /* The Window menu's "No Tool Windows" placeholder: always disabled. */
 }
 
 void
@@ -324,8 +355,10 @@ _nrt_window_class_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.save-as", NULL, action_save_as);
   gtk_widget_class_install_action (widget_class, "win.undo", NULL, action_undo);
   gtk_widget_class_install_action (widget_class, "win.redo", NULL, action_redo);
-  gtk_widget_class_install_action (widget_class, "win.init-run", NULL, action_not_yet);
-  gtk_widget_class_install_action (widget_class, "win.stop", NULL, action_not_yet);
+  gtk_widget_class_install_action (widget_class, "win.init-run", NULL, action_init_run);
+  gtk_widget_class_install_action (widget_class, "win.stop", NULL, action_stop);
+  gtk_widget_class_install_action (widget_class, "win.raise-tool", "u", action_raise_tool);
+  gtk_widget_class_install_action (widget_class, "win.no-tools", NULL, action_nothing);
 }
 
 void
@@ -335,7 +368,8 @@ _nrt_window_update_actions (NrtWindow *self)
 
   gtk_widget_action_set_enabled (widget, "win.undo", nrt_model_can_undo (self->model));
   gtk_widget_action_set_enabled (widget, "win.redo", nrt_model_can_redo (self->model));
-  /* The solver thread comes with a later release; until then a run cannot start or stop. */
-  gtk_widget_action_set_enabled (widget, "win.init-run", FALSE);
-  gtk_widget_action_set_enabled (widget, "win.stop", FALSE);
+  gtk_widget_action_set_enabled (widget, "win.init-run", self->session != NULL);
+  gtk_widget_action_set_enabled (widget, "win.stop",
+                                 self->session != NULL && nrt_session_get_running (self->session));
+  gtk_widget_action_set_enabled (widget, "win.no-tools", FALSE);
 }

@@ -23,6 +23,10 @@ struct _NrtWindow
   NrtModel        *model;
   GFile           *file;
   gulong           changed_id;
+  NrtSession      *session;
+  gulong           status_id;
+  gulong           error_id;
+  GPtrArray       *tools;          /* of GtkWindow*, owned refs, oldest first */
   guint            n_toasts;
   guint            close_confirmed : 1;
 
@@ -33,6 +37,8 @@ struct _NrtWindow
   GtkLabel        *run_state;
   GtkLabel        *time_label;
   GtkLabel        *summary;
+  GtkLabel        *rate_label;
+  GMenu           *tools_section;  /* the Window menu's list of tool windows */
 };
 
 /* nrt-window-actions.c */
@@ -42,11 +48,18 @@ void _nrt_window_update_actions        (NrtWindow      *self);
 void _nrt_window_confirm_then          (NrtWindow      *self,
                                         NrtPending      what);
 
+/* nrt-window.c */
+void _nrt_window_close_tools           (NrtWindow      *self);
+void _nrt_window_update_run_state      (NrtWindow      *self);
+
 /* For the ui tests. */
 AdwWindowTitle *_nrt_window_get_window_title (NrtWindow *self);
 NrtStickView   *_nrt_window_get_stick_view   (NrtWindow *self);
 GtkLabel       *_nrt_window_get_summary      (NrtWindow *self);
 /* The number of toasts shown since the window opened. */
 guint           _nrt_window_get_n_toasts     (NrtWindow *self);
+GtkLabel       *_nrt_window_get_run_state    (NrtWindow *self);
+GtkLabel       *_nrt_window_get_time_label   (NrtWindow *self);
+GMenuModel     *_nrt_window_get_tools_menu   (NrtWindow *self);
 
 G_END_DECLS

@@ -14,6 +14,7 @@ enum {
   PROP_0,
   PROP_MODEL,
   PROP_FILE,
+  PROP_SESSION,
   N_PROPS
 };
 
@@ -75,6 +76,171 @@ on_model_changed (NrtWindow *self)
   _nrt_window_update_actions (self);
 }
 
+/* ---- the run state, from the session's status ---- */
+
+void
+_nrt_window_update_run_state (NrtWindow *self)
+{
+  gboolean running = FALSE;
+  double t = 0.0;
+  g_autofree char *time_text = NULL;
+
+  if (self->session != NULL)
+    {
+      running = nrt_session_get_running (self->session);
+      t = nrt_session_get_t (self->session);
+    }
+
+  gtk_label_set_text (self->run_state, running ? _("Running") : _("Stopped"));
+  if (running)
+    gtk_widget_add_css_class (GTK_WIDGET (self->run_state), "running");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->run_state), "running");
+
+  /* Translators: t is the simulation time, as NEURON's RunControl shows it */
+  time_text = g_strdup_printf (_("t = %.3f ms"), t);
+  gtk_label_set_text (self->time_label, time_text);
+
+  if (running && self->session != NULL)
+    {
+      double factor = nrt_session_get_realtime_factor (self->session);
+      g_autofree char *rate = NULL;
+
+      /* Translators: how much faster than real time the simulation runs, e.g. "× 12.5 real time" */
+      rate = g_strdup_printf (_("× %.3g real time"), factor);
+      gtk_label_set_text (self->rate_label, rate);
+      gtk_widget_set_visible (GTK_WIDGET (self->rate_label), factor > 0.0);
+    }
+  else
+    gtk_widget_set_visible (GTK_WIDGET (self->rate_label), FALSE);
+
+  _nrt_window_update_actions (self);
+}
+
+static void
+on_session_error (NrtSession *session,
+                  const char *message,
+                  NrtWindow  *self)
+{
+  g_autofree char *text = g_strdup_printf (_("The simulation stopped: %s"), message);
+
+  nrt_window_show_error (self, text);
+  _nrt_window_update_run_state (self);
+}
+
+static void
+nrt_window_set_session (NrtWindow  *self,
+                        NrtSession *session)
+{
+  if (self->session == session)
+    return;
+
+  if (self->session != NULL)
+    {
+      g_clear_signal_handler (&self->status_id, self->session);
+      g_clear_signal_handler (&self->error_id, self->session);
+      nrt_session_stop (self->session);
+    }
+  g_set_object (&self->session, session);
+  if (session != NULL)
+    {
+      self->status_id = g_signal_connect_swapped (session, "status",
+                                                  G_CALLBACK (_nrt_window_update_run_state),
+                                                  self);
+      self->error_id = g_signal_connect (session, "error", G_CALLBACK (on_session_error), self);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+}
+
+/* ---- tool windows ---- */
+
+static void
+nrt_window_update_tools_menu (NrtWindow *self)
+{
+  g_menu_remove_all (self->tools_section);
+
+  for (guint i = 0; i < self->tools->len; i++)
+    {
+      GtkWindow *tool = g_ptr_array_index (self->tools, i);
+      const char *title = gtk_window_get_title (tool);
+      g_autoptr(GMenuItem) item = NULL;
+
+      item = g_menu_item_new (title != NULL && *title != '\0' ? title : _("Tool"), NULL);
+      g_menu_item_set_action_and_target_value (item, "win.raise-tool",
+                                               g_variant_new_uint32 (i));
+      g_menu_append_item (self->tools_section, item);
+    }
+
+  if (self->tools->len == 0)
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new (_("No Tool Windows"), "win.no-tools");
+      g_menu_append_item (self->tools_section, item);
+    }
+}
+
+static void
+on_tool_destroy (GtkWindow *tool,
+                 NrtWindow *self)
+{
+  g_signal_handlers_disconnect_by_data (tool, self);
+  /* Removing drops the window's reference. */
+  g_ptr_array_remove (self->tools, tool);
+  nrt_window_update_tools_menu (self);
+}
+
+void
+nrt_window_add_tool (NrtWindow *self,
+                     GtkWindow *tool)
+{
+  g_return_if_fail (NRT_IS_WINDOW (self));
+  g_return_if_fail (GTK_IS_WINDOW (tool));
+
+  if (g_ptr_array_find (self->tools, tool, NULL))
+    return;
+
+  g_ptr_array_add (self->tools, g_object_ref (tool));
+  gtk_window_set_transient_for (tool, GTK_WINDOW (self));
+  gtk_window_set_destroy_with_parent (tool, TRUE);
+  g_signal_connect (tool, "destroy", G_CALLBACK (on_tool_destroy), self);
+  g_signal_connect_swapped (tool, "notify::title",
+                            G_CALLBACK (nrt_window_update_tools_menu), self);
+  nrt_window_update_tools_menu (self);
+}
+
+GList *
+nrt_window_list_tools (NrtWindow *self)
+{
+  GList *list = NULL;
+
+  g_return_val_if_fail (NRT_IS_WINDOW (self), NULL);
+
+  for (guint i = self->tools->len; i > 0; i--)
+    list = g_list_prepend (list, g_ptr_array_index (self->tools, i - 1));
+  return list;
+}
+
+void
+_nrt_window_close_tools (NrtWindow *self)
+{
+  g_autoptr(GPtrArray) tools = NULL;
+
+  if (self->tools == NULL || self->tools->len == 0)
+    return;
+
+  tools = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < self->tools->len; i++)
+    g_ptr_array_add (tools, g_object_ref (g_ptr_array_index (self->tools, i)));
+
+  /* Newest first; each leaves self->tools through ::destroy. */
+  for (guint i = tools->len; i > 0; i--)
+    gtk_window_destroy (g_ptr_array_index (tools, i - 1));
+
+  /* One already being destroyed emits no second ::destroy. */
+  for (guint i = 0; i < tools->len; i++)
+    if (g_ptr_array_find (self->tools, g_ptr_array_index (tools, i), NULL))
+      on_tool_destroy (g_ptr_array_index (tools, i), self);
+}
+
 static gboolean
 nrt_window_close_request (GtkWindow *window)
 {
@@ -92,6 +258,9 @@ nrt_window_dispose (GObject *object)
 {
   NrtWindow *self = NRT_WINDOW (object);
 
+  _nrt_window_close_tools (self);
+  g_clear_pointer (&self->tools, g_ptr_array_unref);
+  nrt_window_set_session (self, NULL);
   if (self->model != NULL)
     g_clear_signal_handler (&self->changed_id, self->model);
   g_clear_object (&self->model);
@@ -118,6 +287,9 @@ nrt_window_get_property (GObject    *object,
     case PROP_FILE:
       g_value_set_object (value, self->file);
       break;
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -140,6 +312,9 @@ nrt_window_class_init (NrtWindowClass *klass)
   properties[PROP_FILE] =
     g_param_spec_object ("file", NULL, NULL, G_TYPE_FILE,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, NRT_TYPE_SESSION,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (NRT_TYPE_STICK_VIEW);
@@ -152,6 +327,8 @@ nrt_window_class_init (NrtWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NrtWindow, run_state);
   gtk_widget_class_bind_template_child (widget_class, NrtWindow, time_label);
   gtk_widget_class_bind_template_child (widget_class, NrtWindow, summary);
+  gtk_widget_class_bind_template_child (widget_class, NrtWindow, rate_label);
+  gtk_widget_class_bind_template_child (widget_class, NrtWindow, tools_section);
 
   _nrt_window_class_install_actions (widget_class);
 }
@@ -162,6 +339,9 @@ nrt_window_init (NrtWindow *self)
   g_autoptr(NrtModel) model = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->tools = g_ptr_array_new_with_free_func (g_object_unref);
+  nrt_window_update_tools_menu (self);
 
   model = nrt_model_new_default ();
   nrt_window_set_model (self, model, NULL);
@@ -183,6 +363,14 @@ nrt_window_get_model (NrtWindow *self)
   return self->model;
 }
 
+NrtSession *
+nrt_window_get_session (NrtWindow *self)
+{
+  g_return_val_if_fail (NRT_IS_WINDOW (self), NULL);
+
+  return self->session;
+}
+
 GFile *
 nrt_window_get_file (NrtWindow *self)
 {
@@ -202,9 +390,15 @@ nrt_window_set_model (NrtWindow *self,
 
   if (self->model != model)
     {
+      g_autoptr(NrtSession) session = NULL;
+
+      /* The tools show the old model; they go with it. */
+      _nrt_window_close_tools (self);
       if (self->model != NULL)
         g_clear_signal_handler (&self->changed_id, self->model);
       g_set_object (&self->model, model);
+      session = nrt_session_new (model);
+      nrt_window_set_session (self, session);
       self->changed_id = g_signal_connect_swapped (model, "changed",
                                                    G_CALLBACK (on_model_changed), self);
       nrt_stick_view_set_model (self->stick_view, model);
@@ -215,6 +409,7 @@ nrt_window_set_model (NrtWindow *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
 
   on_model_changed (self);
+  _nrt_window_update_run_state (self);
 }
 
 gboolean
@@ -287,4 +482,22 @@ guint
 _nrt_window_get_n_toasts (NrtWindow *self)
 {
   return self->n_toasts;
+}
+
+GtkLabel *
+_nrt_window_get_run_state (NrtWindow *self)
+{
+  return self->run_state;
+}
+
+GtkLabel *
+_nrt_window_get_time_label (NrtWindow *self)
+{
+  return self->time_label;
+}
+
+GMenuModel *
+_nrt_window_get_tools_menu (NrtWindow *self)
+{
+  return G_MENU_MODEL (self->tools_section);
 }

@@ -6,6 +6,7 @@
 #include <adwaita.h>
 
 #include "nrt-model.h"
+#include "nrt-session.h"
 
 G_BEGIN_DECLS
 
@@ -29,6 +30,21 @@ GFile     *nrt_window_get_file   (NrtWindow      *self);
 gboolean   nrt_window_load_file  (NrtWindow      *self,
                                   GFile          *file,
                                   GError        **error);
+
+/* (transfer none) The live simulation of the window's model.  The window creates one for
+ * every model it shows and replaces it (notify::session) when the model is replaced; tool
+ * windows that hold traces should watch notify::session, or simply close with the model
+ * (see nrt_window_add_tool). */
+NrtSession *nrt_window_get_session (NrtWindow *self);
+
+/* Registers a tool window (RunControl, a graph, the CellBuilder...): it is made transient for
+ * the main window, listed in the Window menu (by its title) and raised from there, and it is
+ * closed when the model is replaced or the main window closes.  The main window holds a
+ * reference until the tool is destroyed. */
+void        nrt_window_add_tool    (NrtWindow      *self,
+                                    GtkWindow      *tool);
+/* (transfer container) The open tool windows, oldest first. */
+GList      *nrt_window_list_tools  (NrtWindow      *self);
 
 /* Shows message in a toast over the window. */
 void       nrt_window_show_error (NrtWindow      *self,
