@@ -8,6 +8,7 @@
  * renumber sections or point processes.
  */
 #include "nrt-model.h"
+#include "nrt-model-private.h"
 
 #include <math.h>
 #include <string.h>
@@ -119,6 +120,10 @@ data_init (NrtModelData *d)
   d->netstims = g_array_new (FALSE, FALSE, sizeof (NrtNetStim));
   d->netcons = g_array_new (FALSE, FALSE, sizeof (NrtNetCon));
   d->foreign_xml = g_ptr_array_new_with_free_func (g_free);
+  d->geometry_specs = g_ptr_array_new_with_free_func ((GDestroyNotify) nrt_geometry_spec_free);
+  d->biophysics_specs =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) nrt_biophysics_spec_free);
+  d->class_name = g_strdup ("Cell");
   settings_init_defaults (&d->settings);
 }
 
@@ -133,6 +138,10 @@ data_clear (NrtModelData *d)
   g_clear_pointer (&d->netstims, g_array_unref);
   g_clear_pointer (&d->netcons, g_array_unref);
   g_clear_pointer (&d->foreign_xml, g_ptr_array_unref);
+  g_clear_pointer (&d->geometry_specs, g_ptr_array_unref);
+  g_clear_pointer (&d->biophysics_specs, g_ptr_array_unref);
+  g_clear_pointer (&d->class_name, g_free);
+  g_clear_pointer (&d->view_state, g_free);
 }
 
 static void
@@ -156,6 +165,17 @@ data_copy_into (NrtModelData *dst, const NrtModelData *src)
   for (guint i = 0; i < src->foreign_xml->len; i++)
     g_ptr_array_add (dst->foreign_xml, g_strdup (src->foreign_xml->pdata[i]));
   dst->settings = src->settings;
+  dst->geometry_specs = g_ptr_array_new_full (src->geometry_specs->len,
+                                              (GDestroyNotify) nrt_geometry_spec_free);
+  for (guint i = 0; i < src->geometry_specs->len; i++)
+    g_ptr_array_add (dst->geometry_specs, nrt_geometry_spec_copy (src->geometry_specs->pdata[i]));
+  dst->biophysics_specs = g_ptr_array_new_full (src->biophysics_specs->len,
+                                                (GDestroyNotify) nrt_biophysics_spec_free);
+  for (guint i = 0; i < src->biophysics_specs->len; i++)
+    g_ptr_array_add (dst->biophysics_specs,
+                     nrt_biophysics_spec_copy (src->biophysics_specs->pdata[i]));
+  dst->class_name = g_strdup (src->class_name);
+  dst->view_state = g_strdup (src->view_state);
 }
 
 NrtModelData *
@@ -266,6 +286,18 @@ nrt_model_data_equal (const NrtModelData *a, const NrtModelData *b)
     }
   for (guint i = 0; i < a->foreign_xml->len; i++)
     if (g_strcmp0 (a->foreign_xml->pdata[i], b->foreign_xml->pdata[i]) != 0)
+      return FALSE;
+  if (g_strcmp0 (a->class_name, b->class_name) != 0
+      || g_strcmp0 (a->view_state, b->view_state) != 0
+      || a->geometry_specs->len != b->geometry_specs->len
+      || a->biophysics_specs->len != b->biophysics_specs->len)
+    return FALSE;
+  for (guint i = 0; i < a->geometry_specs->len; i++)
+    if (!nrt_geometry_spec_equal (a->geometry_specs->pdata[i], b->geometry_specs->pdata[i]))
+      return FALSE;
+  for (guint i = 0; i < a->biophysics_specs->len; i++)
+    if (!nrt_biophysics_spec_equal (a->biophysics_specs->pdata[i],
+                                    b->biophysics_specs->pdata[i]))
       return FALSE;
 
   const NrtRunSettings *x = &a->settings, *y = &b->settings;
@@ -710,6 +742,14 @@ update_nseg (NrtSection *sec)
 /* ------------------------------------------------------------------------------------ */
 /* Mutators                                                                              */
 
+/* Keeping CellBuilder specs in step with structural edits (defined at the end). */
+static gboolean specs_active (NrtModel *self);
+static void     apply_specs (NrtModel *self);
+static void     specs_rename_target (NrtModel *self, const char *old_name, const char *new_name);
+static void     specs_drop_target (NrtModel *self, const char *name);
+static void     specs_member_changed (NrtModel *self, const char *subset, guint pos,
+                                      gboolean inserted);
+
 gboolean
 nrt_model_set_name (NrtModel *self, const char *name, GError **error)
 {
@@ -795,6 +835,9 @@ nrt_model_add_section (NrtModel *self, const char *name, const char *parent, dou
   sec->cm = 1.0;
   g_ptr_array_add (self->data.sections, sec);
   int index = (int) self->data.sections->len - 1;
+  /* Under the CellBuilder a new section takes what the specs of "all" say, at once. */
+  if (specs_active (self))
+    apply_specs (self);
   emit_changed (self, NRT_CHANGE_STRUCTURE, index, -1, NULL);
   return index;
 }
@@ -866,8 +909,20 @@ nrt_model_remove_section (NrtModel *self, const char *name, GError **error)
       else if (pp->section > is)
         pp->section--;
     }
+  /* Specs: drop those of the section, and its entries in subsets' distinct values. */
+  specs_drop_target (self, gone->name);
+  specs_member_changed (self, "all", is, FALSE);
+  for (guint k = 1; k < self->data.subsets->len; k++)
+    {
+      const NrtSubset *sub = self->data.subsets->pdata[k];
+      for (guint j = 0; j < sub->members->len; j++)
+        if (g_array_index (sub->members, int, j) == is)
+          specs_member_changed (self, sub->name, j, FALSE);
+    }
   g_ptr_array_remove_index (self->data.sections, is);
   renumber_after_section_removal (self, is);
+  if (specs_active (self))
+    apply_specs (self);
   emit_changed (self, NRT_CHANGE_STRUCTURE, -1, -1, NULL);
   return TRUE;
 }
@@ -888,6 +943,7 @@ nrt_model_rename_section (NrtModel *self, const char *name, const char *new_name
       return FALSE;
     }
   begin_edit (self);
+  specs_rename_target (self, sec_at (self, is)->name, new_name);
   g_free (sec_at (self, is)->name);
   sec_at (self, is)->name = g_strdup (new_name);
   emit_changed (self, NRT_CHANGE_STRUCTURE, is, -1, "name");
@@ -1269,7 +1325,10 @@ nrt_model_remove_subset (NrtModel *self, const char *name, GError **error)
   if (i < 0)
     return FALSE;
   begin_edit (self);
+  specs_drop_target (self, name);
   g_ptr_array_remove_index (self->data.subsets, i);
+  if (specs_active (self))
+    apply_specs (self);
   emit_changed (self, NRT_CHANGE_STRUCTURE, -1, -1, "subsets");
   return TRUE;
 }
@@ -1284,6 +1343,7 @@ nrt_model_rename_subset (NrtModel *self, const char *name, const char *new_name,
     return FALSE;
   begin_edit (self);
   NrtSubset *subset = self->data.subsets->pdata[i];
+  specs_rename_target (self, subset->name, new_name);
   g_free (subset->name);
   subset->name = g_strdup (new_name);
   emit_changed (self, NRT_CHANGE_STRUCTURE, -1, -1, "subsets");
@@ -1320,6 +1380,9 @@ nrt_model_subset_add_section (NrtModel *self, const char *subset, const char *se
   begin_edit (self);
   m = ((NrtSubset *) self->data.subsets->pdata[i])->members;
   g_array_insert_val (m, pos, s);
+  specs_member_changed (self, subset, pos, TRUE);
+  if (specs_active (self))
+    apply_specs (self);
   emit_changed (self, NRT_CHANGE_STRUCTURE, s, -1, "subsets");
   return TRUE;
 }
@@ -1339,6 +1402,9 @@ nrt_model_subset_remove_section (NrtModel *self, const char *subset, const char 
       {
         begin_edit (self);
         g_array_remove_index (((NrtSubset *) self->data.subsets->pdata[i])->members, j);
+        specs_member_changed (self, subset, j, FALSE);
+        if (specs_active (self))
+          apply_specs (self);
         emit_changed (self, NRT_CHANGE_STRUCTURE, s, -1, "subsets");
         return TRUE;
       }
@@ -1554,4 +1620,365 @@ nrt_model_add_foreign_xml (NrtModel *self, const char *xml)
   g_return_if_fail (NRT_IS_MODEL (self));
   g_return_if_fail (xml != NULL);
   g_ptr_array_add (self->data.foreign_xml, g_strdup (xml));
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* CellBuilder specifications                                                            */
+
+/* The L that makes a cylinder of area 100 µm² have an axial resistance in MΩ equal to Ra in
+ * Ω·cm: 0.04·Ra·L/(π·d²) = Ra with d = 100/(π·L) gives L³ = 1e6/(4π) (celgeom.hoc, "circuit"). */
+#define CIRCUIT_L (cbrt (1e6 / (4.0 * G_PI)))
+
+static gboolean
+check_geometry_spec (NrtModel *self, const NrtGeometrySpec *spec, GError **error)
+{
+  if (spec == NULL || spec->target == NULL)
+    {
+      g_set_error_literal (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE,
+                           "A geometry specification needs a subset or section");
+      return FALSE;
+    }
+  int subset = nrt_model_find_subset (self, spec->target);
+  g_autoptr(GArray) members = resolve_target (self, spec->target, error);
+  if (members == NULL || !nrt_geometry_kinds_consistent (spec->kinds, subset >= 0, error))
+    return FALSE;
+  if (((spec->kinds & NRT_GEO_L) && !check_positive (spec->L, "L", "µm", error))
+      || ((spec->kinds & NRT_GEO_DIAM) && !check_positive (spec->diam, "diam", "µm", error))
+      || ((spec->kinds & NRT_GEO_AREA) && !check_positive (spec->area, "area", "µm²", error))
+      || ((spec->kinds & NRT_GEO_D_LAMBDA)
+          && !check_positive (spec->d_lambda, "d_lambda", "", error))
+      || ((spec->kinds & NRT_GEO_D_X) && !check_positive (spec->d_X, "d_X", "µm", error))
+      || ((spec->kinds & NRT_GEO_NSEG)
+          && !check_range (spec->nseg, 1, MAX_NSEG, "nseg", "", error)))
+    return FALSE;
+  if ((spec->kinds & NRT_GEO_NSEG) && spec->nseg != floor (spec->nseg))
+    {
+      g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE,
+                   "nseg must be a whole number, not %g", spec->nseg);
+      return FALSE;
+    }
+  const GArray *distinct[2] = { (spec->kinds & NRT_GEO_DISTINCT_L) ? spec->distinct_L : NULL,
+                                (spec->kinds & NRT_GEO_DISTINCT_DIAM) ? spec->distinct_diam
+                                                                        : NULL };
+  for (int k = 0; k < 2; k++)
+    for (guint i = 0; distinct[k] != NULL && i < distinct[k]->len; i++)
+      if (!check_positive (g_array_index (distinct[k], double, i), k ? "diam" : "L", "µm",
+                           error))
+        return FALSE;
+  return TRUE;
+}
+
+static gboolean
+check_biophysics_spec (NrtModel *self, const NrtBiophysicsSpec *spec, GError **error)
+{
+  if (spec == NULL || spec->target == NULL)
+    {
+      g_set_error_literal (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE,
+                           "A biophysics specification needs a subset or section");
+      return FALSE;
+    }
+  g_autoptr(GArray) members = resolve_target (self, spec->target, error);
+  if (members == NULL || (spec->has_Ra && !check_positive (spec->Ra, "Ra", "Ω·cm", error))
+      || (spec->has_cm && !check_range (spec->cm, 0, 1e12, "cm", "µF/cm²", error)))
+    return FALSE;
+  for (int m = 0; m < NRT_N_MECH; m++)
+    {
+      const NrtMechanismInfo *info = nrt_mechanism_info (m);
+      if (!spec->mech[m].inserted)
+        continue;
+      for (guint p = 0; p < info->n_params; p++)
+        if (!check_range (spec->mech[m].p[p], info->params[p].min, info->params[p].max,
+                          info->params[p].name, info->params[p].units, error))
+          return FALSE;
+    }
+  return TRUE;
+}
+
+static double
+distinct_value (const GArray *values, guint i, double fallback)
+{
+  return values != NULL && i < values->len ? g_array_index (values, double, i) : fallback;
+}
+
+/* Regenerates geometry and biophysics from the spec lists, as the CellBuilder's exported
+ * code does: defaults first, then every spec in order, then the nseg rules (geom_nseg after
+ * biophys, since d_lambda depends on Ra and cm).  A member list that no longer matches a
+ * spec's distinct values (sections added to the subset since) gets the CellBuilder's
+ * defaults for the missing ones. */
+static void
+apply_specs (NrtModel *self)
+{
+  NrtModelData *d = &self->data;
+
+  if (d->geometry_specs->len > 0)
+    {
+      for (guint i = 0; i < d->sections->len; i++)
+        {
+          NrtSection *s = sec_at (self, i);
+          s->nseg_strategy = NRT_NSEG_FIXED;
+          s->nseg = 1;
+          if (s->pt3d == NULL || s->pt3d->len == 0)
+            {
+              s->L = 100.0;
+              s->diam = 500.0;
+            }
+        }
+      for (guint k = 0; k < d->geometry_specs->len; k++)
+        {
+          const NrtGeometrySpec *spec = d->geometry_specs->pdata[k];
+          g_autoptr(GArray) members = resolve_target (self, spec->target, NULL);
+          for (guint j = 0; members != NULL && j < members->len; j++)
+            {
+              NrtSection *s = sec_at (self, g_array_index (members, int, j));
+              gboolean stick = s->pt3d == NULL || s->pt3d->len == 0;
+              if (stick && (spec->kinds & NRT_GEO_L))
+                s->L = spec->L;
+              if (stick && (spec->kinds & NRT_GEO_DIAM))
+                s->diam = spec->diam;
+              if (stick && (spec->kinds & NRT_GEO_DISTINCT_L))
+                s->L = distinct_value (spec->distinct_L, j, 100.0);
+              if (stick && (spec->kinds & NRT_GEO_DISTINCT_DIAM))
+                s->diam = distinct_value (spec->distinct_diam, j, 1.0);
+              if (stick && (spec->kinds & NRT_GEO_AREA))
+                s->L = s->diam = sqrt (spec->area / G_PI);
+              if (stick && (spec->kinds & NRT_GEO_CIRCUIT))
+                {
+                  s->L = CIRCUIT_L;
+                  s->diam = 100.0 / CIRCUIT_L / G_PI;
+                }
+              if (spec->kinds & NRT_GEO_NSEG)
+                {
+                  s->nseg_strategy = NRT_NSEG_FIXED;
+                  s->nseg = (int) spec->nseg;
+                }
+              if (spec->kinds & NRT_GEO_D_LAMBDA)
+                {
+                  s->nseg_strategy = NRT_NSEG_D_LAMBDA;
+                  s->d_lambda = spec->d_lambda;
+                }
+              if (spec->kinds & NRT_GEO_D_X)
+                {
+                  s->nseg_strategy = NRT_NSEG_D_X;
+                  s->d_X = spec->d_X;
+                }
+            }
+        }
+    }
+
+  if (d->biophysics_specs->len > 0)
+    {
+      for (guint i = 0; i < d->sections->len; i++)
+        {
+          NrtSection *s = sec_at (self, i);
+          s->Ra = 35.4;
+          s->cm = 1.0;
+          for (int m = 0; m < NRT_N_MECH; m++)
+            s->mech[m].inserted = FALSE;
+        }
+      for (guint k = 0; k < d->biophysics_specs->len; k++)
+        {
+          const NrtBiophysicsSpec *spec = d->biophysics_specs->pdata[k];
+          g_autoptr(GArray) members = resolve_target (self, spec->target, NULL);
+          for (guint j = 0; members != NULL && j < members->len; j++)
+            {
+              NrtSection *s = sec_at (self, g_array_index (members, int, j));
+              if (spec->has_Ra)
+                s->Ra = spec->Ra;
+              if (spec->has_cm)
+                s->cm = spec->cm;
+              for (int m = 0; m < NRT_N_MECH; m++)
+                if (spec->mech[m].inserted)
+                  s->mech[m] = spec->mech[m];
+            }
+        }
+    }
+
+  for (guint i = 0; i < d->sections->len; i++)
+    update_nseg (sec_at (self, i));
+}
+
+static gboolean
+specs_active (NrtModel *self)
+{
+  return self->data.geometry_specs->len > 0 || self->data.biophysics_specs->len > 0;
+}
+
+static void
+specs_rename_target (NrtModel *self, const char *old_name, const char *new_name)
+{
+  GPtrArray *lists[2] = { self->data.geometry_specs, self->data.biophysics_specs };
+
+  /* Both spec structs start with their target, so one loop serves both lists. */
+  G_STATIC_ASSERT (G_STRUCT_OFFSET (NrtGeometrySpec, target) == 0);
+  G_STATIC_ASSERT (G_STRUCT_OFFSET (NrtBiophysicsSpec, target) == 0);
+  for (int l = 0; l < 2; l++)
+    for (guint k = 0; k < lists[l]->len; k++)
+      {
+        char **target = lists[l]->pdata[k];
+        if (g_strcmp0 (*target, old_name) == 0)
+          {
+            g_free (*target);
+            *target = g_strdup (new_name);
+          }
+      }
+}
+
+static void
+specs_drop_target (NrtModel *self, const char *name)
+{
+  GPtrArray *lists[2] = { self->data.geometry_specs, self->data.biophysics_specs };
+
+  for (int l = 0; l < 2; l++)
+    for (guint k = lists[l]->len; k-- > 0;)
+      if (g_strcmp0 (*(char **) lists[l]->pdata[k], name) == 0)
+        g_ptr_array_remove_index (lists[l], k);
+}
+
+/* A member was inserted at or removed from position pos of subset: keep each distinct value
+ * with its own section. */
+static void
+specs_member_changed (NrtModel *self, const char *subset, guint pos, gboolean inserted)
+{
+  for (guint k = 0; k < self->data.geometry_specs->len; k++)
+    {
+      NrtGeometrySpec *spec = self->data.geometry_specs->pdata[k];
+      GArray *arrays[2] = { spec->distinct_L, spec->distinct_diam };
+      double defaults[2] = { 100.0, 1.0 };
+
+      if (g_strcmp0 (spec->target, subset) != 0)
+        continue;
+      for (int a = 0; a < 2; a++)
+        {
+          if (arrays[a] == NULL || pos > arrays[a]->len)
+            continue;
+          if (inserted)
+            g_array_insert_val (arrays[a], pos, defaults[a]);
+          else if (pos < arrays[a]->len)
+            g_array_remove_index (arrays[a], pos);
+        }
+    }
+}
+
+gboolean
+nrt_model_set_geometry_specs (NrtModel *self, NrtGeometrySpec *const *specs, guint n,
+                              GError **error)
+{
+  g_return_val_if_fail (NRT_IS_MODEL (self), FALSE);
+  g_return_val_if_fail (specs != NULL || n == 0, FALSE);
+  for (guint i = 0; i < n; i++)
+    if (!check_geometry_spec (self, specs[i], error))
+      {
+        g_prefix_error (error, "Geometry for “%s”: ", specs[i] && specs[i]->target
+                                                        ? specs[i]->target : "?");
+        return FALSE;
+      }
+  /* Copy before dropping the old list: specs may point into it. */
+  GPtrArray *fresh = g_ptr_array_new_full (n, (GDestroyNotify) nrt_geometry_spec_free);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (fresh, nrt_geometry_spec_copy (specs[i]));
+  begin_edit (self);
+  g_ptr_array_unref (self->data.geometry_specs);
+  self->data.geometry_specs = fresh;
+  apply_specs (self);
+  emit_changed (self, NRT_CHANGE_GEOMETRY, -1, -1, "geometry-specs");
+  return TRUE;
+}
+
+gboolean
+nrt_model_set_biophysics_specs (NrtModel *self, NrtBiophysicsSpec *const *specs, guint n,
+                                GError **error)
+{
+  g_return_val_if_fail (NRT_IS_MODEL (self), FALSE);
+  g_return_val_if_fail (specs != NULL || n == 0, FALSE);
+  for (guint i = 0; i < n; i++)
+    if (!check_biophysics_spec (self, specs[i], error))
+      {
+        g_prefix_error (error, "Biophysics for “%s”: ", specs[i] && specs[i]->target
+                                                          ? specs[i]->target : "?");
+        return FALSE;
+      }
+  GPtrArray *fresh = g_ptr_array_new_full (n, (GDestroyNotify) nrt_biophysics_spec_free);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (fresh, nrt_biophysics_spec_copy (specs[i]));
+  begin_edit (self);
+  g_ptr_array_unref (self->data.biophysics_specs);
+  self->data.biophysics_specs = fresh;
+  apply_specs (self);
+  /* Mechanisms may have been inserted or removed: the layout of the network changes. */
+  emit_changed (self, NRT_CHANGE_STRUCTURE, -1, -1, "biophysics-specs");
+  return TRUE;
+}
+
+gboolean
+nrt_model_import_specs (NrtModel *self, GError **error)
+{
+  g_return_val_if_fail (NRT_IS_MODEL (self), FALSE);
+
+  begin_edit (self);
+  g_ptr_array_set_size (self->data.geometry_specs, 0);
+  g_ptr_array_set_size (self->data.biophysics_specs, 0);
+  for (guint i = 0; i < self->data.sections->len; i++)
+    {
+      const NrtSection *s = sec_at (self, i);
+      NrtGeometrySpec *g = nrt_geometry_spec_new (s->name);
+      NrtBiophysicsSpec *b = nrt_biophysics_spec_new (s->name);
+
+      if (s->pt3d == NULL || s->pt3d->len == 0)
+        {
+          g->kinds |= NRT_GEO_L | NRT_GEO_DIAM;
+          g->L = s->L;
+          g->diam = s->diam;
+        }
+      switch (s->nseg_strategy)
+        {
+        case NRT_NSEG_D_LAMBDA:
+          g->kinds |= NRT_GEO_D_LAMBDA;
+          g->d_lambda = s->d_lambda;
+          break;
+        case NRT_NSEG_D_X:
+          g->kinds |= NRT_GEO_D_X;
+          g->d_X = s->d_X;
+          break;
+        case NRT_NSEG_FIXED:
+        default:
+          g->kinds |= NRT_GEO_NSEG;
+          g->nseg = s->nseg;
+          break;
+        }
+      g_ptr_array_add (self->data.geometry_specs, g);
+
+      b->has_Ra = b->has_cm = TRUE;
+      b->Ra = s->Ra;
+      b->cm = s->cm;
+      for (int m = 0; m < NRT_N_MECH; m++)
+        if (s->mech[m].inserted)
+          b->mech[m] = s->mech[m];
+      g_ptr_array_add (self->data.biophysics_specs, b);
+    }
+  apply_specs (self);
+  emit_changed (self, NRT_CHANGE_STRUCTURE, -1, -1, "specs");
+  return TRUE;
+}
+
+gboolean
+nrt_model_set_class_name (NrtModel *self, const char *name, GError **error)
+{
+  g_return_val_if_fail (NRT_IS_MODEL (self), FALSE);
+  if (!check_identifier (name, "class", error))
+    return FALSE;
+  begin_edit (self);
+  g_free (self->data.class_name);
+  self->data.class_name = g_strdup (name);
+  emit_changed (self, NRT_CHANGE_SETTINGS, -1, -1, "class-name");
+  return TRUE;
+}
+
+void
+nrt_model_set_view_state (NrtModel *self, const char *text)
+{
+  g_return_if_fail (NRT_IS_MODEL (self));
+  if (g_strcmp0 (self->data.view_state, text) == 0)
+    return;
+  g_free (self->data.view_state);
+  self->data.view_state = g_strdup (text);
 }

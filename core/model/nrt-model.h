@@ -132,6 +132,46 @@ typedef struct {
   double threshold;  /* mV, default 10 */
 } NrtNetCon;
 
+/* ---- CellBuilder specifications (reference/neuron-gui.md §1.3, §1.4) ----
+ *
+ * When a model is managed by the CellBuilder, its geometry and biophysics are what these
+ * ordered lists say: nrt_model_set_*_specs() first resets every section without 3-D points to
+ * NEURON's section defaults (L 100 µm, diam 500 µm, nseg 1; Ra 35.4 Ω·cm, cm 1 µF/cm², no
+ * mechanisms), then applies each spec in list order to the sections of its target (a subset
+ * or a section), so later entries override earlier ones, as the CellBuilder's exported code
+ * does.  nseg rules are applied last, after Ra and cm (geom_nseg() after biophys()).  An
+ * empty list leaves that part of the model alone (a model read from a file). */
+typedef enum {
+  NRT_GEO_L             = 1 << 0,  /* constant L over the target */
+  NRT_GEO_DIAM          = 1 << 1,  /* constant diam */
+  NRT_GEO_DISTINCT_L    = 1 << 2,  /* one L per member section (subsets only) */
+  NRT_GEO_DISTINCT_DIAM = 1 << 3,  /* one diam per member section (subsets only) */
+  NRT_GEO_AREA          = 1 << 4,  /* L = diam = sqrt(area/π) */
+  NRT_GEO_CIRCUIT       = 1 << 5,  /* area 100 µm²: L = 43.0127.., diam = 100/L/π */
+  NRT_GEO_NSEG          = 1 << 6,
+  NRT_GEO_D_LAMBDA      = 1 << 7,
+  NRT_GEO_D_X           = 1 << 8,
+} NrtGeometryKind;
+
+typedef struct {
+  char   *target;          /* subset or section name */
+  guint   kinds;           /* NrtGeometryKind flags, consistent per NEURON's geo_consist */
+  double  L, diam;         /* µm, defaults 100 and 1 (the CellBuilder's editor defaults) */
+  double  area;            /* µm², default 100 */
+  double  nseg;            /* default 1 */
+  double  d_lambda;        /* default 0.1 */
+  double  d_X;             /* µm, default 50 */
+  GArray *distinct_L;      /* of double, one per member in member order; or NULL */
+  GArray *distinct_diam;   /* of double; or NULL */
+} NrtGeometrySpec;
+
+typedef struct {
+  char           *target;  /* subset or section name */
+  gboolean        has_Ra, has_cm;
+  double          Ra, cm;  /* Ω·cm (default 35.4), µF/cm² (default 1) */
+  NrtMechInstance mech[NRT_N_MECH];  /* inserted mechanisms with their values */
+} NrtBiophysicsSpec;
+
 typedef struct {
   double    tstop;          /* ms, default 5 */
   double    dt;             /* ms, default 0.025 */
@@ -153,6 +193,15 @@ typedef struct {
   NrtRunSettings  settings;
   /* XML the reader could not model, kept verbatim and written back (owned strings). */
   GPtrArray      *foreign_xml;
+  /* CellBuilder specifications, of NrtGeometrySpec* and NrtBiophysicsSpec*; empty when the
+   * CellBuilder does not manage the model. */
+  GPtrArray      *geometry_specs;
+  GPtrArray      *biophysics_specs;
+  /* CellBuilder Management page: class name (default "Cell"). */
+  char           *class_name;
+  /* Window layout and open graphs, as the GUI serialises them (GKeyFile text); opaque to the
+   * core, saved in the file's annotation.  May be NULL. */
+  char           *view_state;
 } NrtModelData;
 
 /* Parameter metadata for mechanisms and point processes. */
@@ -265,6 +314,36 @@ int      nrt_model_add_netcon (NrtModel *self, guint netstim, guint target, doub
 
 gboolean nrt_model_set_settings (NrtModel *self, const NrtRunSettings *settings,
                                  GError **error);
+
+/* ---- CellBuilder specifications ---- */
+
+/* Fresh specs with the CellBuilder's defaults for target.  (transfer full) */
+NrtGeometrySpec   *nrt_geometry_spec_new (const char *target);
+NrtBiophysicsSpec *nrt_biophysics_spec_new (const char *target);
+NrtGeometrySpec   *nrt_geometry_spec_copy (const NrtGeometrySpec *spec);
+NrtBiophysicsSpec *nrt_biophysics_spec_copy (const NrtBiophysicsSpec *spec);
+void               nrt_geometry_spec_free (NrtGeometrySpec *spec);
+void               nrt_biophysics_spec_free (NrtBiophysicsSpec *spec);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NrtGeometrySpec, nrt_geometry_spec_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NrtBiophysicsSpec, nrt_biophysics_spec_free)
+/* Whether kinds may be combined (NEURON's geo_consist: L and diam, constant or distinct, go
+ * together; area and circuit exclude every other geometric kind; nseg, d_lambda and d_X
+ * exclude each other; distinct kinds only for subsets).  FALSE with a message on conflict. */
+gboolean nrt_geometry_kinds_consistent (guint kinds, gboolean target_is_subset, GError **error);
+
+/* Replace the whole list (specs are copied), validate every entry, re-apply all specs: one
+ * undo step.  On error nothing changes. */
+gboolean nrt_model_set_geometry_specs (NrtModel *self, NrtGeometrySpec *const *specs, guint n,
+                                       GError **error);
+gboolean nrt_model_set_biophysics_specs (NrtModel *self, NrtBiophysicsSpec *const *specs,
+                                         guint n, GError **error);
+/* Derives specs from the model's current values, one per section (the CellBuilder's view of
+ * a cell it did not build), so that applying them changes nothing.  One undo step. */
+gboolean nrt_model_import_specs (NrtModel *self, GError **error);
+gboolean nrt_model_set_class_name (NrtModel *self, const char *name, GError **error);
+
+/* Stores the GUI's layout text; no undo step and no change to the modified flag. */
+void     nrt_model_set_view_state (NrtModel *self, const char *text);
 
 /* Adds XML kept verbatim (no undo step; readers call it while building a model). */
 void     nrt_model_add_foreign_xml (NrtModel *self, const char *xml);

@@ -393,6 +393,250 @@ test_point_process_names (void)
   g_clear_error (&e);
 }
 
+
+/* Sections equal in everything the simulation sees. */
+static void
+assert_same_cell (NrtModel *a, NrtModel *b)
+{
+  g_assert_cmpuint (nrt_model_get_n_sections (a), ==, nrt_model_get_n_sections (b));
+  for (guint i = 0; i < nrt_model_get_n_sections (a); i++)
+    {
+      const NrtSection *x = nrt_model_get_section (a, i);
+      const NrtSection *y = nrt_model_get_section (b, nrt_model_find_section (b, x->name));
+      g_assert_nonnull (y);
+      g_assert_cmpfloat (x->L, ==, y->L);
+      g_assert_cmpfloat (x->diam, ==, y->diam);
+      g_assert_cmpint (x->nseg, ==, y->nseg);
+      g_assert_cmpfloat (x->Ra, ==, y->Ra);
+      g_assert_cmpfloat (x->cm, ==, y->cm);
+      for (int m = 0; m < NRT_N_MECH; m++)
+        {
+          g_assert_cmpint (x->mech[m].inserted, ==, y->mech[m].inserted);
+          for (guint p = 0; x->mech[m].inserted && p < nrt_mechanism_info (m)->n_params; p++)
+            g_assert_cmpfloat (x->mech[m].p[p], ==, y->mech[m].p[p]);
+        }
+    }
+}
+
+/* The lab's Part 3 cell, built the CellBuilder's way: topology, then specs. */
+static void
+test_specs_build_stylized_cell (void)
+{
+  g_autoptr(NrtModel) ref = build_stylized_cell ();
+  g_autoptr(NrtModel) m = nrt_model_new_default ();
+  GError *e = NULL;
+
+  nrt_model_add_section (m, "ap[0]", "soma", 1, 1, 1, &e);
+  nrt_model_add_section (m, "ap[1]", "ap[0]", 1, 1, 1, &e);
+  nrt_model_add_section (m, "ap[2]", "ap[0]", 1, 1, 1, &e);
+  nrt_model_add_section (m, "bas", "soma", 0, 1, 1, &e);
+  nrt_model_add_section (m, "axon", "soma", 0, 1, 1, &e);
+  nrt_model_add_subset (m, "apicals", &e);
+  for (int i = 0; i < 3; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("ap[%d]", i);
+      nrt_model_subset_add_section (m, "apicals", name, &e);
+    }
+  g_assert_no_error (e);
+
+  /* Geometry: d_lambda for all, L and diam per section (distinct values for the apicals). */
+  g_autoptr(NrtGeometrySpec) all = nrt_geometry_spec_new ("all");
+  all->kinds = NRT_GEO_D_LAMBDA;
+  g_autoptr(NrtGeometrySpec) ap = nrt_geometry_spec_new ("apicals");
+  ap->kinds = NRT_GEO_DISTINCT_L | NRT_GEO_DISTINCT_DIAM;
+  ap->distinct_L = g_array_new (FALSE, FALSE, sizeof (double));
+  ap->distinct_diam = g_array_new (FALSE, FALSE, sizeof (double));
+  double Ls[] = { 400, 300, 500 }, ds[] = { 2, 1, 1 };
+  g_array_append_vals (ap->distinct_L, Ls, 3);
+  g_array_append_vals (ap->distinct_diam, ds, 3);
+  const struct { const char *name; double L, d; } geo[] = {
+    { "soma", 20, 20 }, { "bas", 200, 3 }, { "axon", 800, 1 } };
+  NrtGeometrySpec *gspecs[5] = { all, ap };
+  for (int i = 0; i < 3; i++)
+    {
+      gspecs[2 + i] = nrt_geometry_spec_new (geo[i].name);
+      gspecs[2 + i]->kinds = NRT_GEO_L | NRT_GEO_DIAM;
+      gspecs[2 + i]->L = geo[i].L;
+      gspecs[2 + i]->diam = geo[i].d;
+    }
+  g_assert_true (nrt_model_set_geometry_specs (m, gspecs, 5, &e));
+  g_assert_no_error (e);
+  for (int i = 2; i < 5; i++)
+    nrt_geometry_spec_free (gspecs[i]);
+
+  /* Biophysics: Ra everywhere, hh on all but bas, reduced hh on the apicals (a later entry
+   * overriding an earlier one), pas in bas. */
+  g_autoptr(NrtBiophysicsSpec) b_all = nrt_biophysics_spec_new ("all");
+  b_all->has_Ra = b_all->has_cm = TRUE;
+  b_all->Ra = 160;
+  b_all->mech[NRT_MECH_HH].inserted = TRUE;
+  g_autoptr(NrtBiophysicsSpec) b_ap = nrt_biophysics_spec_new ("apicals");
+  b_ap->mech[NRT_MECH_HH].inserted = TRUE;
+  b_ap->mech[NRT_MECH_HH].p[0] = 0.012;
+  b_ap->mech[NRT_MECH_HH].p[1] = 0.0036;
+  b_ap->mech[NRT_MECH_HH].p[3] = -64;
+  g_autoptr(NrtBiophysicsSpec) b_bas = nrt_biophysics_spec_new ("bas");
+  b_bas->mech[NRT_MECH_PAS].inserted = TRUE;
+  b_bas->mech[NRT_MECH_PAS].p[1] = -65;
+  NrtBiophysicsSpec *bspecs[] = { b_all, b_ap, b_bas };
+  g_assert_true (nrt_model_set_biophysics_specs (m, bspecs, 3, &e));
+  g_assert_no_error (e);
+
+  /* bas still has hh from "all": the tutorial's bas is passive only, so take it out the
+   * way a user would, by narrowing the hh entry to a subset.  First check the override. */
+  const NrtSection *bas = nrt_model_get_section (m, nrt_model_find_section (m, "bas"));
+  g_assert_true (bas->mech[NRT_MECH_HH].inserted);
+  g_assert_cmpfloat (nrt_model_get_section (m, 1)->mech[NRT_MECH_HH].p[0], ==, 0.012);
+  g_assert_cmpfloat (nrt_model_get_section (m, 0)->mech[NRT_MECH_HH].p[0], ==, 0.12);
+
+  nrt_model_add_subset (m, "active", &e);
+  const char *active[] = { "soma", "ap[0]", "ap[1]", "ap[2]", "axon" };
+  for (guint i = 0; i < G_N_ELEMENTS (active); i++)
+    nrt_model_subset_add_section (m, "active", active[i], &e);
+  b_all->mech[NRT_MECH_HH].inserted = FALSE;
+  g_autoptr(NrtBiophysicsSpec) b_act = nrt_biophysics_spec_new ("active");
+  b_act->mech[NRT_MECH_HH].inserted = TRUE;
+  NrtBiophysicsSpec *bspecs2[] = { b_all, b_act, b_ap, b_bas };
+  g_assert_true (nrt_model_set_biophysics_specs (m, bspecs2, 4, &e));
+  g_assert_no_error (e);
+  assert_same_cell (m, ref);
+
+  /* The same entries in the other order: the apicals' reduced hh is overridden. */
+  NrtBiophysicsSpec *bspecs3[] = { b_all, b_ap, b_act, b_bas };
+  g_assert_true (nrt_model_set_biophysics_specs (m, bspecs3, 4, &e));
+  g_assert_cmpfloat (nrt_model_get_section (m, 1)->mech[NRT_MECH_HH].p[0], ==, 0.12);
+
+  /* Undo brings the right order back, exactly. */
+  g_assert_true (nrt_model_undo (m, &e));
+  assert_same_cell (m, ref);
+}
+
+static void
+test_specs_area_and_circuit (void)
+{
+  g_autoptr(NrtModel) m = nrt_model_new_default ();
+  g_autoptr(NrtGeometrySpec) g = nrt_geometry_spec_new ("soma");
+  GError *e = NULL;
+
+  g->kinds = NRT_GEO_AREA;
+  g->area = 1000;
+  g_assert_true (nrt_model_set_geometry_specs (m, &g, 1, &e));
+  const NrtSection *s = nrt_model_get_section (m, 0);
+  g_assert_cmpfloat_with_epsilon (G_PI * s->L * s->diam, 1000, 1e-9);
+  g_assert_cmpfloat (s->L, ==, s->diam);
+
+  /* NEURON's circuit: L = 43.0127, diam = 100/L/π, so the axial resistance in MΩ is Ra. */
+  g->kinds = NRT_GEO_CIRCUIT;
+  g_assert_true (nrt_model_set_geometry_specs (m, &g, 1, &e));
+  s = nrt_model_get_section (m, 0);
+  g_assert_cmpfloat_with_epsilon (s->L, 43.0127, 1e-4);
+  g_assert_cmpfloat_with_epsilon (G_PI * s->L * s->diam, 100, 1e-9);
+  g_assert_cmpfloat_with_epsilon (0.04 * s->Ra * s->L / (G_PI * s->diam * s->diam), s->Ra, 1e-9);
+  g_assert_no_error (e);
+}
+
+static void
+test_specs_errors (void)
+{
+  g_autoptr(NrtModel) m = build_stylized_cell ();
+  NrtModelData *before = nrt_model_data_copy (nrt_model_get_data (m));
+  g_autoptr(NrtGeometrySpec) g = nrt_geometry_spec_new ("soma");
+  g_autoptr(NrtBiophysicsSpec) b = nrt_biophysics_spec_new ("soma");
+  GError *e = NULL;
+  const guint bad_kinds[] = {
+    NRT_GEO_AREA | NRT_GEO_L, NRT_GEO_CIRCUIT | NRT_GEO_DIAM, NRT_GEO_AREA | NRT_GEO_CIRCUIT,
+    NRT_GEO_NSEG | NRT_GEO_D_LAMBDA, NRT_GEO_D_X | NRT_GEO_D_LAMBDA, NRT_GEO_DISTINCT_L,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad_kinds); i++)
+    {
+      g->kinds = bad_kinds[i];
+      g_assert_false (nrt_model_set_geometry_specs (m, &g, 1, &e));
+      g_assert_error (e, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE);
+      g_clear_error (&e);
+    }
+  g_assert_true (nrt_geometry_kinds_consistent (NRT_GEO_DISTINCT_L | NRT_GEO_DIAM | NRT_GEO_D_X,
+                                                TRUE, NULL));
+  g_assert_true (nrt_geometry_kinds_consistent (NRT_GEO_AREA | NRT_GEO_NSEG, FALSE, NULL));
+  g->kinds = NRT_GEO_L;
+  g->L = -3;
+  g_assert_false (nrt_model_set_geometry_specs (m, &g, 1, &e));
+  g_assert_error (e, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE);
+  g_clear_error (&e);
+  g->kinds = NRT_GEO_NSEG;
+  g->nseg = 2.5;
+  g_assert_false (nrt_model_set_geometry_specs (m, &g, 1, &e));
+  g_clear_error (&e);
+  g_free (g->target);
+  g->target = g_strdup ("nowhere");
+  g->nseg = 3;
+  g_assert_false (nrt_model_set_geometry_specs (m, &g, 1, &e));
+  g_assert_error (e, NRT_MODEL_ERROR, NRT_MODEL_ERROR_UNKNOWN_SECTION);
+  g_clear_error (&e);
+  b->has_Ra = TRUE;
+  b->Ra = 0;
+  g_assert_false (nrt_model_set_biophysics_specs (m, &b, 1, &e));
+  g_clear_error (&e);
+  b->Ra = 100;
+  b->mech[NRT_MECH_HH].inserted = TRUE;
+  b->mech[NRT_MECH_HH].p[0] = NAN;
+  g_assert_false (nrt_model_set_biophysics_specs (m, &b, 1, &e));
+  g_assert_error (e, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE);
+  g_clear_error (&e);
+  g_assert_false (nrt_model_set_class_name (m, "1Cell", &e));
+  g_clear_error (&e);
+  g_assert_true (nrt_model_data_equal (before, nrt_model_get_data (m)));
+  nrt_model_data_free (before);
+}
+
+static void
+test_specs_import_and_structure_edits (void)
+{
+  g_autoptr(NrtModel) m = build_stylized_cell ();
+  g_autoptr(NrtModel) ref = build_stylized_cell ();
+  GError *e = NULL;
+
+  /* Importing changes no value. */
+  g_assert_true (nrt_model_import_specs (m, &e));
+  assert_same_cell (m, ref);
+  g_assert_cmpuint (nrt_model_get_data (m)->geometry_specs->len, ==, 6);
+
+  /* A renamed section keeps its specs; a removed one loses them. */
+  g_assert_true (nrt_model_rename_section (m, "bas", "basal", &e));
+  const NrtGeometrySpec *g4 = nrt_model_get_data (m)->geometry_specs->pdata[4];
+  g_assert_cmpstr (g4->target, ==, "basal");
+  g_assert_true (nrt_model_remove_section (m, "basal", &e));
+  g_assert_cmpuint (nrt_model_get_data (m)->geometry_specs->len, ==, 5);
+  g_assert_cmpuint (nrt_model_get_data (m)->biophysics_specs->len, ==, 5);
+
+  /* A new section under specs takes the defaults (no spec names it). */
+  g_assert_cmpint (nrt_model_add_section (m, "dend", "soma", 0.5, 7, 7, &e), >=, 0);
+  const NrtSection *d = nrt_model_get_section (m, nrt_model_find_section (m, "dend"));
+  g_assert_cmpfloat (d->L, ==, 100);
+  g_assert_cmpfloat (d->diam, ==, 500);
+  g_assert_cmpfloat (d->Ra, ==, 35.4);
+  g_assert_false (d->mech[NRT_MECH_HH].inserted);
+
+  /* Distinct values follow their sections when a subset loses a member. */
+  g_autoptr(NrtGeometrySpec) ap = nrt_geometry_spec_new ("apicals");
+  ap->kinds = NRT_GEO_DISTINCT_L;
+  ap->distinct_L = g_array_new (FALSE, FALSE, sizeof (double));
+  double Ls[] = { 410, 310, 510 };
+  g_array_append_vals (ap->distinct_L, Ls, 3);
+  GPtrArray *cur = nrt_model_get_data (m)->geometry_specs;
+  g_autoptr(GPtrArray) list = g_ptr_array_new ();
+  for (guint i = 0; i < cur->len; i++)
+    g_ptr_array_add (list, cur->pdata[i]);
+  g_ptr_array_add (list, ap);
+  g_assert_true (nrt_model_set_geometry_specs (m, (NrtGeometrySpec **) list->pdata, list->len,
+                                               &e));
+  g_assert_true (nrt_model_subset_remove_section (m, "apicals", "ap[1]", &e));
+  g_assert_cmpfloat (nrt_model_get_section (m, nrt_model_find_section (m, "ap[2]"))->L, ==, 510);
+  /* ap[1] is no longer in the subset: its own spec (from the import) rules again. */
+  g_assert_cmpfloat (nrt_model_get_section (m, nrt_model_find_section (m, "ap[1]"))->L, ==, 300);
+  g_assert_no_error (e);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -405,5 +649,10 @@ main (int argc, char **argv)
   g_test_add_func ("/core/model/undo-redo-sequence", test_undo_redo_sequence);
   g_test_add_func ("/core/model/groups-and-saved-state", test_groups_and_saved_state);
   g_test_add_func ("/core/model/point-process-names", test_point_process_names);
+  g_test_add_func ("/core/model/specs/build-stylized-cell", test_specs_build_stylized_cell);
+  g_test_add_func ("/core/model/specs/area-and-circuit", test_specs_area_and_circuit);
+  g_test_add_func ("/core/model/specs/errors", test_specs_errors);
+  g_test_add_func ("/core/model/specs/import-and-structure-edits",
+                   test_specs_import_and_structure_edits);
   return g_test_run ();
 }
