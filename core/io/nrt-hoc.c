@@ -1,0 +1,729 @@
+/* nrt-hoc.c: the CellBuilder's hoc template, laid out as NEURON 8.2's celmang.hoc writes it
+ * (save_class → save_classbody → topol.pr, subsets.pr, geom.pr, memb.pr).
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Numbers are written with the shortest text that reads back to the same double (where
+ * NEURON uses %g), so that the cell NEURON builds from the file is the model, bit for bit.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "nrt-hoc.h"
+#include "nrt-neuroml.h"
+
+/* hoc's per-procedure size limits, as celbild writes them. */
+#define TOPOL_LINES 200
+#define SHAPE_LINES 100
+#define SUBSET_LINES 200
+#define GEOM_LINES 200
+#define NSEG_LINES 100
+#define BIOPHYS_LINES 200
+
+typedef struct {
+  char *base;   /* "ap" */
+  int   id;     /* 2 for "ap[2]", 0 for "soma" */
+  int   uniq;   /* index of base among the unique base names */
+  int   rank;   /* position in the topological order */
+} SecName;
+
+typedef struct {
+  NrtModel           *model;
+  const NrtModelData *data;
+  GString            *out;
+  guint               n;
+  SecName            *names;    /* per section */
+  int                *order;    /* section indices, parents before children */
+  GPtrArray          *bases;    /* unique base names, in order of first appearance */
+  GArray             *base_max; /* of int: largest id per base */
+} Writer;
+
+static const char *
+num (char *buf, double v)
+{
+  return g_ascii_dtostr (buf, G_ASCII_DTOSTR_BUF_SIZE, v);
+}
+
+/* The name hoc uses for section i: "ap" for ap[0], as CellBuild's validname() does. */
+static char *
+hoc_name (Writer *w, int i)
+{
+  if (w->names[i].id == 0)
+    return g_strdup (w->names[i].base);
+  return g_strdup_printf ("%s[%d]", w->names[i].base, w->names[i].id);
+}
+
+static void
+parse_name (const char *name, SecName *out)
+{
+  const char *br = strchr (name, '[');
+
+  if (br != NULL && g_str_has_suffix (name, "]"))
+    {
+      out->base = g_strndup (name, br - name);
+      out->id = atoi (br + 1);
+    }
+  else
+    {
+      out->base = g_strdup (name);
+      out->id = 0;
+    }
+}
+
+static void
+visit (Writer *w, int i, int *k, gboolean *seen)
+{
+  if (seen[i])
+    return;
+  seen[i] = TRUE;
+  w->order[(*k)++] = i;
+  for (guint c = 0; c < w->n; c++)
+    {
+      const NrtSection *s = g_ptr_array_index (w->data->sections, c);
+      if (s->parent == i)
+        visit (w, c, k, seen);
+    }
+}
+
+static void
+writer_init (Writer *w, NrtModel *model)
+{
+  g_autofree gboolean *seen = NULL;
+  int k = 0;
+
+  w->model = model;
+  w->data = nrt_model_get_data (model);
+  w->out = g_string_new (NULL);
+  w->n = w->data->sections->len;
+  w->names = g_new0 (SecName, w->n);
+  w->order = g_new0 (int, w->n);
+  w->bases = g_ptr_array_new ();
+  w->base_max = g_array_new (FALSE, TRUE, sizeof (int));
+  seen = g_new0 (gboolean, w->n);
+
+  for (guint i = 0; i < w->n; i++)
+    {
+      const NrtSection *s = g_ptr_array_index (w->data->sections, i);
+      if (s->parent < 0)
+        visit (w, i, &k, seen);
+    }
+  for (guint i = 0; i < w->n; i++)
+    visit (w, i, &k, seen);
+
+  for (guint r = 0; r < w->n; r++)
+    {
+      int i = w->order[r];
+      const NrtSection *s = g_ptr_array_index (w->data->sections, i);
+      guint u;
+
+      parse_name (s->name, &w->names[i]);
+      w->names[i].rank = r;
+      for (u = 0; u < w->bases->len; u++)
+        if (g_strcmp0 (g_ptr_array_index (w->bases, u), w->names[i].base) == 0)
+          break;
+      if (u == w->bases->len)
+        {
+          int zero = 0;
+          g_ptr_array_add (w->bases, w->names[i].base);
+          g_array_append_val (w->base_max, zero);
+        }
+      w->names[i].uniq = u;
+      g_array_index (w->base_max, int, u) = MAX (g_array_index (w->base_max, int, u),
+                                                 w->names[i].id);
+    }
+}
+
+static void
+writer_clear (Writer *w)
+{
+  for (guint i = 0; i < w->n; i++)
+    g_free (w->names[i].base);
+  g_free (w->names);
+  g_free (w->order);
+  g_ptr_array_unref (w->bases);
+  g_array_unref (w->base_max);
+  if (w->out != NULL)
+    g_string_free (w->out, TRUE);
+}
+
+/* Sorts section indices by (base, id), as CellBuild's smap/imap do. */
+static int
+cmp_uniq_id (gconstpointer a, gconstpointer b, gpointer user_data)
+{
+  Writer *w = user_data;
+  const SecName *x = &w->names[*(const int *) a];
+  const SecName *y = &w->names[*(const int *) b];
+
+  if (x->uniq != y->uniq)
+    return x->uniq < y->uniq ? -1 : 1;
+  return (x->id > y->id) - (x->id < y->id);
+}
+
+static void
+pr_list (GString *out, const char *keyword, const char *indent, GPtrArray *names)
+{
+  for (guint i = 0; i < names->len; i++)
+    {
+      if (i % 7 == 0)
+        g_string_append_printf (out, "\n%s%s %s", indent, keyword,
+                                (const char *) g_ptr_array_index (names, i));
+      else
+        g_string_append_printf (out, ", %s", (const char *) g_ptr_array_index (names, i));
+    }
+}
+
+static GPtrArray *
+subset_names (Writer *w)
+{
+  GPtrArray *names = g_ptr_array_new ();
+
+  for (guint i = 0; i < w->data->subsets->len; i++)
+    g_ptr_array_add (names, ((NrtSubset *) g_ptr_array_index (w->data->subsets, i))->name);
+  return names;
+}
+
+/* ---- topology --------------------------------------------------------------------- */
+
+static void
+pr_topol (Writer *w)
+{
+  g_autoptr(GPtrArray) creates = g_ptr_array_new_with_free_func (g_free);
+  g_autofree int *sorted = g_new (int, w->n);
+  g_autofree double *px0 = g_new0 (double, w->n);
+  g_autofree double *py0 = g_new0 (double, w->n);
+  g_autofree double *px1 = g_new0 (double, w->n);
+  g_autofree double *py1 = g_new0 (double, w->n);
+  g_autofree double *ang = g_new0 (double, w->n);
+  char b[4][G_ASCII_DTOSTR_BUF_SIZE];
+  int lcnt = 0, pcnt = 0, is3d = 0, nline = 0, isba = 0;
+
+  for (guint u = 0; u < w->bases->len; u++)
+    {
+      int max = g_array_index (w->base_max, int, u);
+      const char *base = g_ptr_array_index (w->bases, u);
+      g_ptr_array_add (creates, max == 0 ? g_strdup (base)
+                                         : g_strdup_printf ("%s[%d]", base, max + 1));
+    }
+  pr_list (w->out, "create", "", creates);
+  g_string_append (w->out, "\n\nproc topol() { local i\n");
+
+  memcpy (sorted, w->order, sizeof (int) * w->n);
+  g_qsort_with_data (sorted, w->n, sizeof (int), cmp_uniq_id, w);
+  for (guint k = 0; k < w->n; k++)
+    {
+      int i = sorted[k];
+      const NrtSection *s = g_ptr_array_index (w->data->sections, i);
+      g_autofree char *child = NULL, *parent = NULL;
+
+      if (s->parent < 0)
+        continue;
+      child = hoc_name (w, i);
+      parent = hoc_name (w, s->parent);
+      g_string_append_printf (w->out, "  connect %s(0), %s(%s)\n", child, parent,
+                              num (b[0], s->parent_x));
+      lcnt = (lcnt + 1) % TOPOL_LINES;
+      if (lcnt == 0)
+        {
+          pcnt++;
+          g_string_append_printf (w->out, "  topol_%d()\n}\nproc topol_%d() {\n", pcnt, pcnt);
+        }
+    }
+  g_string_append (w->out, "  basic_shape()\n}\n");
+
+  /* Imported 3-D sections keep their points. */
+  for (guint r = 0; r < w->n; r++)
+    {
+      int i = w->order[r];
+      const NrtSection *s = g_ptr_array_index (w->data->sections, i);
+      g_autofree char *name = NULL;
+
+      if (s->pt3d == NULL || s->pt3d->len < 2)
+        continue;
+      name = hoc_name (w, i);
+      if (nline == 0)
+        g_string_append_printf (w->out, "proc shape3d_%d() {\n", ++is3d);
+      g_string_append_printf (w->out, "  %s {pt3dclear()\n", name);
+      for (guint j = 0; j < s->pt3d->len; j++)
+        {
+          const NrtPt3d *p = &g_array_index (s->pt3d, NrtPt3d, j);
+          g_string_append_printf (w->out, "\tpt3dadd(%.9g, %.9g, %.9g, %.9g)\n",
+                                  p->x, p->y, p->z, p->d);
+          if (++nline > 200)
+            {
+              nline = 1;
+              is3d++;
+              g_string_append_printf (w->out, "  }\n}\nproc shape3d_%d() {\n  %s {", is3d, name);
+            }
+        }
+      g_string_append (w->out, "  }\n");
+    }
+  if (is3d)
+    g_string_append (w->out, "}\n");
+
+  /* The stick figure: 15-unit sections fanned out from their parents; geom() then rescales
+   * them to L and diam, as in NEURON. */
+  nline = 0;
+  g_string_append (w->out, "proc basic_shape() {\n");
+  for (int i = 1; i <= is3d; i++)
+    {
+      g_string_append_printf (w->out, "  shape3d_%d()\n", i);
+      if (++nline % SHAPE_LINES == 0)
+        {
+          isba++;
+          g_string_append_printf (w->out, "  basic_shape_%d()\n}\nproc basic_shape_%d() {\n",
+                                  isba, isba);
+        }
+    }
+  for (guint r = 0; r < w->n; r++)
+    {
+      int i = w->order[r];
+      const NrtSection *s = g_ptr_array_index (w->data->sections, i);
+      g_autofree char *name = NULL;
+      double len = s->parent < 0 ? 15 : 30;
+      double x0, y0, x1, y1;
+
+      if (s->parent < 0)
+        {
+          px0[i] = 0; py0[i] = 0; ang[i] = 0;
+        }
+      else
+        {
+          int p = s->parent, k = 0, n = 0;
+          for (guint r2 = 0; r2 < w->n; r2++)
+            {
+              const NrtSection *t = g_ptr_array_index (w->data->sections, w->order[r2]);
+              if (t->parent == p && (t->parent_x < 0.5) == (s->parent_x < 0.5))
+                {
+                  if ((int) r2 < (int) r)
+                    k++;
+                  n++;
+                }
+            }
+          px0[i] = px0[p] + s->parent_x * (px1[p] - px0[p]);
+          py0[i] = py0[p] + s->parent_x * (py1[p] - py0[p]);
+          ang[i] = ang[p] + (s->parent_x < 0.5 ? G_PI : 0) + (k - (n - 1) / 2.0) * G_PI / 4;
+        }
+      px1[i] = px0[i] + len * cos (ang[i]);
+      py1[i] = py0[i] + len * sin (ang[i]);
+      if (s->pt3d != NULL && s->pt3d->len >= 2)
+        continue;
+      name = hoc_name (w, i);
+      x0 = floor (px0[i] + .5); y0 = floor (py0[i] + .5);
+      x1 = floor (px1[i] + .5); y1 = floor (py1[i] + .5);
+      g_string_append_printf (w->out, "  %s {pt3dclear() pt3dadd(%s, %s, 0, 1) pt3dadd(%s, %s, 0, 1)}\n",
+                              name, num (b[0], x0), num (b[1], y0), num (b[2], x1), num (b[3], y1));
+      if (++nline % SHAPE_LINES == 0)
+        {
+          isba++;
+          g_string_append_printf (w->out, "  basic_shape_%d()\n}\nproc basic_shape_%d() {\n",
+                                  isba, isba);
+        }
+    }
+  g_string_append (w->out, "}\n");
+}
+
+/* ---- subsets ---------------------------------------------------------------------- */
+
+static void
+pr_subsets (Writer *w)
+{
+  g_autoptr(GPtrArray) names = subset_names (w);
+  int nline = 0, isss = 0;
+
+  pr_list (w->out, "objref", "", names);
+  g_string_append (w->out, "\nproc subsets() { local i");
+  pr_list (w->out, "objref", "  ", names);
+  g_string_append (w->out, "\n");
+  for (guint s = 0; s < w->data->subsets->len; s++)
+    {
+      const NrtSubset *ss = g_ptr_array_index (w->data->subsets, s);
+      guint n = ss->members->len;
+      g_autofree int *m = g_new (int, MAX (n, 1));
+
+      g_string_append_printf (w->out, "  %s = new SectionList()\n", ss->name);
+      if (++nline % SUBSET_LINES == 0)
+        {
+          isss++;
+          g_string_append_printf (w->out, "  subsets_%d()\n}\nproc subsets_%d(){\n", isss, isss);
+        }
+      for (guint j = 0; j < n; j++)
+        m[j] = g_array_index (ss->members, int, j);
+      g_qsort_with_data (m, n, sizeof (int), cmp_uniq_id, w);
+      for (guint j = 0; j < n; j++)
+        {
+          const SecName *a = &w->names[m[j]];
+          int id2 = a->id;
+          guint k = j;
+
+          while (k + 1 < n && w->names[m[k + 1]].uniq == a->uniq && w->names[m[k + 1]].id == id2 + 1)
+            id2 = w->names[m[++k]].id;
+          if (id2 > a->id)
+            g_string_append_printf (w->out, "    for i=%d, %d %s[i] %s.append()\n",
+                                    a->id, id2, a->base, ss->name);
+          else if (a->id > 0)
+            g_string_append_printf (w->out, "    %s[%d] %s.append()\n", a->base, a->id, ss->name);
+          else
+            g_string_append_printf (w->out, "    %s %s.append()\n", a->base, ss->name);
+          j = k;
+          if (++nline % SUBSET_LINES == 0)
+            {
+              isss++;
+              g_string_append_printf (w->out, "  subsets_%d()\n}\nproc subsets_%d(){\n", isss, isss);
+            }
+        }
+      g_string_append (w->out, "\n");
+    }
+  g_string_append (w->out, "}\n");
+}
+
+/* ---- geometry --------------------------------------------------------------------- */
+
+/* "  forsec all {" or "  soma {" (without trailing text). */
+static char *
+target_open (Writer *w, const char *target)
+{
+  int sec = nrt_model_find_subset (w->model, target) >= 0 ? -1
+          : nrt_model_find_section (w->model, target);
+  g_autofree char *name = NULL;
+
+  if (sec < 0)
+    return g_strdup_printf ("  forsec %s {", target);
+  name = hoc_name (w, sec);
+  return g_strdup_printf ("  %s {", name);
+}
+
+static void
+geom_break (Writer *w, int *nline, int *isg)
+{
+  if (++(*nline) % GEOM_LINES == 0)
+    {
+      (*isg)++;
+      g_string_append_printf (w->out, " geom_%d()\n}\nproc geom_%d() {\n", *isg, *isg);
+    }
+}
+
+static void
+pr_geom (Writer *w)
+{
+  GPtrArray *specs = w->data->geometry_specs;
+  char b[2][G_ASCII_DTOSTR_BUF_SIZE];
+  int nline = 0, isg = 0, isa = 0;
+
+  g_string_append (w->out, "proc geom() {\n");
+  if (specs != NULL && specs->len > 0)
+    {
+      for (guint i = 0; i < specs->len; i++)
+        {
+          const NrtGeometrySpec *g = g_ptr_array_index (specs, i);
+          g_autofree char *open = target_open (w, g->target);
+          int ss = nrt_model_find_subset (w->model, g->target);
+
+          g_string_append_printf (w->out, "%s ", open);
+          if (g->kinds & NRT_GEO_L)
+            g_string_append_printf (w->out, " L = %s ", num (b[0], g->L));
+          if (g->kinds & NRT_GEO_DIAM)
+            g_string_append_printf (w->out, " diam = %s ", num (b[0], g->diam));
+          if (g->kinds & NRT_GEO_AREA)
+            g_string_append_printf (w->out, " /*area = %s */ L = diam = %s ", num (b[0], g->area),
+                                    num (b[1], sqrt (g->area / G_PI)));
+          if (g->kinds & NRT_GEO_CIRCUIT)
+            g_string_append (w->out, " /*circuit*/ L= 43.0127  diam=100/L/PI ");
+          g_string_append (w->out, " }\n");
+          geom_break (w, &nline, &isg);
+          for (int k = 0; k < 2 && ss >= 0; k++)
+            {
+              GArray *vals = k == 0 ? g->distinct_L : g->distinct_diam;
+              const NrtSubset *sub = g_ptr_array_index (w->data->subsets, ss);
+
+              if (!(g->kinds & (k == 0 ? NRT_GEO_DISTINCT_L : NRT_GEO_DISTINCT_DIAM)) || vals == NULL)
+                continue;
+              for (guint j = 0; j < sub->members->len && j < vals->len; j++)
+                {
+                  g_autofree char *name = hoc_name (w, g_array_index (sub->members, int, j));
+                  g_string_append_printf (w->out, "   %s.%s = %s\n", name, k == 0 ? "L" : "diam",
+                                          num (b[0], g_array_index (vals, double, j)));
+                  geom_break (w, &nline, &isg);
+                }
+            }
+        }
+    }
+  else
+    {
+      /* A cell the CellBuilder did not build: each section's own values. */
+      for (guint r = 0; r < w->n; r++)
+        {
+          int i = w->order[r];
+          const NrtSection *s = g_ptr_array_index (w->data->sections, i);
+          g_autofree char *name = NULL;
+
+          if (s->pt3d != NULL && s->pt3d->len >= 2)
+            continue;
+          name = hoc_name (w, i);
+          g_string_append_printf (w->out, "  %s {  L = %s  diam = %s  }\n", name,
+                                  num (b[0], s->L), num (b[1], s->diam));
+          geom_break (w, &nline, &isg);
+        }
+    }
+  g_string_append (w->out, "}\n");
+
+  g_string_append (w->out, "external lambda_f\n");
+  g_string_append (w->out, "proc geom_nseg() {\n");
+  nline = 0;
+  for (guint i = 0; i < (specs != NULL && specs->len > 0 ? specs->len : w->n); i++)
+    {
+      g_autofree char *open = NULL;
+      NrtNsegStrategy strategy;
+      double value;
+
+      if (specs != NULL && specs->len > 0)
+        {
+          const NrtGeometrySpec *g = g_ptr_array_index (specs, i);
+          if (g->kinds & NRT_GEO_D_LAMBDA)
+            strategy = NRT_NSEG_D_LAMBDA, value = g->d_lambda;
+          else if (g->kinds & NRT_GEO_D_X)
+            strategy = NRT_NSEG_D_X, value = g->d_X;
+          else if (g->kinds & NRT_GEO_NSEG)
+            strategy = NRT_NSEG_FIXED, value = g->nseg;
+          else
+            continue;
+          open = target_open (w, g->target);
+        }
+      else
+        {
+          int sec = w->order[i];
+          const NrtSection *s = g_ptr_array_index (w->data->sections, sec);
+          g_autofree char *name = hoc_name (w, sec);
+
+          strategy = s->nseg_strategy;
+          value = strategy == NRT_NSEG_D_LAMBDA ? s->d_lambda
+                : strategy == NRT_NSEG_D_X ? s->d_X : s->nseg;
+          open = g_strdup_printf ("  %s {", name);
+        }
+      if (strategy == NRT_NSEG_D_LAMBDA)
+        g_string_append_printf (w->out, "%s nseg = int((L/(%s*lambda_f(100))+.999)/2)*2 + 1  }\n",
+                                open, num (b[0], value));
+      else if (strategy == NRT_NSEG_D_X)
+        g_string_append_printf (w->out, " %s nseg = int((L/%s + .999)/2)*2 + 1  }\n", open,
+                                num (b[0], value));
+      else
+        g_string_append_printf (w->out, " %s nseg = %d  }\n", open, (int) value);
+      if (++nline % NSEG_LINES == 0)
+        {
+          isa++;
+          g_string_append_printf (w->out, "  geom_nseg_%d()\n}\nproc geom_nseg_%d() {\n", isa, isa);
+        }
+    }
+  g_string_append (w->out, "}\n");
+}
+
+/* ---- biophysics ------------------------------------------------------------------- */
+
+static void
+pr_membrane (Writer *w, const char *open, gboolean has_Ra, double Ra, gboolean has_cm,
+             double cm, const NrtMechInstance *mech, int *nline)
+{
+  char b[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_string_append_printf (w->out, "%s\n", open);
+  (*nline)++;
+  if (has_Ra)
+    g_string_append_printf (w->out, "    Ra = %s\n", num (b, Ra)), (*nline)++;
+  if (has_cm)
+    g_string_append_printf (w->out, "    cm = %s\n", num (b, cm)), (*nline)++;
+  for (int m = 0; m < NRT_N_MECH; m++)
+    {
+      const NrtMechanismInfo *info = nrt_mechanism_info (m);
+
+      if (!mech[m].inserted)
+        continue;
+      g_string_append_printf (w->out, "    insert %s\n", info->name);
+      for (guint p = 0; p < info->n_params; p++)
+        {
+          /* The ions' reversal potentials are not the mechanism's parameters in NEURON;
+           * they are written only when they differ from the ions' defaults. */
+          gboolean ion = !g_str_has_suffix (info->params[p].name, info->name);
+          if (ion && mech[m].p[p] == info->params[p].def)
+            continue;
+          g_string_append_printf (w->out, "      %s = %s\n", info->params[p].name,
+                                  num (b, mech[m].p[p]));
+          (*nline)++;
+        }
+    }
+  g_string_append (w->out, "  }\n");
+  (*nline)++;
+}
+
+static void
+pr_biophys (Writer *w)
+{
+  GPtrArray *specs = w->data->biophysics_specs;
+  int nline = 0, isb = 0;
+
+  g_string_append (w->out, "proc biophys() {\n");
+  for (guint i = 0; i < (specs != NULL && specs->len > 0 ? specs->len : w->n); i++)
+    {
+      g_autofree char *open = NULL;
+
+      if (specs != NULL && specs->len > 0)
+        {
+          const NrtBiophysicsSpec *bs = g_ptr_array_index (specs, i);
+          gboolean any = bs->has_Ra || bs->has_cm;
+
+          for (int m = 0; m < NRT_N_MECH; m++)
+            any = any || bs->mech[m].inserted;
+          if (!any)
+            continue;
+          open = target_open (w, bs->target);
+          pr_membrane (w, open, bs->has_Ra, bs->Ra, bs->has_cm, bs->cm, bs->mech, &nline);
+        }
+      else
+        {
+          int sec = w->order[i];
+          const NrtSection *s = g_ptr_array_index (w->data->sections, sec);
+          g_autofree char *name = hoc_name (w, sec);
+
+          open = g_strdup_printf ("  %s {", name);
+          pr_membrane (w, open, TRUE, s->Ra, TRUE, s->cm, s->mech, &nline);
+        }
+      if (nline > BIOPHYS_LINES)
+        {
+          nline = 0;
+          isb++;
+          g_string_append_printf (w->out, "  biophys_%d()\n}\nproc biophys_%d() {\n", isb, isb);
+        }
+    }
+  g_string_append (w->out, "}\n");
+}
+
+/* ---- the template ----------------------------------------------------------------- */
+
+char *
+nrt_hoc_write_cellbuilder_full (NrtModel                *model,
+                                const NrtHocCellOptions *options,
+                                GError                 **error)
+{
+  Writer w = { 0 };
+  g_autoptr(GPtrArray) subsets = NULL;
+  const char *classname;
+  g_autofree char *first = NULL, *output = NULL;
+  char b[G_ASCII_DTOSTR_BUF_SIZE];
+  int out_sec = -1;
+  double out_x = options != NULL ? options->output_x : 1.0;
+  double thresh = options != NULL ? options->threshold : 10.0;
+  char *text;
+
+  g_return_val_if_fail (NRT_IS_MODEL (model), NULL);
+
+  writer_init (&w, model);
+  if (w.n == 0)
+    {
+      g_set_error (error, NRT_IO_ERROR, NRT_IO_ERROR_INVALID,
+                   "the cell has no sections to write");
+      writer_clear (&w);
+      return NULL;
+    }
+  if (options != NULL && options->output_section != NULL)
+    {
+      out_sec = nrt_model_find_section (model, options->output_section);
+      if (out_sec < 0)
+        {
+          g_set_error (error, NRT_IO_ERROR, NRT_IO_ERROR_INVALID,
+                       "the output section “%s” does not exist", options->output_section);
+          writer_clear (&w);
+          return NULL;
+        }
+    }
+  if (out_sec < 0)
+    out_sec = w.order[0];
+  if (!(out_x >= 0 && out_x <= 1) || !isfinite (thresh))
+    {
+      g_set_error (error, NRT_IO_ERROR, NRT_IO_ERROR_INVALID,
+                   "the output location must be within 0…1 and the threshold finite");
+      writer_clear (&w);
+      return NULL;
+    }
+
+  classname = w.data->class_name != NULL && *w.data->class_name ? w.data->class_name : "Cell";
+  subsets = subset_names (&w);
+
+  g_string_append_printf (w.out, "//execute1(\"celltypes.element(\\\"%s\\\")\")\n\n", classname);
+  g_string_append_printf (w.out, "begintemplate %s\n", classname);
+  g_string_append (w.out, "public init, topol, basic_shape, subsets, geom, biophys, geom_nseg, biophys_inhomo\n");
+  g_string_append (w.out, "public synlist, x, y, z, position, connect2target\n");
+  pr_list (w.out, "public", "", w.bases);
+  pr_list (w.out, "public", "", subsets);
+  g_string_append (w.out, "\n\nobjref synlist\n\n");
+  g_string_append (w.out,
+                   "proc init() {\n"
+                   "  topol()\n"
+                   "  subsets()\n"
+                   "  geom()\n"
+                   "  biophys()\n"
+                   "  geom_nseg()\n"
+                   "  synlist = new List()\n"
+                   "  synapses()\n"
+                   "  x = y = z = 0 // only change via position\n"
+                   "}\n");
+  pr_topol (&w);
+  pr_subsets (&w);
+  pr_geom (&w);
+  pr_biophys (&w);
+  g_string_append (w.out, "proc biophys_inhomo(){}\n");
+
+  first = hoc_name (&w, w.order[0]);
+  g_string_append_printf (w.out,
+                          "proc position() { local i\n"
+                          "  %s for i = 0, n3d()-1 {\n"
+                          "    pt3dchange(i, $1-x+x3d(i), $2-y+y3d(i), $3-z+z3d(i), diam3d(i))\n  }\n"
+                          "  x = $1  y = $2  z = $3\n"
+                          "}\n", first);
+  output = hoc_name (&w, out_sec);
+  g_string_append (w.out, "obfunc connect2target() { localobj nc //$o1 target point process, optional $o2 returned NetCon\n");
+  g_string_append_printf (w.out, "  %s nc = new NetCon(&v(%s), $o1)\n", output, num (b, out_x));
+  g_string_append_printf (w.out, "  nc.threshold = %s\n", num (b, thresh));
+  g_string_append (w.out,
+                   "  if (numarg() == 2) { $o2 = nc } // for backward compatibility\n"
+                   "  return nc\n"
+                   "}\n");
+  g_string_append (w.out, "proc synapses() {}\n");
+  g_string_append_printf (w.out, "endtemplate %s\n", classname);
+
+  text = g_string_free (w.out, FALSE);
+  w.out = NULL;
+  writer_clear (&w);
+  return text;
+}
+
+char *
+nrt_hoc_write_cellbuilder (NrtModel *model, GError **error)
+{
+  return nrt_hoc_write_cellbuilder_full (model, NULL, error);
+}
+
+gboolean
+nrt_hoc_write_file_full (NrtModel                *model,
+                         const NrtHocCellOptions *options,
+                         const char              *path,
+                         GError                 **error)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(GError) local = NULL;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  text = nrt_hoc_write_cellbuilder_full (model, options, error);
+  if (text == NULL)
+    return FALSE;
+  if (!g_file_set_contents_full (path, text, -1,
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                 0644, &local))
+    {
+      g_set_error (error, NRT_IO_ERROR, NRT_IO_ERROR_WRITE, "%s", local->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+nrt_hoc_write_file (NrtModel *model, const char *path, GError **error)
+{
+  return nrt_hoc_write_file_full (model, NULL, path, error);
+}
