@@ -1392,6 +1392,151 @@ read_settings (Reader *r, GError **error)
 }
 
 static gboolean
+get_numbers (Reader *r, xmlNodePtr n, const char *attr, GArray **out, GError **error)
+{
+  g_autofree char *text = nrt_nml_get (n, attr);
+  g_auto (GStrv) words = NULL;
+
+  if (text == NULL)
+    return TRUE;
+  *out = g_array_new (FALSE, FALSE, sizeof (double));
+  words = g_strsplit_set (text, " \t\n", -1);
+  for (char **w = words; *w; w++)
+    {
+      double v;
+      if (**w == '\0')
+        continue;
+      if (!nrt_nml_parse_number (*w, &v))
+        {
+          nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, n,
+                             "<%s %s>: “%s” is not a number", n->name, attr, *w);
+          return FALSE;
+        }
+      g_array_append_val (*out, v);
+    }
+  return TRUE;
+}
+
+static gboolean
+read_geometry_spec (Reader *r, xmlNodePtr n, NrtGeometrySpec *g, GError **error)
+{
+  static const struct { guint kind; const char *name; } kinds[] = {
+    { NRT_GEO_L, "L" }, { NRT_GEO_DIAM, "diam" }, { NRT_GEO_DISTINCT_L, "distinctL" },
+    { NRT_GEO_DISTINCT_DIAM, "distinctDiam" }, { NRT_GEO_AREA, "area" },
+    { NRT_GEO_CIRCUIT, "circuit" }, { NRT_GEO_NSEG, "nseg" }, { NRT_GEO_D_LAMBDA, "dLambda" },
+    { NRT_GEO_D_X, "dX" },
+  };
+  g_autofree char *names = nrt_nml_get (n, "kinds");
+  g_auto (GStrv) words = g_strsplit (names ? names : "", " ", -1);
+
+  for (char **w = words; *w; w++)
+    {
+      guint i = 0;
+      while (i < G_N_ELEMENTS (kinds) && strcmp (kinds[i].name, *w) != 0)
+        i++;
+      if (i == G_N_ELEMENTS (kinds))
+        {
+          if (**w == '\0')
+            continue;
+          nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, n,
+                             "unknown geometry kind “%s”", *w);
+          return FALSE;
+        }
+      g->kinds |= kinds[i].kind;
+    }
+  return get_number (r, n, "L", FALSE, &g->L, error)
+         && get_number (r, n, "diam", FALSE, &g->diam, error)
+         && get_number (r, n, "area", FALSE, &g->area, error)
+         && get_number (r, n, "nseg", FALSE, &g->nseg, error)
+         && get_number (r, n, "dLambda", FALSE, &g->d_lambda, error)
+         && get_number (r, n, "dX", FALSE, &g->d_X, error)
+         && get_numbers (r, n, "distinctL", &g->distinct_L, error)
+         && get_numbers (r, n, "distinctDiam", &g->distinct_diam, error);
+}
+
+static gboolean
+read_biophysics_spec (Reader *r, xmlNodePtr n, NrtBiophysicsSpec *b, GError **error)
+{
+  b->has_Ra = xmlHasProp (n, (const xmlChar *) "Ra") != NULL;
+  b->has_cm = xmlHasProp (n, (const xmlChar *) "cm") != NULL;
+  if (!get_number (r, n, "Ra", FALSE, &b->Ra, error)
+      || !get_number (r, n, "cm", FALSE, &b->cm, error))
+    return FALSE;
+  for (xmlNodePtr m = nrt_nml_first_child (n, NULL); m; m = nrt_nml_next (m, NULL))
+    {
+      g_autofree char *name = nrt_nml_get (m, "name");
+      int mech = name ? nrt_mechanism_lookup (name) : -1;
+      if (mech < 0)
+        {
+          nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, m, "unknown mechanism “%s”",
+                             name ? name : "");
+          return FALSE;
+        }
+      const NrtMechanismInfo *info = nrt_mechanism_info (mech);
+      b->mech[mech].inserted = TRUE;
+      for (guint p = 0; p < info->n_params; p++)
+        if (!get_number (r, m, info->params[p].name, FALSE, &b->mech[mech].p[p], error))
+          return FALSE;
+    }
+  return TRUE;
+}
+
+/* The CellBuilder's specs and the GUI's layout, last: applying the specs must reproduce the
+ * values already read, which the writer guarantees for its own files. */
+static gboolean
+read_cell_builder (Reader *r, GError **error)
+{
+  for (xmlNodePtr n = r->ann ? nrt_nml_first_child (r->ann, NULL) : NULL; n; n = nrt_nml_next (n, NULL))
+    {
+      GError *e = NULL;
+      if (is_neurite (n, "views"))
+        {
+          g_autofree char *text = (char *) xmlNodeGetContent (n);
+          nrt_model_set_view_state (r->model, text);
+          continue;
+        }
+      if (!is_neurite (n, "cellBuilder"))
+        continue;
+      g_autofree char *cls = nrt_nml_get (n, "className");
+      if (cls && !model_ok (r, nrt_model_set_class_name (r->model, cls, &e), e, n, error))
+        return FALSE;
+      g_autoptr (GPtrArray) geo = g_ptr_array_new_with_free_func ((GDestroyNotify) nrt_geometry_spec_free);
+      g_autoptr (GPtrArray) bio = g_ptr_array_new_with_free_func ((GDestroyNotify) nrt_biophysics_spec_free);
+      for (xmlNodePtr c = nrt_nml_first_child (n, NULL); c; c = nrt_nml_next (c, NULL))
+        {
+          g_autofree char *target = nrt_nml_get (c, "target");
+          if (target == NULL)
+            {
+              nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, c, "<%s> lacks a target",
+                                 c->name);
+              return FALSE;
+            }
+          if (is_neurite (c, "geometrySpec"))
+            {
+              NrtGeometrySpec *g = nrt_geometry_spec_new (target);
+              g_ptr_array_add (geo, g);
+              if (!read_geometry_spec (r, c, g, error))
+                return FALSE;
+            }
+          else if (is_neurite (c, "biophysicsSpec"))
+            {
+              NrtBiophysicsSpec *b = nrt_biophysics_spec_new (target);
+              g_ptr_array_add (bio, b);
+              if (!read_biophysics_spec (r, c, b, error))
+                return FALSE;
+            }
+        }
+      if (!model_ok (r, nrt_model_set_geometry_specs (r->model, (NrtGeometrySpec **) geo->pdata,
+                                                      geo->len, &e), e, n, error)
+          || !model_ok (r, nrt_model_set_biophysics_specs (r->model,
+                                                           (NrtBiophysicsSpec **) bio->pdata,
+                                                           bio->len, &e), e, n, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
 apply_nseg (Reader *r, GError **error)
 {
   for (guint i = 0; i < r->secs->len; i++)
@@ -1469,7 +1614,7 @@ nrt_nml_build_model (NrtNmlDocSet *set, GError **error)
     goto out;
   if (r.ann == NULL && !read_foreign_subsets (&r, error))
     goto out;
-  if (!read_settings (&r, error) || !apply_nseg (&r, error))
+  if (!read_settings (&r, error) || !apply_nseg (&r, error) || !read_cell_builder (&r, error))
     goto out;
 
   /* Keep the main file's unmodelled top-level elements verbatim. */

@@ -411,6 +411,87 @@ find_population (Writer *w)
 }
 
 static void
+attr_numbers (GString *s, const char *name, const GArray *values)
+{
+  g_string_append_printf (s, " %s=\"", name);
+  for (guint i = 0; i < values->len; i++)
+    {
+      if (i > 0)
+        g_string_append_c (s, ' ');
+      fmt (s, g_array_index (values, double, i));
+    }
+  g_string_append_c (s, '"');
+}
+
+/* The CellBuilder's specs, in order (only when the CellBuilder manages the model, so files
+ * of models it never touched stay as they were). */
+static void
+write_cell_builder (Writer *w)
+{
+  GString *s = w->out;
+  const NrtModelData *d = w->data;
+  static const struct { guint kind; const char *name; } kinds[] = {
+    { NRT_GEO_L, "L" }, { NRT_GEO_DIAM, "diam" }, { NRT_GEO_DISTINCT_L, "distinctL" },
+    { NRT_GEO_DISTINCT_DIAM, "distinctDiam" }, { NRT_GEO_AREA, "area" },
+    { NRT_GEO_CIRCUIT, "circuit" }, { NRT_GEO_NSEG, "nseg" }, { NRT_GEO_D_LAMBDA, "dLambda" },
+    { NRT_GEO_D_X, "dX" },
+  };
+
+  if (d->geometry_specs->len == 0 && d->biophysics_specs->len == 0
+      && g_strcmp0 (d->class_name, "Cell") == 0)
+    return;
+  g_string_append (s, "        <neurite:cellBuilder");
+  attr_str (s, "className", d->class_name);
+  g_string_append (s, ">\n");
+  for (guint k = 0; k < d->geometry_specs->len; k++)
+    {
+      const NrtGeometrySpec *g = d->geometry_specs->pdata[k];
+      g_autoptr(GString) names = g_string_new (NULL);
+      for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+        if (g->kinds & kinds[i].kind)
+          g_string_append_printf (names, "%s%s", names->len ? " " : "", kinds[i].name);
+      g_string_append (s, "          <neurite:geometrySpec");
+      attr_str (s, "target", g->target);
+      attr_str (s, "kinds", names->str);
+      attr_num (s, "L", g->L, NULL);
+      attr_num (s, "diam", g->diam, NULL);
+      attr_num (s, "area", g->area, NULL);
+      attr_num (s, "nseg", g->nseg, NULL);
+      attr_num (s, "dLambda", g->d_lambda, NULL);
+      attr_num (s, "dX", g->d_X, NULL);
+      if (g->distinct_L != NULL)
+        attr_numbers (s, "distinctL", g->distinct_L);
+      if (g->distinct_diam != NULL)
+        attr_numbers (s, "distinctDiam", g->distinct_diam);
+      g_string_append (s, "/>\n");
+    }
+  for (guint k = 0; k < d->biophysics_specs->len; k++)
+    {
+      const NrtBiophysicsSpec *b = d->biophysics_specs->pdata[k];
+      g_string_append (s, "          <neurite:biophysicsSpec");
+      attr_str (s, "target", b->target);
+      if (b->has_Ra)
+        attr_num (s, "Ra", b->Ra, NULL);
+      if (b->has_cm)
+        attr_num (s, "cm", b->cm, NULL);
+      g_string_append (s, ">");
+      for (int m = 0; m < NRT_N_MECH; m++)
+        {
+          const NrtMechanismInfo *info = nrt_mechanism_info (m);
+          if (!b->mech[m].inserted)
+            continue;
+          g_string_append (s, "<neurite:mechanism");
+          attr_str (s, "name", info->name);
+          for (guint p = 0; p < info->n_params; p++)
+            attr_num (s, info->params[p].name, b->mech[m].p[p], NULL);
+          g_string_append (s, "/>");
+        }
+      g_string_append (s, "</neurite:biophysicsSpec>\n");
+    }
+  g_string_append (s, "        </neurite:cellBuilder>\n");
+}
+
+static void
 write_annotation (Writer *w)
 {
   GString *s = w->out;
@@ -513,6 +594,12 @@ write_annotation (Writer *w)
       attr_num (s, "delay", nc->delay, NULL);
       attr_num (s, "threshold", nc->threshold, NULL);
       g_string_append (s, "/>\n");
+    }
+  write_cell_builder (w);
+  if (w->data->view_state != NULL)
+    {
+      g_autofree char *text = g_markup_escape_text (w->data->view_state, -1);
+      g_string_append_printf (s, "        <neurite:views>%s</neurite:views>\n", text);
     }
   g_string_append (s, "      </neurite:model>\n    </annotation>\n");
 }

@@ -164,6 +164,51 @@ test_round_trip_example (gconstpointer data)
   g_autofree char *text = round_trip (m, ex->file);
 }
 
+/* A model under the CellBuilder: its ordered specs, class name and the GUI's layout text
+ * (with characters XML must escape) survive a save and a load. */
+static void
+test_round_trip_cell_builder (void)
+{
+  g_autoptr (NrtModel) m = nrt_model_new_default ();
+  g_autoptr (GError) e = NULL;
+
+  g_assert_cmpint (nrt_model_add_section (m, "dend", "soma", 1, 1, 1, &e), ==, 1);
+  g_assert_true (nrt_model_add_subset (m, "dends", &e));
+  g_assert_true (nrt_model_subset_add_section (m, "dends", "dend", &e));
+  g_autoptr (NrtGeometrySpec) g1 = nrt_geometry_spec_new ("all");
+  g1->kinds = NRT_GEO_D_LAMBDA;
+  g1->d_lambda = 0.05;
+  g_autoptr (NrtGeometrySpec) g2 = nrt_geometry_spec_new ("dends");
+  g2->kinds = NRT_GEO_DISTINCT_L | NRT_GEO_DIAM;
+  g2->distinct_L = g_array_new (FALSE, FALSE, sizeof (double));
+  double L = 123.456789012345;
+  g_array_append_val (g2->distinct_L, L);
+  g2->diam = 1.5;
+  g_autoptr (NrtGeometrySpec) g3 = nrt_geometry_spec_new ("soma");
+  g3->kinds = NRT_GEO_AREA;
+  g3->area = 500;
+  NrtGeometrySpec *geo[] = { g1, g2, g3 };
+  g_assert_true (nrt_model_set_geometry_specs (m, geo, 3, &e));
+  g_autoptr (NrtBiophysicsSpec) b1 = nrt_biophysics_spec_new ("all");
+  b1->has_Ra = TRUE;
+  b1->Ra = 160;
+  b1->mech[NRT_MECH_PAS].inserted = TRUE;
+  g_autoptr (NrtBiophysicsSpec) b2 = nrt_biophysics_spec_new ("soma");
+  b2->has_cm = TRUE;
+  b2->cm = 0.75;
+  b2->mech[NRT_MECH_HH].inserted = TRUE;
+  b2->mech[NRT_MECH_HH].p[0] = 0.2;
+  NrtBiophysicsSpec *bio[] = { b1, b2 };
+  g_assert_true (nrt_model_set_biophysics_specs (m, bio, 2, &e));
+  g_assert_true (nrt_model_set_class_name (m, "BCell", &e));
+  nrt_model_set_view_state (m, "[window graph-0]\nkind=voltage\ntitle=<v & i>\n");
+  g_assert_no_error (e);
+
+  g_autofree char *text = round_trip (m, "cell builder");
+  g_assert_nonnull (strstr (text, "neurite:geometrySpec"));
+  g_assert_nonnull (strstr (text, "className=\"BCell\""));
+}
+
 static void
 test_round_trip_kitchen_sink (void)
 {
@@ -584,6 +629,7 @@ main (int argc, char **argv)
       g_test_add_data_func (p2, ex, test_models_up_to_date);
     }
   g_test_add_func ("/io/round-trip/kitchen-sink", test_round_trip_kitchen_sink);
+  g_test_add_func ("/io/round-trip/cell-builder", test_round_trip_cell_builder);
   g_test_add_func ("/io/round-trip/edited", test_round_trip_edited);
   for (guint i = 0; i < G_N_ELEMENTS (officials); i++)
     {
