@@ -37,10 +37,36 @@ typedef struct {
   GArray             *base_max; /* of int: largest id per base */
 } Writer;
 
+/* The shortest of %.15g…%.17g that reads back to v: "0.036", not "0.035999999999999997". */
 static const char *
 num (char *buf, double v)
 {
-  return g_ascii_dtostr (buf, G_ASCII_DTOSTR_BUF_SIZE, v);
+  for (int prec = 15; prec <= 17; prec++)
+    {
+      char fmt[8];
+      g_snprintf (fmt, sizeof fmt, "%%.%dg", prec);
+      g_ascii_formatd (buf, G_ASCII_DTOSTR_BUF_SIZE, fmt, v);
+      if (g_ascii_strtod (buf, NULL) == v)
+        break;
+    }
+  return buf;
+}
+
+/* Members of subset s in member order; "all" is every section, whatever it stores. */
+static GArray *
+subset_members (Writer *w, int s)
+{
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (int));
+
+  if (s == 0)
+    for (int i = 0; i < (int) w->n; i++)
+      g_array_append_val (out, i);
+  else
+    {
+      GArray *m = ((NrtSubset *) g_ptr_array_index (w->data->subsets, s))->members;
+      g_array_append_vals (out, m->data, m->len);
+    }
+  return out;
 }
 
 /* The name hoc uses for section i: "ap" for ap[0], as CellBuild's validname() does. */
@@ -336,7 +362,8 @@ pr_subsets (Writer *w)
   for (guint s = 0; s < w->data->subsets->len; s++)
     {
       const NrtSubset *ss = g_ptr_array_index (w->data->subsets, s);
-      guint n = ss->members->len;
+      g_autoptr(GArray) members = subset_members (w, s);
+      guint n = members->len;
       g_autofree int *m = g_new (int, MAX (n, 1));
 
       g_string_append_printf (w->out, "  %s = new SectionList()\n", ss->name);
@@ -346,7 +373,7 @@ pr_subsets (Writer *w)
           g_string_append_printf (w->out, "  subsets_%d()\n}\nproc subsets_%d(){\n", isss, isss);
         }
       for (guint j = 0; j < n; j++)
-        m[j] = g_array_index (ss->members, int, j);
+        m[j] = g_array_index (members, int, j);
       g_qsort_with_data (m, n, sizeof (int), cmp_uniq_id, w);
       for (guint j = 0; j < n; j++)
         {
@@ -432,13 +459,14 @@ pr_geom (Writer *w)
           for (int k = 0; k < 2 && ss >= 0; k++)
             {
               GArray *vals = k == 0 ? g->distinct_L : g->distinct_diam;
-              const NrtSubset *sub = g_ptr_array_index (w->data->subsets, ss);
+              g_autoptr(GArray) members = NULL;
 
               if (!(g->kinds & (k == 0 ? NRT_GEO_DISTINCT_L : NRT_GEO_DISTINCT_DIAM)) || vals == NULL)
                 continue;
-              for (guint j = 0; j < sub->members->len && j < vals->len; j++)
+              members = subset_members (w, ss);
+              for (guint j = 0; j < members->len && j < vals->len; j++)
                 {
-                  g_autofree char *name = hoc_name (w, g_array_index (sub->members, int, j));
+                  g_autofree char *name = hoc_name (w, g_array_index (members, int, j));
                   g_string_append_printf (w->out, "   %s.%s = %s\n", name, k == 0 ? "L" : "diam",
                                           num (b[0], g_array_index (vals, double, j)));
                   geom_break (w, &nline, &isg);
