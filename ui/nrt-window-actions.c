@@ -5,10 +5,15 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "nrt-cell-builder.h"
+#include "nrt-graph-window.h"
+#include "nrt-iclamp-editor.h"
 #include "nrt-neuroml.h"
+#include "nrt-run-control.h"
 #include "nrt-window-private.h"
 
 static void nrt_window_save_as (NrtWindow *self, NrtPending then);
+static void open_recent_now (NrtWindow *self, const char *uri);
 
 static void
 nrt_window_perform (NrtWindow  *self,
@@ -40,6 +45,12 @@ nrt_window_write (NrtWindow *self,
       return FALSE;
     }
 
+  {
+    /* The open tools and graphs go into the file's annotation, to be restored on open. */
+    g_autofree char *layout = _nrt_window_save_layout (self);
+    nrt_model_set_view_state (self->model, layout);
+  }
+
   if (!nrt_neuroml_write_file (self->model, path, &error))
     {
       g_autofree char *message = g_strdup_printf (_("Could not save: %s"), error->message);
@@ -49,6 +60,7 @@ nrt_window_write (NrtWindow *self,
 
   nrt_model_mark_saved (self->model);
   nrt_window_set_model (self, self->model, file);
+  _nrt_window_add_recent (self, file);
   return TRUE;
 }
 
@@ -161,6 +173,14 @@ nrt_window_perform (NrtWindow  *self,
 
     case NRT_PENDING_OPEN:
       nrt_window_choose_file_to_open (self);
+      break;
+
+    case NRT_PENDING_OPEN_RECENT:
+      if (self->pending_uri != NULL)
+        {
+          g_autofree char *uri = g_steal_pointer (&self->pending_uri);
+          open_recent_now (self, uri);
+        }
       break;
 
     case NRT_PENDING_NEW:
@@ -338,6 +358,159 @@ action_raise_tool (GtkWidget  *widget,
     gtk_window_present (g_ptr_array_index (self->tools, index));
 }
 
+/* Shows the tool of type when one is open, else makes one with make. */
+static void
+present_single_tool (NrtWindow  *self,
+                     GType       type,
+                     GtkWindow *(*make) (NrtWindow *))
+{
+  GtkWindow *tool = _nrt_window_find_tool (self, type);
+
+  if (tool == NULL)
+    {
+      tool = make (self);
+      nrt_window_add_tool (self, tool);
+    }
+  gtk_window_present (tool);
+}
+
+static void
+action_cell_builder (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  present_single_tool (NRT_WINDOW (widget), NRT_TYPE_CELL_BUILDER, nrt_cell_builder_new);
+}
+
+static void
+action_run_control (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  present_single_tool (NRT_WINDOW (widget), NRT_TYPE_RUN_CONTROL, nrt_run_control_new);
+}
+
+static void
+action_iclamp (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  present_single_tool (NRT_WINDOW (widget), NRT_TYPE_ICLAMP_EDITOR, nrt_iclamp_editor_new);
+}
+
+static void
+action_graph (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *param)
+{
+  NrtWindow *self = NRT_WINDOW (widget);
+  const char *kind = g_variant_get_string (param, NULL);
+  NrtGraphKind graph_kind;
+  GtkWindow *graph;
+
+  if (g_str_equal (kind, "current"))
+    graph_kind = NRT_GRAPH_CURRENT;
+  else if (g_str_equal (kind, "state"))
+    graph_kind = NRT_GRAPH_STATE;
+  else
+    graph_kind = NRT_GRAPH_VOLTAGE;
+
+  graph = nrt_graph_window_new (self, graph_kind);
+  nrt_window_add_tool (self, graph);
+  gtk_window_present (graph);
+}
+
+/* ---- File → Open Recent: this application's own .nml files ---- */
+
+void
+_nrt_window_add_recent (NrtWindow *self,
+                        GFile     *file)
+{
+  g_autofree char *uri = g_file_get_uri (file);
+  GtkRecentData data = {
+    .mime_type = (char *) "application/xml",
+    .app_name = (char *) "Neurite",
+    .app_exec = (char *) "neurite %u",
+  };
+
+  gtk_recent_manager_add_full (gtk_recent_manager_get_default (), uri, &data);
+}
+
+static int
+compare_recent (gconstpointer a,
+                gconstpointer b)
+{
+  GtkRecentInfo *ia = *(GtkRecentInfo **) a;
+  GtkRecentInfo *ib = *(GtkRecentInfo **) b;
+  GDateTime *ma = gtk_recent_info_get_modified (ia);
+  GDateTime *mb = gtk_recent_info_get_modified (ib);
+
+  return g_date_time_compare (mb, ma);
+}
+
+void
+_nrt_window_update_recent (NrtWindow *self)
+{
+  GList *items = gtk_recent_manager_get_items (gtk_recent_manager_get_default ());
+  g_autoptr(GPtrArray) ours = g_ptr_array_new ();
+  guint n = 0;
+
+  g_menu_remove_all (self->recent_section);
+
+  for (GList *l = items; l != NULL; l = l->next)
+    if (gtk_recent_info_has_application (l->data, "Neurite") && gtk_recent_info_exists (l->data))
+      g_ptr_array_add (ours, l->data);
+  g_ptr_array_sort (ours, compare_recent);
+
+  for (guint i = 0; i < ours->len && n < 10; i++, n++)
+    {
+      GtkRecentInfo *info = g_ptr_array_index (ours, i);
+      g_autoptr(GMenuItem) item = NULL;
+      g_autofree char *label = NULL;
+
+      /* Mnemonics 1–9 and 0, as text editors number their recent files. */
+      label = g_strdup_printf ("_%u. %s", (n + 1) % 10, gtk_recent_info_get_display_name (info));
+      item = g_menu_item_new (label, NULL);
+      g_menu_item_set_action_and_target_value (item, "win.open-recent",
+                                               g_variant_new_string (gtk_recent_info_get_uri (info)));
+      g_menu_append_item (self->recent_section, item);
+    }
+
+  if (n == 0)
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new (_("No Recent Models"), "win.no-tools");
+      g_menu_append_item (self->recent_section, item);
+    }
+
+  g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
+}
+
+static void
+open_recent_now (NrtWindow  *self,
+                 const char *uri)
+{
+  g_autoptr(GFile) file = g_file_new_for_uri (uri);
+  g_autoptr(GError) error = NULL;
+
+  if (!nrt_window_load_file (self, file, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not open: %s"), error->message);
+      nrt_window_show_error (self, message);
+    }
+}
+
+static void
+action_open_recent (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  NrtWindow *self = NRT_WINDOW (widget);
+
+  g_free (self->pending_uri);
+  self->pending_uri = g_variant_dup_string (param, NULL);
+  _nrt_window_confirm_then (self, NRT_PENDING_OPEN_RECENT);
+}
+
 static void
 action_nothing (GtkWidget  *widget,
                 const char *action_name,
@@ -359,6 +532,11 @@ _nrt_window_class_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, action_stop);
   gtk_widget_class_install_action (widget_class, "win.raise-tool", "u", action_raise_tool);
   gtk_widget_class_install_action (widget_class, "win.no-tools", NULL, action_nothing);
+  gtk_widget_class_install_action (widget_class, "win.cell-builder", NULL, action_cell_builder);
+  gtk_widget_class_install_action (widget_class, "win.run-control", NULL, action_run_control);
+  gtk_widget_class_install_action (widget_class, "win.iclamp", NULL, action_iclamp);
+  gtk_widget_class_install_action (widget_class, "win.graph", "s", action_graph);
+  gtk_widget_class_install_action (widget_class, "win.open-recent", "s", action_open_recent);
 }
 
 void

@@ -14,6 +14,7 @@ typedef enum {
   NRT_PENDING_CLOSE,
   NRT_PENDING_OPEN,
   NRT_PENDING_NEW,
+  NRT_PENDING_OPEN_RECENT,
 } NrtPending;
 
 struct _NrtWindow
@@ -39,6 +40,9 @@ struct _NrtWindow
   GtkLabel        *summary;
   GtkLabel        *rate_label;
   GMenu           *tools_section;  /* the Window menu's list of tool windows */
+  GMenu           *recent_section; /* File → Open Recent */
+  gulong           recent_id;
+  char            *pending_uri;    /* Open Recent, after the save prompt */
 };
 
 /* nrt-window-actions.c */
@@ -51,11 +55,22 @@ void _nrt_window_confirm_then          (NrtWindow      *self,
 /* nrt-window.c */
 void _nrt_window_close_tools           (NrtWindow      *self);
 void _nrt_window_update_run_state      (NrtWindow      *self);
+/* Layout persistence: the open tools as GKeyFile text, and back. (transfer full) */
+char *_nrt_window_save_layout          (NrtWindow      *self);
+void _nrt_window_restore_layout        (NrtWindow      *self,
+                                        const char     *text);
+/* nrt-window-actions.c */
+void _nrt_window_update_recent         (NrtWindow      *self);
+void _nrt_window_add_recent            (NrtWindow      *self,
+                                        GFile          *file);
 
 /* For the ui tests. */
 AdwWindowTitle *_nrt_window_get_window_title (NrtWindow *self);
 NrtStickView   *_nrt_window_get_stick_view   (NrtWindow *self);
 GtkLabel       *_nrt_window_get_summary      (NrtWindow *self);
+/* Finds the open tool of type, or NULL. */
+GtkWindow      *_nrt_window_find_tool        (NrtWindow *self,
+                                              GType      type);
 /* The number of toasts shown since the window opened. */
 guint           _nrt_window_get_n_toasts     (NrtWindow *self);
 GtkLabel       *_nrt_window_get_run_state    (NrtWindow *self);

@@ -5,7 +5,11 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "nrt-cell-builder.h"
+#include "nrt-graph-window.h"
+#include "nrt-iclamp-editor.h"
 #include "nrt-neuroml.h"
+#include "nrt-run-control.h"
 #include "nrt-window-private.h"
 
 G_DEFINE_FINAL_TYPE (NrtWindow, nrt_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -241,6 +245,138 @@ _nrt_window_close_tools (NrtWindow *self)
       on_tool_destroy (g_ptr_array_index (tools, i), self);
 }
 
+GtkWindow *
+_nrt_window_find_tool (NrtWindow *self,
+                       GType      type)
+{
+  for (guint i = 0; i < self->tools->len; i++)
+    if (G_TYPE_CHECK_INSTANCE_TYPE (g_ptr_array_index (self->tools, i), type))
+      return g_ptr_array_index (self->tools, i);
+  return NULL;
+}
+
+/* ---- layout persistence ---- */
+
+static const struct {
+  const char *name;
+  GType     (*get_type) (void);
+  GtkWindow *(*make) (NrtWindow *);
+} tool_kinds[] = {
+  { "run-control", nrt_run_control_get_type, nrt_run_control_new },
+  { "iclamp", nrt_iclamp_editor_get_type, nrt_iclamp_editor_new },
+  { "cell-builder", nrt_cell_builder_get_type, nrt_cell_builder_new },
+  { "graph", nrt_graph_window_get_type, NULL },
+};
+
+char *
+_nrt_window_save_layout (NrtWindow *self)
+{
+  g_autoptr(GKeyFile) kf = g_key_file_new ();
+  int width, height;
+  guint n = 0;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  g_key_file_set_integer (kf, "main", "width", gtk_widget_get_width (GTK_WIDGET (self)) > 0
+                                               ? gtk_widget_get_width (GTK_WIDGET (self)) : width);
+  g_key_file_set_integer (kf, "main", "height", gtk_widget_get_height (GTK_WIDGET (self)) > 0
+                                                ? gtk_widget_get_height (GTK_WIDGET (self)) : height);
+
+  for (guint i = 0; i < self->tools->len; i++)
+    {
+      GtkWindow *tool = g_ptr_array_index (self->tools, i);
+      g_autofree char *group = g_strdup_printf ("tool%u", n);
+
+      for (guint k = 0; k < G_N_ELEMENTS (tool_kinds); k++)
+        {
+          if (!G_TYPE_CHECK_INSTANCE_TYPE (tool, tool_kinds[k].get_type ()))
+            continue;
+
+          g_key_file_set_string (kf, group, "type", tool_kinds[k].name);
+          if (tool_kinds[k].make == NULL)
+            nrt_graph_window_save_state (tool, kf, group);
+          else
+            {
+              gtk_window_get_default_size (tool, &width, &height);
+              if (gtk_widget_get_width (GTK_WIDGET (tool)) > 0)
+                {
+                  width = gtk_widget_get_width (GTK_WIDGET (tool));
+                  height = gtk_widget_get_height (GTK_WIDGET (tool));
+                }
+              g_key_file_set_integer (kf, group, "width", width);
+              g_key_file_set_integer (kf, group, "height", height);
+            }
+          n++;
+          break;
+        }
+    }
+
+  return g_key_file_to_data (kf, NULL, NULL);
+}
+
+void
+_nrt_window_restore_layout (NrtWindow  *self,
+                            const char *text)
+{
+  g_autoptr(GKeyFile) kf = g_key_file_new ();
+  g_auto(GStrv) groups = NULL;
+
+  if (text == NULL || *text == '\0')
+    return;
+  if (!g_key_file_load_from_data (kf, text, -1, G_KEY_FILE_NONE, NULL))
+    {
+      g_debug ("Ignoring an unreadable window layout");
+      return;
+    }
+
+  if (g_key_file_has_group (kf, "main") && !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      int width = g_key_file_get_integer (kf, "main", "width", NULL);
+      int height = g_key_file_get_integer (kf, "main", "height", NULL);
+
+      if (width > 0 && height > 0)
+        gtk_window_set_default_size (GTK_WINDOW (self), width, height);
+    }
+
+  groups = g_key_file_get_groups (kf, NULL);
+  for (guint i = 0; groups[i] != NULL; i++)
+    {
+      g_autofree char *type = NULL;
+      GtkWindow *tool = NULL;
+
+      if (!g_str_has_prefix (groups[i], "tool"))
+        continue;
+      type = g_key_file_get_string (kf, groups[i], "type", NULL);
+      if (type == NULL)
+        continue;
+
+      for (guint k = 0; k < G_N_ELEMENTS (tool_kinds); k++)
+        {
+          if (!g_str_equal (type, tool_kinds[k].name))
+            continue;
+          if (tool_kinds[k].make == NULL)
+            tool = nrt_graph_window_new_from_state (self, kf, groups[i]);
+          else
+            {
+              int width = g_key_file_get_integer (kf, groups[i], "width", NULL);
+              int height = g_key_file_get_integer (kf, groups[i], "height", NULL);
+
+              tool = _nrt_window_find_tool (self, tool_kinds[k].get_type ());
+              if (tool == NULL)
+                tool = tool_kinds[k].make (self);
+              if (width > 0 && height > 0)
+                gtk_window_set_default_size (tool, width, height);
+            }
+          break;
+        }
+
+      if (tool != NULL)
+        {
+          nrt_window_add_tool (self, tool);
+          gtk_window_present (tool);
+        }
+    }
+}
+
 static gboolean
 nrt_window_close_request (GtkWindow *window)
 {
@@ -265,6 +401,8 @@ nrt_window_dispose (GObject *object)
     g_clear_signal_handler (&self->changed_id, self->model);
   g_clear_object (&self->model);
   g_clear_object (&self->file);
+  g_clear_pointer (&self->pending_uri, g_free);
+  g_clear_signal_handler (&self->recent_id, gtk_recent_manager_get_default ());
 
   gtk_widget_dispose_template (GTK_WIDGET (self), NRT_TYPE_WINDOW);
 
@@ -329,6 +467,7 @@ nrt_window_class_init (NrtWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NrtWindow, summary);
   gtk_widget_class_bind_template_child (widget_class, NrtWindow, rate_label);
   gtk_widget_class_bind_template_child (widget_class, NrtWindow, tools_section);
+  gtk_widget_class_bind_template_child (widget_class, NrtWindow, recent_section);
 
   _nrt_window_class_install_actions (widget_class);
 }
@@ -342,6 +481,9 @@ nrt_window_init (NrtWindow *self)
 
   self->tools = g_ptr_array_new_with_free_func (g_object_unref);
   nrt_window_update_tools_menu (self);
+  self->recent_id = g_signal_connect_swapped (gtk_recent_manager_get_default (), "changed",
+                                              G_CALLBACK (_nrt_window_update_recent), self);
+  _nrt_window_update_recent (self);
 
   model = nrt_model_new_default ();
   nrt_window_set_model (self, model, NULL);
@@ -438,6 +580,8 @@ nrt_window_load_file (NrtWindow  *self,
     return FALSE;
 
   nrt_window_set_model (self, model, file);
+  _nrt_window_restore_layout (self, nrt_model_get_data (model)->view_state);
+  _nrt_window_add_recent (self, file);
   return TRUE;
 }
 
