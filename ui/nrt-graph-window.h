@@ -21,8 +21,9 @@ typedef enum {
 #define NRT_TYPE_GRAPH_WINDOW (nrt_graph_window_get_type ())
 G_DECLARE_FINAL_TYPE (NrtGraphWindow, nrt_graph_window, NRT, GRAPH_WINDOW, AdwWindow)
 
-/* (transfer none) A new graph window of kind plotting main_window's session; it is
- * registered with main_window (Window menu) when main_window is not NULL.  The window is not
+/* (transfer none) A new graph window of kind plotting main_window's session; it registers
+ * itself with nrt_window_add_tool() (Window menu; main_window holds the reference) when
+ * main_window is not NULL, else the caller owns it as any toplevel.  The window is not
  * shown: call gtk_window_present(). */
 GtkWindow *nrt_graph_window_new            (NrtWindow    *main_window,
                                             NrtGraphKind  kind);
@@ -39,5 +40,17 @@ GtkWindow *nrt_graph_window_new_from_state (NrtWindow    *main_window,
                                             const char   *group);
 
 NrtGraphKind nrt_graph_window_get_kind     (NrtGraphWindow *self);
+/* (transfer none) The NrtPlot. */
+GtkWidget   *nrt_graph_window_get_plot     (NrtGraphWindow *self);
+/* Plots expr ("soma(0.5).v", as nrt_session_add_trace) in the next colour, as Plot What?
+ * does.  Returns FALSE with error when the session refuses it. */
+gboolean     nrt_graph_window_add_expression (NrtGraphWindow *self,
+                                              const char     *expr,
+                                              GError        **error);
+/* What the Export menu does after its file dialog: format is "csv", "png", "svg" or "pdf". */
+gboolean     nrt_graph_window_export       (NrtGraphWindow *self,
+                                            const char     *format,
+                                            const char     *path,
+                                            GError        **error);
 
 G_END_DECLS

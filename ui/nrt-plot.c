@@ -1,0 +1,1758 @@
+/* nrt-plot.c: the plot widget and nrt_plot_render(), the drawing shared with the exports.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Trace memory policy.  The widget mirrors every live trace of its store (it must: Keep Lines
+ * keeps the previous run after the store has been emptied for the next one), reading only
+ * what is new on each frame.  A mirror longer than FOLD_LIMIT samples is folded in place:
+ * every four consecutive samples become two, their minimum and maximum in time order.  The
+ * extremes survive every fold, so the decimated drawing of the whole run is unchanged, and a
+ * 24,000,000-step run costs at most 2 × FOLD_LIMIT samples (64 MiB) per trace.  Exports write
+ * what the mirror holds: full resolution until the first fold.
+ */
+#include "nrt-ui-config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+#include <adwaita.h>
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "nrt-plot.h"
+
+#define FOLD_LIMIT (1u << 22)
+#define READ_CHUNK 65536
+
+/* ---- pure helpers --------------------------------------------------------------------- */
+
+guint
+nrt_plot_nice_ticks (double  lo,
+                     double  hi,
+                     guint   max_ticks,
+                     double *first,
+                     double *step)
+{
+  static const double mantissas[] = { 1, 2, 5, 10 };
+  double span, base;
+
+  g_return_val_if_fail (first != NULL && step != NULL, 0);
+
+  if (!(isfinite (lo) && isfinite (hi)) || hi <= lo || max_ticks < 2)
+    {
+      *first = lo;
+      *step = 1;
+      return isfinite (lo) ? 1 : 0;
+    }
+
+  span = hi - lo;
+  /* The smallest 1-2-5 step that gives at most max_ticks ticks. */
+  base = pow (10, floor (log10 (span / max_ticks)));
+  for (guint k = 0; ; k = (k + 1) % G_N_ELEMENTS (mantissas))
+    {
+      double s = mantissas[k] * base;
+      double f = ceil (lo / s - 1e-9) * s;
+      guint n = (guint) floor ((hi - f) / s + 1e-9) + 1;
+
+      if (n <= max_ticks)
+        {
+          *first = fabs (f) < s * 1e-9 ? 0.0 : f;
+          *step = s;
+          return n;
+        }
+      if (k == G_N_ELEMENTS (mantissas) - 1)
+        base *= 10;
+    }
+}
+
+void
+nrt_plot_fit_range (double  lo,
+                    double  hi,
+                    double *out_lo,
+                    double *out_hi)
+{
+  double mag, unit, rlo, rhi, margin;
+
+  if (hi < lo)
+    {
+      double tmp = lo;
+      lo = hi;
+      hi = tmp;
+    }
+  if (hi == lo)
+    {
+      double d = MAX (1.0, fabs (lo) * 0.1);
+      lo -= d;
+      hi += d;
+    }
+
+  /* Two significant digits of the largest magnitude: the rounding unit is 10^(e − 1). */
+  mag = MAX (fabs (lo), fabs (hi));
+  unit = pow (10, floor (log10 (mag)) - 1);
+  rlo = floor (lo / unit + 1e-9) * unit;
+  rhi = ceil (hi / unit - 1e-9) * unit;
+  if (rhi <= rlo)
+    rhi = rlo + unit;
+  margin = 0.05 * (rhi - rlo);
+  *out_lo = rlo - margin;
+  *out_hi = rhi + margin;
+}
+
+void
+nrt_plot_palette_color (guint    index,
+                        gboolean dark,
+                        GdkRGBA *color)
+{
+  /* GNOME palette hues: the 3/4 shades on light backgrounds, the 1/2 shades on dark ones,
+   * ordered so neighbours differ in hue and lightness. */
+  static const char *light[] = {
+    "#1c71d8", "#e01b24", "#26a269", "#e66100", "#813d9c",
+    "#0b8b8b", "#c64600", "#865e3c", "#a51d2d", "#5e5c64",
+  };
+  static const char *dark_[] = {
+    "#62a0ea", "#f66151", "#57e389", "#ffa348", "#c061cb",
+    "#5bc8af", "#f9f06b", "#cdab8f", "#dc8add", "#c0bfbc",
+  };
+  gdk_rgba_parse (color, (dark ? dark_ : light)[index % G_N_ELEMENTS (light)]);
+}
+
+/* ---- layout and drawing --------------------------------------------------------------- */
+
+typedef struct {
+  PangoFontDescription *font;
+  double line_height;
+  NrtPlotArea area;
+  guint nx, ny;
+  double x_first, x_step, y_first, y_step;
+} Layout;
+
+static void
+format_tick (double value,
+             double step,
+             char  *buf,
+             gsize  size)
+{
+  char tmp[64];
+  int decimals = step >= 1 ? 0 : (int) ceil (-log10 (step) - 1e-9);
+
+  if (fabs (value) < step * 1e-6)
+    value = 0;
+  if (fabs (value) >= 1e6 || (value != 0 && fabs (value) < 1e-4))
+    g_snprintf (tmp, sizeof tmp, "%.3g", value);
+  else
+    g_snprintf (tmp, sizeof tmp, "%.*f", MIN (decimals, 9), value);
+  /* A real minus sign: the same width as the digits, unlike the hyphen. */
+  if (tmp[0] == '-')
+    g_snprintf (buf, size, "\u2212%s", tmp + 1);
+  else
+    g_strlcpy (buf, tmp, size);
+}
+
+static PangoLayout *
+make_layout (cairo_t           *cr,
+             const Layout      *lay,
+             const char        *text)
+{
+  PangoLayout *layout = pango_cairo_create_layout (cr);
+  PangoAttrList *attrs = pango_attr_list_new ();
+
+  pango_layout_set_font_description (layout, lay->font);
+  /* Tabular figures, so tick labels line up. */
+  pango_attr_list_insert (attrs, pango_attr_font_features_new ("tnum"));
+  pango_layout_set_attributes (layout, attrs);
+  pango_attr_list_unref (attrs);
+  pango_layout_set_text (layout, text, -1);
+  return layout;
+}
+
+static void
+text_size (cairo_t      *cr,
+           const Layout *lay,
+           const char   *text,
+           double       *w,
+           double       *h)
+{
+  PangoLayout *layout = make_layout (cr, lay, text);
+  int pw, ph;
+
+  pango_layout_get_pixel_size (layout, &pw, &ph);
+  *w = pw;
+  *h = ph;
+  g_object_unref (layout);
+}
+
+static void
+layout_compute (cairo_t           *cr,
+                int                width,
+                int                height,
+                const NrtPlotData *data,
+                Layout            *lay)
+{
+  double w, h, left = 0, label_h, top, bottom, right = 18;
+  char buf[64];
+  guint max_x;
+
+  lay->font = pango_font_description_from_string (data->font != NULL ? data->font : "Sans 10");
+  text_size (cr, lay, "0", &w, &label_h);
+  lay->line_height = label_h;
+
+  top = label_h + 18;                       /* the y title sits above the axis */
+  bottom = label_h * 2 + 8 + 14;            /* tick labels, then the x title */
+
+  /* y ticks: one every ~2.5 lines of text at most. */
+  lay->ny = nrt_plot_nice_ticks (data->y0, data->y1,
+                                 MAX (2, (guint) ((height - top - bottom) / (label_h * 2.6))),
+                                 &lay->y_first, &lay->y_step);
+  for (guint i = 0; i < lay->ny; i++)
+    {
+      format_tick (lay->y_first + i * lay->y_step, lay->y_step, buf, sizeof buf);
+      text_size (cr, lay, buf, &w, &h);
+      left = MAX (left, w);
+    }
+  left += 8 + 12;
+
+  lay->area.x = left;
+  lay->area.y = top;
+  lay->area.width = MAX (1.0, width - left - right);
+  lay->area.height = MAX (1.0, height - top - bottom);
+
+  /* x ticks: as many as fit with their labels a good gap apart. */
+  max_x = MAX (2, (guint) (lay->area.width / 60));
+  for (;;)
+    {
+      double widest = 0;
+
+      lay->nx = nrt_plot_nice_ticks (data->x0, data->x1, max_x,
+                                     &lay->x_first, &lay->x_step);
+      for (guint i = 0; i < lay->nx; i++)
+        {
+          format_tick (lay->x_first + i * lay->x_step, lay->x_step, buf, sizeof buf);
+          text_size (cr, lay, buf, &w, &h);
+          widest = MAX (widest, w);
+        }
+      if (max_x <= 2 || lay->nx * (widest + 24) <= lay->area.width)
+        break;
+      max_x--;
+    }
+}
+
+static void
+layout_clear (Layout *lay)
+{
+  g_clear_pointer (&lay->font, pango_font_description_free);
+}
+
+void
+nrt_plot_compute_area (cairo_t           *cr,
+                       int                width,
+                       int                height,
+                       const NrtPlotData *data,
+                       NrtPlotArea       *area)
+{
+  Layout lay = { 0 };
+
+  g_return_if_fail (cr != NULL && data != NULL && area != NULL);
+  layout_compute (cr, width, height, data, &lay);
+  *area = lay.area;
+  layout_clear (&lay);
+}
+
+static inline double
+to_px (const NrtPlotData *d, const NrtPlotArea *a, double x)
+{
+  return a->x + (x - d->x0) / (d->x1 - d->x0) * a->width;
+}
+
+static inline double
+to_py (const NrtPlotData *d, const NrtPlotArea *a, double y)
+{
+  double py = a->y + (d->y1 - y) / (d->y1 - d->y0) * a->height;
+  /* Keep far-off points within cairo's fixed-point range. */
+  return CLAMP (py, -1e6, 1e6);
+}
+
+/* The first index whose x + offset >= value (n when none). */
+static gsize
+lower_bound (const double *x,
+             gsize         n,
+             double        value)
+{
+  gsize lo = 0, hi = n;
+
+  while (lo < hi)
+    {
+      gsize mid = lo + (hi - lo) / 2;
+      if (x[mid] < value)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+typedef struct {
+  gboolean open;
+  long     column;
+  double   fx, fy, lx, ly;       /* first and last point of the column */
+  double   miny, maxy;
+  gsize    imin, imax, count;
+} Column;
+
+static void
+append_point (GArray *out, double x, double y)
+{
+  double p[2] = { x, y };
+  g_array_append_vals (out, p, 2);
+}
+
+static gsize
+column_flush (Column *c,
+              GArray *out)
+{
+  gsize before = out->len;
+
+  if (!c->open)
+    return 0;
+  append_point (out, c->fx, c->fy);
+  if (c->count > 1)
+    {
+      double cx = c->column + 0.5;
+      /* The extremes in the order they happened, so the line does not double back. */
+      if (c->imin <= c->imax)
+        {
+          append_point (out, cx, c->miny);
+          append_point (out, cx, c->maxy);
+        }
+      else
+        {
+          append_point (out, cx, c->maxy);
+          append_point (out, cx, c->miny);
+        }
+      append_point (out, c->lx, c->ly);
+    }
+  c->open = FALSE;
+  return (out->len - before) / 2;
+}
+
+gsize
+nrt_plot_decimate (const NrtPlotTrace *trace,
+                   const NrtPlotData  *data,
+                   const NrtPlotArea  *area,
+                   GArray             *out)
+{
+  Column c = { 0 };
+  gsize first, last, n_out = 0;
+
+  g_return_val_if_fail (trace != NULL && data != NULL && area != NULL && out != NULL, 0);
+
+  if (trace->n == 0 || data->x1 <= data->x0 || data->y1 <= data->y0)
+    return 0;
+
+  /* One sample either side of the view, so the line runs to the edges. */
+  first = lower_bound (trace->x, trace->n, data->x0 - trace->x_offset);
+  first = first > 0 ? first - 1 : 0;
+  last = lower_bound (trace->x, trace->n, data->x1 - trace->x_offset);
+  last = MIN (last + 1, trace->n);
+
+  for (gsize i = first; i < last; i++)
+    {
+      double y = trace->y[i];
+      double px, py;
+      long column;
+
+      if (!isfinite (y))
+        {
+          n_out += column_flush (&c, out);
+          append_point (out, NAN, NAN);
+          n_out++;
+          continue;
+        }
+      px = to_px (data, area, trace->x[i] + trace->x_offset);
+      py = to_py (data, area, y);
+      column = (long) floor (CLAMP (px, -1e6, 1e6));
+
+      if (c.open && column == c.column)
+        {
+          c.lx = px;
+          c.ly = py;
+          if (py < c.miny)
+            c.miny = py, c.imin = i;
+          if (py > c.maxy)
+            c.maxy = py, c.imax = i;
+          c.count++;
+          continue;
+        }
+      n_out += column_flush (&c, out);
+      c.open = TRUE;
+      c.column = column;
+      c.fx = c.lx = px;
+      c.fy = c.ly = c.miny = c.maxy = py;
+      c.imin = c.imax = i;
+      c.count = 1;
+    }
+  n_out += column_flush (&c, out);
+  return n_out;
+}
+
+static void
+set_color (cairo_t       *cr,
+           const GdkRGBA *color,
+           double         alpha)
+{
+  cairo_set_source_rgba (cr, color->red, color->green, color->blue, color->alpha * alpha);
+}
+
+static gboolean
+is_dark (const GdkRGBA *fg)
+{
+  /* Light text means a dark background. */
+  return 0.2126 * fg->red + 0.7152 * fg->green + 0.0722 * fg->blue > 0.5;
+}
+
+/* A rounded card that stands out from the plot in either style. */
+static void
+card (cairo_t       *cr,
+      const GdkRGBA *fg,
+      double         x,
+      double         y,
+      double         w,
+      double         h)
+{
+  double r = 6;
+
+  cairo_new_sub_path (cr);
+  cairo_arc (cr, x + w - r, y + r, r, -G_PI_2, 0);
+  cairo_arc (cr, x + w - r, y + h - r, r, 0, G_PI_2);
+  cairo_arc (cr, x + r, y + h - r, r, G_PI_2, G_PI);
+  cairo_arc (cr, x + r, y + r, r, G_PI, 3 * G_PI_2);
+  cairo_close_path (cr);
+  if (is_dark (fg))
+    cairo_set_source_rgba (cr, 0.16, 0.16, 0.17, 0.92);
+  else
+    cairo_set_source_rgba (cr, 1, 1, 1, 0.92);
+  cairo_fill_preserve (cr);
+  set_color (cr, fg, 0.15);
+  cairo_set_line_width (cr, 1);
+  cairo_stroke (cr);
+}
+
+static void
+draw_text (cairo_t      *cr,
+           const Layout *lay,
+           const char   *text,
+           double        x,
+           double        y,
+           double        xalign,
+           double        yalign)
+{
+  PangoLayout *layout = make_layout (cr, lay, text);
+  int w, h;
+
+  pango_layout_get_pixel_size (layout, &w, &h);
+  cairo_move_to (cr, round (x - xalign * w), round (y - yalign * h));
+  pango_cairo_show_layout (cr, layout);
+  g_object_unref (layout);
+}
+
+static void
+draw_trace (cairo_t            *cr,
+            const NrtPlotData  *data,
+            const NrtPlotArea  *area,
+            const NrtPlotTrace *trace,
+            GArray             *points)
+{
+  gboolean pen_down = FALSE;
+  const double *p;
+
+  g_array_set_size (points, 0);
+  if (nrt_plot_decimate (trace, data, area, points) == 0)
+    return;
+
+  p = (const double *) (gpointer) points->data;
+  for (guint i = 0; i + 1 < points->len; i += 2)
+    {
+      if (isnan (p[i]))
+        {
+          pen_down = FALSE;
+          continue;
+        }
+      if (pen_down)
+        cairo_line_to (cr, p[i], p[i + 1]);
+      else
+        cairo_move_to (cr, p[i], p[i + 1]);
+      pen_down = TRUE;
+    }
+  /* A single sample still shows, as a dot. */
+  if (points->len == 2 && !isnan (p[0]))
+    {
+      cairo_new_path (cr);
+      cairo_arc (cr, p[0], p[1], 2, 0, 2 * G_PI);
+      set_color (cr, &trace->color, trace->kept ? 0.4 : 1.0);
+      cairo_fill (cr);
+      return;
+    }
+  set_color (cr, &trace->color, trace->kept ? 0.4 : 1.0);
+  cairo_set_line_width (cr, trace->kept ? 1.0 : 1.75);
+  cairo_stroke (cr);
+}
+
+static void
+draw_legend (cairo_t           *cr,
+             const Layout      *lay,
+             const NrtPlotData *data)
+{
+  const NrtPlotArea *a = &lay->area;
+  double w = 0, h = 0, lw, lh, pad = 8, swatch = 18, gap = 4, x, y;
+  guint n = 0;
+
+  for (guint i = 0; i < data->n_traces; i++)
+    {
+      const NrtPlotTrace *t = &data->traces[i];
+      if (t->kept || t->label == NULL)
+        continue;
+      text_size (cr, lay, t->label, &lw, &lh);
+      w = MAX (w, lw);
+      h += lh + (n > 0 ? gap : 0);
+      n++;
+    }
+  if (n == 0)
+    return;
+
+  w += swatch + 6 + 2 * pad;
+  h += 2 * pad;
+  x = a->x + a->width - w - 10;
+  y = a->y + 10;
+  card (cr, &data->fg, x, y, w, h);
+
+  y += pad;
+  for (guint i = 0; i < data->n_traces; i++)
+    {
+      const NrtPlotTrace *t = &data->traces[i];
+      if (t->kept || t->label == NULL)
+        continue;
+      text_size (cr, lay, t->label, &lw, &lh);
+      set_color (cr, &t->color, 1.0);
+      cairo_set_line_width (cr, 3);
+      cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+      cairo_move_to (cr, x + pad + 1.5, round (y + lh / 2));
+      cairo_line_to (cr, x + pad + swatch - 1.5, round (y + lh / 2));
+      cairo_stroke (cr);
+      set_color (cr, &data->fg, 0.9);
+      draw_text (cr, lay, t->label, x + pad + swatch + 6, y, 0, 0);
+      y += lh + gap;
+    }
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
+}
+
+static void
+draw_crosshair (cairo_t           *cr,
+                const Layout      *lay,
+                const NrtPlotData *data)
+{
+  const NrtPlotArea *a = &lay->area;
+  double px = to_px (data, a, data->cross_x);
+  double py = to_py (data, a, data->cross_y);
+  double dashes[] = { 3, 3 };
+  double w = 0, h = 0, x, y, pad = 6;
+
+  if (px < a->x || px > a->x + a->width || py < a->y || py > a->y + a->height)
+    return;
+
+  cairo_save (cr);
+  cairo_set_dash (cr, dashes, 2, 0);
+  cairo_set_line_width (cr, 1);
+  set_color (cr, &data->fg, 0.35);
+  cairo_move_to (cr, round (px) + 0.5, a->y);
+  cairo_line_to (cr, round (px) + 0.5, a->y + a->height);
+  cairo_move_to (cr, a->x, round (py) + 0.5);
+  cairo_line_to (cr, a->x + a->width, round (py) + 0.5);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+
+  cairo_arc (cr, px, py, 4.5, 0, 2 * G_PI);
+  set_color (cr, &data->accent, 1);
+  cairo_fill_preserve (cr);
+  cairo_set_line_width (cr, 1.5);
+  if (is_dark (&data->fg))
+    cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
+  else
+    cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_stroke (cr);
+
+  if (data->cross_label == NULL)
+    return;
+  text_size (cr, lay, data->cross_label, &w, &h);
+  w += 2 * pad;
+  h += 2 * pad;
+  /* Beside the point, flipped to stay inside the plot. */
+  x = px + 12;
+  y = py + 12;
+  if (x + w > a->x + a->width)
+    x = px - 12 - w;
+  if (y + h > a->y + a->height)
+    y = py - 12 - h;
+  x = MAX (x, a->x);
+  y = MAX (y, a->y);
+  card (cr, &data->fg, x, y, w, h);
+  set_color (cr, &data->fg, 1);
+  draw_text (cr, lay, data->cross_label, x + pad, y + pad, 0, 0);
+}
+
+void
+nrt_plot_render (cairo_t           *cr,
+                 int                width,
+                 int                height,
+                 const NrtPlotData *data)
+{
+  Layout lay = { 0 };
+  const NrtPlotArea *a;
+  char buf[64];
+  g_autoptr(GArray) points = NULL;
+
+  g_return_if_fail (cr != NULL && data != NULL);
+  if (width <= 0 || height <= 0 || !(data->x1 > data->x0) || !(data->y1 > data->y0))
+    return;
+
+  cairo_save (cr);
+  layout_compute (cr, width, height, data, &lay);
+  a = &lay.area;
+
+  if (data->bg.alpha > 0)
+    {
+      set_color (cr, &data->bg, 1);
+      cairo_paint (cr);
+    }
+
+  /* Grid, pixel-aligned. */
+  cairo_set_line_width (cr, 1);
+  set_color (cr, &data->fg, 0.09);
+  for (guint i = 0; i < lay.nx; i++)
+    {
+      double px = round (to_px (data, a, lay.x_first + i * lay.x_step)) + 0.5;
+      cairo_move_to (cr, px, a->y);
+      cairo_line_to (cr, px, a->y + a->height);
+    }
+  for (guint i = 0; i < lay.ny; i++)
+    {
+      double py = round (to_py (data, a, lay.y_first + i * lay.y_step)) + 0.5;
+      cairo_move_to (cr, a->x, py);
+      cairo_line_to (cr, a->x + a->width, py);
+    }
+  cairo_stroke (cr);
+
+  /* Axes: left and bottom, with ticks outward. */
+  set_color (cr, &data->fg, 0.5);
+  cairo_move_to (cr, round (a->x) + 0.5, a->y);
+  cairo_line_to (cr, round (a->x) + 0.5, round (a->y + a->height) + 0.5);
+  cairo_line_to (cr, a->x + a->width, round (a->y + a->height) + 0.5);
+  for (guint i = 0; i < lay.nx; i++)
+    {
+      double px = round (to_px (data, a, lay.x_first + i * lay.x_step)) + 0.5;
+      cairo_move_to (cr, px, round (a->y + a->height) + 0.5);
+      cairo_line_to (cr, px, round (a->y + a->height) + 5.5);
+    }
+  for (guint i = 0; i < lay.ny; i++)
+    {
+      double py = round (to_py (data, a, lay.y_first + i * lay.y_step)) + 0.5;
+      cairo_move_to (cr, round (a->x) + 0.5, py);
+      cairo_line_to (cr, round (a->x) - 4.5, py);
+    }
+  cairo_stroke (cr);
+
+  /* Tick labels and titles. */
+  set_color (cr, &data->fg, 0.75);
+  for (guint i = 0; i < lay.nx; i++)
+    {
+      double v = lay.x_first + i * lay.x_step;
+      format_tick (v, lay.x_step, buf, sizeof buf);
+      draw_text (cr, &lay, buf, to_px (data, a, v), a->y + a->height + 8, 0.5, 0);
+    }
+  for (guint i = 0; i < lay.ny; i++)
+    {
+      double v = lay.y_first + i * lay.y_step;
+      format_tick (v, lay.y_step, buf, sizeof buf);
+      draw_text (cr, &lay, buf, a->x - 10, to_py (data, a, v), 1, 0.5);
+    }
+  set_color (cr, &data->fg, 0.95);
+  if (data->x_title != NULL)
+    draw_text (cr, &lay, data->x_title, a->x + a->width / 2, height - 8, 0.5, 1);
+  if (data->y_title != NULL)
+    draw_text (cr, &lay, data->y_title, MAX (4, a->x - 10), a->y - 10, 0, 1);
+
+  /* Traces, kept lines underneath, clipped to the plot area. */
+  cairo_save (cr);
+  cairo_rectangle (cr, a->x, a->y, a->width, a->height);
+  cairo_clip (cr);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  points = g_array_new (FALSE, FALSE, sizeof (double));
+  for (int pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < data->n_traces; i++)
+      if (data->traces[i].kept == (pass == 0))
+        draw_trace (cr, data, a, &data->traces[i], points);
+
+  if (data->show_rubber_band)
+    {
+      double x0 = to_px (data, a, MIN (data->band_x0, data->band_x1));
+      double x1 = to_px (data, a, MAX (data->band_x0, data->band_x1));
+      double y0 = to_py (data, a, MAX (data->band_y0, data->band_y1));
+      double y1 = to_py (data, a, MIN (data->band_y0, data->band_y1));
+      cairo_rectangle (cr, round (x0) + 0.5, round (y0) + 0.5, round (x1 - x0), round (y1 - y0));
+      set_color (cr, &data->accent, 0.15);
+      cairo_fill_preserve (cr);
+      set_color (cr, &data->accent, 0.9);
+      cairo_set_line_width (cr, 1);
+      cairo_stroke (cr);
+    }
+  cairo_restore (cr);
+
+  if (data->placeholder != NULL && data->n_traces == 0)
+    {
+      set_color (cr, &data->fg, 0.55);
+      draw_text (cr, &lay, data->placeholder, a->x + a->width / 2, a->y + a->height / 2, 0.5, 0.5);
+    }
+
+  draw_legend (cr, &lay, data);
+  if (data->show_crosshair)
+    draw_crosshair (cr, &lay, data);
+
+  layout_clear (&lay);
+  cairo_restore (cr);
+}
+
+/* Writes through a temporary file renamed over path, so a failed export leaves what was
+ * there before. */
+gboolean
+nrt_plot_write_image (const NrtPlotData *data,
+                      NrtPlotFormat      format,
+                      int                width,
+                      int                height,
+                      const char        *path,
+                      GError           **error)
+{
+  g_autofree char *tmp = NULL;
+  cairo_surface_t *surface;
+  cairo_status_t status;
+  cairo_t *cr;
+  int fd;
+
+  g_return_val_if_fail (data != NULL && path != NULL, FALSE);
+
+  tmp = g_strdup_printf ("%s.XXXXXX", path);
+  fd = g_mkstemp (tmp);
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Cannot write “%s”: %s"), path, g_strerror (saved));
+      return FALSE;
+    }
+  close (fd);
+
+  switch (format)
+    {
+    case NRT_PLOT_FORMAT_SVG:
+      surface = cairo_svg_surface_create (tmp, width, height);
+      break;
+    case NRT_PLOT_FORMAT_PDF:
+      surface = cairo_pdf_surface_create (tmp, width, height);
+      break;
+    case NRT_PLOT_FORMAT_PNG:
+    default:
+      /* Twice the pixels, for sharp lines on slides and HiDPI screens. */
+      surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width * 2, height * 2);
+      cairo_surface_set_device_scale (surface, 2, 2);
+      break;
+    }
+
+  cr = cairo_create (surface);
+  nrt_plot_render (cr, width, height, data);
+  status = cairo_status (cr);
+  cairo_destroy (cr);
+  if (status == CAIRO_STATUS_SUCCESS && format == NRT_PLOT_FORMAT_PNG)
+    status = cairo_surface_write_to_png (surface, tmp);
+  cairo_surface_finish (surface);
+  if (status == CAIRO_STATUS_SUCCESS)
+    status = cairo_surface_status (surface);
+  cairo_surface_destroy (surface);
+
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_unlink (tmp);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   _("Cannot write “%s”: %s"), path, cairo_status_to_string (status));
+      return FALSE;
+    }
+  if (g_rename (tmp, path) != 0)
+    {
+      int saved = errno;
+      g_unlink (tmp);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Cannot write “%s”: %s"), path, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- the widget ----------------------------------------------------------------------- */
+
+typedef struct {
+  char          *label;
+  guint          color_index;
+  double         x_offset;
+  NrtTraceStore *store;        /* NULL for static data */
+  guint          id;
+  guint64        generation;
+  guint64        consumed;     /* samples of the store's trace already mirrored */
+  GArray        *t;            /* of double */
+  GArray        *y;
+} Series;
+
+typedef enum {
+  DRAG_NONE,
+  DRAG_ZOOM,
+  DRAG_PAN,
+} DragMode;
+
+struct _NrtPlot
+{
+  GtkWidget   parent_instance;
+
+  double      x0, x1, y0, y1;
+  char       *x_title;
+  char       *y_title;
+  char       *placeholder;
+  GPtrArray  *series;          /* of Series*: live and static */
+  GPtrArray  *kept;            /* of Series*: kept lines */
+  guint       next_color;
+  gboolean    keep_lines;
+  guint       tick_id;
+  NrtPlotArea area;            /* as last drawn */
+
+  /* crosshair */
+  gboolean    pointer_inside;
+  double      pointer_x, pointer_y;
+
+  /* drag */
+  DragMode    drag_mode;
+  double      drag_x, drag_y;  /* start, widget coordinates */
+  double      drag_dx, drag_dy;
+  double      drag_view[4];
+};
+
+G_DEFINE_FINAL_TYPE (NrtPlot, nrt_plot, GTK_TYPE_WIDGET)
+
+enum {
+  VIEW_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+series_free (Series *s)
+{
+  g_free (s->label);
+  g_clear_pointer (&s->store, nrt_trace_store_unref);
+  g_array_unref (s->t);
+  g_array_unref (s->y);
+  g_free (s);
+}
+
+static Series *
+series_new (const char *label,
+            guint       color_index,
+            double      x_offset)
+{
+  Series *s = g_new0 (Series, 1);
+
+  s->label = g_strdup (label);
+  s->color_index = color_index;
+  s->x_offset = x_offset;
+  s->t = g_array_new (FALSE, FALSE, sizeof (double));
+  s->y = g_array_new (FALSE, FALSE, sizeof (double));
+  return s;
+}
+
+/* Four samples become two, their min and max in time order (see the top of the file). */
+static void
+series_fold (Series *s)
+{
+  double *t = (double *) (gpointer) s->t->data;
+  double *y = (double *) (gpointer) s->y->data;
+  guint n = s->t->len, out = 0, i;
+
+  for (i = 0; i + 4 <= n; i += 4)
+    {
+      guint imin = i, imax = i;
+      for (guint k = i + 1; k < i + 4; k++)
+        {
+          if (y[k] < y[imin])
+            imin = k;
+          if (y[k] > y[imax])
+            imax = k;
+        }
+      guint a = MIN (imin, imax), b = MAX (imin, imax);
+      if (a == b)
+        b = i + 3;
+      t[out] = t[a], y[out] = y[a], out++;
+      t[out] = t[b], y[out] = y[b], out++;
+    }
+  for (; i < n; i++)
+    t[out] = t[i], y[out] = y[i], out++;
+  g_array_set_size (s->t, out);
+  g_array_set_size (s->y, out);
+}
+
+static Series *
+series_copy_as_kept (const Series *s)
+{
+  Series *k = series_new (s->label, s->color_index, s->x_offset);
+
+  g_array_append_vals (k->t, s->t->data, s->t->len);
+  g_array_append_vals (k->y, s->y->data, s->y->len);
+  return k;
+}
+
+/* Mirrors what is new in the store.  Returns TRUE when the series changed. */
+static gboolean
+series_update (NrtPlot *self,
+               Series  *s)
+{
+  g_autofree double *tb = NULL, *yb = NULL;
+  guint64 generation, length;
+  guint before = s->t->len;
+  gboolean changed = FALSE;
+
+  if (s->store == NULL)
+    return FALSE;
+
+  generation = nrt_trace_store_get_generation (s->store);
+  if (generation != s->generation)
+    {
+      if (self->keep_lines && s->t->len > 0)
+        g_ptr_array_add (self->kept, series_copy_as_kept (s));
+      changed = s->t->len > 0;
+      g_array_set_size (s->t, 0);
+      g_array_set_size (s->y, 0);
+      s->consumed = 0;
+      s->generation = generation;
+      before = 0;
+    }
+
+  length = nrt_trace_store_get_length (s->store, s->id);
+  if (length <= s->consumed)
+    return changed;
+
+  tb = g_new (double, READ_CHUNK);
+  yb = g_new (double, READ_CHUNK);
+  while (s->consumed < length)
+    {
+      gsize want = (gsize) MIN ((guint64) READ_CHUNK, length - s->consumed);
+      gsize got = nrt_trace_store_read (s->store, s->id, s->consumed, want, tb, yb);
+
+      if (got == 0)
+        {
+          /* Already folded into the store's envelope (we fell far behind): skip it rather
+           * than spin; the line shows a gap there. */
+          double gap = NAN;
+          g_array_append_val (s->t, gap);
+          g_array_append_val (s->y, gap);
+          s->consumed++;
+          continue;
+        }
+      g_array_append_vals (s->t, tb, got);
+      g_array_append_vals (s->y, yb, got);
+      s->consumed += got;
+    }
+
+  /* A new run began while reading: drop the mixture, the next frame starts over. */
+  if (nrt_trace_store_get_generation (s->store) != generation)
+    {
+      g_array_set_size (s->t, before);
+      g_array_set_size (s->y, before);
+      return changed;
+    }
+
+  while (s->t->len > FOLD_LIMIT)
+    series_fold (s);
+  return TRUE;
+}
+
+gboolean
+nrt_plot_update (NrtPlot *self)
+{
+  gboolean changed = FALSE;
+
+  g_return_val_if_fail (NRT_IS_PLOT (self), FALSE);
+
+  for (guint i = 0; i < self->series->len; i++)
+    changed |= series_update (self, g_ptr_array_index (self->series, i));
+  return changed;
+}
+
+static gboolean
+on_tick (GtkWidget     *widget,
+         GdkFrameClock *clock,
+         gpointer       user_data)
+{
+  /* Redraw only when the store has something new. */
+  if (nrt_plot_update (NRT_PLOT (widget)))
+    gtk_widget_queue_draw (widget);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+widget_is_dark (GtkWidget *widget)
+{
+  return adw_style_manager_get_dark (adw_style_manager_get_default ());
+}
+
+/* Fills data from the widget's state; traces must hold n_kept + n_series entries. */
+static void
+fill_data (NrtPlot      *self,
+           gboolean      dark,
+           NrtPlotData  *data,
+           NrtPlotTrace *traces)
+{
+  guint n = 0;
+
+  data->x0 = self->x0;
+  data->x1 = self->x1;
+  data->y0 = self->y0;
+  data->y1 = self->y1;
+  data->x_title = self->x_title;
+  data->y_title = self->y_title;
+  data->placeholder = self->placeholder;
+  for (int pass = 0; pass < 2; pass++)
+    {
+      GPtrArray *list = pass == 0 ? self->kept : self->series;
+      for (guint i = 0; i < list->len; i++)
+        {
+          const Series *s = g_ptr_array_index (list, i);
+          NrtPlotTrace *t = &traces[n++];
+
+          t->label = s->label;
+          nrt_plot_palette_color (s->color_index, dark, &t->color);
+          t->kept = pass == 0;
+          t->x_offset = s->x_offset;
+          t->x = (const double *) (gpointer) s->t->data;
+          t->y = (const double *) (gpointer) s->y->data;
+          t->n = s->t->len;
+        }
+    }
+  data->traces = traces;
+  data->n_traces = n;
+  gdk_rgba_parse (&data->accent, dark ? "#78aeed" : "#1c71d8");
+}
+
+/* The trace point nearest (in pixels) to the pointer, searched ±12 px either side. */
+static gboolean
+find_nearest (NrtPlot      *self,
+              const NrtPlotData *data,
+              double       *x,
+              double       *y,
+              const Series **which)
+{
+  const NrtPlotArea *a = &self->area;
+  double best = G_MAXDOUBLE;
+  double px_per_x = a->width / (self->x1 - self->x0);
+  double xdata = self->x0 + (self->pointer_x - a->x) / px_per_x;
+  double window = 12 / px_per_x;
+
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      const Series *s = g_ptr_array_index (self->series, i);
+      const double *t = (const double *) (gpointer) s->t->data;
+      const double *v = (const double *) (gpointer) s->y->data;
+      gsize n = s->t->len;
+      gsize j = lower_bound (t, n, xdata - window - s->x_offset);
+      gsize end = lower_bound (t, n, xdata + window - s->x_offset);
+
+      /* Nothing within the window: the samples on either side. */
+      if (j == end)
+        {
+          j = j > 0 ? j - 1 : 0;
+          end = MIN (end + 1, n);
+        }
+      /* Dense data: stride so the search stays cheap. */
+      gsize stride = MAX ((gsize) 1, (end - j) / 4096);
+      for (; j < end; j += stride)
+        {
+          double dx, dy, d;
+          if (!isfinite (v[j]))
+            continue;
+          dx = to_px (data, a, t[j] + s->x_offset) - self->pointer_x;
+          dy = to_py (data, a, v[j]) - self->pointer_y;
+          d = dx * dx + dy * dy;
+          if (d < best)
+            {
+              best = d;
+              *x = t[j] + s->x_offset;
+              *y = v[j];
+              *which = s;
+            }
+        }
+    }
+  return best < G_MAXDOUBLE;
+}
+
+static void
+nrt_plot_snapshot (GtkWidget   *widget,
+                   GtkSnapshot *snapshot)
+{
+  NrtPlot *self = NRT_PLOT (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  gboolean dark = widget_is_dark (widget);
+  g_autofree NrtPlotTrace *traces = g_new0 (NrtPlotTrace, self->series->len + self->kept->len + 1);
+  g_autofree char *font = NULL;
+  g_autofree char *label = NULL;
+  NrtPlotData data = { 0 };
+  PangoContext *context;
+  cairo_t *cr;
+
+  if (width <= 0 || height <= 0)
+    return;
+
+  fill_data (self, dark, &data, traces);
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &data.fg);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  context = gtk_widget_get_pango_context (widget);
+  font = pango_font_description_to_string (pango_context_get_font_description (context));
+  data.font = font;
+
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  nrt_plot_compute_area (cr, width, height, &data, &self->area);
+
+  if (self->drag_mode == DRAG_ZOOM)
+    {
+      const NrtPlotArea *a = &self->area;
+      data.show_rubber_band = TRUE;
+      data.band_x0 = self->x0 + (self->drag_x - a->x) / a->width * (self->x1 - self->x0);
+      data.band_x1 = self->x0 + (self->drag_x + self->drag_dx - a->x) / a->width * (self->x1 - self->x0);
+      data.band_y0 = self->y1 - (self->drag_y - a->y) / a->height * (self->y1 - self->y0);
+      data.band_y1 = self->y1 - (self->drag_y + self->drag_dy - a->y) / a->height * (self->y1 - self->y0);
+    }
+  else if (self->pointer_inside)
+    {
+      const Series *which = NULL;
+      double x = 0, y = 0;
+
+      if (find_nearest (self, &data, &x, &y, &which))
+        {
+          data.show_crosshair = TRUE;
+          data.cross_x = x;
+          data.cross_y = y;
+          /* TRANSLATORS: the crosshair readout: trace name, then time and value */
+          label = g_strdup_printf (_("%s\nt = %.4g ms\n%.6g"), which->label, x, y);
+          data.cross_label = label;
+        }
+    }
+
+  nrt_plot_render (cr, width, height, &data);
+  cairo_destroy (cr);
+}
+
+static void
+emit_view_changed (NrtPlot *self)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_signal_emit (self, signals[VIEW_CHANGED], 0);
+}
+
+static void
+widget_to_data (NrtPlot *self,
+                double   wx,
+                double   wy,
+                double  *x,
+                double  *y)
+{
+  const NrtPlotArea *a = &self->area;
+
+  *x = self->x0 + (wx - a->x) / MAX (a->width, 1) * (self->x1 - self->x0);
+  *y = self->y1 - (wy - a->y) / MAX (a->height, 1) * (self->y1 - self->y0);
+}
+
+static gboolean
+on_scroll (GtkEventControllerScroll *controller,
+           double                    dx,
+           double                    dy,
+           NrtPlot                  *self)
+{
+  GdkModifierType mods = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
+  double cx, cy;
+
+  if (dy == 0)
+    return FALSE;
+  widget_to_data (self, self->pointer_x, self->pointer_y, &cx, &cy);
+  /* Ctrl zooms y alone, Shift x alone (the x axis is time, the usual thing to stretch). */
+  nrt_plot_zoom (self, pow (1.2, -dy), cx, cy,
+                 !(mods & GDK_CONTROL_MASK), !(mods & GDK_SHIFT_MASK));
+  return TRUE;
+}
+
+static void
+on_motion (GtkEventControllerMotion *controller,
+           double                    x,
+           double                    y,
+           NrtPlot                  *self)
+{
+  const NrtPlotArea *a = &self->area;
+
+  self->pointer_x = x;
+  self->pointer_y = y;
+  self->pointer_inside = x >= a->x && x <= a->x + a->width && y >= a->y && y <= a->y + a->height;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+on_leave (GtkEventControllerMotion *controller,
+          NrtPlot                  *self)
+{
+  self->pointer_inside = FALSE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+on_drag_begin (GtkGestureDrag *gesture,
+               double          x,
+               double          y,
+               NrtPlot        *self)
+{
+  guint button = gtk_gesture_single_get_current_button (GTK_GESTURE_SINGLE (gesture));
+  GdkModifierType mods = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
+
+  /* Primary drag draws a zoom rectangle; middle drag, or Ctrl/Shift + primary, pans. */
+  if (button == GDK_BUTTON_MIDDLE ||
+      (button == GDK_BUTTON_PRIMARY && (mods & (GDK_CONTROL_MASK | GDK_SHIFT_MASK))))
+    self->drag_mode = DRAG_PAN;
+  else if (button == GDK_BUTTON_PRIMARY)
+    self->drag_mode = DRAG_ZOOM;
+  else
+    {
+      self->drag_mode = DRAG_NONE;
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
+      return;
+    }
+  self->drag_x = x;
+  self->drag_y = y;
+  self->drag_dx = self->drag_dy = 0;
+  self->drag_view[0] = self->x0;
+  self->drag_view[1] = self->x1;
+  self->drag_view[2] = self->y0;
+  self->drag_view[3] = self->y1;
+  if (self->drag_mode == DRAG_PAN)
+    gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "grabbing");
+}
+
+static void
+on_drag_update (GtkGestureDrag *gesture,
+                double          dx,
+                double          dy,
+                NrtPlot        *self)
+{
+  self->drag_dx = dx;
+  self->drag_dy = dy;
+  if (self->drag_mode == DRAG_PAN)
+    {
+      const NrtPlotArea *a = &self->area;
+      double sx = dx / MAX (a->width, 1) * (self->drag_view[1] - self->drag_view[0]);
+      double sy = dy / MAX (a->height, 1) * (self->drag_view[3] - self->drag_view[2]);
+      nrt_plot_set_view (self, self->drag_view[0] - sx, self->drag_view[1] - sx,
+                         self->drag_view[2] + sy, self->drag_view[3] + sy);
+    }
+  else if (self->drag_mode == DRAG_ZOOM)
+    gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+on_drag_end (GtkGestureDrag *gesture,
+             double          dx,
+             double          dy,
+             NrtPlot        *self)
+{
+  DragMode mode = self->drag_mode;
+
+  self->drag_mode = DRAG_NONE;
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "crosshair");
+  if (mode == DRAG_ZOOM)
+    {
+      double ax, ay, bx, by;
+
+      /* A click, or a sliver, is not a zoom. */
+      if (fabs (dx) < 5 && fabs (dy) < 5)
+        {
+          gtk_widget_queue_draw (GTK_WIDGET (self));
+          return;
+        }
+      widget_to_data (self, self->drag_x, self->drag_y, &ax, &ay);
+      widget_to_data (self, self->drag_x + dx, self->drag_y + dy, &bx, &by);
+      /* A nearly flat rectangle zooms one axis only. */
+      if (fabs (dy) < 5)
+        ay = self->y0, by = self->y1;
+      if (fabs (dx) < 5)
+        ax = self->x0, bx = self->x1;
+      nrt_plot_set_view (self, MIN (ax, bx), MAX (ax, bx), MIN (ay, by), MAX (ay, by));
+    }
+}
+
+static void
+on_click_pressed (GtkGestureClick *gesture,
+                  int              n_press,
+                  double           x,
+                  double           y,
+                  NrtPlot         *self)
+{
+  if (n_press == 2)
+    nrt_plot_view_fit (self);
+}
+
+static void
+nrt_plot_map (GtkWidget *widget)
+{
+  NrtPlot *self = NRT_PLOT (widget);
+
+  GTK_WIDGET_CLASS (nrt_plot_parent_class)->map (widget);
+  self->tick_id = gtk_widget_add_tick_callback (widget, on_tick, NULL, NULL);
+}
+
+static void
+nrt_plot_unmap (GtkWidget *widget)
+{
+  NrtPlot *self = NRT_PLOT (widget);
+
+  if (self->tick_id != 0)
+    gtk_widget_remove_tick_callback (widget, self->tick_id);
+  self->tick_id = 0;
+  GTK_WIDGET_CLASS (nrt_plot_parent_class)->unmap (widget);
+}
+
+static void
+nrt_plot_measure (GtkWidget      *widget,
+                  GtkOrientation  orientation,
+                  int             for_size,
+                  int            *minimum,
+                  int            *natural,
+                  int            *minimum_baseline,
+                  int            *natural_baseline)
+{
+  *minimum = orientation == GTK_ORIENTATION_HORIZONTAL ? 240 : 160;
+  *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 640 : 400;
+}
+
+static void
+on_dark_changed (NrtPlot *self)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+nrt_plot_finalize (GObject *object)
+{
+  NrtPlot *self = NRT_PLOT (object);
+
+  g_signal_handlers_disconnect_by_data (adw_style_manager_get_default (), self);
+  g_free (self->x_title);
+  g_free (self->y_title);
+  g_free (self->placeholder);
+  g_ptr_array_unref (self->series);
+  g_ptr_array_unref (self->kept);
+  G_OBJECT_CLASS (nrt_plot_parent_class)->finalize (object);
+}
+
+static void
+nrt_plot_class_init (NrtPlotClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->finalize = nrt_plot_finalize;
+  widget_class->snapshot = nrt_plot_snapshot;
+  widget_class->measure = nrt_plot_measure;
+  widget_class->map = nrt_plot_map;
+  widget_class->unmap = nrt_plot_unmap;
+
+  /**
+   * NrtPlot::view-changed:
+   *
+   * The view (x and y ranges) changed, by the user or by a call.
+   */
+  signals[VIEW_CHANGED] = g_signal_new ("view-changed", G_TYPE_FROM_CLASS (klass),
+                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                        G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_css_name (widget_class, "plot");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+nrt_plot_init (NrtPlot *self)
+{
+  GtkEventController *controller;
+  GtkGesture *gesture;
+
+  self->x0 = 0;
+  self->x1 = 5;
+  self->y0 = -80;
+  self->y1 = 40;
+  self->series = g_ptr_array_new_with_free_func ((GDestroyNotify) series_free);
+  self->kept = g_ptr_array_new_with_free_func ((GDestroyNotify) series_free);
+
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "crosshair");
+
+  controller = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+  g_signal_connect (controller, "scroll", G_CALLBACK (on_scroll), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  controller = gtk_event_controller_motion_new ();
+  g_signal_connect (controller, "motion", G_CALLBACK (on_motion), self);
+  g_signal_connect (controller, "leave", G_CALLBACK (on_leave), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  gesture = gtk_gesture_drag_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), 0);
+  g_signal_connect (gesture, "drag-begin", G_CALLBACK (on_drag_begin), self);
+  g_signal_connect (gesture, "drag-update", G_CALLBACK (on_drag_update), self);
+  g_signal_connect (gesture, "drag-end", G_CALLBACK (on_drag_end), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
+
+  gesture = gtk_gesture_click_new ();
+  g_signal_connect (gesture, "pressed", G_CALLBACK (on_click_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
+
+  g_signal_connect_swapped (adw_style_manager_get_default (), "notify::dark",
+                            G_CALLBACK (on_dark_changed), self);
+}
+
+GtkWidget *
+nrt_plot_new (void)
+{
+  return g_object_new (NRT_TYPE_PLOT, NULL);
+}
+
+void
+nrt_plot_set_view (NrtPlot *self,
+                   double   x0,
+                   double   x1,
+                   double   y0,
+                   double   y1)
+{
+  g_return_if_fail (NRT_IS_PLOT (self));
+
+  if (!(isfinite (x0) && isfinite (x1) && isfinite (y0) && isfinite (y1)) || x1 <= x0 || y1 <= y0)
+    return;
+  if (x0 == self->x0 && x1 == self->x1 && y0 == self->y0 && y1 == self->y1)
+    return;
+  self->x0 = x0;
+  self->x1 = x1;
+  self->y0 = y0;
+  self->y1 = y1;
+  emit_view_changed (self);
+}
+
+void
+nrt_plot_get_view (NrtPlot *self,
+                   double  *x0,
+                   double  *x1,
+                   double  *y0,
+                   double  *y1)
+{
+  g_return_if_fail (NRT_IS_PLOT (self));
+  if (x0) *x0 = self->x0;
+  if (x1) *x1 = self->x1;
+  if (y0) *y0 = self->y0;
+  if (y1) *y1 = self->y1;
+}
+
+void
+nrt_plot_view_fit (NrtPlot *self)
+{
+  double xmin = G_MAXDOUBLE, xmax = -G_MAXDOUBLE, ymin = G_MAXDOUBLE, ymax = -G_MAXDOUBLE;
+  double x0, x1, y0, y1;
+
+  g_return_if_fail (NRT_IS_PLOT (self));
+
+  nrt_plot_update (self);
+  for (int pass = 0; pass < 2; pass++)
+    {
+      GPtrArray *list = pass == 0 ? self->kept : self->series;
+      for (guint i = 0; i < list->len; i++)
+        {
+          const Series *s = g_ptr_array_index (list, i);
+          for (guint j = 0; j < s->t->len; j++)
+            {
+              double t = g_array_index (s->t, double, j) + s->x_offset;
+              double y = g_array_index (s->y, double, j);
+              if (!isfinite (y) || !isfinite (t))
+                continue;
+              xmin = MIN (xmin, t), xmax = MAX (xmax, t);
+              ymin = MIN (ymin, y), ymax = MAX (ymax, y);
+            }
+        }
+    }
+  if (xmin > xmax)
+    return;
+  nrt_plot_fit_range (xmin, xmax, &x0, &x1);
+  nrt_plot_fit_range (ymin, ymax, &y0, &y1);
+  nrt_plot_set_view (self, x0, x1, y0, y1);
+}
+
+void
+nrt_plot_zoom (NrtPlot  *self,
+               double    factor,
+               double    cx,
+               double    cy,
+               gboolean  zoom_x,
+               gboolean  zoom_y)
+{
+  double x0 = self->x0, x1 = self->x1, y0 = self->y0, y1 = self->y1;
+
+  g_return_if_fail (NRT_IS_PLOT (self));
+  g_return_if_fail (factor > 0);
+
+  if (zoom_x)
+    {
+      x0 = cx - (cx - x0) / factor;
+      x1 = cx + (x1 - cx) / factor;
+    }
+  if (zoom_y)
+    {
+      y0 = cy - (cy - y0) / factor;
+      y1 = cy + (y1 - cy) / factor;
+    }
+  /* Not below what double precision can tell apart on screen. */
+  if (x1 - x0 < 1e-9 * MAX (1, fabs (x0)) || y1 - y0 < 1e-9 * MAX (1, fabs (y0)))
+    return;
+  nrt_plot_set_view (self, x0, x1, y0, y1);
+}
+
+void
+nrt_plot_set_axis_titles (NrtPlot    *self,
+                          const char *x_title,
+                          const char *y_title)
+{
+  g_return_if_fail (NRT_IS_PLOT (self));
+  g_free (self->x_title);
+  g_free (self->y_title);
+  self->x_title = g_strdup (x_title);
+  self->y_title = g_strdup (y_title);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+nrt_plot_set_placeholder (NrtPlot    *self,
+                          const char *text)
+{
+  g_return_if_fail (NRT_IS_PLOT (self));
+  g_free (self->placeholder);
+  self->placeholder = g_strdup (text);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+guint
+nrt_plot_add_store_trace (NrtPlot       *self,
+                          NrtTraceStore *store,
+                          guint          id,
+                          const char    *label,
+                          double         x_offset)
+{
+  Series *s;
+
+  g_return_val_if_fail (NRT_IS_PLOT (self), 0);
+  g_return_val_if_fail (store != NULL, 0);
+
+  s = series_new (label, self->next_color++, x_offset);
+  s->store = nrt_trace_store_ref (store);
+  s->id = id;
+  s->generation = nrt_trace_store_get_generation (store);
+  g_ptr_array_add (self->series, s);
+  series_update (self, s);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return self->series->len - 1;
+}
+
+guint
+nrt_plot_add_samples (NrtPlot      *self,
+                      const char   *label,
+                      const double *x,
+                      const double *y,
+                      gsize         n,
+                      double        x_offset)
+{
+  Series *s;
+
+  g_return_val_if_fail (NRT_IS_PLOT (self), 0);
+  g_return_val_if_fail (n == 0 || (x != NULL && y != NULL), 0);
+
+  s = series_new (label, self->next_color++, x_offset);
+  g_array_append_vals (s->t, x, n);
+  g_array_append_vals (s->y, y, n);
+  g_ptr_array_add (self->series, s);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return self->series->len - 1;
+}
+
+void
+nrt_plot_remove_trace (NrtPlot *self,
+                       guint    index)
+{
+  g_return_if_fail (NRT_IS_PLOT (self));
+  g_return_if_fail (index < self->series->len);
+  g_ptr_array_remove_index (self->series, index);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+nrt_plot_clear (NrtPlot *self)
+{
+  g_return_if_fail (NRT_IS_PLOT (self));
+  g_ptr_array_set_size (self->series, 0);
+  g_ptr_array_set_size (self->kept, 0);
+  self->next_color = 0;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+guint
+nrt_plot_get_n_traces (NrtPlot *self)
+{
+  g_return_val_if_fail (NRT_IS_PLOT (self), 0);
+  return self->series->len;
+}
+
+const char *
+nrt_plot_get_trace_label (NrtPlot *self,
+                          guint    index)
+{
+  g_return_val_if_fail (NRT_IS_PLOT (self), NULL);
+  g_return_val_if_fail (index < self->series->len, NULL);
+  return ((Series *) g_ptr_array_index (self->series, index))->label;
+}
+
+gsize
+nrt_plot_get_trace_data (NrtPlot       *self,
+                         guint          index,
+                         const double **t,
+                         const double **y)
+{
+  const Series *s;
+
+  g_return_val_if_fail (NRT_IS_PLOT (self), 0);
+  g_return_val_if_fail (index < self->series->len, 0);
+  s = g_ptr_array_index (self->series, index);
+  if (t) *t = (const double *) (gpointer) s->t->data;
+  if (y) *y = (const double *) (gpointer) s->y->data;
+  return s->t->len;
+}
+
+void
+nrt_plot_set_keep_lines (NrtPlot  *self,
+                         gboolean  keep)
+{
+  g_return_if_fail (NRT_IS_PLOT (self));
+  self->keep_lines = !!keep;
+}
+
+gboolean
+nrt_plot_get_keep_lines (NrtPlot *self)
+{
+  g_return_val_if_fail (NRT_IS_PLOT (self), FALSE);
+  return self->keep_lines;
+}
+
+void
+nrt_plot_erase (NrtPlot *self)
+{
+  g_return_if_fail (NRT_IS_PLOT (self));
+  g_ptr_array_set_size (self->kept, 0);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+guint
+nrt_plot_get_n_kept (NrtPlot *self)
+{
+  g_return_val_if_fail (NRT_IS_PLOT (self), 0);
+  return self->kept->len;
+}
+
+gboolean
+nrt_plot_export_csv (NrtPlot     *self,
+                     const char  *path,
+                     GError     **error)
+{
+  g_autoptr(GString) csv = g_string_new ("t");
+  guint rows = 0;
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_return_val_if_fail (NRT_IS_PLOT (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  nrt_plot_update (self);
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      const Series *s = g_ptr_array_index (self->series, i);
+      g_string_append_c (csv, ',');
+      g_string_append (csv, s->label != NULL ? s->label : "");
+      rows = MAX (rows, s->t->len);
+    }
+  g_string_append_c (csv, '\n');
+
+  /* The time column is the first trace's recording times (every trace of a session is
+   * sampled at the same plot interval); a shorter trace leaves its cells empty. */
+  for (guint r = 0; r < rows; r++)
+    {
+      const Series *first = g_ptr_array_index (self->series, 0);
+      double t = r < first->t->len ? g_array_index (first->t, double, r) : NAN;
+
+      if (!isfinite (t))
+        for (guint i = 1; i < self->series->len && !isfinite (t); i++)
+          {
+            const Series *s = g_ptr_array_index (self->series, i);
+            if (r < s->t->len)
+              t = g_array_index (s->t, double, r);
+          }
+      g_string_append (csv, g_ascii_formatd (buf, sizeof buf, "%.15g", t));
+      for (guint i = 0; i < self->series->len; i++)
+        {
+          const Series *s = g_ptr_array_index (self->series, i);
+          g_string_append_c (csv, ',');
+          if (r < s->y->len && isfinite (g_array_index (s->y, double, r)))
+            g_string_append (csv, g_ascii_formatd (buf, sizeof buf, "%.15g",
+                                                   g_array_index (s->y, double, r)));
+        }
+      g_string_append_c (csv, '\n');
+    }
+
+  /* g_file_set_contents writes a temporary file and renames it over path. */
+  return g_file_set_contents (path, csv->str, csv->len, error);
+}
+
+gboolean
+nrt_plot_export_image (NrtPlot       *self,
+                       NrtPlotFormat  format,
+                       const char    *path,
+                       GError       **error)
+{
+  g_autofree NrtPlotTrace *traces = NULL;
+  NrtPlotData data = { 0 };
+  int width, height;
+
+  g_return_val_if_fail (NRT_IS_PLOT (self), FALSE);
+
+  nrt_plot_update (self);
+  traces = g_new0 (NrtPlotTrace, self->series->len + self->kept->len + 1);
+  /* Exports are for paper and slides: always the light style. */
+  fill_data (self, FALSE, &data, traces);
+  data.placeholder = NULL;
+  data.font = "Sans 10";
+  gdk_rgba_parse (&data.fg, "#241f31");
+  gdk_rgba_parse (&data.bg, "#ffffff");
+  width = gtk_widget_get_width (GTK_WIDGET (self));
+  height = gtk_widget_get_height (GTK_WIDGET (self));
+  if (width < 200 || height < 150)
+    width = 800, height = 500;
+  return nrt_plot_write_image (&data, format, width, height, path, error);
+}
