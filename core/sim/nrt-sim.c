@@ -821,3 +821,110 @@ nrt_sim_record_value (const NrtSim *sim, guint record)
       return NAN;
     }
 }
+
+/* ---------------------------------------------------------------------------------- */
+/* Live edits: carrying a run over to a recompiled network                              */
+
+double
+nrt_sim_get_dt (const NrtSim *sim)
+{
+  g_return_val_if_fail (sim != NULL, 0.0);
+  return sim->dt_pending ? sim->new_dt : sim->dt;
+}
+
+static gboolean
+same_ints (const int *a, const int *b, guint n)
+{
+  return n == 0 || memcmp (a, b, n * sizeof (int)) == 0;
+}
+
+gboolean
+nrt_network_same_layout (const NrtNetwork *a, const NrtNetwork *b)
+{
+  g_return_val_if_fail (a != NULL && b != NULL, FALSE);
+
+  if (a->n_nodes != b->n_nodes || a->n_roots != b->n_roots || a->n_hh != b->n_hh
+      || a->n_pas != b->n_pas || a->n_pp != b->n_pp || a->n_netstims != b->n_netstims
+      || a->n_netcons != b->n_netcons)
+    return FALSE;
+  if (!same_ints (a->parent, b->parent, a->n_nodes)
+      || !same_ints (a->hh_node, b->hh_node, a->n_hh)
+      || !same_ints (a->pas_node, b->pas_node, a->n_pas))
+    return FALSE;
+  for (guint p = 0; p < a->n_pp; p++)
+    if (a->pp_type[p] != b->pp_type[p])
+      return FALSE;
+  return TRUE;
+}
+
+static void
+copy_doubles (double *dest, const double *src, guint n)
+{
+  if (n > 0)
+    memcpy (dest, src, n * sizeof (double));
+}
+
+/* What NEURON keeps across a parameter change between two fadvance() calls is every STATE
+ * and ASSIGNED variable; what the new network brings is every PARAMETER.  Two subtleties:
+ * exp2syn.mod's INITIAL computes `factor` once, so it is carried over (NEURON does not re-run
+ * INITIAL), while tau1 is the new parameter with INITIAL's clamp; and a pending dt change
+ * stays pending. */
+gboolean
+nrt_sim_transfer_state (NrtSim *dest, const NrtSim *src)
+{
+  g_return_val_if_fail (dest != NULL && src != NULL, FALSE);
+  const NrtNetwork *net = dest->net;
+
+  if (!nrt_network_same_layout (net, src->net))
+    return FALSE;
+
+  guint N = net->n_nodes, nhh = net->n_hh, npp = net->n_pp, nns = net->n_netstims;
+  dest->t = src->t;
+  set_dt (dest, src->dt);
+  dest->new_dt = src->new_dt;
+  dest->dt_pending = src->dt_pending;
+
+  copy_doubles (dest->v, src->v, N);
+  copy_doubles (dest->rhs, src->rhs, N);
+  copy_doubles (dest->d, src->d, N);
+  copy_doubles (dest->m, src->m, nhh);
+  copy_doubles (dest->h, src->h, nhh);
+  copy_doubles (dest->n, src->n, nhh);
+  copy_doubles (dest->ina, src->ina, nhh);
+  copy_doubles (dest->ik, src->ik, nhh);
+  copy_doubles (dest->il, src->il, nhh);
+  copy_doubles (dest->gna, src->gna, nhh);
+  copy_doubles (dest->gk, src->gk, nhh);
+  copy_doubles (dest->pas_i, src->pas_i, net->n_pas);
+  copy_doubles (dest->pp_i, src->pp_i, npp);
+  copy_doubles (dest->pp_g, src->pp_g, npp);
+  copy_doubles (dest->pp_A, src->pp_A, npp);
+  copy_doubles (dest->pp_B, src->pp_B, npp);
+  for (guint p = 0; p < npp; p++)
+    {
+      dest->pp_factor[p] = src->pp_factor[p];
+      if (net->pp_type[p] == NRT_PP_EXP2SYN)
+        {
+          double tau1 = net->pp_param[p][0], tau2 = net->pp_param[p][1];
+          if (tau1 / tau2 > 0.9999)
+            tau1 = 0.9999 * tau2;
+          if (tau1 / tau2 < 1e-9)
+            tau1 = tau2 * 1e-9;
+          dest->pp_factor[npp + p] = tau1;
+        }
+    }
+  copy_doubles (dest->ns_next, src->ns_next, nns);
+  copy_doubles (dest->ns_count, src->ns_count, nns);
+  if (nns > 0)
+    memcpy (dest->ns_on, src->ns_on, nns * sizeof (gboolean));
+
+  if (dest->heap_cap < src->n_heap)
+    {
+      dest->heap_cap = src->n_heap;
+      dest->heap = g_renew (Event, dest->heap, dest->heap_cap);
+    }
+  if (src->n_heap > 0)
+    memcpy (dest->heap, src->heap, src->n_heap * sizeof (Event));
+  dest->n_heap = src->n_heap;
+  return TRUE;
+}

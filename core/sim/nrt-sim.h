@@ -69,5 +69,18 @@ gboolean nrt_sim_run_until (NrtSim *sim, double tstop, GError **error);
 
 /* Live parameter edits at the next step boundary. */
 void     nrt_sim_set_dt (NrtSim *sim, double dt);
+/* The dt (ms) the next step will use (a pending nrt_sim_set_dt included). */
+double   nrt_sim_get_dt (const NrtSim *sim);
+
+/* TRUE when a and b have the same layout: the same node tree, the same hh and pas instances
+ * at the same nodes, the same point-process types in the same order, and as many NetStims
+ * and NetCons, so that a run's state can be carried from one to the other by position. */
+gboolean nrt_network_same_layout (const NrtNetwork *a, const NrtNetwork *b);
+/* Carries the whole state of src (t, dt, v, gating and synaptic states, NetStim states,
+ * pending events, the ASSIGNED currents) into dest, a sim of a network with the same layout,
+ * so that dest continues src's run with dest's parameters from the next step on, as an edit
+ * in NEURON between two fadvance() calls would.  Records are not touched.  FALSE (dest
+ * unchanged) when the layouts differ. */
+gboolean nrt_sim_transfer_state (NrtSim *dest, const NrtSim *src);
 
 G_END_DECLS
