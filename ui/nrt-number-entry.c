@@ -161,7 +161,11 @@ nrt_number_entry_update_reset (NrtNumberEntry *self)
   g_autofree char *default_text = format_value (self->default_value, self->digits);
   g_autofree char *tooltip = NULL;
 
-  gtk_widget_set_visible (self->reset, self->editable && differs);
+  /* The button keeps its place when hidden, so fields stay aligned in a column and do not
+   * jump sideways as the value leaves or reaches its default. */
+  gtk_widget_set_opacity (self->reset, self->editable && differs ? 1.0 : 0.0);
+  gtk_widget_set_sensitive (self->reset, self->editable && differs);
+  gtk_widget_set_can_target (self->reset, self->editable && differs);
   /* Translators: %s is a number, the field's default value */
   tooltip = g_strdup_printf (_("Reset to the default, %s"), default_text);
   gtk_widget_set_tooltip_text (self->reset, tooltip);

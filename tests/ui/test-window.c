@@ -7,8 +7,17 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
+#include <math.h>
+
+#include "nrt-cell-builder.h"
+#include "nrt-graph-window.h"
+#include "nrt-iclamp-editor.h"
 #include "nrt-neuroml.h"
+#include "nrt-number-entry.h"
+#include "nrt-run-control.h"
 #include "nrt-window-private.h"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NrtModelData, nrt_model_data_free)
 
 #define TRAP_TIMEOUT (60 * G_USEC_PER_SEC)
 
@@ -433,6 +442,595 @@ quit_subprocess (void)
   g_assert_finalize_object (qd.model);
 }
 
+
+/* ---- tools, RunControl, IClamp, the lab ------------------------------------------- */
+
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = screenshot_path (name);
+
+  /* A toplevel's own paintable draws nothing; its content holds everything but the shadow. */
+  if (GTK_IS_WINDOW (widget) && gtk_window_get_child (GTK_WINDOW (widget)) != NULL)
+    widget = gtk_window_get_child (GTK_WINDOW (widget));
+  texture = render_widget (widget);
+
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+/* Spins until cond (user_data) holds, failing after timeout_s seconds. */
+static void
+spin_until (gboolean (*cond) (gpointer), gpointer user_data, double timeout_s)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) (timeout_s * G_USEC_PER_SEC);
+
+  while (!cond (user_data))
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (200);
+      if (g_get_monotonic_time () > deadline)
+        g_error ("timed out after %g s", timeout_s);
+    }
+}
+
+typedef struct {
+  NrtSession *session;
+  double      t;
+} RunWait;
+
+/* Stopped at or past t (the session's status has arrived). */
+static gboolean
+stopped_at (gpointer user_data)
+{
+  RunWait *w = user_data;
+
+  return !nrt_session_get_running (w->session)
+         && nrt_session_get_t (w->session) >= w->t - 1e-9;
+}
+
+static gboolean
+stopped_at_zero (gpointer user_data)
+{
+  RunWait *w = user_data;
+
+  return !nrt_session_get_running (w->session) && nrt_session_get_t (w->session) == 0.0;
+}
+
+static void
+wait_for_t (NrtSession *session,
+            double      t)
+{
+  RunWait w = { session, t };
+
+  spin_until (stopped_at, &w, 120);
+}
+
+/* (transfer full) Samples of trace id: t and y, n of them. */
+static gsize
+read_trace (NrtSession *session,
+            guint       id,
+            double    **t,
+            double    **y)
+{
+  NrtTraceStore *store = nrt_session_get_trace_store (session);
+  guint64 n = nrt_trace_store_get_length (store, id);
+
+  *t = g_new (double, n + 1);
+  *y = g_new (double, n + 1);
+  g_assert_cmpuint (nrt_trace_store_read (store, id, 0, n, *t, *y), ==, n);
+  return n;
+}
+
+/* Column column of a CSV with a header row, as (t, y) pairs. */
+static gsize
+read_csv_column (const char *path,
+                 const char *column,
+                 GArray    **t,
+                 GArray    **y)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) header = NULL;
+  int col = -1;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  header = g_strsplit (lines[0], ",", -1);
+  for (int i = 0; header[i] != NULL; i++)
+    if (g_str_equal (g_strstrip (header[i]), column))
+      col = i;
+  g_assert_cmpint (col, >, 0);
+
+  *t = g_array_new (FALSE, FALSE, sizeof (double));
+  *y = g_array_new (FALSE, FALSE, sizeof (double));
+  for (int l = 1; lines[l] != NULL; l++)
+    {
+      g_auto(GStrv) cells = NULL;
+      double tv, yv;
+
+      if (*lines[l] == '\0')
+        continue;
+      cells = g_strsplit (lines[l], ",", -1);
+      tv = g_ascii_strtod (cells[0], NULL);
+      yv = g_ascii_strtod (cells[col], NULL);
+      g_array_append_val (*t, tv);
+      g_array_append_val (*y, yv);
+    }
+  return (*t)->len;
+}
+
+/* Runs $NEURITE_CLI on model (saved to a temp file) recording expr; returns its CSV path. */
+static char *
+run_cli (NrtModel   *model,
+         const char *expr)
+{
+  const char *cli = g_getenv ("NEURITE_CLI");
+  g_autofree char *dir = g_dir_make_tmp ("neurite-ui-XXXXXX", NULL);
+  g_autofree char *nml = g_build_filename (dir, "model.nml", NULL);
+  char *csv = g_build_filename (dir, "out.csv", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  int status = 0;
+  const char *argv[] = { cli, "run", nml, "--record", expr, "--csv", csv, NULL };
+
+  g_assert_nonnull (cli);
+  g_assert_true (nrt_neuroml_write_file (model, nml, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                               NULL, &err, &status, &error));
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("neurite-cli failed: %s", err);
+  return csv;
+}
+
+/* The session's trace equals the CLI's sample for sample, within tol. */
+static void
+assert_trace_equals_csv (NrtSession *session,
+                         guint       id,
+                         const char *csv,
+                         const char *column,
+                         double      tol)
+{
+  g_autofree double *t = NULL;
+  g_autofree double *y = NULL;
+  g_autoptr(GArray) rt = NULL;
+  g_autoptr(GArray) ry = NULL;
+  gsize n = read_trace (session, id, &t, &y);
+  gsize m = read_csv_column (csv, column, &rt, &ry);
+  double worst = 0.0;
+
+  g_assert_cmpuint (n, ==, m);
+  for (gsize i = 0; i < n; i++)
+    {
+      g_assert_cmpfloat_with_epsilon (t[i], g_array_index (rt, double, i), 1e-9);
+      worst = MAX (worst, fabs (y[i] - g_array_index (ry, double, i)));
+    }
+  g_test_message ("%s: %zu samples, max |Δ| = %.3g", csv, n, worst);
+  g_assert_cmpfloat (worst, <=, tol);
+}
+
+typedef struct {
+  guint  n;
+  double value;
+} Commits;
+
+static void
+on_commit (NrtNumberEntry *entry,
+           double          value,
+           Commits        *c)
+{
+  c->n++;
+  c->value = value;
+}
+
+static void
+number_entry_subprocess (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  NrtNumberEntry *entry = NRT_NUMBER_ENTRY (nrt_number_entry_new ("dt (ms)", 0.025, 0.025));
+  Commits c = { 0 };
+  double v;
+
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (entry));
+  nrt_number_entry_set_range (entry, 0, 1e9, TRUE);
+  /* Locale-independent parsing; NaN, Inf and garbage refused. */
+  g_assert_true (nrt_number_parse ("0.025", &v));
+  g_assert_cmpfloat (v, ==, 0.025);
+  g_assert_true (nrt_number_parse (" 0,5 ", &v));
+  g_assert_cmpfloat (v, ==, 0.5);
+  g_assert_false (nrt_number_parse ("nan", &v));
+  g_assert_false (nrt_number_parse ("inf", &v));
+  g_assert_false (nrt_number_parse ("1e999", &v));
+  g_assert_false (nrt_number_parse ("0x10", &v));
+  g_assert_false (nrt_number_parse ("", &v));
+
+  g_signal_connect (entry, "value-committed", G_CALLBACK (on_commit), &c);
+
+  g_assert_false (nrt_number_entry_commit_text (entry, "abc"));
+  g_assert_nonnull (nrt_number_entry_get_error (entry));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (nrt_number_entry_get_editable (entry)), "error"));
+  g_assert_false (nrt_number_entry_commit_text (entry, "NaN"));
+  g_assert_false (nrt_number_entry_commit_text (entry, "0"));      /* dt > 0 */
+  g_assert_false (nrt_number_entry_commit_text (entry, "-1"));
+  g_assert_cmpuint (c.n, ==, 0);
+  g_assert_cmpfloat (nrt_number_entry_get_value (entry), ==, 0.025);
+
+  g_assert_true (nrt_number_entry_commit_text (entry, "0.01"));
+  g_assert_null (nrt_number_entry_get_error (entry));
+  g_assert_cmpuint (c.n, ==, 1);
+  g_assert_cmpfloat (c.value, ==, 0.01);
+  g_assert_cmpfloat (nrt_number_entry_get_value (entry), ==, 0.01);
+
+  /* The owner's model refused: the text reverts and the reason shows. */
+  nrt_number_entry_reject (entry, "dt must divide the plot interval");
+  g_assert_cmpstr (gtk_editable_get_text (nrt_number_entry_get_editable (entry)), ==, "0.01");
+  g_assert_cmpstr (nrt_number_entry_get_error (entry), ==, "dt must divide the plot interval");
+
+  nrt_number_entry_set_value (entry, 600000);
+  g_assert_cmpstr (gtk_editable_get_text (nrt_number_entry_get_editable (entry)), ==, "600000");
+  g_assert_null (nrt_number_entry_get_error (entry));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+tools_subprocess (void)
+{
+  NrtWindow *window = nrt_window_new (NULL);
+  GtkWindow *tools[6];
+  const char *names[] = { "run-control.png", "iclamp.png", "graph-voltage.png",
+                          "graph-current.png", "graph-state.png", "cell-builder.png" };
+  GMenuModel *menu;
+  g_autoptr(GError) error = NULL;
+  int pp;
+
+  g_assert_nonnull (nrt_window_get_session (window));
+  pp = nrt_model_add_point_process (nrt_window_get_model (window), "IClamp", "soma", 0.5, &error);
+  g_assert_no_error (error);
+  g_assert_true (nrt_model_set_point_process_param (nrt_window_get_model (window), pp, "amp",
+                                                    0.3, &error));
+  show_and_wait (GTK_WINDOW (window));
+  save_screenshot (GTK_WIDGET (window), "main-window.png");
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.run-control", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.iclamp", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.graph", "s", "voltage");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.graph", "s", "current");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.graph", "s", "state");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.cell-builder", NULL);
+  /* RunControl and the IClamp editor are single: asking again raises the open one. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.run-control", NULL);
+
+  {
+    g_autoptr(GList) list = nrt_window_list_tools (window);
+    guint i = 0;
+
+    g_assert_cmpuint (g_list_length (list), ==, 6);
+    for (GList *l = list; l != NULL; l = l->next)
+      tools[i++] = l->data;
+  }
+  menu = _nrt_window_get_tools_menu (window);
+  g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 6);
+  g_assert_true (NRT_IS_RUN_CONTROL (tools[0]));
+  g_assert_true (NRT_IS_ICLAMP_EDITOR (tools[1]));
+
+  for (guint i = 0; i < G_N_ELEMENTS (tools); i++)
+    {
+      show_and_wait (tools[i]);
+      save_screenshot (GTK_WIDGET (tools[i]), names[i]);
+    }
+
+  /* Raise from the Window menu. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.raise-tool", "u", 2);
+
+  /* Closing a tool takes it off the menu; replacing the model closes the rest. */
+  gtk_window_destroy (tools[5]);
+  g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 5);
+  {
+    g_autoptr(NrtModel) fresh = nrt_model_new_default ();
+    g_autoptr(GList) list = NULL;
+    nrt_window_set_model (window, fresh, NULL);
+    list = nrt_window_list_tools (window);
+    g_assert_null (list);
+  }
+  /* The placeholder item. */
+  g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 1);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+run_control_subprocess (void)
+{
+  NrtWindow *window = nrt_window_new (NULL);
+  NrtModel *model = nrt_window_get_model (window);
+  NrtRunControl *rc = NRT_RUN_CONTROL (nrt_run_control_new (window));
+  NrtNumberEntry *dt = nrt_run_control_get_field (rc, "dt");
+  NrtNumberEntry *points = nrt_run_control_get_field (rc, "steps_per_ms");
+  NrtNumberEntry *tstop = nrt_run_control_get_field (rc, "tstop");
+  g_autoptr(NrtModelData) before = NULL;
+
+  /* NEURON's defaults. */
+  g_assert_cmpfloat (nrt_number_entry_get_value (nrt_run_control_get_field (rc, "v_init")), ==, -65);
+  g_assert_cmpfloat (nrt_number_entry_get_value (tstop), ==, 5);
+  g_assert_cmpfloat (nrt_number_entry_get_value (dt), ==, 0.025);
+  g_assert_cmpfloat (nrt_number_entry_get_value (points), ==, 40);
+  g_assert_cmpfloat (nrt_number_entry_get_value (nrt_run_control_get_field (rc, "runStopAt")), ==, 5);
+  g_assert_cmpfloat (nrt_number_entry_get_value (nrt_run_control_get_field (rc, "runStopIn")), ==, 1);
+
+  /* setdt(): dt = 0.01 does not divide 0.025, so it becomes 0.025/2, and the window says so. */
+  g_assert_null (nrt_run_control_get_dt_note (rc));
+  g_assert_true (nrt_number_entry_commit_text (dt, "0.01"));
+  g_assert_cmpfloat_with_epsilon (nrt_model_get_data (model)->settings.dt, 0.0125, 1e-15);
+  g_assert_cmpfloat_with_epsilon (nrt_number_entry_get_value (dt), 0.0125, 1e-15);
+  g_assert_nonnull (nrt_run_control_get_dt_note (rc));
+  g_assert_nonnull (strstr (nrt_run_control_get_dt_note (rc), "0.0125"));
+  g_assert_cmpfloat (nrt_run_control_coupled_dt (0.1, 40), ==, 0.025);
+  g_assert_cmpfloat (nrt_run_control_coupled_dt (0.005, 40), ==, 0.005);
+
+  /* Points plotted/ms = 10 with dt 0.0125: 0.1/0.0125 = 8 steps, dt kept. */
+  g_assert_true (nrt_number_entry_commit_text (points, "10"));
+  g_assert_cmpfloat (nrt_model_get_data (model)->settings.points_per_ms, ==, 10);
+  g_assert_cmpfloat_with_epsilon (nrt_model_get_data (model)->settings.dt, 0.0125, 1e-15);
+  g_assert_null (nrt_run_control_get_dt_note (rc));
+
+  /* Refused input leaves the model as it was. */
+  before = nrt_model_data_copy (nrt_model_get_data (model));
+  g_assert_false (nrt_number_entry_commit_text (tstop, "-3"));
+  g_assert_false (nrt_number_entry_commit_text (dt, "inf"));
+  g_assert_true (nrt_model_data_equal (before, nrt_model_get_data (model)));
+
+  /* Every edit is undoable from the main window. */
+  g_assert_true (nrt_number_entry_commit_text (tstop, "20"));
+  g_assert_cmpfloat (nrt_model_get_data (model)->settings.tstop, ==, 20);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL);
+  g_assert_cmpfloat (nrt_model_get_data (model)->settings.tstop, ==, 5);
+  g_assert_cmpfloat (nrt_number_entry_get_value (tstop), ==, 5);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+lab_part1_subprocess (void)
+{
+  NrtWindow *window = nrt_window_new (NULL);
+  NrtModel *model = nrt_window_get_model (window);
+  NrtSession *session = nrt_window_get_session (window);
+  NrtIclampEditor *editor;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *csv = NULL;
+  double side = sqrt (100.0 / G_PI);
+  int trace;
+
+  show_and_wait (GTK_WINDOW (window));
+
+  /* 1–3: one soma of area 100 µm², a bare capacitor (the default section has no channels). */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new", NULL);
+  model = nrt_window_get_model (window);
+  session = nrt_window_get_session (window);
+  g_assert_true (nrt_model_set_section_L (model, "soma", side, &error));
+  g_assert_true (nrt_model_set_section_diam (model, "soma", side, &error));
+  g_assert_no_error (error);
+
+  /* 6: the IClamp editor, through its actions and fields. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.iclamp", NULL);
+  editor = NRT_ICLAMP_EDITOR (_nrt_window_find_tool (window, NRT_TYPE_ICLAMP_EDITOR));
+  g_assert_nonnull (editor);
+  gtk_widget_activate_action (GTK_WIDGET (editor), "iclamp.new", NULL);
+  g_assert_cmpint (nrt_iclamp_editor_get_selected (editor), ==, 0);
+  g_assert_true (nrt_number_entry_commit_text (nrt_iclamp_editor_get_field (editor, "del"), "1"));
+  g_assert_true (nrt_number_entry_commit_text (nrt_iclamp_editor_get_field (editor, "dur"), "2"));
+  g_assert_true (nrt_number_entry_commit_text (nrt_iclamp_editor_get_field (editor, "amp"), "0.01"));
+  g_assert_false (nrt_number_entry_commit_text (nrt_iclamp_editor_get_field (editor, "dur"), "-1"));
+  g_assert_false (nrt_number_entry_commit_text (nrt_iclamp_editor_get_field (editor, "x"), "1.5"));
+  {
+    const NrtPointProcess *pp = g_ptr_array_index (nrt_model_get_data (model)->point_processes, 0);
+    const NrtMechanismInfo *info = nrt_point_process_info (NRT_PP_ICLAMP);
+    g_assert_cmpfloat (pp->p[nrt_param_lookup (info, "del")], ==, 1);
+    g_assert_cmpfloat (pp->p[nrt_param_lookup (info, "dur")], ==, 2);
+    g_assert_cmpfloat (pp->p[nrt_param_lookup (info, "amp")], ==, 0.01);
+    g_assert_cmpfloat (pp->x, ==, 0.5);
+  }
+  show_and_wait (GTK_WINDOW (editor));
+  save_screenshot (GTK_WIDGET (editor), "iclamp-part1.png");
+
+  /* 5: Init & Run from the main window. */
+  trace = nrt_session_add_trace (session, "soma(0.5).v", &error);
+  g_assert_no_error (error);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.init-run", NULL);
+  wait_for_t (session, nrt_model_get_data (model)->settings.tstop);
+
+  /* A bare capacitor: v climbs linearly while the clamp is on, dv/dt = i/C. */
+  {
+    g_autofree double *t = NULL;
+    g_autofree double *y = NULL;
+    gsize n = read_trace (session, trace, &t, &y);
+
+    g_assert_cmpuint (n, ==, 201);
+    g_assert_cmpfloat_with_epsilon (y[0], -65, 1e-9);
+    g_assert_cmpfloat_with_epsilon (y[40], -65, 1e-9);  /* before del */
+    /* 1 µF/cm² × 100 µm² = 1 pF; 0.01 nA into 1 pF is 10 mV/ms, for 2 ms. */
+    g_assert_cmpfloat_with_epsilon (y[200] - y[0], 0.01 / 1e-3 * 2, 0.05);
+  }
+
+  csv = run_cli (model, "soma(0.5).v");
+  assert_trace_equals_csv (session, trace, csv, "soma(0.5).v", 1e-9);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+have_stylized_cell (void);
+
+static char *
+stylized_cell_path (void)
+{
+  return g_build_filename (NRT_SOURCE_ROOT, "models", "stylized-cell.nml", NULL);
+}
+
+static void
+lab_part3_subprocess (void)
+{
+  NrtWindow *window = nrt_window_new (NULL);
+  g_autofree char *path = stylized_cell_path ();
+  g_autofree char *reference = g_build_filename (NRT_SOURCE_ROOT, "tests", "reference",
+                                                 "stylized_cell.csv", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *csv = NULL;
+  g_autoptr(GArray) rt = NULL;
+  g_autoptr(GArray) ry = NULL;
+  NrtModel *model;
+  NrtSession *session;
+  NrtRunControl *rc;
+  NrtIclampEditor *editor;
+  int trace;
+  guint64 generation;
+
+  g_assert_true (nrt_window_load_file (window, file, &error));
+  g_assert_no_error (error);
+  model = nrt_window_get_model (window);
+  session = nrt_window_get_session (window);
+  show_and_wait (GTK_WINDOW (window));
+
+  trace = nrt_session_add_trace (session, "soma(0.5).v", &error);
+  g_assert_no_error (error);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.init-run", NULL);
+  wait_for_t (session, 10);
+  show_and_wait (GTK_WINDOW (window));
+  save_screenshot (GTK_WIDGET (window), "main-window-part3.png");
+
+  /* NEURON's trace, and the CLI's. */
+  assert_trace_equals_csv (session, trace, reference, "soma(0.5).v", 1e-6);
+  csv = run_cli (model, "soma(0.5).v");
+  assert_trace_equals_csv (session, trace, csv, "soma(0.5).v", 1e-9);
+
+  /* amp changed during a run bends the trace from that moment, without a restart:
+   * RunControl's Init, Continue til 1.05 ms (inside the 1–1.1 ms pulse), amp = 0, go on. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.run-control", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.iclamp", NULL);
+  rc = NRT_RUN_CONTROL (_nrt_window_find_tool (window, NRT_TYPE_RUN_CONTROL));
+  editor = NRT_ICLAMP_EDITOR (_nrt_window_find_tool (window, NRT_TYPE_ICLAMP_EDITOR));
+  gtk_widget_activate_action (GTK_WIDGET (rc), "rc.init", NULL);
+  /* Status arrives asynchronously: wait for the init (t back to 0) before going on. */
+  {
+    RunWait w = { session, 0 };
+    spin_until (stopped_at_zero, &w, 60);
+  }
+  g_assert_true (nrt_number_entry_commit_text (nrt_run_control_get_field (rc, "runStopAt"), "1.05"));
+  gtk_widget_activate_action (GTK_WIDGET (rc), "rc.continue-til", NULL);
+  wait_for_t (session, 1.05);
+  generation = nrt_trace_store_get_generation (nrt_session_get_trace_store (session));
+  g_assert_true (nrt_number_entry_commit_text (nrt_iclamp_editor_get_field (editor, "amp"), "0"));
+  g_assert_true (nrt_number_entry_commit_text (nrt_run_control_get_field (rc, "runStopAt"), "10"));
+  gtk_widget_activate_action (GTK_WIDGET (rc), "rc.continue-til", NULL);
+  wait_for_t (session, 10);
+  g_assert_cmpuint (nrt_trace_store_get_generation (nrt_session_get_trace_store (session)), ==,
+                    generation);
+  {
+    g_autofree double *t = NULL;
+    g_autofree double *y = NULL;
+    gsize n = read_trace (session, trace, &t, &y);
+    double before = 0, after = 0;
+
+    read_csv_column (reference, "soma(0.5).v", &rt, &ry);
+    g_assert_cmpuint (n, ==, rt->len);
+    for (gsize i = 0; i < n; i++)
+      {
+        double d = fabs (y[i] - g_array_index (ry, double, i));
+        if (t[i] <= 1.05 + 1e-9)
+          before = MAX (before, d);
+        else
+          after = MAX (after, d);
+      }
+    g_test_message ("amp edit at 1.05 ms: max |Δ| before %.3g mV, after %.3g mV", before, after);
+    g_assert_cmpfloat (before, <=, 1e-6);
+    g_assert_cmpfloat (after, >, 10);   /* no spike without the rest of the pulse */
+  }
+  show_and_wait (GTK_WINDOW (rc));
+  save_screenshot (GTK_WIDGET (rc), "run-control-part3.png");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+undo_topology_subprocess (void)
+{
+  NrtWindow *window = nrt_window_new (NULL);
+  NrtModel *model = nrt_window_get_model (window);
+  g_autoptr(NrtModelData) before = nrt_model_data_copy (nrt_model_get_data (model));
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (window)) && nrt_model_can_undo (model));
+  g_assert_cmpint (nrt_model_add_section (model, "dend", "soma", 1, 200, 2, &error), ==, 1);
+  g_assert_true (nrt_model_can_undo (model));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL);
+  g_assert_cmpuint (nrt_model_get_n_sections (model), ==, 1);
+  g_assert_true (nrt_model_data_equal (before, nrt_model_get_data (model)));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.redo", NULL);
+  g_assert_cmpuint (nrt_model_get_n_sections (model), ==, 2);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+layout_roundtrip_subprocess (void)
+{
+  NrtWindow *window = nrt_window_new (NULL);
+  NrtWindow *reopened = nrt_window_new (NULL);
+  g_autofree char *dir = g_dir_make_tmp ("neurite-layout-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "cell.nml", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  NrtModel *model = nrt_window_get_model (window);
+  guint n_graphs = 0;
+
+  g_assert_cmpint (nrt_model_add_section (model, "dend", "soma", 1, 200, 2, &error), ==, 1);
+  g_assert_cmpint (nrt_model_add_point_process (model, "IClamp", "soma", 0.5, &error), ==, 0);
+  show_and_wait (GTK_WINDOW (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.run-control", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.graph", "s", "voltage");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.graph", "s", "current");
+  spin_briefly ();
+
+  /* Save through the window's action (the file is known, so no dialog). */
+  nrt_window_set_model (window, model, file);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.run-control", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.graph", "s", "voltage");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.graph", "s", "current");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL);
+  g_assert_false (nrt_model_is_modified (model));
+  g_assert_nonnull (nrt_model_get_data (model)->view_state);
+
+  g_assert_true (nrt_window_load_file (reopened, file, &error));
+  g_assert_no_error (error);
+  g_assert_true (nrt_model_data_equal (nrt_model_get_data (model),
+                                       nrt_model_get_data (nrt_window_get_model (reopened))));
+  {
+    g_autoptr(GList) tools = nrt_window_list_tools (reopened);
+    gboolean have_rc = FALSE;
+
+    for (GList *l = tools; l != NULL; l = l->next)
+      {
+        if (NRT_IS_RUN_CONTROL (l->data))
+          have_rc = TRUE;
+        if (NRT_IS_GRAPH_WINDOW (l->data))
+          n_graphs++;
+      }
+    g_assert_true (have_rc);
+    g_assert_cmpuint (n_graphs, ==, 2);
+  }
+
+  gtk_window_destroy (GTK_WINDOW (reopened));
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -449,6 +1047,14 @@ main (int   argc,
   ADD_TRAPPED ("/ui/window/load-model", load_model_subprocess, have_stylized_cell,
                "models/stylized-cell.nml is missing");
   ADD_TRAPPED ("/ui/window/close-prompt-and-quit", quit_subprocess);
+  ADD_TRAPPED ("/ui/number-entry/validate", number_entry_subprocess);
+  ADD_TRAPPED ("/ui/window/tools-and-screenshots", tools_subprocess);
+  ADD_TRAPPED ("/ui/run-control/fields-and-setdt", run_control_subprocess);
+  ADD_TRAPPED ("/ui/window/undo-topology", undo_topology_subprocess);
+  ADD_TRAPPED ("/ui/window/layout-roundtrip", layout_roundtrip_subprocess);
+  ADD_TRAPPED ("/ui/lab/part1", lab_part1_subprocess);
+  ADD_TRAPPED ("/ui/lab/part3", lab_part3_subprocess, have_stylized_cell,
+               "models/stylized-cell.nml is missing");
 
   return g_test_run ();
 }
