@@ -614,7 +614,8 @@ nrt_graph_window_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_KEEP_LINES:
-      g_value_set_boolean (value, nrt_plot_get_keep_lines (self->plot));
+      /* The property action reads it while the template is still being built. */
+      g_value_set_boolean (value, self->plot != NULL && nrt_plot_get_keep_lines (self->plot));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);

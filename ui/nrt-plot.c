@@ -219,7 +219,7 @@ layout_compute (cairo_t           *cr,
   lay->area.height = MAX (1.0, height - top - bottom);
 
   /* x ticks: as many as fit with their labels a good gap apart. */
-  max_x = MAX (2, (guint) (lay->area.width / 60));
+  max_x = MAX (2, (guint) (lay->area.width / 50));
   for (;;)
     {
       double widest = 0;
@@ -456,12 +456,38 @@ draw_text (cairo_t      *cr,
   g_object_unref (layout);
 }
 
+/* Where the lines are, coarsely, so the legend can go where they are not. */
+#define GRID_W 32
+#define GRID_H 24
+
+typedef struct {
+  guint8 cell[GRID_H][GRID_W];
+} Occupancy;
+
+static void
+occupy (Occupancy         *occ,
+        const NrtPlotArea *a,
+        double             x,
+        double             y0,
+        double             y1)
+{
+  int cx = (int) floor ((x - a->x) / a->width * GRID_W);
+  int r0 = (int) floor ((MIN (y0, y1) - a->y) / a->height * GRID_H);
+  int r1 = (int) floor ((MAX (y0, y1) - a->y) / a->height * GRID_H);
+
+  if (cx < 0 || cx >= GRID_W)
+    return;
+  for (int r = MAX (r0, 0); r <= MIN (r1, GRID_H - 1); r++)
+    occ->cell[r][cx] = 1;
+}
+
 static void
 draw_trace (cairo_t            *cr,
             const NrtPlotData  *data,
             const NrtPlotArea  *area,
             const NrtPlotTrace *trace,
-            GArray             *points)
+            GArray             *points,
+            Occupancy          *occ)
 {
   gboolean pen_down = FALSE;
   const double *p;
@@ -479,9 +505,13 @@ draw_trace (cairo_t            *cr,
           continue;
         }
       if (pen_down)
-        cairo_line_to (cr, p[i], p[i + 1]);
+        {
+          cairo_line_to (cr, p[i], p[i + 1]);
+          occupy (occ, area, (p[i - 2] + p[i]) / 2, p[i - 1], p[i + 1]);
+        }
       else
         cairo_move_to (cr, p[i], p[i + 1]);
+      occupy (occ, area, p[i], p[i + 1], p[i + 1]);
       pen_down = TRUE;
     }
   /* A single sample still shows, as a dot. */
@@ -498,10 +528,32 @@ draw_trace (cairo_t            *cr,
   cairo_stroke (cr);
 }
 
+/* Lines under the rectangle (pixels) of the plot area. */
+static guint
+occupied (const Occupancy   *occ,
+          const NrtPlotArea *a,
+          double             x,
+          double             y,
+          double             w,
+          double             h)
+{
+  int c0 = (int) floor ((x - a->x) / a->width * GRID_W);
+  int c1 = (int) floor ((x + w - a->x) / a->width * GRID_W);
+  int r0 = (int) floor ((y - a->y) / a->height * GRID_H);
+  int r1 = (int) floor ((y + h - a->y) / a->height * GRID_H);
+  guint n = 0;
+
+  for (int r = MAX (r0, 0); r <= MIN (r1, GRID_H - 1); r++)
+    for (int c = MAX (c0, 0); c <= MIN (c1, GRID_W - 1); c++)
+      n += occ->cell[r][c];
+  return n;
+}
+
 static void
 draw_legend (cairo_t           *cr,
              const Layout      *lay,
-             const NrtPlotData *data)
+             const NrtPlotData *data,
+             const Occupancy   *occ)
 {
   const NrtPlotArea *a = &lay->area;
   double w = 0, h = 0, lw, lh, pad = 8, swatch = 18, gap = 4, x, y;
@@ -522,8 +574,23 @@ draw_legend (cairo_t           *cr,
 
   w += swatch + 6 + 2 * pad;
   h += 2 * pad;
-  x = a->x + a->width - w - 10;
-  y = a->y + 10;
+
+  /* The corner with the fewest lines under it, top right first when they tie. */
+  {
+    double xs[2] = { a->x + a->width - w - 10, a->x + 10 };
+    double ys[2] = { a->y + 10, a->y + a->height - h - 10 };
+    guint best = G_MAXUINT;
+
+    x = xs[0];
+    y = ys[0];
+    for (guint r = 0; r < 2; r++)
+      for (guint c = 0; c < 2; c++)
+        {
+          guint n = occupied (occ, a, xs[c], ys[r], w, h);
+          if (n < best)
+            best = n, x = xs[c], y = ys[r];
+        }
+  }
   card (cr, &data->fg, x, y, w, h);
 
   y += pad;
@@ -610,6 +677,7 @@ nrt_plot_render (cairo_t           *cr,
   const NrtPlotArea *a;
   char buf[64];
   g_autoptr(GArray) points = NULL;
+  g_autofree Occupancy *occ = NULL;
 
   g_return_if_fail (cr != NULL && data != NULL);
   if (width <= 0 || height <= 0 || !(data->x1 > data->x0) || !(data->y1 > data->y0))
@@ -687,10 +755,11 @@ nrt_plot_render (cairo_t           *cr,
   cairo_clip (cr);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
   points = g_array_new (FALSE, FALSE, sizeof (double));
+  occ = g_new0 (Occupancy, 1);
   for (int pass = 0; pass < 2; pass++)
     for (guint i = 0; i < data->n_traces; i++)
       if (data->traces[i].kept == (pass == 0))
-        draw_trace (cr, data, a, &data->traces[i], points);
+        draw_trace (cr, data, a, &data->traces[i], points, occ);
 
   if (data->show_rubber_band)
     {
@@ -713,7 +782,7 @@ nrt_plot_render (cairo_t           *cr,
       draw_text (cr, &lay, data->placeholder, a->x + a->width / 2, a->y + a->height / 2, 0.5, 0.5);
     }
 
-  draw_legend (cr, &lay, data);
+  draw_legend (cr, &lay, data, occ);
   if (data->show_crosshair)
     draw_crosshair (cr, &lay, data);
 
