@@ -452,10 +452,24 @@ save_screenshot (GtkWidget  *widget,
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *path = screenshot_path (name);
 
-  /* A toplevel's own paintable draws nothing; its content holds everything but the shadow. */
+  /* A toplevel's own paintable draws nothing; its content holds everything but the shadow
+   * and the window background, which is painted under it here. */
   if (GTK_IS_WINDOW (widget) && gtk_window_get_child (GTK_WINDOW (widget)) != NULL)
     widget = gtk_window_get_child (GTK_WINDOW (widget));
-  texture = render_widget (widget);
+  {
+    g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+    GtkSnapshot *snapshot = gtk_snapshot_new ();
+    g_autoptr(GskRenderNode) node = NULL;
+    int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+    gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
+    GdkRGBA bg = dark ? (GdkRGBA) { 0.14, 0.14, 0.14, 1 } : (GdkRGBA) { 0.98, 0.98, 0.98, 1 };
+
+    gtk_snapshot_append_color (snapshot, &bg, &GRAPHENE_RECT_INIT (0, 0, w, h));
+    gdk_paintable_snapshot (paintable, snapshot, w, h);
+    node = gtk_snapshot_free_to_node (snapshot);
+    texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                           node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  }
 
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s", path);
@@ -825,6 +839,8 @@ lab_part1_subprocess (void)
   g_assert_true (nrt_number_entry_commit_text (nrt_iclamp_editor_get_field (editor, "del"), "1"));
   g_assert_true (nrt_number_entry_commit_text (nrt_iclamp_editor_get_field (editor, "dur"), "2"));
   g_assert_true (nrt_number_entry_commit_text (nrt_iclamp_editor_get_field (editor, "amp"), "0.01"));
+  show_and_wait (GTK_WINDOW (editor));
+  save_screenshot (GTK_WIDGET (editor), "iclamp-part1.png");
   g_assert_false (nrt_number_entry_commit_text (nrt_iclamp_editor_get_field (editor, "dur"), "-1"));
   g_assert_false (nrt_number_entry_commit_text (nrt_iclamp_editor_get_field (editor, "x"), "1.5"));
   {
@@ -836,7 +852,7 @@ lab_part1_subprocess (void)
     g_assert_cmpfloat (pp->x, ==, 0.5);
   }
   show_and_wait (GTK_WINDOW (editor));
-  save_screenshot (GTK_WIDGET (editor), "iclamp-part1.png");
+  save_screenshot (GTK_WIDGET (editor), "iclamp-refused.png");
 
   /* 5: Init & Run from the main window. */
   trace = nrt_session_add_trace (session, "soma(0.5).v", &error);
@@ -1038,7 +1054,16 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   if (g_test_subprocess ())
-    adw_init ();
+    {
+      g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+      adw_init ();
+      /* AdwApplication would load the app's style sheet; the tests have none. */
+      gtk_css_provider_load_from_resource (css, "/io/github/neurite/Neurite/style.css");
+      gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                  GTK_STYLE_PROVIDER (css),
+                                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+    }
 
   ADD_TRAPPED ("/ui/window/title", title_subprocess);
   ADD_TRAPPED ("/ui/window/draw", draw_subprocess);
