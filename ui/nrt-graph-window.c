@@ -136,8 +136,7 @@ update_actions (NrtGraphWindow *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "graph.plot-what", has_session);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "graph.erase",
-                                 nrt_plot_get_n_kept (self->plot) > 0 ||
-                                 nrt_plot_get_keep_lines (self->plot));
+                                 nrt_plot_get_n_kept (self->plot) > 0);
 }
 
 static double
@@ -709,6 +708,8 @@ nrt_graph_window_init (NrtGraphWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->exprs = g_ptr_array_new_with_free_func (g_free);
+  g_signal_connect_swapped (self->plot, "kept-changed", G_CALLBACK (update_actions), self);
+  gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->plot));
   nrt_plot_set_axis_titles (self->plot, _("t (ms)"), kind_y_title (NRT_GRAPH_VOLTAGE));
 }
 

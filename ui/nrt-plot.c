@@ -203,7 +203,7 @@ layout_compute (cairo_t           *cr,
 
   /* y ticks: one every ~2.5 lines of text at most. */
   lay->ny = nrt_plot_nice_ticks (data->y0, data->y1,
-                                 MAX (2, (guint) ((height - top - bottom) / (label_h * 2.6))),
+                                 MAX (2, (guint) ((height - top - bottom) / (label_h * 2.0))),
                                  &lay->y_first, &lay->y_step);
   for (guint i = 0; i < lay->ny; i++)
     {
@@ -557,11 +557,16 @@ draw_legend (cairo_t           *cr,
 {
   const NrtPlotArea *a = &lay->area;
   double w = 0, h = 0, lw, lh, pad = 8, swatch = 18, gap = 4, x, y;
+  const NrtPlotTrace *kept = NULL;
+  /* TRANSLATORS: the legend entry of the dimmed lines kept from earlier runs */
+  const char *kept_label = _("earlier runs");
   guint n = 0;
 
   for (guint i = 0; i < data->n_traces; i++)
     {
       const NrtPlotTrace *t = &data->traces[i];
+      if (t->kept && kept == NULL)
+        kept = t;
       if (t->kept || t->label == NULL)
         continue;
       text_size (cr, lay, t->label, &lw, &lh);
@@ -569,8 +574,16 @@ draw_legend (cairo_t           *cr,
       h += lh + (n > 0 ? gap : 0);
       n++;
     }
+  if (kept != NULL && n > 0)
+    {
+      text_size (cr, lay, kept_label, &lw, &lh);
+      w = MAX (w, lw);
+      h += lh + gap;
+    }
   if (n == 0)
     return;
+  /* Room for the glyphs' overhang beyond their logical width. */
+  w += ceil (lay->line_height * 0.3);
 
   w += swatch + 6 + 2 * pad;
   h += 2 * pad;
@@ -609,6 +622,17 @@ draw_legend (cairo_t           *cr,
       set_color (cr, &data->fg, 0.9);
       draw_text (cr, lay, t->label, x + pad + swatch + 6, y, 0, 0);
       y += lh + gap;
+    }
+  if (kept != NULL)
+    {
+      text_size (cr, lay, kept_label, &lw, &lh);
+      set_color (cr, &kept->color, 0.4);
+      cairo_set_line_width (cr, 1.5);
+      cairo_move_to (cr, x + pad + 1.5, round (y + lh / 2) + 0.5);
+      cairo_line_to (cr, x + pad + swatch - 1.5, round (y + lh / 2) + 0.5);
+      cairo_stroke (cr);
+      set_color (cr, &data->fg, 0.6);
+      draw_text (cr, lay, kept_label, x + pad + swatch + 6, y, 0, 0);
     }
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
 }
@@ -914,6 +938,7 @@ G_DEFINE_FINAL_TYPE (NrtPlot, nrt_plot, GTK_TYPE_WIDGET)
 
 enum {
   VIEW_CHANGED,
+  KEPT_CHANGED,
   N_SIGNALS
 };
 
@@ -1001,7 +1026,10 @@ series_update (NrtPlot *self,
   if (generation != s->generation)
     {
       if (self->keep_lines && s->t->len > 0)
-        g_ptr_array_add (self->kept, series_copy_as_kept (s));
+        {
+          g_ptr_array_add (self->kept, series_copy_as_kept (s));
+          g_signal_emit (self, signals[KEPT_CHANGED], 0);
+        }
       changed = s->t->len > 0;
       g_array_set_size (s->t, 0);
       g_array_set_size (s->y, 0);
@@ -1167,6 +1195,18 @@ find_nearest (NrtPlot      *self,
   return best < G_MAXDOUBLE;
 }
 
+/* " mV" from "v (mV)": the units of a one-unit axis title, or NULL. */
+static char *
+units_of (const char *title)
+{
+  const char *open = title != NULL ? strrchr (title, '(') : NULL;
+  const char *close = open != NULL ? strchr (open, ')') : NULL;
+
+  if (close == NULL || close == open + 1 || memchr (open, ' ', close - open) != NULL)
+    return NULL;
+  return g_strdup_printf (" %.*s", (int) (close - open - 1), open + 1);
+}
+
 static void
 nrt_plot_snapshot (GtkWidget   *widget,
                    GtkSnapshot *snapshot)
@@ -1215,8 +1255,15 @@ nrt_plot_snapshot (GtkWidget   *widget,
           data.show_crosshair = TRUE;
           data.cross_x = x;
           data.cross_y = y;
-          /* TRANSLATORS: the crosshair readout: trace name, then time and value */
-          label = g_strdup_printf (_("%s\nt = %.4g ms\n%.6g"), which->label, x, y);
+          g_autofree char *units = units_of (self->y_title);
+          char value[64];
+
+          g_snprintf (value, sizeof value, "%.5g", y);
+          /* TRANSLATORS: the crosshair readout: trace name = value (units), then time */
+          label = g_strdup_printf (_("%s = %s%s%s\nt = %.4g ms"), which->label,
+                                   value[0] == '-' ? "\u2212" : "",
+                                   value[0] == '-' ? value + 1 : value,
+                                   units != NULL ? units : "", x);
           data.cross_label = label;
         }
     }
@@ -1230,6 +1277,13 @@ emit_view_changed (NrtPlot *self)
 {
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_signal_emit (self, signals[VIEW_CHANGED], 0);
+}
+
+static void
+emit_kept_changed (NrtPlot *self)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_signal_emit (self, signals[KEPT_CHANGED], 0);
 }
 
 static void
@@ -1452,6 +1506,14 @@ nrt_plot_class_init (NrtPlotClass *klass)
   signals[VIEW_CHANGED] = g_signal_new ("view-changed", G_TYPE_FROM_CLASS (klass),
                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                         G_TYPE_NONE, 0);
+  /**
+   * NrtPlot::kept-changed:
+   *
+   * Kept lines were added (a new run with Keep Lines on) or erased.
+   */
+  signals[KEPT_CHANGED] = g_signal_new ("kept-changed", G_TYPE_FROM_CLASS (klass),
+                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                        G_TYPE_NONE, 0);
 
   gtk_widget_class_set_css_name (widget_class, "plot");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
@@ -1521,6 +1583,21 @@ nrt_plot_set_view (NrtPlot *self,
   self->y0 = y0;
   self->y1 = y1;
   emit_view_changed (self);
+}
+
+void
+nrt_plot_point_at (NrtPlot *self,
+                   double   x,
+                   double   y)
+{
+  const NrtPlotArea *a;
+
+  g_return_if_fail (NRT_IS_PLOT (self));
+  a = &self->area;
+  self->pointer_x = a->x + (x - self->x0) / (self->x1 - self->x0) * a->width;
+  self->pointer_y = a->y + (self->y1 - y) / (self->y1 - self->y0) * a->height;
+  self->pointer_inside = TRUE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 void
@@ -1736,8 +1813,10 @@ void
 nrt_plot_erase (NrtPlot *self)
 {
   g_return_if_fail (NRT_IS_PLOT (self));
+  if (self->kept->len == 0)
+    return;
   g_ptr_array_set_size (self->kept, 0);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  emit_kept_changed (self);
 }
 
 guint

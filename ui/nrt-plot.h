@@ -129,6 +129,11 @@ void       nrt_plot_get_view       (NrtPlot    *self,
                                     double     *x1,
                                     double     *y0,
                                     double     *y1);
+/* Shows the crosshair as if the pointer were at data point (x, y) (tests, screenshots);
+ * needs the widget to have been drawn once. */
+void       nrt_plot_point_at       (NrtPlot    *self,
+                                    double      x,
+                                    double      y);
 /* View = plot: fits the view to every trace, kept lines included (nrt_plot_fit_range on
  * each axis).  Does nothing when there is no data. */
 void       nrt_plot_view_fit       (NrtPlot    *self);

@@ -669,8 +669,9 @@ graph_window_run_subprocess (void)
   }
 
   /* Keep Lines across a second run with a weaker stimulus: the first run stays, dimmed. */
-  nrt_plot_set_keep_lines (plot, TRUE);
-  g_assert_true (nrt_model_set_point_process_param (nrt_session_get_model (session), 0, "amp", 0.5, &error));
+  g_object_set (graph, "keep-lines", TRUE, NULL);
+  g_assert_true (nrt_plot_get_keep_lines (plot));
+  g_assert_true (nrt_model_set_point_process_param (nrt_session_get_model (session), 0, "amp", 0.3, &error));
   g_assert_no_error (error);
   nrt_session_run (session);
   {
@@ -689,12 +690,14 @@ graph_window_run_subprocess (void)
     double peak = -G_MAXDOUBLE;
     for (gsize r = 0; r < n; r++)
       peak = MAX (peak, v[r]);
-    g_test_message ("second run (amp 0.5 nA): peak %g mV", peak);
+    g_test_message ("second run (amp 0.3 nA): peak %g mV", peak);
   }
 
   /* Screenshots, light and dark. */
   nrt_plot_set_view (plot, 0, data->settings.tstop, -80, 40);
   gtk_window_set_default_size (graph, 760, 480);
+  show_and_wait (graph);
+  nrt_plot_point_at (plot, 3.5, 20);
   show_and_wait (graph);
   save_screenshot (GTK_WIDGET (graph), "graph-light.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
@@ -703,6 +706,21 @@ graph_window_run_subprocess (void)
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
   show_and_wait (current);
   save_screenshot (GTK_WIDGET (current), "graph-current.png");
+
+  /* Erase, through the window's action, drops the kept lines. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (graph), "graph.erase", NULL));
+  g_assert_cmpuint (nrt_plot_get_n_kept (plot), ==, 0);
+
+  /* The x range follows Tstop. */
+  {
+    NrtRunSettings settings = data->settings;
+    settings.tstop = 25;
+    g_assert_true (nrt_model_set_settings (nrt_session_get_model (session), &settings, &error));
+    g_assert_no_error (error);
+    nrt_plot_get_view (plot, &x0, &x1, &y0, &y1);
+    g_assert_cmpfloat (x0, ==, 0);
+    g_assert_cmpfloat (x1, ==, 25);
+  }
 
   gtk_window_destroy (GTK_WINDOW (win));
 }
