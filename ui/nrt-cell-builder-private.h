@@ -1,0 +1,48 @@
+/* nrt-cell-builder-private.h: what the CellBuilder's widgets do, callable directly (tests).
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "nrt-cb-canvas.h"
+#include "nrt-cell-builder.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  NRT_CB_PAGE_TOPOLOGY,
+  NRT_CB_PAGE_SUBSETS,
+  NRT_CB_PAGE_GEOMETRY,
+  NRT_CB_PAGE_BIOPHYSICS,
+  NRT_CB_PAGE_MANAGEMENT,
+  NRT_CB_N_PAGES
+} NrtCbPage;
+
+/* Biophysics "what": Ra, cm, or NRT_CB_BIO_MECH + NrtMechType */
+enum { NRT_CB_BIO_RA, NRT_CB_BIO_CM, NRT_CB_BIO_MECH };
+
+NrtCbCanvas *nrt_cell_builder_get_canvas (NrtCellBuilder *self);
+NrtModel    *nrt_cell_builder_get_model (NrtCellBuilder *self);
+void         nrt_cell_builder_show_page (NrtCellBuilder *self, NrtCbPage page);
+/* Rebuilds the pages now instead of at idle. */
+void         nrt_cell_builder_flush (NrtCellBuilder *self);
+
+/* Subsets page: op 0 replace, 1 union, 2 intersection, 3 subtract. */
+void     nrt_cell_builder_combine_selection (NrtCellBuilder *self, const char *subset, int op);
+gboolean nrt_cell_builder_subset_from_selection (NrtCellBuilder *self, const char *subset,
+                                                 gboolean create, GError **error);
+/* Geometry page: a strategy check box, and a value field (member for distinct values). */
+gboolean nrt_cell_builder_set_geometry_kinds (NrtCellBuilder *self, const char *target,
+                                              guint kinds, GError **error);
+gboolean nrt_cell_builder_set_geometry_value (NrtCellBuilder *self, const char *target,
+                                              guint kind, int member, double value,
+                                              GError **error);
+/* Biophysics page. */
+gboolean nrt_cell_builder_set_biophysics_strategy (NrtCellBuilder *self, const char *target,
+                                                   int what, gboolean on, GError **error);
+gboolean nrt_cell_builder_set_biophysics_value (NrtCellBuilder *self, const char *target,
+                                                int what, int param, double value,
+                                                GError **error);
+/* Management page: Save hoc code with the page's output and threshold. */
+gboolean nrt_cell_builder_save_hoc (NrtCellBuilder *self, const char *path, GError **error);
+
+G_END_DECLS
