@@ -506,6 +506,36 @@ save_screenshot (GtkWidget  *widget,
   g_test_message ("screenshot: %s", path);
 }
 
+/* (transfer none) The open toplevel titled title, or NULL. */
+static GtkWindow *
+find_window_titled (const char *title)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+      if (g_strcmp0 (gtk_window_get_title (w), title) == 0 && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return w;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_child_of_type (GtkWidget *widget,
+                    GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_child_of_type (c, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* Spins until the session has stopped and every trace of plot holds expected samples. */
 static void
 wait_for_run (NrtSession *session,
@@ -596,6 +626,30 @@ graph_window_run_subprocess (void)
 
   show_and_wait (graph);
   show_and_wait (current);
+
+  /* Plot What? through its dialog: type, Enter, and the first match is plotted. */
+  {
+    NrtPlot *cplot = NRT_PLOT (nrt_graph_window_get_plot (NRT_GRAPH_WINDOW (current)));
+    GtkWindow *dialog = NULL;
+    GtkWidget *entry;
+    gint64 until;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (current), "graph.plot-what", NULL));
+    dialog = find_window_titled ("Plot What?");
+    g_assert_nonnull (dialog);
+    entry = find_child_of_type (GTK_WIDGET (dialog), GTK_TYPE_SEARCH_ENTRY);
+    g_assert_nonnull (entry);
+    gtk_editable_set_text (GTK_EDITABLE (entry), "(0.5).ik");
+    until = g_get_monotonic_time () + G_USEC_PER_SEC / 2;   /* search-changed is delayed */
+    while (g_get_monotonic_time () < until)
+      g_main_context_iteration (NULL, FALSE);
+    show_and_wait (dialog);
+    save_screenshot (GTK_WIDGET (dialog), "graph-plot-what.png");
+    g_signal_emit_by_name (entry, "activate");
+    g_assert_cmpuint (nrt_plot_get_n_traces (cplot), ==, 2);
+    g_assert_cmpstr (nrt_plot_get_trace_label (cplot, 1), ==, "soma(0.5).ik");
+    g_assert_null (find_window_titled ("Plot What?"));
+  }
 
   nrt_session_run (session);
   expected = (gsize) llround (data->settings.tstop / data->settings.dt) + 1;
