@@ -26,6 +26,10 @@ void         nrt_cell_builder_show_page (NrtCellBuilder *self, NrtCbPage page);
 /* Rebuilds the pages now instead of at idle. */
 void         nrt_cell_builder_flush (NrtCellBuilder *self);
 
+/* Geometry and Biophysics: Specify Strategy on (strategy) or off (values). */
+void         nrt_cell_builder_set_strategy_mode (NrtCellBuilder *self, NrtCbPage page,
+                                                 gboolean strategy);
+
 /* Subsets page: op 0 replace, 1 union, 2 intersection, 3 subtract. */
 void     nrt_cell_builder_combine_selection (NrtCellBuilder *self, const char *subset, int op);
 gboolean nrt_cell_builder_subset_from_selection (NrtCellBuilder *self, const char *subset,

@@ -182,6 +182,8 @@ subset_member (NrtCellBuilder *self, const char *target, guint k)
   int s = nrt_model_find_subset (self->model, target);
   if (s == 0)
     return k;
+  if (s < 0)
+    return nrt_model_find_section (self->model, target);
   return g_array_index (((NrtSubset *) g_ptr_array_index (data (self)->subsets, s))->members, int, k);
 }
 
@@ -1764,4 +1766,16 @@ nrt_cell_builder_flush (NrtCellBuilder *self)
   g_return_if_fail (NRT_IS_CELL_BUILDER (self));
   g_clear_handle_id (&self->rebuild_id, g_source_remove);
   rebuild_pages (self);
+}
+
+void
+nrt_cell_builder_set_strategy_mode (NrtCellBuilder *self, NrtCbPage page, gboolean strategy)
+{
+  g_return_if_fail (NRT_IS_CELL_BUILDER (self));
+  g_return_if_fail (page == NRT_CB_PAGE_GEOMETRY || page == NRT_CB_PAGE_BIOPHYSICS);
+  if (page == NRT_CB_PAGE_GEOMETRY)
+    self->geo_strategy = strategy;
+  else
+    self->bio_strategy = strategy;
+  nrt_cell_builder_flush (self);
 }
