@@ -533,6 +533,18 @@ erase_action (GtkWidget  *widget,
 /* ---- Export -------------------------------------------------------------------------- */
 
 static void
+on_csv_written (NrtPlot        *plot,
+                GAsyncResult   *result,
+                NrtGraphWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!nrt_plot_export_csv_finish (plot, result, &error))
+    show_toast (self, error->message);
+  g_object_unref (self);
+}
+
+static void
 on_export_response (GtkNativeDialog *native,
                     int              response,
                     NrtGraphWindow  *self)
@@ -549,6 +561,9 @@ on_export_response (GtkNativeDialog *native,
       if (path == NULL)
         g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                              _("Exports need a local file"));
+      else if (g_str_equal (format, "csv"))
+        nrt_plot_export_csv_async (self->plot, path, NULL,
+                                   (GAsyncReadyCallback) on_csv_written, g_object_ref (self));
       else
         nrt_graph_window_export (self, format, path, &error);
       if (error != NULL)

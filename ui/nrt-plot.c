@@ -1826,25 +1826,58 @@ nrt_plot_get_n_kept (NrtPlot *self)
   return self->kept->len;
 }
 
-gboolean
-nrt_plot_export_csv (NrtPlot     *self,
-                     const char  *path,
-                     GError     **error)
-{
-  g_autoptr(GString) csv = g_string_new ("t");
-  guint rows = 0;
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+/* What a CSV export needs, copied on the main thread so the writer can run anywhere. */
+typedef struct {
+  GPtrArray *labels;   /* of char* */
+  GPtrArray *t;        /* of GArray* of double */
+  GPtrArray *y;
+  char      *path;
+} CsvJob;
 
-  g_return_val_if_fail (NRT_IS_PLOT (self), FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
+static void
+csv_job_free (CsvJob *job)
+{
+  g_ptr_array_unref (job->labels);
+  g_ptr_array_unref (job->t);
+  g_ptr_array_unref (job->y);
+  g_free (job->path);
+  g_free (job);
+}
+
+static CsvJob *
+csv_job_new (NrtPlot    *self,
+             const char *path)
+{
+  CsvJob *job = g_new0 (CsvJob, 1);
 
   nrt_plot_update (self);
+  job->labels = g_ptr_array_new_with_free_func (g_free);
+  job->t = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  job->y = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  job->path = g_strdup (path);
   for (guint i = 0; i < self->series->len; i++)
     {
       const Series *s = g_ptr_array_index (self->series, i);
+      g_ptr_array_add (job->labels, g_strdup (s->label != NULL ? s->label : ""));
+      g_ptr_array_add (job->t, g_array_copy (s->t));
+      g_ptr_array_add (job->y, g_array_copy (s->y));
+    }
+  return job;
+}
+
+static gboolean
+csv_job_run (const CsvJob  *job,
+             GError       **error)
+{
+  g_autoptr(GString) csv = g_string_new ("t");
+  guint rows = 0, n = job->labels->len;
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  for (guint i = 0; i < n; i++)
+    {
       g_string_append_c (csv, ',');
-      g_string_append (csv, s->label != NULL ? s->label : "");
-      rows = MAX (rows, s->t->len);
+      g_string_append (csv, g_ptr_array_index (job->labels, i));
+      rows = MAX (rows, ((GArray *) g_ptr_array_index (job->t, i))->len);
     }
   g_string_append_c (csv, '\n');
 
@@ -1852,30 +1885,86 @@ nrt_plot_export_csv (NrtPlot     *self,
    * sampled at the same plot interval); a shorter trace leaves its cells empty. */
   for (guint r = 0; r < rows; r++)
     {
-      const Series *first = g_ptr_array_index (self->series, 0);
-      double t = r < first->t->len ? g_array_index (first->t, double, r) : NAN;
+      double t = NAN;
 
-      if (!isfinite (t))
-        for (guint i = 1; i < self->series->len && !isfinite (t); i++)
-          {
-            const Series *s = g_ptr_array_index (self->series, i);
-            if (r < s->t->len)
-              t = g_array_index (s->t, double, r);
-          }
-      g_string_append (csv, g_ascii_formatd (buf, sizeof buf, "%.15g", t));
-      for (guint i = 0; i < self->series->len; i++)
+      for (guint i = 0; i < n && !isfinite (t); i++)
         {
-          const Series *s = g_ptr_array_index (self->series, i);
+          GArray *ti = g_ptr_array_index (job->t, i);
+          if (r < ti->len)
+            t = g_array_index (ti, double, r);
+        }
+      g_string_append (csv, g_ascii_formatd (buf, sizeof buf, "%.15g", t));
+      for (guint i = 0; i < n; i++)
+        {
+          GArray *yi = g_ptr_array_index (job->y, i);
           g_string_append_c (csv, ',');
-          if (r < s->y->len && isfinite (g_array_index (s->y, double, r)))
+          if (r < yi->len && isfinite (g_array_index (yi, double, r)))
             g_string_append (csv, g_ascii_formatd (buf, sizeof buf, "%.15g",
-                                                   g_array_index (s->y, double, r)));
+                                                   g_array_index (yi, double, r)));
         }
       g_string_append_c (csv, '\n');
     }
 
   /* g_file_set_contents writes a temporary file and renames it over path. */
-  return g_file_set_contents (path, csv->str, csv->len, error);
+  return g_file_set_contents (job->path, csv->str, csv->len, error);
+}
+
+gboolean
+nrt_plot_export_csv (NrtPlot     *self,
+                     const char  *path,
+                     GError     **error)
+{
+  CsvJob *job;
+  gboolean ok;
+
+  g_return_val_if_fail (NRT_IS_PLOT (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  job = csv_job_new (self, path);
+  ok = csv_job_run (job, error);
+  csv_job_free (job);
+  return ok;
+}
+
+static void
+csv_thread (GTask        *task,
+            gpointer      source,
+            gpointer      task_data,
+            GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  if (csv_job_run (task_data, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+nrt_plot_export_csv_async (NrtPlot             *self,
+                           const char          *path,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (NRT_IS_PLOT (self));
+  g_return_if_fail (path != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, nrt_plot_export_csv_async);
+  g_task_set_task_data (task, csv_job_new (self, path), (GDestroyNotify) csv_job_free);
+  g_task_run_in_thread (task, csv_thread);
+}
+
+gboolean
+nrt_plot_export_csv_finish (NrtPlot       *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 gboolean

@@ -199,6 +199,16 @@ gboolean   nrt_plot_update          (NrtPlot       *self);
 gboolean   nrt_plot_export_csv      (NrtPlot       *self,
                                      const char    *path,
                                      GError       **error);
+/* The same, written in a thread (a long run's CSV takes seconds): the data are copied at
+ * the call, so later frames do not change what is written. */
+void       nrt_plot_export_csv_async  (NrtPlot             *self,
+                                       const char          *path,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data);
+gboolean   nrt_plot_export_csv_finish (NrtPlot             *self,
+                                       GAsyncResult        *result,
+                                       GError             **error);
 gboolean   nrt_plot_export_image    (NrtPlot       *self,
                                      NrtPlotFormat  format,
                                      const char    *path,

@@ -338,6 +338,14 @@ run_trapped (gconstpointer data)
   } G_STMT_END
 
 static void
+on_ready (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static void
 plot_csv_subprocess (void)
 {
   enum { N = 1000 };
@@ -376,6 +384,22 @@ plot_csv_subprocess (void)
       g_assert_cmpfloat_with_epsilon (g_ascii_strtod (f[1], NULL), v[i], 1e-13);
       g_assert_cmpfloat_with_epsilon (g_ascii_strtod (f[2], NULL), m[i], 1e-15);
     }
+
+  /* The threaded export writes the same file. */
+  {
+    g_autofree char *async_path = g_build_filename (dir, "async.csv", NULL);
+    g_autofree char *async_contents = NULL;
+    g_autoptr(GAsyncResult) result = NULL;
+
+    nrt_plot_export_csv_async (NRT_PLOT (plot), async_path, NULL, on_ready, &result);
+    while (result == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_true (nrt_plot_export_csv_finish (NRT_PLOT (plot), result, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (async_path, &async_contents, NULL, NULL));
+    g_assert_cmpstr (async_contents, ==, contents);
+    g_unlink (async_path);
+  }
 
   /* View = plot: the data's range (−65…~36 mV, 0…24.975 ms) by NEURON's rule. */
   nrt_plot_view_fit (NRT_PLOT (plot));
