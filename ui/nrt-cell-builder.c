@@ -1509,16 +1509,19 @@ rebuild_pages (NrtCellBuilder *self)
     "network-workgroup-symbolic", "view-list-symbolic", "applications-engineering-symbolic",
     "applications-science-symbolic", "document-save-symbolic"
   };
-  const char *visible = adw_view_stack_get_visible_child_name (self->stack);
-  g_autofree char *keep = g_strdup (visible);
-
   for (int p = 0; p < NRT_CB_N_PAGES; p++)
     {
       g_autofree char *sig = page_signature (self, p);
-      GtkWidget *child;
-      AdwViewStackPage *sp;
 
-      if (self->page[p] != NULL && g_strcmp0 (sig, self->signature[p]) == 0)
+      /* Each page is a bin added once, so the switcher keeps NEURON's page order. */
+      if (self->page[p] == NULL)
+        {
+          AdwViewStackPage *sp;
+          self->page[p] = adw_bin_new ();
+          sp = adw_view_stack_add_titled (self->stack, self->page[p], page_names[p], _(titles[p]));
+          adw_view_stack_page_set_icon_name (sp, icons[p]);
+        }
+      else if (g_strcmp0 (sig, self->signature[p]) == 0)
         {
           refresh_values (self, p);
           continue;
@@ -1526,22 +1529,8 @@ rebuild_pages (NrtCellBuilder *self)
       g_free (self->signature[p]);
       self->signature[p] = g_steal_pointer (&sig);
       g_ptr_array_set_size (self->fields[p], 0);
-      child = builders[p] (self);
-      if (self->page[p] != NULL)
-        adw_view_stack_remove (self->stack, self->page[p]);
-      self->page[p] = child;
-      sp = adw_view_stack_add_titled (self->stack, child, page_names[p], _(titles[p]));
-      adw_view_stack_page_set_icon_name (sp, icons[p]);
+      adw_bin_set_child (ADW_BIN (self->page[p]), builders[p] (self));
     }
-  /* keep the page order and the visible page */
-  for (int p = 0; p < NRT_CB_N_PAGES; p++)
-    {
-      GtkWidget *w = self->page[p];
-      if (gtk_widget_get_prev_sibling (w) != (p ? self->page[p - 1] : NULL))
-        gtk_widget_insert_after (w, GTK_WIDGET (self->stack), p ? self->page[p - 1] : NULL);
-    }
-  if (keep != NULL)
-    adw_view_stack_set_visible_child_name (self->stack, keep);
 }
 
 static gboolean
