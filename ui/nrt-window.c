@@ -187,7 +187,6 @@ on_tool_destroy (GtkWindow *tool,
                  NrtWindow *self)
 {
   g_signal_handlers_disconnect_by_data (tool, self);
-  /* Removing drops the window's reference. */
   g_ptr_array_remove (self->tools, tool);
   nrt_window_update_tools_menu (self);
 }
@@ -202,7 +201,7 @@ nrt_window_add_tool (NrtWindow *self,
   if (g_ptr_array_find (self->tools, tool, NULL))
     return;
 
-  g_ptr_array_add (self->tools, g_object_ref (tool));
+  g_ptr_array_add (self->tools, tool);
   gtk_window_set_transient_for (tool, GTK_WINDOW (self));
   gtk_window_set_destroy_with_parent (tool, TRUE);
   g_signal_connect (tool, "destroy", G_CALLBACK (on_tool_destroy), self);
@@ -479,7 +478,9 @@ nrt_window_init (NrtWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->tools = g_ptr_array_new_with_free_func (g_object_unref);
+  /* Borrowed pointers: GTK's toplevel list owns tool windows, so gtk_window_destroy() really
+   * disposes them and ::destroy takes them off this list. */
+  self->tools = g_ptr_array_new ();
   nrt_window_update_tools_menu (self);
   self->recent_id = g_signal_connect_swapped (gtk_recent_manager_get_default (), "changed",
                                               G_CALLBACK (_nrt_window_update_recent), self);
