@@ -79,7 +79,10 @@ gboolean nrt_session_get_busy (NrtSession *self);
 
 /* Copies the latest published frame into v (n_nodes values, in the order of
  * nrt_network_get_node()) and returns its serial number, which changes whenever a newer
- * frame is published; *t is the frame's time.  Returns 0 when no frame exists yet. */
+ * frame is published; *t is the frame's time.  Returns 0 (v untouched) when no frame exists
+ * yet, or when the frame has another node count than n_nodes (a structural edit is on its
+ * way to the worker: wait for the next frame).  Lock-free: the worker publishes a frame at
+ * most every 5 ms of wall clock during a run, and at the end of every command. */
 guint64 nrt_session_read_frame (NrtSession *self, double *v, guint n_nodes, double *t);
 /* (transfer none) The network the worker is running now (main thread's view: the last one
  * compiled).  Valid until the next ::network-changed. */
