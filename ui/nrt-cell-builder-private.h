@@ -32,6 +32,9 @@ void         nrt_cell_builder_set_strategy_mode (NrtCellBuilder *self, NrtCbPage
 
 /* Subsets page: op 0 replace, 1 union, 2 intersection, 3 subtract. */
 void     nrt_cell_builder_combine_selection (NrtCellBuilder *self, const char *subset, int op);
+/* Moves subset one place up (delta -1) or down (+1) in the list; "all" stays first. */
+gboolean nrt_cell_builder_move_subset (NrtCellBuilder *self, const char *subset, int delta,
+                                       GError **error);
 gboolean nrt_cell_builder_subset_from_selection (NrtCellBuilder *self, const char *subset,
                                                  gboolean create, GError **error);
 /* Geometry page: a strategy check box, and a value field (member for distinct values). */

@@ -36,9 +36,6 @@ struct _NrtCellBuilder
   char            *selected_subset;         /* Subsets page: the combine target */
   guint            rebuild_id;
 
-  /* Management: the output for connect2target (view only) */
-  char            *output_section;
-  double           output_x, threshold;
 };
 
 G_DEFINE_FINAL_TYPE (NrtCellBuilder, nrt_cell_builder, ADW_TYPE_WINDOW)
@@ -439,7 +436,11 @@ nrt_cell_builder_set_biophysics_value (NrtCellBuilder *self, const char *target,
     {
       const NrtMechanismInfo *info = nrt_mechanism_info (what - NRT_CB_BIO_MECH);
       if (param < 0 || (guint) param >= info->n_params)
-        return FALSE;
+        {
+          g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_UNKNOWN_PARAMETER,
+                       _("%s has no parameter number %d"), info->name, param);
+          return FALSE;
+        }
       if (!(value >= info->params[param].min && value <= info->params[param].max))
         {
           g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE,
@@ -715,6 +716,34 @@ on_subset_delete (GtkButton *button, NrtCellBuilder *self)
     toast_error (self, error);
 }
 
+/* Moves a subset one place up (delta −1) or down (+1); "all" stays first. */
+gboolean
+nrt_cell_builder_move_subset (NrtCellBuilder *self, const char *subset, int delta,
+                              GError **error)
+{
+  int from = nrt_model_find_subset (self->model, subset);
+
+  g_return_val_if_fail (NRT_IS_CELL_BUILDER (self), FALSE);
+  if (from < 0)
+    {
+      g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_UNKNOWN_SUBSET,
+                   _("There is no subset “%s”"), subset);
+      return FALSE;
+    }
+  return nrt_model_move_subset (self->model, from, from + delta, error);
+}
+
+static void
+on_subset_move (GtkButton *button, NrtCellBuilder *self)
+{
+  g_autoptr(GError) error = NULL;
+  int delta = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "delta"));
+
+  if (!nrt_cell_builder_move_subset (self, g_object_get_data (G_OBJECT (button), "subset"),
+                                     delta, &error))
+    toast_error (self, error);
+}
+
 static void
 on_new_subset (AdwEntryRow *row, NrtCellBuilder *self)
 {
@@ -896,6 +925,17 @@ build_subsets (NrtCellBuilder *self)
         adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("object-select-symbolic"));
       if (s > 0)
         {
+          GtkWidget *up = icon_button ("go-up-symbolic", _("Move up"), name,
+                                       G_CALLBACK (on_subset_move), self);
+          GtkWidget *down = icon_button ("go-down-symbolic", _("Move down"), name,
+                                         G_CALLBACK (on_subset_move), self);
+
+          g_object_set_data (G_OBJECT (up), "delta", GINT_TO_POINTER (-1));
+          g_object_set_data (G_OBJECT (down), "delta", GINT_TO_POINTER (1));
+          gtk_widget_set_sensitive (up, s > 1);
+          gtk_widget_set_sensitive (down, s + 1 < d->subsets->len);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), up);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), down);
           adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                                      icon_button ("edit-select-all-symbolic", _("Make the selection this subset"),
                                                   name, G_CALLBACK (on_subset_set), self));
@@ -1281,36 +1321,49 @@ on_classname_apply (AdwEntryRow *row, NrtCellBuilder *self)
   gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
 }
 
+/* The cell type's spike source lives in the model (saved with it, undoable). */
+static void
+set_output (NrtCellBuilder *self, const char *section, double x, double threshold)
+{
+  const NrtModelData *d = data (self);
+  g_autoptr(GError) error = NULL;
+
+  if (g_strcmp0 (section, d->output_section) == 0 && x == d->output_x
+      && threshold == d->threshold)
+    return;
+  if (!nrt_model_set_cell_output (self->model, section, x, threshold, &error))
+    toast_error (self, error);
+}
+
 static void
 on_output_selected (GObject *combo, GParamSpec *pspec, NrtCellBuilder *self)
 {
   GtkStringObject *item = adw_combo_row_get_selected_item (ADW_COMBO_ROW (combo));
-  if (item == NULL)
-    return;
-  g_free (self->output_section);
-  self->output_section = g_strdup (gtk_string_object_get_string (item));
+  const NrtModelData *d = data (self);
+
+  if (item != NULL)
+    set_output (self, gtk_string_object_get_string (item), d->output_x, d->threshold);
 }
 
 static void
 on_output_x (NrtNumberEntry *entry, double value, NrtCellBuilder *self)
 {
-  self->output_x = value;
+  set_output (self, data (self)->output_section, value, data (self)->threshold);
 }
 
 static void
 on_threshold (NrtNumberEntry *entry, double value, NrtCellBuilder *self)
 {
-  self->threshold = value;
+  set_output (self, data (self)->output_section, data (self)->output_x, value);
 }
 
 gboolean
 nrt_cell_builder_save_hoc (NrtCellBuilder *self, const char *path, GError **error)
 {
-  NrtHocCellOptions options = { self->output_section, self->output_x, self->threshold };
+  const NrtModelData *d = data (self);
+  NrtHocCellOptions options = { d->output_section, d->output_x, d->threshold };
 
   g_return_val_if_fail (NRT_IS_CELL_BUILDER (self), FALSE);
-  if (options.output_section != NULL && nrt_model_find_section (self->model, options.output_section) < 0)
-    options.output_section = NULL;
   return nrt_hoc_write_file_full (self->model, &options, path, error);
 }
 
@@ -1373,9 +1426,10 @@ build_management (NrtCellBuilder *self)
 
   for (guint i = 0; i < d->sections->len; i++)
     {
-      const char *name = ((NrtSection *) g_ptr_array_index (d->sections, i))->name;
-      gtk_string_list_append (names, name);
-      if (g_strcmp0 (name, self->output_section) == 0)
+      const NrtSection *sec = g_ptr_array_index (d->sections, i);
+      gtk_string_list_append (names, sec->name);
+      /* No choice yet means NEURON's default, the first section. */
+      if (g_strcmp0 (sec->name, d->output_section) == 0)
         selected = i;
     }
   row = adw_combo_row_new ();
@@ -1383,15 +1437,14 @@ build_management (NrtCellBuilder *self)
   adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (names));
   adw_combo_row_set_selected (ADW_COMBO_ROW (row), selected);
   g_signal_connect (row, "notify::selected-item", G_CALLBACK (on_output_selected), self);
-  on_output_selected (G_OBJECT (row), NULL, self);
   group_add (g, row);
 
-  row = number_row (_("Output location (0–1)"), self->output_x, 1, &entry);
+  row = number_row (_("Output location (0–1)"), d->output_x, 1, &entry);
   nrt_number_entry_set_range (NRT_NUMBER_ENTRY (entry), 0, 1, FALSE);
   nrt_number_entry_set_step (NRT_NUMBER_ENTRY (entry), 0.1);
   g_signal_connect (entry, "value-committed", G_CALLBACK (on_output_x), self);
   group_add (g, row);
-  row = number_row (_("Threshold (mV)"), self->threshold, 10, &entry);
+  row = number_row (_("Threshold (mV)"), d->threshold, 10, &entry);
   nrt_number_entry_set_range (NRT_NUMBER_ENTRY (entry), -1000, 1000, FALSE);
   g_signal_connect (entry, "value-committed", G_CALLBACK (on_threshold), self);
   group_add (g, row);
@@ -1654,7 +1707,6 @@ nrt_cell_builder_finalize (GObject *object)
       g_ptr_array_unref (self->fields[p]);
     }
   g_free (self->selected_subset);
-  g_free (self->output_section);
   G_OBJECT_CLASS (nrt_cell_builder_parent_class)->finalize (object);
 }
 
@@ -1692,8 +1744,6 @@ nrt_cell_builder_init (NrtCellBuilder *self)
     self->fields[p] = g_ptr_array_new ();
   self->geo_strategy = TRUE;
   self->bio_strategy = TRUE;
-  self->output_x = 1;
-  self->threshold = 10;
   if (!css_loaded)
     {
       GtkCssProvider *css = gtk_css_provider_new ();

@@ -1498,7 +1498,14 @@ read_cell_builder (Reader *r, GError **error)
       if (!is_neurite (n, "cellBuilder"))
         continue;
       g_autofree char *cls = nrt_nml_get (n, "className");
+      g_autofree char *out = nrt_nml_get (n, "outputSection");
+      double out_x = 1.0, threshold = 10.0;
       if (cls && !model_ok (r, nrt_model_set_class_name (r->model, cls, &e), e, n, error))
+        return FALSE;
+      if (!get_number (r, n, "outputX", FALSE, &out_x, error)
+          || !get_number (r, n, "threshold", FALSE, &threshold, error)
+          || !model_ok (r, nrt_model_set_cell_output (r->model, out, out_x, threshold, &e), e, n,
+                        error))
         return FALSE;
       g_autoptr (GPtrArray) geo = g_ptr_array_new_with_free_func ((GDestroyNotify) nrt_geometry_spec_free);
       g_autoptr (GPtrArray) bio = g_ptr_array_new_with_free_func ((GDestroyNotify) nrt_biophysics_spec_free);

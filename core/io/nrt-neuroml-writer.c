@@ -438,10 +438,15 @@ write_cell_builder (Writer *w)
   };
 
   if (d->geometry_specs->len == 0 && d->biophysics_specs->len == 0
-      && g_strcmp0 (d->class_name, "Cell") == 0)
+      && g_strcmp0 (d->class_name, "Cell") == 0 && d->output_section == NULL
+      && d->output_x == 1.0 && d->threshold == 10.0)
     return;
   g_string_append (s, "        <neurite:cellBuilder");
   attr_str (s, "className", d->class_name);
+  if (d->output_section != NULL)
+    attr_str (s, "outputSection", d->output_section);
+  attr_num (s, "outputX", d->output_x, NULL);
+  attr_num (s, "threshold", d->threshold, NULL);
   g_string_append (s, ">\n");
   for (guint k = 0; k < d->geometry_specs->len; k++)
     {

@@ -124,6 +124,8 @@ data_init (NrtModelData *d)
   d->biophysics_specs =
     g_ptr_array_new_with_free_func ((GDestroyNotify) nrt_biophysics_spec_free);
   d->class_name = g_strdup ("Cell");
+  d->output_x = 1.0;
+  d->threshold = 10.0;
   settings_init_defaults (&d->settings);
 }
 
@@ -141,6 +143,7 @@ data_clear (NrtModelData *d)
   g_clear_pointer (&d->geometry_specs, g_ptr_array_unref);
   g_clear_pointer (&d->biophysics_specs, g_ptr_array_unref);
   g_clear_pointer (&d->class_name, g_free);
+  g_clear_pointer (&d->output_section, g_free);
   g_clear_pointer (&d->view_state, g_free);
 }
 
@@ -175,6 +178,9 @@ data_copy_into (NrtModelData *dst, const NrtModelData *src)
     g_ptr_array_add (dst->biophysics_specs,
                      nrt_biophysics_spec_copy (src->biophysics_specs->pdata[i]));
   dst->class_name = g_strdup (src->class_name);
+  dst->output_section = g_strdup (src->output_section);
+  dst->output_x = src->output_x;
+  dst->threshold = src->threshold;
   dst->view_state = g_strdup (src->view_state);
 }
 
@@ -288,6 +294,8 @@ nrt_model_data_equal (const NrtModelData *a, const NrtModelData *b)
     if (g_strcmp0 (a->foreign_xml->pdata[i], b->foreign_xml->pdata[i]) != 0)
       return FALSE;
   if (g_strcmp0 (a->class_name, b->class_name) != 0
+      || g_strcmp0 (a->output_section, b->output_section) != 0
+      || !same_double (a->output_x, b->output_x) || !same_double (a->threshold, b->threshold)
       || g_strcmp0 (a->view_state, b->view_state) != 0
       || a->geometry_specs->len != b->geometry_specs->len
       || a->biophysics_specs->len != b->biophysics_specs->len)
@@ -911,6 +919,8 @@ nrt_model_remove_section (NrtModel *self, const char *name, GError **error)
     }
   /* Specs: drop those of the section, and its entries in subsets' distinct values. */
   specs_drop_target (self, gone->name);
+  if (g_strcmp0 (self->data.output_section, gone->name) == 0)
+    g_clear_pointer (&self->data.output_section, g_free);
   specs_member_changed (self, "all", is, FALSE);
   for (guint k = 1; k < self->data.subsets->len; k++)
     {
@@ -944,6 +954,11 @@ nrt_model_rename_section (NrtModel *self, const char *name, const char *new_name
     }
   begin_edit (self);
   specs_rename_target (self, sec_at (self, is)->name, new_name);
+  if (g_strcmp0 (self->data.output_section, sec_at (self, is)->name) == 0)
+    {
+      g_free (self->data.output_section);
+      self->data.output_section = g_strdup (new_name);
+    }
   g_free (sec_at (self, is)->name);
   sec_at (self, is)->name = g_strdup (new_name);
   emit_changed (self, NRT_CHANGE_STRUCTURE, is, -1, "name");
@@ -1970,6 +1985,52 @@ nrt_model_set_class_name (NrtModel *self, const char *name, GError **error)
   g_free (self->data.class_name);
   self->data.class_name = g_strdup (name);
   emit_changed (self, NRT_CHANGE_SETTINGS, -1, -1, "class-name");
+  return TRUE;
+}
+
+gboolean
+nrt_model_set_cell_output (NrtModel *self, const char *section, double x, double threshold,
+                           GError **error)
+{
+  g_return_val_if_fail (NRT_IS_MODEL (self), FALSE);
+  if ((section != NULL && require_section (self, section, error) < 0)
+      || !check_range (x, 0.0, 1.0, "The output location x", "", error)
+      || !check_range (threshold, -1000, 1000, "The threshold", "mV", error))
+    return FALSE;
+  begin_edit (self);
+  g_free (self->data.output_section);
+  self->data.output_section = g_strdup (section);
+  self->data.output_x = x;
+  self->data.threshold = threshold;
+  emit_changed (self, NRT_CHANGE_SETTINGS, -1, -1, "cell-output");
+  return TRUE;
+}
+
+gboolean
+nrt_model_move_subset (NrtModel *self, guint from, guint to, GError **error)
+{
+  guint n;
+
+  g_return_val_if_fail (NRT_IS_MODEL (self), FALSE);
+  n = self->data.subsets->len;
+  if (from == 0 || to == 0)
+    {
+      g_set_error_literal (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE,
+                           "The subset “all” always comes first");
+      return FALSE;
+    }
+  if (from >= n || to >= n)
+    {
+      g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_UNKNOWN_SUBSET,
+                   "There is no subset at position %u", MAX (from, to));
+      return FALSE;
+    }
+  if (from == to)
+    return TRUE;
+  begin_edit (self);
+  gpointer subset = g_ptr_array_steal_index (self->data.subsets, from);
+  g_ptr_array_insert (self->data.subsets, (int) to, subset);
+  emit_changed (self, NRT_CHANGE_STRUCTURE, -1, -1, "subsets");
   return TRUE;
 }
 

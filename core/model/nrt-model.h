@@ -197,8 +197,13 @@ typedef struct {
    * CellBuilder does not manage the model. */
   GPtrArray      *geometry_specs;
   GPtrArray      *biophysics_specs;
-  /* CellBuilder Management page: class name (default "Cell"). */
+  /* CellBuilder Management page: class name (default "Cell"), and the spike source of the
+   * cell type (connect2target): v at output_x (default 1) of output_section (NULL: the first
+   * root section), threshold in mV (default 10). */
   char           *class_name;
+  char           *output_section;
+  double          output_x;
+  double          threshold;
   /* Window layout and open graphs, as the GUI serialises them (GKeyFile text); opaque to the
    * core, saved in the file's annotation.  May be NULL. */
   char           *view_state;
@@ -341,6 +346,12 @@ gboolean nrt_model_set_biophysics_specs (NrtModel *self, NrtBiophysicsSpec *cons
  * a cell it did not build), so that applying them changes nothing.  One undo step. */
 gboolean nrt_model_import_specs (NrtModel *self, GError **error);
 gboolean nrt_model_set_class_name (NrtModel *self, const char *name, GError **error);
+/* section may be NULL (the first root section); 0 ≤ x ≤ 1; threshold in mV. */
+gboolean nrt_model_set_cell_output (NrtModel *self, const char *section, double x,
+                                    double threshold, GError **error);
+/* Moves subset index from to index to (both ≥ 1: "all" stays first).  Order matters to the
+ * CellBuilder: specs are listed, and the hoc export writes subsets, in this order. */
+gboolean nrt_model_move_subset (NrtModel *self, guint from, guint to, GError **error);
 
 /* Stores the GUI's layout text; no undo step and no change to the modified flag. */
 void     nrt_model_set_view_state (NrtModel *self, const char *text);

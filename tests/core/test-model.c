@@ -637,6 +637,41 @@ test_specs_import_and_structure_edits (void)
   g_assert_no_error (e);
 }
 
+static void
+test_move_subset_and_output (void)
+{
+  g_autoptr(NrtModel) m = build_stylized_cell ();
+  GError *e = NULL;
+
+  g_assert_true (nrt_model_add_subset (m, "second", &e));
+  g_assert_true (nrt_model_move_subset (m, 2, 1, &e));
+  g_assert_cmpstr (((NrtSubset *) nrt_model_get_data (m)->subsets->pdata[1])->name, ==, "second");
+  g_assert_false (nrt_model_move_subset (m, 1, 0, &e));
+  g_assert_error (e, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE);
+  g_clear_error (&e);
+  g_assert_false (nrt_model_move_subset (m, 1, 9, &e));
+  g_assert_error (e, NRT_MODEL_ERROR, NRT_MODEL_ERROR_UNKNOWN_SUBSET);
+  g_clear_error (&e);
+  g_assert_true (nrt_model_undo (m, &e));
+  g_assert_cmpstr (((NrtSubset *) nrt_model_get_data (m)->subsets->pdata[1])->name, ==, "apicals");
+
+  /* NEURON's connect2target default: v(1) of the first section, threshold 10 mV. */
+  g_assert_null (nrt_model_get_data (m)->output_section);
+  g_assert_cmpfloat (nrt_model_get_data (m)->output_x, ==, 1);
+  g_assert_cmpfloat (nrt_model_get_data (m)->threshold, ==, 10);
+  g_assert_true (nrt_model_set_cell_output (m, "axon", 0.5, -20, &e));
+  g_assert_false (nrt_model_set_cell_output (m, "nowhere", 0.5, -20, &e));
+  g_assert_error (e, NRT_MODEL_ERROR, NRT_MODEL_ERROR_UNKNOWN_SECTION);
+  g_clear_error (&e);
+  g_assert_false (nrt_model_set_cell_output (m, "axon", 1.5, -20, &e));
+  g_clear_error (&e);
+  g_assert_true (nrt_model_rename_section (m, "axon", "axon2", &e));
+  g_assert_cmpstr (nrt_model_get_data (m)->output_section, ==, "axon2");
+  g_assert_true (nrt_model_remove_section (m, "axon2", &e));
+  g_assert_null (nrt_model_get_data (m)->output_section);
+  g_assert_no_error (e);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -654,5 +689,6 @@ main (int argc, char **argv)
   g_test_add_func ("/core/model/specs/errors", test_specs_errors);
   g_test_add_func ("/core/model/specs/import-and-structure-edits",
                    test_specs_import_and_structure_edits);
+  g_test_add_func ("/core/model/move-subset-and-output", test_move_subset_and_output);
   return g_test_run ();
 }

@@ -201,6 +201,7 @@ test_round_trip_cell_builder (void)
   NrtBiophysicsSpec *bio[] = { b1, b2 };
   g_assert_true (nrt_model_set_biophysics_specs (m, bio, 2, &e));
   g_assert_true (nrt_model_set_class_name (m, "BCell", &e));
+  g_assert_true (nrt_model_set_cell_output (m, "dend", 0.25, -15, &e));
   nrt_model_set_view_state (m, "[window graph-0]\nkind=voltage\ntitle=<v & i>\n");
   g_assert_no_error (e);
 

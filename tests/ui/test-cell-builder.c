@@ -279,6 +279,17 @@ test_part3 (void)
       g_unlink (hoc);
       g_rmdir (dir);
 
+      /* Subsets reorder through the page's buttons' function; "all" stays first. */
+      g_assert_true (nrt_model_add_subset (model, "later", &e));
+      g_assert_true (nrt_cell_builder_move_subset (cb, "later", -1, &e));
+      g_assert_no_error (e);
+      g_assert_cmpint (nrt_model_find_subset (model, "later"), ==, 1);
+      g_assert_false (nrt_cell_builder_move_subset (cb, "later", -1, &e));
+      g_clear_error (&e);
+      g_assert_true (nrt_model_undo (model, &e));
+      g_assert_true (nrt_model_undo (model, &e));
+      g_assert_cmpint (nrt_model_find_subset (model, "later"), ==, -1);
+
       /* screenshots, every page, values then strategy */
       gtk_window_set_default_size (window, 1180, 760);
       nrt_cell_builder_show_page (cb, NRT_CB_PAGE_TOPOLOGY);

@@ -10,6 +10,7 @@
 #include <math.h>
 
 #include "nrt-cell-builder.h"
+#include "nrt-cell-builder-private.h"
 #include "nrt-graph-window.h"
 #include "nrt-iclamp-editor.h"
 #include "nrt-neuroml.h"
@@ -501,7 +502,8 @@ stopped_at (gpointer user_data)
 {
   RunWait *w = user_data;
 
-  return !nrt_session_get_running (w->session)
+  /* Not busy: the command was taken and finished, so an earlier run's t cannot fool us. */
+  return !nrt_session_get_busy (w->session) && !nrt_session_get_running (w->session)
          && nrt_session_get_t (w->session) >= w->t - 1e-9;
 }
 
@@ -815,20 +817,38 @@ lab_part1_subprocess (void)
   NrtModel *model = nrt_window_get_model (window);
   NrtSession *session = nrt_window_get_session (window);
   NrtIclampEditor *editor;
+  NrtCellBuilder *builder;
   g_autoptr(GError) error = NULL;
   g_autofree char *csv = NULL;
+  g_autofree char *csv_pas = NULL;
   double side = sqrt (100.0 / G_PI);
   int trace;
 
   show_and_wait (GTK_WINDOW (window));
 
-  /* 1–3: one soma of area 100 µm², a bare capacitor (the default section has no channels). */
+  /* 1–3, in the CellBuilder: one soma; Geometry: Specify Strategy "area", then 100 µm²;
+   * Biophysics: cm only, so the membrane is a bare capacitor. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.new", NULL);
   model = nrt_window_get_model (window);
   session = nrt_window_get_session (window);
-  g_assert_true (nrt_model_set_section_L (model, "soma", side, &error));
-  g_assert_true (nrt_model_set_section_diam (model, "soma", side, &error));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.cell-builder", NULL);
+  builder = NRT_CELL_BUILDER (_nrt_window_find_tool (window, NRT_TYPE_CELL_BUILDER));
+  g_assert_nonnull (builder);
+  g_assert_true (nrt_cell_builder_set_geometry_kinds (builder, "soma", NRT_GEO_AREA, &error));
+  g_assert_true (nrt_cell_builder_set_geometry_value (builder, "soma", NRT_GEO_AREA, -1, 100,
+                                                      &error));
+  g_assert_true (nrt_cell_builder_set_biophysics_strategy (builder, "soma", NRT_CB_BIO_CM, TRUE,
+                                                           &error));
+  g_assert_true (nrt_cell_builder_set_biophysics_value (builder, "soma", NRT_CB_BIO_CM, 0, 1,
+                                                        &error));
   g_assert_no_error (error);
+  {
+    const NrtSection *soma = nrt_model_get_section (model, 0);
+    g_assert_cmpfloat_with_epsilon (soma->L, side, 1e-12);
+    g_assert_cmpfloat_with_epsilon (soma->diam, side, 1e-12);
+    for (int m = 0; m < NRT_N_MECH; m++)
+      g_assert_false (soma->mech[m].inserted);
+  }
 
   /* 6: the IClamp editor, through its actions and fields. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.iclamp", NULL);
@@ -875,6 +895,29 @@ lab_part1_subprocess (void)
 
   csv = run_cli (model, "soma(0.5).v");
   assert_trace_equals_csv (session, trace, csv, "soma(0.5).v", 1e-9);
+
+  /* 8: insert pas in soma and run again: v now relaxes towards e_pas. */
+  g_assert_true (nrt_cell_builder_set_biophysics_strategy (builder, "soma",
+                                                           NRT_CB_BIO_MECH + NRT_MECH_PAS, TRUE,
+                                                           &error));
+  g_assert_no_error (error);
+  g_assert_true (nrt_model_get_section (model, 0)->mech[NRT_MECH_PAS].inserted);
+  trace = nrt_session_add_trace (session, "soma(0.5).v", &error);
+  g_assert_no_error (error);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.init-run", NULL);
+  wait_for_t (session, nrt_model_get_data (model)->settings.tstop);
+  {
+    g_autofree double *t = NULL;
+    g_autofree double *y = NULL;
+    gsize n = read_trace (session, trace, &t, &y);
+
+    /* From −65 mV the leak pulls towards e_pas = −70 mV before and after the pulse. */
+    g_assert_cmpuint (n, ==, 201);
+    g_assert_cmpfloat (y[40], <, -65.5);
+    g_assert_cmpfloat (y[200], <, y[120]);
+  }
+  csv_pas = run_cli (model, "soma(0.5).v");
+  assert_trace_equals_csv (session, trace, csv_pas, "soma(0.5).v", 1e-9);
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
