@@ -7,60 +7,21 @@
 #include <math.h>
 #include <string.h>
 
+#include "nrt-ui-test.h"
 #include "nrt-cell-builder-private.h"
 #include "nrt-neuroml.h"
 #include "nrt-window.h"
 
-#define TRAP_TIMEOUT (90 * G_USEC_PER_SEC)
-
-static void
-on_after_paint (GdkFrameClock *clock, guint *n_paints)
-{
-  (*n_paints)++;
-}
-
-static void
-show_and_wait (GtkWindow *window)
-{
-  GdkFrameClock *clock;
-  guint n_paints = 0;
-  gulong id;
-
-  gtk_window_present (window);
-  while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
-    g_main_context_iteration (NULL, TRUE);
-  clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &n_paints);
-  while (n_paints < 3)
-    {
-      gtk_widget_queue_draw (GTK_WIDGET (window));
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_signal_handler_disconnect (clock, id);
-}
-
-static void
-screenshot (GtkWidget *widget, const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *dir = g_build_filename (g_test_get_dir (G_TEST_BUILT), "screenshots", NULL);
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
-
-  show_and_wait (GTK_WINDOW (widget));
-  gdk_paintable_snapshot (paintable, snapshot, w, h);
-  node = gtk_snapshot_free_to_node (snapshot);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
 
 /* Middle of a section's stick, in canvas units. */
+/* The window has to paint its page before the picture is taken. */
+static void
+page_screenshot (GtkWindow *window, const char *name)
+{
+  nrt_ui_test_show_and_wait (window);
+  nrt_ui_test_save_screenshot (GTK_WIDGET (window), name);
+}
+
 static void
 middle (NrtCbCanvas *canvas, const char *name, double *x, double *y)
 {
@@ -263,7 +224,7 @@ test_part3 (void)
       model = nrt_cell_builder_get_model (cb);
       g_assert_true (model == nrt_window_get_model (win));
       g_assert_cmpuint (nrt_model_get_n_sections (model), ==, 1);  /* a new builder: soma */
-      show_and_wait (window);
+      nrt_ui_test_show_and_wait (window);
 
       build_part3 (cb);
       assert_same_sections (model, reference);
@@ -294,30 +255,30 @@ test_part3 (void)
       gtk_window_set_default_size (window, 1180, 760);
       nrt_cell_builder_show_page (cb, NRT_CB_PAGE_TOPOLOGY);
       nrt_cell_builder_flush (cb);
-      screenshot (GTK_WIDGET (window), "cell-builder-topology.png");
+      page_screenshot (window, "cell-builder-topology.png");
       nrt_cell_builder_show_page (cb, NRT_CB_PAGE_SUBSETS);
       nrt_cb_canvas_set_tool (nrt_cell_builder_get_canvas (cb), NRT_CB_TOOL_SELECT_ONE);
       nrt_cell_builder_combine_selection (cb, "apical", 0);
       nrt_cell_builder_flush (cb);
-      screenshot (GTK_WIDGET (window), "cell-builder-subsets.png");
+      page_screenshot (window, "cell-builder-subsets.png");
       nrt_cb_canvas_select_all (nrt_cell_builder_get_canvas (cb), FALSE);
       nrt_cell_builder_show_page (cb, NRT_CB_PAGE_GEOMETRY);
       nrt_cell_builder_set_strategy_mode (cb, NRT_CB_PAGE_GEOMETRY, TRUE);
-      screenshot (GTK_WIDGET (window), "cell-builder-geometry-strategy.png");
+      page_screenshot (window, "cell-builder-geometry-strategy.png");
       nrt_cell_builder_set_strategy_mode (cb, NRT_CB_PAGE_GEOMETRY, FALSE);
-      screenshot (GTK_WIDGET (window), "cell-builder-geometry.png");
+      page_screenshot (window, "cell-builder-geometry.png");
       nrt_cell_builder_show_page (cb, NRT_CB_PAGE_BIOPHYSICS);
       nrt_cell_builder_set_strategy_mode (cb, NRT_CB_PAGE_BIOPHYSICS, TRUE);
-      screenshot (GTK_WIDGET (window), "cell-builder-biophysics-strategy.png");
+      page_screenshot (window, "cell-builder-biophysics-strategy.png");
       nrt_cell_builder_set_strategy_mode (cb, NRT_CB_PAGE_BIOPHYSICS, FALSE);
-      screenshot (GTK_WIDGET (window), "cell-builder-biophysics.png");
+      page_screenshot (window, "cell-builder-biophysics.png");
       nrt_cell_builder_show_page (cb, NRT_CB_PAGE_MANAGEMENT);
       nrt_cell_builder_flush (cb);
-      screenshot (GTK_WIDGET (window), "cell-builder-management.png");
+      page_screenshot (window, "cell-builder-management.png");
       adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
       nrt_cell_builder_show_page (cb, NRT_CB_PAGE_TOPOLOGY);
       nrt_cell_builder_flush (cb);
-      screenshot (GTK_WIDGET (window), "cell-builder-topology-dark.png");
+      page_screenshot (window, "cell-builder-topology-dark.png");
       adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
 
       /* undo a topology edit: one gesture, one step, through the window's Ctrl+Z action */
@@ -357,7 +318,7 @@ test_part3 (void)
       gtk_window_destroy (GTK_WINDOW (win));
       return;
     }
-  g_test_trap_subprocess (NULL, TRAP_TIMEOUT, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_subprocess (NULL, NRT_UI_TRAP_TIMEOUT, G_TEST_SUBPROCESS_INHERIT_STDERR);
   g_test_trap_assert_passed ();
 }
 

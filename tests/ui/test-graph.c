@@ -11,11 +11,11 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
+#include "nrt-ui-test.h"
 #include "nrt-graph-window.h"
 #include "nrt-plot.h"
 #include "nrt-session.h"
 
-#define TRAP_TIMEOUT (90 * G_USEC_PER_SEC)
 #define W 400
 #define H 300
 
@@ -306,37 +306,6 @@ test_write_images (void)
 
 /* ---- the widget (subprocesses) ------------------------------------------------------------ */
 
-typedef struct {
-  void     (*body)    (void);
-  gboolean (*can_run) (void);
-  const char *skip_reason;
-} TrappedTest;
-
-static void
-run_trapped (gconstpointer data)
-{
-  const TrappedTest *test = data;
-
-  if (test->can_run != NULL && !test->can_run ())
-    {
-      g_test_skip (test->skip_reason);
-      return;
-    }
-  if (g_test_subprocess ())
-    {
-      test->body ();
-      return;
-    }
-  g_test_trap_subprocess (NULL, TRAP_TIMEOUT, G_TEST_SUBPROCESS_INHERIT_STDERR);
-  g_test_trap_assert_passed ();
-}
-
-#define ADD_TRAPPED(path, ...) \
-  G_STMT_START { \
-    static const TrappedTest test = { __VA_ARGS__ }; \
-    g_test_add_data_func (path, &test, run_trapped); \
-  } G_STMT_END
-
 static void
 on_ready (GObject      *source,
           GAsyncResult *result,
@@ -481,55 +450,6 @@ have_soma_hh (void)
   return g_file_test (path, G_FILE_TEST_EXISTS);
 }
 
-static void
-on_after_paint (GdkFrameClock *clock,
-                guint         *n_paints)
-{
-  (*n_paints)++;
-}
-
-static void
-show_and_wait (GtkWindow *window)
-{
-  GdkFrameClock *clock;
-  guint n_paints = 0;
-  gulong id;
-
-  gtk_window_present (window);
-  while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
-    g_main_context_iteration (NULL, TRUE);
-  clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &n_paints);
-  while (n_paints < 3)
-    {
-      gtk_widget_queue_draw (GTK_WIDGET (window));
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_signal_handler_disconnect (clock, id);
-}
-
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *dir = g_build_filename (g_test_get_dir (G_TEST_BUILT), "screenshots", NULL);
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
-
-  gdk_paintable_snapshot (paintable, snapshot, w, h);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, w, h));
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
-
 /* (transfer none) The open toplevel titled title, or NULL. */
 static GtkWindow *
 find_window_titled (const char *title)
@@ -648,8 +568,8 @@ graph_window_run_subprocess (void)
     g_assert_true (g_strv_contains ((const char * const *) names, "soma(0.5).v"));
   }
 
-  show_and_wait (graph);
-  show_and_wait (current);
+  nrt_ui_test_show_and_wait (graph);
+  nrt_ui_test_show_and_wait (current);
 
   /* Plot What? through its dialog: type, Enter, and the first match is plotted. */
   {
@@ -667,8 +587,8 @@ graph_window_run_subprocess (void)
     until = g_get_monotonic_time () + G_USEC_PER_SEC / 2;   /* search-changed is delayed */
     while (g_get_monotonic_time () < until)
       g_main_context_iteration (NULL, FALSE);
-    show_and_wait (dialog);
-    save_screenshot (GTK_WIDGET (dialog), "graph-plot-what.png");
+    nrt_ui_test_show_and_wait (dialog);
+    nrt_ui_test_save_screenshot (GTK_WIDGET (dialog), "graph-plot-what.png");
     g_signal_emit_by_name (entry, "activate");
     g_assert_cmpuint (nrt_plot_get_n_traces (cplot), ==, 2);
     g_assert_cmpstr (nrt_plot_get_trace_label (cplot, 1), ==, "soma(0.5).ik");
@@ -774,16 +694,16 @@ graph_window_run_subprocess (void)
   /* Screenshots, light and dark. */
   nrt_plot_set_view (plot, 0, data->settings.tstop, -80, 40);
   gtk_window_set_default_size (graph, 760, 480);
-  show_and_wait (graph);
+  nrt_ui_test_show_and_wait (graph);
   nrt_plot_point_at (plot, 3.5, 20);
-  show_and_wait (graph);
-  save_screenshot (GTK_WIDGET (graph), "graph-light.png");
+  nrt_ui_test_show_and_wait (graph);
+  nrt_ui_test_save_screenshot (GTK_WIDGET (graph), "graph-light.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
-  show_and_wait (graph);
-  save_screenshot (GTK_WIDGET (graph), "graph-dark.png");
+  nrt_ui_test_show_and_wait (graph);
+  nrt_ui_test_save_screenshot (GTK_WIDGET (graph), "graph-dark.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
-  show_and_wait (current);
-  save_screenshot (GTK_WIDGET (current), "graph-current.png");
+  nrt_ui_test_show_and_wait (current);
+  nrt_ui_test_save_screenshot (GTK_WIDGET (current), "graph-current.png");
 
   /* Erase, through the window's action, drops the kept lines. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (graph), "graph.erase", NULL));
@@ -817,9 +737,9 @@ main (int   argc,
   g_test_add_func ("/ui/graph/render-sine", test_render_sine);
   g_test_add_func ("/ui/graph/render-spike", test_render_spike);
   g_test_add_func ("/ui/graph/write-images", test_write_images);
-  ADD_TRAPPED ("/ui/graph/plot-csv-and-fit", plot_csv_subprocess);
-  ADD_TRAPPED ("/ui/graph/plot-keep-lines", plot_keep_lines_subprocess);
-  ADD_TRAPPED ("/ui/graph/window-run", graph_window_run_subprocess, have_soma_hh,
+  NRT_UI_ADD_TRAPPED ("/ui/graph/plot-csv-and-fit", plot_csv_subprocess);
+  NRT_UI_ADD_TRAPPED ("/ui/graph/plot-keep-lines", plot_keep_lines_subprocess);
+  NRT_UI_ADD_TRAPPED ("/ui/graph/window-run", graph_window_run_subprocess, have_soma_hh,
                "models/soma-hh.nml is missing");
 
   return g_test_run ();

@@ -9,6 +9,7 @@
 
 #include <math.h>
 
+#include "nrt-ui-test.h"
 #include "nrt-cell-builder.h"
 #include "nrt-cell-builder-private.h"
 #include "nrt-graph-window.h"
@@ -20,7 +21,6 @@
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NrtModelData, nrt_model_data_free)
 
-#define TRAP_TIMEOUT (60 * G_USEC_PER_SEC)
 
 /* ---- helpers ---------------------------------------------------------------------- */
 
@@ -41,37 +41,6 @@ stylized_cell (void)
   nrt_model_clear_history (model);
   nrt_model_mark_saved (model);
   return model;
-}
-
-static void
-on_after_paint (GdkFrameClock *clock,
-                guint         *n_paints)
-{
-  (*n_paints)++;
-}
-
-/* Presents window and spins until it has painted twice (so the stick view has drawn). */
-static void
-show_and_wait (GtkWindow *window)
-{
-  GdkFrameClock *clock;
-  guint n_paints = 0;
-  gulong id;
-
-  gtk_window_present (window);
-  while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
-    g_main_context_iteration (NULL, TRUE);
-
-  clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
-  g_assert_nonnull (clock);
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &n_paints);
-  gtk_widget_queue_draw (GTK_WIDGET (window));
-  while (n_paints < 2)
-    {
-      gtk_widget_queue_draw (GTK_WIDGET (window));
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_signal_handler_disconnect (clock, id);
 }
 
 static void
@@ -128,49 +97,9 @@ count_accent_pixels (GdkTexture *texture)
   return n;
 }
 
-static char *
-screenshot_path (const char *name)
-{
-  g_autofree char *dir = g_build_filename (g_test_get_dir (G_TEST_BUILT), "screenshots", NULL);
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  return g_build_filename (dir, name, NULL);
-}
-
 /* ---- tests -------------------------------------------------------------------------- */
 
 /* A test whose body runs in a subprocess with a timeout, after an optional precondition. */
-typedef struct {
-  void     (*body)     (void);
-  gboolean (*can_run)  (void);
-  const char *skip_reason;
-} TrappedTest;
-
-static void
-run_trapped (gconstpointer data)
-{
-  const TrappedTest *test = data;
-
-  if (test->can_run != NULL && !test->can_run ())
-    {
-      g_test_skip (test->skip_reason);
-      return;
-    }
-  if (g_test_subprocess ())
-    {
-      test->body ();
-      return;
-    }
-  g_test_trap_subprocess (NULL, TRAP_TIMEOUT, G_TEST_SUBPROCESS_INHERIT_STDERR);
-  g_test_trap_assert_passed ();
-}
-
-#define ADD_TRAPPED(path, ...) \
-  G_STMT_START { \
-    static const TrappedTest test = { __VA_ARGS__ }; \
-    g_test_add_data_func (path, &test, run_trapped); \
-  } G_STMT_END
-
 static void
 title_subprocess (void)
 {
@@ -183,7 +112,7 @@ title_subprocess (void)
   window = nrt_window_new (NULL);
   nrt_window_set_model (window, model, file);
   title = _nrt_window_get_window_title (window);
-  show_and_wait (GTK_WINDOW (window));
+  nrt_ui_test_show_and_wait (GTK_WINDOW (window));
 
   /* The header shows the model's name, the file and no modified mark. */
   g_assert_cmpstr (adw_window_title_get_title (title), ==, "stylized_cell");
@@ -221,7 +150,7 @@ draw_subprocess (void)
   g_autoptr(GdkTexture) view = NULL;
   g_autoptr(GdkTexture) whole = NULL;
   g_autoptr(GdkTexture) blank = NULL;
-  g_autofree char *path = screenshot_path ("main-window.png");
+  g_autofree char *path = nrt_ui_test_screenshot_path ("main-window.png");
   NrtWindow *window;
   GtkWidget *stick_view;
 
@@ -229,7 +158,7 @@ draw_subprocess (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 680);
   nrt_window_set_model (window, model, NULL);
   stick_view = GTK_WIDGET (_nrt_window_get_stick_view (window));
-  show_and_wait (GTK_WINDOW (window));
+  nrt_ui_test_show_and_wait (GTK_WINDOW (window));
 
   g_assert_true (nrt_stick_view_get_model (NRT_STICK_VIEW (stick_view)) == model);
   g_assert_cmpint (gtk_widget_get_width (stick_view), >, 300);
@@ -245,7 +174,7 @@ draw_subprocess (void)
 
   /* A model with no sections draws no sticks (only a placeholder line of text). */
   nrt_window_set_model (window, empty, NULL);
-  show_and_wait (GTK_WINDOW (window));
+  nrt_ui_test_show_and_wait (GTK_WINDOW (window));
   blank = render_widget (stick_view);
   g_assert_cmpuint (count_accent_pixels (blank), ==, 0);
 
@@ -267,7 +196,7 @@ bad_file_subprocess (void)
 
   window = nrt_window_new (NULL);
   nrt_window_set_model (window, model, NULL);
-  show_and_wait (GTK_WINDOW (window));
+  nrt_ui_test_show_and_wait (GTK_WINDOW (window));
 
   /* A file that cannot be read leaves the window on its model. */
   g_assert_false (nrt_window_load_file (window, file, &error));
@@ -303,7 +232,7 @@ save_subprocess (void)
   window = nrt_window_new (NULL);
   nrt_window_set_model (window, model, file);
   title = _nrt_window_get_window_title (window);
-  show_and_wait (GTK_WINDOW (window));
+  nrt_ui_test_show_and_wait (GTK_WINDOW (window));
 
   g_assert_true (nrt_model_set_name (model, "saved_cell", &error));
   g_assert_cmpstr (adw_window_title_get_subtitle (title), ==, "• saved.nml");
@@ -333,7 +262,7 @@ load_model_subprocess (void)
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GError) error = NULL;
   g_autoptr(GdkTexture) view = NULL;
-  g_autofree char *shot = screenshot_path ("main-window-stylized-cell.png");
+  g_autofree char *shot = nrt_ui_test_screenshot_path ("main-window-stylized-cell.png");
   const NrtModelData *data;
   NrtWindow *window;
 
@@ -341,7 +270,7 @@ load_model_subprocess (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 680);
   g_assert_true (nrt_window_load_file (window, file, &error));
   g_assert_no_error (error);
-  show_and_wait (GTK_WINDOW (window));
+  nrt_ui_test_show_and_wait (GTK_WINDOW (window));
 
   data = nrt_model_get_data (nrt_window_get_model (window));
   g_assert_cmpstr (adw_window_title_get_title (_nrt_window_get_window_title (window)), ==,
@@ -400,7 +329,7 @@ on_activate (GtkApplication *app,
   qd->window = nrt_window_new (app);
   g_object_add_weak_pointer (G_OBJECT (qd->window), (gpointer *) &qd->window);
   nrt_window_set_model (qd->window, qd->model, NULL);
-  show_and_wait (GTK_WINDOW (qd->window));
+  nrt_ui_test_show_and_wait (GTK_WINDOW (qd->window));
 
   /* Unmodified: nothing to ask. Modified: closing asks first and the window stays. */
   g_assert_true (nrt_model_set_name (qd->model, "edited", &error));
@@ -445,36 +374,6 @@ quit_subprocess (void)
 
 
 /* ---- tools, RunControl, IClamp, the lab ------------------------------------------- */
-
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = screenshot_path (name);
-
-  /* A toplevel's own paintable draws nothing; its content holds everything but the shadow
-   * and the window background, which is painted under it here. */
-  if (GTK_IS_WINDOW (widget) && gtk_window_get_child (GTK_WINDOW (widget)) != NULL)
-    widget = gtk_window_get_child (GTK_WINDOW (widget));
-  {
-    g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-    GtkSnapshot *snapshot = gtk_snapshot_new ();
-    g_autoptr(GskRenderNode) node = NULL;
-    int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
-    gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
-    GdkRGBA bg = dark ? (GdkRGBA) { 0.14, 0.14, 0.14, 1 } : (GdkRGBA) { 0.98, 0.98, 0.98, 1 };
-
-    gtk_snapshot_append_color (snapshot, &bg, &GRAPHENE_RECT_INIT (0, 0, w, h));
-    gdk_paintable_snapshot (paintable, snapshot, w, h);
-    node = gtk_snapshot_free_to_node (snapshot);
-    texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                           node, &GRAPHENE_RECT_INIT (0, 0, w, h));
-  }
-
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
 
 /* Spins until cond (user_data) holds, failing after timeout_s seconds. */
 static void
@@ -709,8 +608,8 @@ tools_subprocess (void)
   g_assert_no_error (error);
   g_assert_true (nrt_model_set_point_process_param (nrt_window_get_model (window), pp, "amp",
                                                     0.3, &error));
-  show_and_wait (GTK_WINDOW (window));
-  save_screenshot (GTK_WIDGET (window), "main-window.png");
+  nrt_ui_test_show_and_wait (GTK_WINDOW (window));
+  nrt_ui_test_save_screenshot (GTK_WIDGET (window), "main-window.png");
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.run-control", NULL);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.iclamp", NULL);
@@ -736,8 +635,8 @@ tools_subprocess (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (tools); i++)
     {
-      show_and_wait (tools[i]);
-      save_screenshot (GTK_WIDGET (tools[i]), names[i]);
+      nrt_ui_test_show_and_wait (tools[i]);
+      nrt_ui_test_save_screenshot (GTK_WIDGET (tools[i]), names[i]);
     }
 
   /* Raise from the Window menu. */
@@ -824,7 +723,7 @@ lab_part1_subprocess (void)
   double side = sqrt (100.0 / G_PI);
   int trace;
 
-  show_and_wait (GTK_WINDOW (window));
+  nrt_ui_test_show_and_wait (GTK_WINDOW (window));
 
   /* 1–3, in the CellBuilder: one soma; Geometry: Specify Strategy "area", then 100 µm²;
    * Biophysics: cm only, so the membrane is a bare capacitor. */
@@ -859,8 +758,8 @@ lab_part1_subprocess (void)
   g_assert_true (nrt_number_entry_commit_text (nrt_iclamp_editor_get_field (editor, "del"), "1"));
   g_assert_true (nrt_number_entry_commit_text (nrt_iclamp_editor_get_field (editor, "dur"), "2"));
   g_assert_true (nrt_number_entry_commit_text (nrt_iclamp_editor_get_field (editor, "amp"), "0.01"));
-  show_and_wait (GTK_WINDOW (editor));
-  save_screenshot (GTK_WIDGET (editor), "iclamp-part1.png");
+  nrt_ui_test_show_and_wait (GTK_WINDOW (editor));
+  nrt_ui_test_save_screenshot (GTK_WIDGET (editor), "iclamp-part1.png");
   g_assert_false (nrt_number_entry_commit_text (nrt_iclamp_editor_get_field (editor, "dur"), "-1"));
   g_assert_false (nrt_number_entry_commit_text (nrt_iclamp_editor_get_field (editor, "x"), "1.5"));
   {
@@ -871,8 +770,8 @@ lab_part1_subprocess (void)
     g_assert_cmpfloat (pp->p[nrt_param_lookup (info, "amp")], ==, 0.01);
     g_assert_cmpfloat (pp->x, ==, 0.5);
   }
-  show_and_wait (GTK_WINDOW (editor));
-  save_screenshot (GTK_WIDGET (editor), "iclamp-refused.png");
+  nrt_ui_test_show_and_wait (GTK_WINDOW (editor));
+  nrt_ui_test_save_screenshot (GTK_WIDGET (editor), "iclamp-refused.png");
 
   /* 5: Init & Run from the main window. */
   trace = nrt_session_add_trace (session, "soma(0.5).v", &error);
@@ -954,14 +853,14 @@ lab_part3_subprocess (void)
   g_assert_no_error (error);
   model = nrt_window_get_model (window);
   session = nrt_window_get_session (window);
-  show_and_wait (GTK_WINDOW (window));
+  nrt_ui_test_show_and_wait (GTK_WINDOW (window));
 
   trace = nrt_session_add_trace (session, "soma(0.5).v", &error);
   g_assert_no_error (error);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.init-run", NULL);
   wait_for_t (session, 10);
-  show_and_wait (GTK_WINDOW (window));
-  save_screenshot (GTK_WIDGET (window), "main-window-part3.png");
+  nrt_ui_test_show_and_wait (GTK_WINDOW (window));
+  nrt_ui_test_save_screenshot (GTK_WIDGET (window), "main-window-part3.png");
 
   /* NEURON's trace, and the CLI's. */
   assert_trace_equals_csv (session, trace, reference, "soma(0.5).v", 1e-6);
@@ -1010,8 +909,8 @@ lab_part3_subprocess (void)
     g_assert_cmpfloat (before, <=, 1e-6);
     g_assert_cmpfloat (after, >, 10);   /* no spike without the rest of the pulse */
   }
-  show_and_wait (GTK_WINDOW (rc));
-  save_screenshot (GTK_WIDGET (rc), "run-control-part3.png");
+  nrt_ui_test_show_and_wait (GTK_WINDOW (rc));
+  nrt_ui_test_save_screenshot (GTK_WIDGET (rc), "run-control-part3.png");
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -1050,7 +949,7 @@ layout_roundtrip_subprocess (void)
 
   g_assert_cmpint (nrt_model_add_section (model, "dend", "soma", 1, 200, 2, &error), ==, 1);
   g_assert_cmpint (nrt_model_add_point_process (model, "IClamp", "soma", 0.5, &error), ==, 0);
-  show_and_wait (GTK_WINDOW (window));
+  nrt_ui_test_show_and_wait (GTK_WINDOW (window));
 
   /* Save through the window's action (the file is known, so no dialog). */
   nrt_window_set_model (window, model, file);
@@ -1104,20 +1003,20 @@ main (int   argc,
                                                   GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
     }
 
-  ADD_TRAPPED ("/ui/window/title", title_subprocess);
-  ADD_TRAPPED ("/ui/window/draw", draw_subprocess);
-  ADD_TRAPPED ("/ui/window/bad-file", bad_file_subprocess);
-  ADD_TRAPPED ("/ui/window/save", save_subprocess);
-  ADD_TRAPPED ("/ui/window/load-model", load_model_subprocess, have_stylized_cell,
+  NRT_UI_ADD_TRAPPED ("/ui/window/title", title_subprocess);
+  NRT_UI_ADD_TRAPPED ("/ui/window/draw", draw_subprocess);
+  NRT_UI_ADD_TRAPPED ("/ui/window/bad-file", bad_file_subprocess);
+  NRT_UI_ADD_TRAPPED ("/ui/window/save", save_subprocess);
+  NRT_UI_ADD_TRAPPED ("/ui/window/load-model", load_model_subprocess, have_stylized_cell,
                "models/stylized-cell.nml is missing");
-  ADD_TRAPPED ("/ui/window/close-prompt-and-quit", quit_subprocess);
-  ADD_TRAPPED ("/ui/number-entry/validate", number_entry_subprocess);
-  ADD_TRAPPED ("/ui/window/tools-and-screenshots", tools_subprocess);
-  ADD_TRAPPED ("/ui/run-control/fields-and-setdt", run_control_subprocess);
-  ADD_TRAPPED ("/ui/window/undo-topology", undo_topology_subprocess);
-  ADD_TRAPPED ("/ui/window/layout-roundtrip", layout_roundtrip_subprocess);
-  ADD_TRAPPED ("/ui/lab/part1", lab_part1_subprocess);
-  ADD_TRAPPED ("/ui/lab/part3", lab_part3_subprocess, have_stylized_cell,
+  NRT_UI_ADD_TRAPPED ("/ui/window/close-prompt-and-quit", quit_subprocess);
+  NRT_UI_ADD_TRAPPED ("/ui/number-entry/validate", number_entry_subprocess);
+  NRT_UI_ADD_TRAPPED ("/ui/window/tools-and-screenshots", tools_subprocess);
+  NRT_UI_ADD_TRAPPED ("/ui/run-control/fields-and-setdt", run_control_subprocess);
+  NRT_UI_ADD_TRAPPED ("/ui/window/undo-topology", undo_topology_subprocess);
+  NRT_UI_ADD_TRAPPED ("/ui/window/layout-roundtrip", layout_roundtrip_subprocess);
+  NRT_UI_ADD_TRAPPED ("/ui/lab/part1", lab_part1_subprocess);
+  NRT_UI_ADD_TRAPPED ("/ui/lab/part3", lab_part3_subprocess, have_stylized_cell,
                "models/stylized-cell.nml is missing");
 
   return g_test_run ();
