@@ -96,7 +96,7 @@ nrt_run_control_update_status (NrtRunControl *self)
 
   nrt_number_entry_set_value (self->t_entry, round (t * 1e9) / 1e9);
   nrt_number_entry_set_value (self->realtime_entry,
-                              round (nrt_session_get_realtime (self->session) * 100) / 100);
+                              round (nrt_session_get_realtime (self->session) * 1000) / 1000);
 
   if (factor > 0.0)
     /* Translators: model time per wall-clock time, e.g. "12.5 × real time" */

@@ -113,6 +113,12 @@ nrt_application_startup (GApplication *app)
     { "win.undo", { "<Control>z", NULL } },
     { "win.redo", { "<Control><Shift>z", "<Control>y", NULL } },
     { "win.show-help-overlay", { "<Control>question", NULL } },
+    { "win.init-run", { "F5", "<Control>r", NULL } },
+    { "win.stop", { "<Control>period", NULL } },
+    { "win.cell-builder", { "<Control>b", NULL } },
+    { "win.run-control", { "<Control><Shift>r", NULL } },
+    { "win.graph('voltage')", { "<Control>g", NULL } },
+    { "win.iclamp", { "<Control>i", NULL } },
   };
 
   G_APPLICATION_CLASS (nrt_application_parent_class)->startup (app);
