@@ -7,7 +7,7 @@
 
 #include "nrt-cell-builder.h"
 #include "nrt-graph-window.h"
-#include "nrt-iclamp-editor.h"
+#include "nrt-point-manager.h"
 #include "nrt-neuroml.h"
 #include "nrt-run-control.h"
 #include "nrt-window-private.h"
@@ -390,12 +390,20 @@ action_run_control (GtkWidget  *widget,
   present_single_tool (NRT_WINDOW (widget), NRT_TYPE_RUN_CONTROL, nrt_run_control_new);
 }
 
+/* Point Manager and Point Group are the two pages of one window. */
 static void
-action_iclamp (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *param)
+action_point_processes (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *param)
 {
-  present_single_tool (NRT_WINDOW (widget), NRT_TYPE_ICLAMP_EDITOR, nrt_iclamp_editor_new);
+  NrtWindow *self = NRT_WINDOW (widget);
+  GtkWindow *tool;
+
+  present_single_tool (self, NRT_TYPE_POINT_MANAGER, nrt_point_manager_new);
+  tool = _nrt_window_find_tool (self, NRT_TYPE_POINT_MANAGER);
+  if (tool != NULL)
+    nrt_point_manager_show_page (NRT_POINT_MANAGER (tool),
+                                 g_str_equal (action_name, "win.point-group") ? "group" : "manager");
 }
 
 static void
@@ -534,7 +542,8 @@ _nrt_window_class_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.no-tools", NULL, action_nothing);
   gtk_widget_class_install_action (widget_class, "win.cell-builder", NULL, action_cell_builder);
   gtk_widget_class_install_action (widget_class, "win.run-control", NULL, action_run_control);
-  gtk_widget_class_install_action (widget_class, "win.iclamp", NULL, action_iclamp);
+  gtk_widget_class_install_action (widget_class, "win.point-manager", NULL, action_point_processes);
+  gtk_widget_class_install_action (widget_class, "win.point-group", NULL, action_point_processes);
   gtk_widget_class_install_action (widget_class, "win.graph", "s", action_graph);
   gtk_widget_class_install_action (widget_class, "win.open-recent", "s", action_open_recent);
 }

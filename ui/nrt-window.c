@@ -7,7 +7,7 @@
 
 #include "nrt-cell-builder.h"
 #include "nrt-graph-window.h"
-#include "nrt-iclamp-editor.h"
+#include "nrt-point-manager.h"
 #include "nrt-neuroml.h"
 #include "nrt-run-control.h"
 #include "nrt-window-private.h"
@@ -262,7 +262,9 @@ static const struct {
   GtkWindow *(*make) (NrtWindow *);
 } tool_kinds[] = {
   { "run-control", nrt_run_control_get_type, nrt_run_control_new },
-  { "iclamp", nrt_iclamp_editor_get_type, nrt_iclamp_editor_new },
+  { "point-manager", nrt_point_manager_get_type, nrt_point_manager_new },
+  /* Layouts saved before the Point Manager replaced the IClamp editor. */
+  { "iclamp", nrt_point_manager_get_type, nrt_point_manager_new },
   { "cell-builder", nrt_cell_builder_get_type, nrt_cell_builder_new },
   { "graph", nrt_graph_window_get_type, NULL },
 };

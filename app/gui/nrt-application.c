@@ -118,7 +118,7 @@ nrt_application_startup (GApplication *app)
     { "win.cell-builder", { "<Control>b", NULL } },
     { "win.run-control", { "<Control><Shift>r", NULL } },
     { "win.graph('voltage')", { "<Control>g", NULL } },
-    { "win.iclamp", { "<Control>i", NULL } },
+    { "win.point-manager", { "<Control>i", NULL } },
   };
 
   G_APPLICATION_CLASS (nrt_application_parent_class)->startup (app);

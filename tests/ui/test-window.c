@@ -13,7 +13,7 @@
 #include "nrt-cell-builder.h"
 #include "nrt-cell-builder-private.h"
 #include "nrt-graph-window.h"
-#include "nrt-iclamp-editor.h"
+#include "nrt-point-manager.h"
 #include "nrt-neuroml.h"
 #include "nrt-number-entry.h"
 #include "nrt-run-control.h"
@@ -597,7 +597,7 @@ tools_subprocess (void)
 {
   NrtWindow *window = nrt_window_new (NULL);
   GtkWindow *tools[6];
-  const char *names[] = { "run-control.png", "iclamp.png", "graph-voltage.png",
+  const char *names[] = { "run-control.png", "point-manager.png", "graph-voltage.png",
                           "graph-current.png", "graph-state.png", "cell-builder.png" };
   GMenuModel *menu;
   g_autoptr(GError) error = NULL;
@@ -612,13 +612,15 @@ tools_subprocess (void)
   nrt_ui_test_save_screenshot (GTK_WIDGET (window), "main-window.png");
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.run-control", NULL);
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.iclamp", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.point-manager", NULL);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.graph", "s", "voltage");
   gtk_widget_activate_action (GTK_WIDGET (window), "win.graph", "s", "current");
   gtk_widget_activate_action (GTK_WIDGET (window), "win.graph", "s", "state");
   gtk_widget_activate_action (GTK_WIDGET (window), "win.cell-builder", NULL);
-  /* RunControl and the IClamp editor are single: asking again raises the open one. */
+  /* RunControl and the Point Manager are single: asking again raises the open one, and
+   * Point Group is the same window's other page. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.run-control", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.point-group", NULL);
 
   {
     g_autoptr(GList) list = nrt_window_list_tools (window);
@@ -631,7 +633,10 @@ tools_subprocess (void)
   menu = _nrt_window_get_tools_menu (window);
   g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 6);
   g_assert_true (NRT_IS_RUN_CONTROL (tools[0]));
-  g_assert_true (NRT_IS_ICLAMP_EDITOR (tools[1]));
+  g_assert_true (NRT_IS_POINT_MANAGER (tools[1]));
+  g_assert_cmpstr (nrt_point_manager_get_page (NRT_POINT_MANAGER (tools[1])), ==, "group");
+  g_assert_cmpint (nrt_point_manager_get_selected (NRT_POINT_MANAGER (tools[1])), ==, pp);
+  nrt_point_manager_show_page (NRT_POINT_MANAGER (tools[1]), "manager");
 
   for (guint i = 0; i < G_N_ELEMENTS (tools); i++)
     {
@@ -715,7 +720,7 @@ lab_part1_subprocess (void)
   NrtWindow *window = nrt_window_new (NULL);
   NrtModel *model = nrt_window_get_model (window);
   NrtSession *session = nrt_window_get_session (window);
-  NrtIclampEditor *editor;
+  NrtPointManager *editor;
   NrtCellBuilder *builder;
   g_autoptr(GError) error = NULL;
   g_autofree char *csv = NULL;
@@ -749,19 +754,25 @@ lab_part1_subprocess (void)
       g_assert_false (soma->mech[m].inserted);
   }
 
-  /* 6: the IClamp editor, through its actions and fields. */
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.iclamp", NULL);
-  editor = NRT_ICLAMP_EDITOR (_nrt_window_find_tool (window, NRT_TYPE_ICLAMP_EDITOR));
+  /* 6: Tools → Point Processes → Point Manager: choose IClamp, set del, dur and amp in its
+   * fields. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.point-manager", NULL);
+  editor = NRT_POINT_MANAGER (_nrt_window_find_tool (window, NRT_TYPE_POINT_MANAGER));
   g_assert_nonnull (editor);
-  gtk_widget_activate_action (GTK_WIDGET (editor), "iclamp.new", NULL);
-  g_assert_cmpint (nrt_iclamp_editor_get_selected (editor), ==, 0);
-  g_assert_true (nrt_number_entry_commit_text (nrt_iclamp_editor_get_field (editor, "del"), "1"));
-  g_assert_true (nrt_number_entry_commit_text (nrt_iclamp_editor_get_field (editor, "dur"), "2"));
-  g_assert_true (nrt_number_entry_commit_text (nrt_iclamp_editor_get_field (editor, "amp"), "0.01"));
+  g_assert_cmpint (nrt_point_manager_get_selected (editor), ==, -1);   /* NEURON: "none" */
+  g_assert_true (nrt_point_manager_choose_type (editor, NRT_PP_ICLAMP, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (nrt_point_manager_get_selected (editor), ==, 0);
+  g_assert_cmpstr (nrt_point_manager_get_location_section (editor), ==, "soma");
+  g_assert_true (nrt_number_entry_commit_text (nrt_point_manager_get_field (editor, "del"), "1"));
+  g_assert_true (nrt_number_entry_commit_text (nrt_point_manager_get_field (editor, "dur"), "2"));
+  g_assert_true (nrt_number_entry_commit_text (nrt_point_manager_get_field (editor, "amp"), "0.01"));
   nrt_ui_test_show_and_wait (GTK_WINDOW (editor));
-  nrt_ui_test_save_screenshot (GTK_WIDGET (editor), "iclamp-part1.png");
-  g_assert_false (nrt_number_entry_commit_text (nrt_iclamp_editor_get_field (editor, "dur"), "-1"));
-  g_assert_false (nrt_number_entry_commit_text (nrt_iclamp_editor_get_field (editor, "x"), "1.5"));
+  nrt_ui_test_save_screenshot (GTK_WIDGET (editor), "point-manager-part1.png");
+  g_assert_false (nrt_number_entry_commit_text (nrt_point_manager_get_field (editor, "dur"), "-1"));
+  g_assert_nonnull (nrt_number_entry_get_error (nrt_point_manager_get_field (editor, "dur")));
+  g_assert_false (nrt_number_entry_commit_text (nrt_point_manager_get_field (editor, "x"), "1.5"));
+  g_assert_nonnull (nrt_number_entry_get_error (nrt_point_manager_get_field (editor, "x")));
   {
     const NrtPointProcess *pp = g_ptr_array_index (nrt_model_get_data (model)->point_processes, 0);
     const NrtMechanismInfo *info = nrt_point_process_info (NRT_PP_ICLAMP);
@@ -771,7 +782,7 @@ lab_part1_subprocess (void)
     g_assert_cmpfloat (pp->x, ==, 0.5);
   }
   nrt_ui_test_show_and_wait (GTK_WINDOW (editor));
-  nrt_ui_test_save_screenshot (GTK_WIDGET (editor), "iclamp-refused.png");
+  nrt_ui_test_save_screenshot (GTK_WIDGET (editor), "point-manager-refused.png");
 
   /* 5: Init & Run from the main window. */
   trace = nrt_session_add_trace (session, "soma(0.5).v", &error);
@@ -845,7 +856,7 @@ lab_part3_subprocess (void)
   NrtModel *model;
   NrtSession *session;
   NrtRunControl *rc;
-  NrtIclampEditor *editor;
+  NrtPointManager *editor;
   int trace;
   guint64 generation;
 
@@ -870,9 +881,11 @@ lab_part3_subprocess (void)
   /* amp changed during a run bends the trace from that moment, without a restart:
    * RunControl's Init, Continue til 1.05 ms (inside the 1–1.1 ms pulse), amp = 0, go on. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.run-control", NULL);
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.iclamp", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.point-manager", NULL);
   rc = NRT_RUN_CONTROL (_nrt_window_find_tool (window, NRT_TYPE_RUN_CONTROL));
-  editor = NRT_ICLAMP_EDITOR (_nrt_window_find_tool (window, NRT_TYPE_ICLAMP_EDITOR));
+  editor = NRT_POINT_MANAGER (_nrt_window_find_tool (window, NRT_TYPE_POINT_MANAGER));
+  /* The manager opens on the model's first point process, the file's IClamp. */
+  g_assert_cmpint (nrt_point_manager_get_type_choice (editor), ==, NRT_PP_ICLAMP);
   gtk_widget_activate_action (GTK_WIDGET (rc), "rc.init", NULL);
   /* Status arrives asynchronously: wait for the init (t back to 0) before going on. */
   {
@@ -883,7 +896,7 @@ lab_part3_subprocess (void)
   gtk_widget_activate_action (GTK_WIDGET (rc), "rc.continue-til", NULL);
   wait_for_t (session, 1.05);
   generation = nrt_trace_store_get_generation (nrt_session_get_trace_store (session));
-  g_assert_true (nrt_number_entry_commit_text (nrt_iclamp_editor_get_field (editor, "amp"), "0"));
+  g_assert_true (nrt_number_entry_commit_text (nrt_point_manager_get_field (editor, "amp"), "0"));
   g_assert_true (nrt_number_entry_commit_text (nrt_run_control_get_field (rc, "runStopAt"), "10"));
   gtk_widget_activate_action (GTK_WIDGET (rc), "rc.continue-til", NULL);
   wait_for_t (session, 10);
