@@ -2,7 +2,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Defaults are NEURON 8.2.2's (hh.mod, passive.mod, stim.mod, syn.mod, expsyn.mod,
- * exp2syn.mod; see reference/neuron-gui.md §5.4 and §7).  Domains are what the equations
+ * exp2syn.mod, svclmp.mod, vclmp.mod, apcount.mod; see reference/neuron-gui.md §5.4 and §7).  Domains are what the equations
  * allow: conductances ≥ 0, time constants > 0, and wide bounds on potentials so that a typo
  * such as 1e9 mV is caught.
  */
@@ -60,14 +60,58 @@ static const NrtParamInfo exp2syn_params[] = {
   { "e", "mV", 0.0, V_MIN, V_MAX },
 };
 
+/* svclmp.mod PARAMETER block: rs <1e-9, 1e9>, durations <0, 1e9>. */
+static const NrtParamInfo seclamp_params[] = {
+  { "rs", "megohm", 1.0, 1e-9, 1e9 },
+  { "dur1", "ms", 0.0, 0.0, 1e9 },
+  { "amp1", "mV", 0.0, V_MIN, V_MAX },
+  { "dur2", "ms", 0.0, 0.0, 1e9 },
+  { "amp2", "mV", 0.0, V_MIN, V_MAX },
+  { "dur3", "ms", 0.0, 0.0, 1e9 },
+  { "amp3", "mV", 0.0, V_MIN, V_MAX },
+};
+
+/* vclmp.mod PARAMETER block.  NEURON's arrays dur[3] and amp[3] are named dur0..dur2 and
+ * amp0..amp2 here (hoc's dur[0] is dur0).  e0, vo0 and vi0 are PARAMETERs in the mod file
+ * but INITIAL overwrites them (e0 = 0, vo0 = vi0 = v) and the clamp keeps its own values
+ * in the run state, so the values stored here only document NEURON's panel.  fac's mod
+ * domain <1,10> excludes its own default 0, which NEURON accepts; the domain here is
+ * [0, 10]. */
+static const NrtParamInfo vclamp_params[] = {
+  { "dur0", "ms", 0.0, 0.0, 1e9 },
+  { "dur1", "ms", 0.0, 0.0, 1e9 },
+  { "dur2", "ms", 0.0, 0.0, 1e9 },
+  { "amp0", "mV", 0.0, V_MIN, V_MAX },
+  { "amp1", "mV", 0.0, V_MIN, V_MAX },
+  { "amp2", "mV", 0.0, V_MIN, V_MAX },
+  { "gain", "", 1e5, 0.0, 1e9 },
+  { "rstim", "megohm", 1.0, 1e-9, 1e9 },
+  { "tau1", "ms", 0.001, 0.0, 1e9 },
+  { "tau2", "ms", 0.0, 0.0, 1e9 },
+  { "e0", "mV", 0.0, V_MIN, V_MAX },
+  { "vo0", "mV", 0.0, V_MIN, V_MAX },
+  { "vi0", "mV", 0.0, V_MIN, V_MAX },
+  { "fac", "", 0.0, 0.0, 10.0 },
+};
+
+/* apcount.mod: thresh.  Its n and time are PARAMETERs in the mod file only so that hoc can
+ * reset them; here they are run state, recorded as APCount[i].n and APCount[i].time. */
+static const NrtParamInfo apcount_params[] = {
+  { "thresh", "mV", -20.0, V_MIN, V_MAX },
+};
+
 static const NrtMechanismInfo point_processes[NRT_N_PP] = {
   [NRT_PP_ICLAMP] = { "IClamp", G_N_ELEMENTS (iclamp_params), iclamp_params },
   [NRT_PP_ALPHA_SYNAPSE] = { "AlphaSynapse", G_N_ELEMENTS (alpha_params), alpha_params },
   [NRT_PP_EXPSYN] = { "ExpSyn", G_N_ELEMENTS (expsyn_params), expsyn_params },
   [NRT_PP_EXP2SYN] = { "Exp2Syn", G_N_ELEMENTS (exp2syn_params), exp2syn_params },
+  [NRT_PP_SECLAMP] = { "SEClamp", G_N_ELEMENTS (seclamp_params), seclamp_params },
+  [NRT_PP_VCLAMP] = { "VClamp", G_N_ELEMENTS (vclamp_params), vclamp_params },
+  [NRT_PP_APCOUNT] = { "APCount", G_N_ELEMENTS (apcount_params), apcount_params },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (hh_params) <= NRT_MAX_PARAMS);
+G_STATIC_ASSERT (G_N_ELEMENTS (vclamp_params) <= NRT_MAX_PARAMS);
 
 const NrtMechanismInfo *
 nrt_mechanism_info (NrtMechType type)
@@ -111,4 +155,10 @@ nrt_param_lookup (const NrtMechanismInfo *info, const char *param)
     if (strcmp (info->params[i].name, param) == 0)
       return (int) i;
   return -1;
+}
+
+gboolean
+nrt_point_process_is_membrane_current (NrtPointProcessType type)
+{
+  return type == NRT_PP_ALPHA_SYNAPSE || type == NRT_PP_EXPSYN || type == NRT_PP_EXP2SYN;
 }

@@ -73,7 +73,7 @@ typedef enum {
   NRT_N_MECH
 } NrtMechType;
 
-#define NRT_MAX_PARAMS 12
+#define NRT_MAX_PARAMS 16
 
 typedef struct {
   gboolean inserted;
@@ -106,6 +106,9 @@ typedef enum {
   NRT_PP_ALPHA_SYNAPSE,
   NRT_PP_EXPSYN,
   NRT_PP_EXP2SYN,
+  NRT_PP_SECLAMP,   /* svclmp.mod: single-electrode clamp with series resistance rs */
+  NRT_PP_VCLAMP,    /* vclmp.mod: two-electrode clamp with amplifier dynamics */
+  NRT_PP_APCOUNT,   /* apcount.mod: counts upward crossings of thresh */
   NRT_N_PP
 } NrtPointProcessType;
 
@@ -229,6 +232,9 @@ const NrtMechanismInfo *nrt_point_process_info (NrtPointProcessType type);
 int nrt_mechanism_lookup (const char *name);
 int nrt_point_process_lookup (const char *name);
 int nrt_param_lookup (const NrtMechanismInfo *info, const char *param);
+/* TRUE for the types whose current is a membrane (synaptic) current, summed into i_membrane;
+ * FALSE for electrode currents (IClamp, SEClamp, VClamp) and APCount, which has none. */
+gboolean nrt_point_process_is_membrane_current (NrtPointProcessType type);
 
 #define NRT_TYPE_MODEL (nrt_model_get_type ())
 G_DECLARE_FINAL_TYPE (NrtModel, nrt_model, NRT, MODEL, GObject)

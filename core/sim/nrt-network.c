@@ -259,6 +259,9 @@ nrt_network_compile (NrtModel *model, GError **error)
       net->sections[i].name = g_strdup (s->name);
       net->sections[i].nseg = (guint) MAX (s->nseg, 1);
       net->sections[i].hh = net->sections[i].pas = -1;
+      net->sections[i].parent = s->parent;
+      net->sections[i].parent_x = s->parent_x;
+      net->sections[i].L = s->L;
       n_seg += net->sections[i].nseg;
     }
   for (guint k = 0; k < n_order; k++)
@@ -405,6 +408,27 @@ nrt_network_compile (NrtModel *model, GError **error)
     memcpy (net->netcons, md->netcons->data, sizeof (NrtNetCon) * net->n_netcons);
 
   renumber_by_depth (net);
+  /* node → (section, k), after the renumbering.  Roots' 0 ends first, so that a node shared
+   * with a parent keeps the parent's location. */
+  net->node_section = g_new (int, n_nodes);
+  net->node_k = g_new0 (guint, n_nodes);
+  for (guint i = 0; i < n_nodes; i++)
+    net->node_section[i] = -1;
+  for (guint k = 0; k < nsec; k++)
+    {
+      guint is = order[k];
+      const NrtNetSection *ns = &net->sections[is];
+      if (net->node_section[ns->node0] < 0)
+        {
+          net->node_section[ns->node0] = (int) is;
+          net->node_k[ns->node0] = 0;
+        }
+      for (guint j = 0; j <= ns->nseg; j++)
+        {
+          net->node_section[ns->node[j]] = (int) is;
+          net->node_k[ns->node[j]] = j + 1;
+        }
+    }
   nrt_hh_table_build (net->hh_table, net->settings.celsius, &net->hh_q10);
   return g_steal_pointer (&net);
 }
@@ -426,6 +450,8 @@ nrt_network_free (NrtNetwork *net)
   g_free (net->area);
   g_free (net->ri);
   g_free (net->cm);
+  g_free (net->node_section);
+  g_free (net->node_k);
   g_free (net->hh_node);
   g_free (net->hh_gnabar);
   g_free (net->hh_gkbar);
@@ -494,4 +520,26 @@ nrt_network_get_node (const NrtNetwork *net, const char *section, double x)
   if (is < 0 || !(x >= 0.0 && x <= 1.0))
     return -1;
   return nrt_network_node_at (net, (guint) is, x);
+}
+
+gboolean
+nrt_network_node_location (const NrtNetwork *net, guint node, guint *section, double *x)
+{
+  g_return_val_if_fail (net != NULL, FALSE);
+  if (node >= net->n_nodes || net->node_section[node] < 0)
+    return FALSE;
+  guint is = (guint) net->node_section[node], k = net->node_k[node];
+  guint nseg = net->sections[is].nseg;
+  if (section)
+    *section = is;
+  if (x)
+    *x = k == 0 ? 0.0 : k > nseg ? 1.0 : ((double) (k - 1) + 0.5) / (double) nseg;
+  return TRUE;
+}
+
+guint
+nrt_network_get_n_sections (const NrtNetwork *net)
+{
+  g_return_val_if_fail (net != NULL, 0);
+  return net->n_sections;
 }

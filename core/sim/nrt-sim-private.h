@@ -26,6 +26,9 @@ typedef struct {
   int   *node;      /* nseg + 1 entries: the node of each segment, then the x = 1 node */
   int    hh;        /* index of segment 0's hh instance, or -1 (instances are consecutive) */
   int    pas;       /* same for pas */
+  int    parent;    /* section index, -1 for a root */
+  double parent_x;  /* where on the parent the 0 end attaches, as in the model */
+  double L;         /* µm */
 } NrtNetSection;
 
 struct _NrtNetwork {
@@ -39,6 +42,10 @@ struct _NrtNetwork {
   double *area;      /* µm²; 100 for zero-area nodes, as NEURON stores it */
   double *ri;        /* MΩ to the parent node, 0 for roots (seg.ri()) */
   double *cm;        /* µF/cm², 0 on zero-area nodes */
+  /* node → (section, position index k): k = 0 the 0 end, 1..nseg the segment centres,
+   * nseg + 1 the 1 end.  A node shared by a parent and its children is the parent's. */
+  int    *node_section;
+  guint  *node_k;
 
   guint          n_sections;
   NrtNetSection *sections;

@@ -6,7 +6,7 @@
  * (nrn_rhs/nrn_lhs); the Hines solve (triang/bksub); v += Δv (2Δv for secondorder 2);
  * t += dt/2; the states with the new v (nrn_state, cnexp).  Mechanism kernels run in the
  * order of NEURON's mechanism types (Exp2Syn, ExpSyn, hh, pas, IClamp, AlphaSynapse) so
- * that sums are formed in the same order.
+ * that sums are formed in the same order; SEClamp and VClamp follow.
  */
 #include "nrt-sim-private.h"
 #include "nrt-exp.h"
@@ -19,6 +19,15 @@ typedef enum {
   REC_I_CAP,        /* mA/cm² */
   REC_I_MEMBRANE,   /* i_cap + ionic currents, mA/cm² */
 } RecordKind;
+
+/* Slots of pp_state.  SEClamp: vc, on, tc2, tc3.  VClamp: e, vo, vi, e0, vo0, vi0, stim, tc.
+ * APCount: n, firing, time. */
+enum {
+  SE_VC = 0, SE_ON, SE_TC2, SE_TC3,
+  VC_E = 0, VC_VO, VC_VI, VC_E0, VC_VO0, VC_VI0, VC_STIM, VC_TC,
+  AP_N = 0, AP_FIRING, AP_TIME,
+  PP_N_STATE = 8
+};
 
 typedef struct {
   RecordKind    kind;
@@ -46,6 +55,8 @@ struct _NrtSim {
   double *pas_i;
   /* point processes, indexed like net->pp_* */
   double *pp_i, *pp_g, *pp_A, *pp_B, *pp_factor;
+  /* per point process, the STATE and ASSIGNED variables of the clamps and APCount */
+  double (*pp_state)[PP_N_STATE];
   /* NetStim: next spike time, spikes emitted, on */
   double   *ns_next;
   double   *ns_count;
@@ -129,6 +140,9 @@ receive (NrtSim *sim, guint pp, double weight)
       break;
     case NRT_PP_ICLAMP:
     case NRT_PP_ALPHA_SYNAPSE:
+    case NRT_PP_SECLAMP:
+    case NRT_PP_VCLAMP:
+    case NRT_PP_APCOUNT:
     case NRT_N_PP:
     default:
       break;
@@ -184,6 +198,123 @@ hh_current (double v, double gna, double gk, double gl, double el, double ena, d
   *ik = gk * (v - ek);
   *il = gl * (v - el);
   return *ina + *ik + *il;
+}
+
+/* svclmp.mod PROCEDURE vstim(): the level at t (the step's midpoint inside a step). */
+static inline void
+seclamp_vstim (const double *pa, double *st, double t)
+{
+  /* pa: rs dur1 amp1 dur2 amp2 dur3 amp3 */
+  st[SE_ON] = 1;
+  if (t < pa[1])
+    st[SE_VC] = pa[2];
+  else if (t < st[SE_TC2])
+    st[SE_VC] = pa[4];
+  else if (t < st[SE_TC3])
+    st[SE_VC] = pa[6];
+  else
+    {
+      st[SE_VC] = 0;
+      st[SE_ON] = 0;
+    }
+}
+
+/* svclmp.mod PROCEDURE icur(): i = (vc - v)/rs while on (nA, depolarising). */
+static inline double
+seclamp_icur (const double *pa, const double *st, double v)
+{
+  return st[SE_ON] != 0.0 ? (st[SE_VC] - v) / pa[0] : 0.0;
+}
+
+/* vclmp.mod PROCEDURE vstim(): stim is the level whose interval contains t; tc is its end
+ * plus 100 ms while the clamp is on, the total duration once it is off. */
+static inline void
+vclamp_vstim (const double *pa, double *st, double t)
+{
+  /* pa: dur0 dur1 dur2 amp0 amp1 amp2 gain rstim tau1 tau2 e0 vo0 vi0 fac */
+  st[VC_TC] = 0;
+  for (int j = 0; j < 3; j++)
+    {
+      st[VC_STIM] = pa[3 + j];
+      st[VC_TC] = st[VC_TC] + pa[j];
+      if (t < st[VC_TC])
+        {
+          st[VC_TC] = st[VC_TC] + 100;
+          break;
+        }
+    }
+}
+
+/* vclmp.mod FUNCTION icur(): off after tc (e0 = vo0 = 0, no current); otherwise SOLVE clamp,
+ * the LINEAR block in the states e, vo, vi with t1 = tau1/dt, t2 = tau2/dt:
+ *   vi − fac·vo                 = v − fac·v
+ *   gain·e + (t2 + 1)·vo        = t2·vo0
+ *   −(2 + t1)·e + (1 + t1)·vi   = stim + t1·(vi0 − e0)
+ * solved by Gaussian elimination with partial pivoting (nocmodl hands LINEAR blocks to
+ * scoplib's simeq), and icur = (vo − v)/rstim. */
+static double
+vclamp_icur (const double *pa, double *st, double v, double t, double dt)
+{
+  if (t > st[VC_TC])
+    {
+      st[VC_E0] = 0;
+      st[VC_VO0] = 0;
+      return 0.0;
+    }
+  double gain = pa[6], rstim = pa[7], fac = pa[13];
+  double t1 = pa[8] / dt, t2 = pa[9] / dt;
+  double m[3][4] = {
+    { 0.0, -fac, 1.0, v - fac * v },
+    { gain, t2 + 1, 0.0, t2 * st[VC_VO0] },
+    { -(2 + t1), 0.0, 1 + t1, st[VC_STIM] + t1 * (st[VC_VI0] - st[VC_E0]) },
+  };
+  for (int c = 0; c < 3; c++)
+    {
+      int piv = c;
+      for (int r = c + 1; r < 3; r++)
+        if (fabs (m[r][c]) > fabs (m[piv][c]))
+          piv = r;
+      if (piv != c)
+        for (int j = 0; j < 4; j++)
+          {
+            double tmp = m[c][j];
+            m[c][j] = m[piv][j];
+            m[piv][j] = tmp;
+          }
+      for (int r = c + 1; r < 3; r++)
+        {
+          double f = m[r][c] / m[c][c];
+          for (int j = c; j < 4; j++)
+            m[r][j] -= f * m[c][j];
+        }
+    }
+  double x[3];
+  for (int r = 2; r >= 0; r--)
+    {
+      double sum = m[r][3];
+      for (int j = r + 1; j < 3; j++)
+        sum -= m[r][j] * x[j];
+      x[r] = sum / m[r][r];
+    }
+  st[VC_E] = x[0];
+  st[VC_VO] = x[1];
+  st[VC_VI] = x[2];
+  return (st[VC_VO] - v) / rstim;
+}
+
+/* apcount.mod PROCEDURE check(): count an upward crossing of thresh once; rearm when v falls
+ * below it at a later time. */
+static inline void
+apcount_check (double thresh, double *st, double v, double t)
+{
+  if (v >= thresh && st[AP_FIRING] == 0.0)
+    {
+      st[AP_FIRING] = 1;
+      st[AP_TIME] = t;
+      st[AP_N] += 1.;
+    }
+  if (st[AP_FIRING] != 0.0 && v < thresh && t > st[AP_TIME])
+    st[AP_FIRING] = 0;
 }
 
 static void
@@ -288,6 +419,37 @@ compute_currents (NrtSim *sim, double t)
       d[nd] += ((gv - i) / .001) * mf;
     }
 
+  /* svclmp.mod BREAKPOINT: vstim() then icur(), an ELECTRODE_CURRENT (rhs += i, d -= di/dv,
+   * the di/dv by the same 0.001 mV difference). */
+  for (guint k = 0; k < net->n_pp_of[NRT_PP_SECLAMP]; k++)
+    {
+      guint p = net->pp_of[NRT_PP_SECLAMP][k];
+      int nd = net->pp_node[p];
+      double *st = sim->pp_state[p];
+      double mf = net->pp_mfact[p];
+      seclamp_vstim (net->pp_param[p], st, t);
+      double gv = seclamp_icur (net->pp_param[p], st, v[nd] + .001);
+      double i = seclamp_icur (net->pp_param[p], st, v[nd]);
+      sim->pp_i[p] = i;
+      rhs[nd] += i * mf;
+      d[nd] -= ((gv - i) / .001) * mf;
+    }
+  /* vclmp.mod BREAKPOINT: vstim(); i = icur(), whose LINEAR clamp block moves the amplifier
+   * states; evaluated at v + 0.001 and then at v, so the states left are those at v. */
+  for (guint k = 0; k < net->n_pp_of[NRT_PP_VCLAMP]; k++)
+    {
+      guint p = net->pp_of[NRT_PP_VCLAMP][k];
+      int nd = net->pp_node[p];
+      double *st = sim->pp_state[p];
+      double mf = net->pp_mfact[p];
+      vclamp_vstim (net->pp_param[p], st, t);
+      double gv = vclamp_icur (net->pp_param[p], st, v[nd] + .001, t, sim->dt);
+      double i = vclamp_icur (net->pp_param[p], st, v[nd], t, sim->dt);
+      sim->pp_i[p] = i;
+      rhs[nd] += i * mf;
+      d[nd] -= ((gv - i) / .001) * mf;
+    }
+
   /* nrn_cap_jacob: d += 0.001*cj*cm (zero on zero-area nodes, which adds nothing). */
   {
     const double *restrict cap = sim->cap;
@@ -379,6 +541,29 @@ update_states (NrtSim *sim)
       sim->pp_A[p] = sim->pp_A[p] + (1. - exp (dt * a1)) * (-(0.0) / a1 - sim->pp_A[p]);
       sim->pp_B[p] = sim->pp_B[p] + (1. - exp (dt * a2)) * (-(0.0) / a2 - sim->pp_B[p]);
     }
+
+  /* SOLVE ... METHOD after_cvode blocks run here, with the new v at t + dt: svclmp.mod's
+   * icur() (vc and on from the midpoint's vstim), vclmp.mod's update() (icur() with the new
+   * v, then e0, vo0, vi0 = e, vo, vi) and apcount.mod's check(). */
+  for (guint k = 0; k < net->n_pp_of[NRT_PP_SECLAMP]; k++)
+    {
+      guint p = net->pp_of[NRT_PP_SECLAMP][k];
+      sim->pp_i[p] = seclamp_icur (net->pp_param[p], sim->pp_state[p], v[net->pp_node[p]]);
+    }
+  for (guint k = 0; k < net->n_pp_of[NRT_PP_VCLAMP]; k++)
+    {
+      guint p = net->pp_of[NRT_PP_VCLAMP][k];
+      double *st = sim->pp_state[p];
+      sim->pp_i[p] = vclamp_icur (net->pp_param[p], st, v[net->pp_node[p]], sim->t, dt);
+      st[VC_E0] = st[VC_E];
+      st[VC_VO0] = st[VC_VO];
+      st[VC_VI0] = st[VC_VI];
+    }
+  for (guint k = 0; k < net->n_pp_of[NRT_PP_APCOUNT]; k++)
+    {
+      guint p = net->pp_of[NRT_PP_APCOUNT][k];
+      apcount_check (net->pp_param[p][0], sim->pp_state[p], v[net->pp_node[p]], sim->t);
+    }
 }
 
 /* ---------------------------------------------------------------------------------- */
@@ -431,6 +616,7 @@ nrt_sim_new (const NrtNetwork *net)
   sim->pp_B = g_new0 (double, npp);
   /* factor[p], then the (possibly adjusted) tau1 at factor[n_pp + p] */
   sim->pp_factor = g_new0 (double, 2 * npp);
+  sim->pp_state = g_malloc0_n (npp, sizeof *sim->pp_state);
   sim->ns_next = g_new0 (double, net->n_netstims + 1);
   sim->ns_count = g_new0 (double, net->n_netstims + 1);
   sim->ns_on = g_new0 (gboolean, net->n_netstims + 1);
@@ -476,6 +662,7 @@ nrt_sim_free (NrtSim *sim)
   g_free (sim->pp_A);
   g_free (sim->pp_B);
   g_free (sim->pp_factor);
+  g_free (sim->pp_state);
   g_free (sim->ns_next);
   g_free (sim->ns_count);
   g_free (sim->ns_on);
@@ -520,7 +707,33 @@ nrt_sim_init (NrtSim *sim)
     }
   for (guint p = 0; p < net->n_pp; p++)
     {
+      const double *pa = net->pp_param[p];
+      double *st = sim->pp_state[p], v0 = sim->v[net->pp_node[p]];
       sim->pp_i[p] = sim->pp_g[p] = sim->pp_A[p] = sim->pp_B[p] = 0.0;
+      memset (st, 0, sizeof sim->pp_state[p]);
+      switch (net->pp_type[p])
+        {
+        case NRT_PP_SECLAMP:
+          /* svclmp.mod INITIAL: tc2 = dur1 + dur2, tc3 = tc2 + dur3, on = 0. */
+          st[SE_TC2] = pa[1] + pa[3];
+          st[SE_TC3] = st[SE_TC2] + pa[5];
+          break;
+        case NRT_PP_VCLAMP:
+          /* vclmp.mod INITIAL: e0 = 0, vo = vo0 = v, vi = vi0 = v, e = 0. */
+          st[VC_VO] = st[VC_VO0] = st[VC_VI] = st[VC_VI0] = v0;
+          break;
+        case NRT_PP_APCOUNT:
+          /* apcount.mod INITIAL: n = 0, firing = 0, check() at t = 0. */
+          apcount_check (pa[0], st, v0, 0.0);
+          break;
+        case NRT_PP_ICLAMP:
+        case NRT_PP_ALPHA_SYNAPSE:
+        case NRT_PP_EXPSYN:
+        case NRT_PP_EXP2SYN:
+        case NRT_N_PP:
+        default:
+          break;
+        }
       if (net->pp_type[p] == NRT_PP_EXP2SYN)
         {
           /* exp2syn.mod INITIAL: tau1/tau2 kept in [1e-9, 0.9999], factor normalises the
@@ -725,6 +938,22 @@ parse_section_record (NrtSim *sim, const char *expr, Record *rec, GError **error
   return bad_record (error, expr, "no such variable at that location");
 }
 
+/* The pp_state slot of a clamp's or APCount's variable, or -1. */
+static int
+pp_state_slot (NrtPointProcessType type, const char *var)
+{
+  static const char *const se[] = { "vc", NULL };
+  static const char *const vc[] = { "e", "vo", "vi", "e0", "vo0", "vi0", "stim", "tc", NULL };
+  static const char *const ap[] = { "n", "firing", "time", NULL };
+  const char *const *names = type == NRT_PP_SECLAMP ? se
+                             : type == NRT_PP_VCLAMP ? vc
+                             : type == NRT_PP_APCOUNT ? ap : NULL;
+  for (int j = 0; names && names[j]; j++)
+    if (strcmp (names[j], var) == 0)
+      return j;
+  return -1;
+}
+
 static gboolean
 parse_point_record (NrtSim *sim, const char *expr, Record *rec, GError **error)
 {
@@ -740,9 +969,12 @@ parse_point_record (NrtSim *sim, const char *expr, Record *rec, GError **error)
       if (strcmp (net->pp_name[p], name) != 0)
         continue;
       NrtPointProcessType type = net->pp_type[p];
-      if (strcmp (var, "i") == 0)
+      int slot = pp_state_slot (type, var);
+      if (slot >= 0)
+        rec->ptr = &sim->pp_state[p][slot];
+      else if (strcmp (var, "i") == 0 && type != NRT_PP_APCOUNT)
         rec->ptr = &sim->pp_i[p];
-      else if (strcmp (var, "g") == 0 && type != NRT_PP_ICLAMP)
+      else if (strcmp (var, "g") == 0 && nrt_point_process_is_membrane_current (type))
         rec->ptr = &sim->pp_g[p];
       else if (strcmp (var, "A") == 0 && type == NRT_PP_EXP2SYN)
         rec->ptr = &sim->pp_A[p];
@@ -796,7 +1028,7 @@ ionic_current (const NrtSim *sim, int node)
     if (net->pas_node[k] == node)
       i += sim->pas_i[k];
   for (guint p = 0; p < net->n_pp; p++)
-    if (net->pp_node[p] == node && net->pp_type[p] != NRT_PP_ICLAMP)
+    if (net->pp_node[p] == node && nrt_point_process_is_membrane_current (net->pp_type[p]))
       i += sim->pp_i[p] * net->pp_mfact[p];
   return i;
 }
@@ -900,6 +1132,8 @@ nrt_sim_transfer_state (NrtSim *dest, const NrtSim *src)
   copy_doubles (dest->pp_g, src->pp_g, npp);
   copy_doubles (dest->pp_A, src->pp_A, npp);
   copy_doubles (dest->pp_B, src->pp_B, npp);
+  if (npp > 0)
+    memcpy (dest->pp_state, src->pp_state, npp * sizeof *dest->pp_state);
   for (guint p = 0; p < npp; p++)
     {
       dest->pp_factor[p] = src->pp_factor[p];

@@ -18,6 +18,7 @@ typedef enum {
   NRT_SIM_ERROR_EMPTY_MODEL,
   NRT_SIM_ERROR_BAD_RECORD,      /* a --record expression that names nothing */
   NRT_SIM_ERROR_UNSTABLE,        /* v became NaN or Inf */
+  NRT_SIM_ERROR_BAD_LOCATION,    /* a section index or x that names no place, or no path */
 } NrtSimError;
 
 typedef struct _NrtNetwork NrtNetwork;
@@ -40,6 +41,44 @@ gboolean nrt_network_segment_geometry (const NrtNetwork *net, guint isec, guint 
 const NrtRunSettings *nrt_network_get_settings (const NrtNetwork *net);
 /* Index of the node that SECTION(x).v reads (NEURON's node_exact), or -1. */
 int    nrt_network_get_node (const NrtNetwork *net, const char *section, double x);
+/* Sections, indexed as in the model the network was compiled from. */
+guint  nrt_network_get_n_sections (const NrtNetwork *net);
+/* Where node lies: its section (model index) and x (0, a segment centre (i + 0.5)/nseg, or
+ * 1).  A node shared by a parent and the 0 ends of its children is reported on the parent.
+ * O(1).  FALSE for a bad node index. */
+gboolean nrt_network_node_location (const NrtNetwork *net, guint node, guint *section,
+                                    double *x);
+
+/* One point of a space-plot path (NEURON's RangeVarPlot). */
+typedef struct {
+  guint    node;           /* the node whose v is plotted */
+  guint    section;        /* model section index the point is listed on */
+  double   x;              /* the node's position on that section: 0, (i + 0.5)/nseg or 1 */
+  double   distance;       /* µm, the plot's abscissa after rvp.origin(rvp.d2root) */
+  guint    interior_node;  /* the segment node whose mechanisms sec(x).var reads: the node
+                            * itself, or at x = 0 and 1 the section's first or last segment */
+  gboolean junction;       /* a section end inside the path (not its first or last point):
+                            * NEURON's RangeVarPlot lists these for v only */
+} NrtPathPoint;
+
+/* (transfer full) The space-plot path from section_a(x_a) to section_b(x_b) (model section
+ * indices), as NEURON 8.2.2's RangeVarPlot("v", a(x_a), b(x_b)) with origin(d2root) lays it
+ * out: GArray of NrtPathPoint.
+ * - x_a and x_b snap to nodes first: 0 and 1 are the section ends, anything else the centre
+ *   of segment int(x·nseg);
+ * - the path runs from a up to the point P where it comes nearest the cell's root (the
+ *   common ancestor), then down to b; every node on the way is listed once, section ends
+ *   included (a child's 0 end is its parent's node);
+ * - distance = d2root + s, with d2root the path distance (µm) from the root section's 0 end
+ *   to P and s the signed path distance from P: negative on a's side, positive on b's.  So
+ *   on b's side it is the distance from the root, and on a's side it is mirrored about P
+ *   (it can be negative); NEURON plots exactly that.
+ * Nodes on an interior attachment snap like x (a child at parent(0.3), nseg 3, hangs from
+ * the node at 1/6).  d2root (may be NULL) receives the offset.  NULL with
+ * NRT_SIM_ERROR_BAD_LOCATION when a section index is bad, x is outside [0, 1], or the two
+ * sections are in different trees. */
+GArray  *nrt_network_path (const NrtNetwork *net, guint section_a, double x_a,
+                           guint section_b, double x_b, double *d2root, GError **error);
 
 /* (transfer full) A run of net; net must outlive it. */
 NrtSim  *nrt_sim_new (const NrtNetwork *net);

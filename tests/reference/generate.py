@@ -230,6 +230,123 @@ def case_pt3d_geometry():
     clear()
 
 
+# ---- Voltage clamps, APCount and Space Plot paths (issue 4) ----------------------------
+
+
+def case_clamps():
+    """SEClamp on soma_hh, VClamp on the squid axon, APCount counting soma_hh's spikes."""
+    soma = hh_soma()
+    s = soma(0.5)
+    se = h.SEClamp(s)
+    se.rs, se.dur1, se.amp1, se.dur2, se.amp2, se.dur3, se.amp3 = 0.01, 1, -65, 5, 10, 4, -65
+    run("seclamp_soma_hh", [("soma(0.5).v", s._ref_v), ("SEClamp[0].i", se._ref_i),
+                            ("SEClamp[0].vc", se._ref_vc), ("soma(0.5).ina", s._ref_ina),
+                            ("soma(0.5).ik", s._ref_ik)], 10)
+    # rs 1 MOhm (the default), a step to -40 mV that lets the soma fire through the electrode.
+    se.rs, se.amp2 = 1, -40
+    run("seclamp_soma_hh_rs1", [("soma(0.5).v", s._ref_v), ("SEClamp[0].i", se._ref_i)], 10)
+    del se
+    stim = h.IClamp(s)
+    stim.delay, stim.dur, stim.amp = 1, 30, 0.1
+    apc = h.APCount(s)
+    run("apcount_soma_hh", [("soma(0.5).v", s._ref_v), ("APCount[0].n", apc._ref_n),
+                            ("APCount[0].time", apc._ref_time)], 40)
+    del stim, apc
+    clear()
+
+    axon = h.Section(name="axon")
+    axon.L, axon.diam, axon.nseg, axon.Ra, axon.cm = 20000, 100, 43, 35.4, 1
+    axon.insert("hh")
+    vc = h.VClamp(axon(0.5))
+    for j, (d, a) in enumerate(((1, -65), (5, 10), (4, -65))):
+        vc.dur[j], vc.amp[j] = d, a
+    run("vclamp_squid_axon", [("axon(0.5).v", axon(0.5)._ref_v), ("axon(0).v", axon(0)._ref_v),
+                              ("axon(1).v", axon(1)._ref_v), ("VClamp[0].i", vc._ref_i)], 12)
+    del vc
+    clear()
+
+
+def rvp_xy(a, b):
+    rvp = h.RangeVarPlot("v", a, b)
+    rvp.origin(rvp.d2root())
+    v, x = h.Vector(), h.Vector()
+    rvp.to_vector(v, x)
+    return list(x), list(v)
+
+
+def space_run(name, a, b, header):
+    """v along the path a -> b (RangeVarPlot with origin(d2root), as the Shape plot's Space
+    Plot) at t = 2, 3, 4 and 5 ms of a fixed-step run."""
+    settings(10)
+    h.finitialize(h.v_init)
+    xs, vs = None, []
+    for step in range(1, 201):
+        h.fadvance()
+        if step in (80, 120, 160, 200):
+            x, v = rvp_xy(a, b)
+            xs = x
+            vs.append(v)
+    with open(os.path.join(HERE, name + ".csv"), "w") as f:
+        f.write(header + "\n")
+        for k, x in enumerate(xs):
+            f.write("%.17g," % x + ",".join("%.15g" % vs[j][k] for j in range(4)) + "\n")
+    print("wrote %s.csv (%d points)" % (name, len(xs)))
+
+
+def case_space_paths():
+    # The squid axon, 300 nA at the middle, from end to end.
+    axon = h.Section(name="axon")
+    axon.L, axon.diam, axon.nseg, axon.Ra, axon.cm = 20000, 100, 43, 35.4, 1
+    axon.insert("hh")
+    stim = h.IClamp(axon(0.5))
+    stim.delay, stim.dur, stim.amp = 1, 1, 300
+    space_run("squid_axon_path", axon(0), axon(1), "distance,v_t2,v_t3,v_t4,v_t5")
+    del stim
+    clear()
+    # The stylized cell (stylized_cell case): axon(1) -> ap[2](1), through the soma.
+    soma, _ = stylized_cell()
+    stim = h.IClamp(soma(0.5))
+    stim.delay, stim.dur, stim.amp = 1, 0.1, 10
+    space_run("stylized_cell_space", h.axon(1), h.ap[2](1), "distance,v_t2,v_t3,v_t4,v_t5")
+    del stim
+    clear()
+    # Path layouts only: the same stick figure with nseg 3 everywhere and two extra branches
+    # hung from interior points of ap[0] (0.3 and 0.9), every direction and snapping case.
+    h("create soma, ap[3], bas, axon, c, d")
+    soma, ap, bas, axon, c, d = h.soma, h.ap, h.bas, h.axon, h.c, h.d
+    ap[0].connect(soma(1), 0)
+    ap[1].connect(ap[0](1), 0)
+    ap[2].connect(ap[0](1), 0)
+    bas.connect(soma(0), 0)
+    axon.connect(soma(0), 0)
+    c.connect(ap[0](0.3), 0)
+    d.connect(ap[0](0.9), 0)
+    for sec, L, dm, n in ((soma, 20, 20, 3), (ap[0], 400, 2, 3), (ap[1], 300, 1, 3),
+                          (ap[2], 500, 1, 3), (bas, 200, 3, 3), (axon, 800, 1, 3),
+                          (c, 100, 1, 2), (d, 60, 1, 1)):
+        sec.L, sec.diam, sec.nseg = L, dm, n
+    paths = [("axon", 1, "ap[2]", 1), ("ap[2]", 1, "axon", 1), ("ap[1]", 1, "ap[2]", 1),
+             ("ap[2]", 0.5, "ap[2]", 1), ("ap[2]", 1, "ap[2]", 0.5), ("ap[2]", 0.2, "ap[2]", 0.4),
+             ("ap[2]", 0, "ap[2]", 0.5), ("soma", 0.5, "ap[0]", 0.5), ("bas", 1, "axon", 1),
+             ("c", 1, "ap[2]", 1), ("c", 1, "d", 1), ("d", 1, "c", 1), ("c", 0, "c", 1),
+             ("soma", 0, "soma", 1), ("d", 0.7, "bas", 0.1)]
+    with open(os.path.join(HERE, "space_paths.csv"), "w") as f:
+        f.write("from,to,index,distance\n")
+        for sa, xa, sb, xb in paths:
+            x, _ = rvp_xy(sec_of(sa)(xa), sec_of(sb)(xb))
+            for k, e in enumerate(x):
+                f.write("%s(%g),%s(%g),%d,%.17g\n" % (sa, xa, sb, xb, k, e))
+    print("wrote space_paths.csv")
+    clear()
+
+
+def sec_of(name):
+    if "[" in name:
+        base, i = name[:-1].split("[")
+        return getattr(h, base)[int(i)]
+    return getattr(h, name)
+
+
 if __name__ == "__main__":
     case_pt3d_geometry()
     case_soma_hh()
@@ -237,3 +354,5 @@ if __name__ == "__main__":
     case_stylized()
     case_passive_cable()
     case_synapses()
+    case_clamps()
+    case_space_paths()

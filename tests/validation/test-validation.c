@@ -163,6 +163,101 @@ alpha (void)
   return nrt_case_synapse (NRT_PP_ALPHA_SYNAPSE);
 }
 
+/* ---- Clamps and APCount (tests/reference/generate.py case_clamps) ---- */
+
+static int
+add_point_process (NrtModel *m, const char *type, const char *sec, double x,
+                   const char *const *names, const double *values, guint n)
+{
+  g_autoptr (GError) error = NULL;
+  int pp = nrt_model_add_point_process (m, type, sec, x, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (pp, >=, 0);
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_true (nrt_model_set_point_process_param (m, (guint) pp, names[i], values[i],
+                                                        &error));
+      g_assert_no_error (error);
+    }
+  return pp;
+}
+
+static void
+remove_stimulus (NrtModel *m)
+{
+  g_autoptr (GError) error = NULL;
+  g_assert_true (nrt_model_remove_point_process (m, 0, &error));
+  g_assert_no_error (error);
+}
+
+static const char *const seclamp_names[] = { "rs", "dur1", "amp1", "dur2", "amp2", "dur3",
+                                             "amp3" };
+
+static void
+adapt_seclamp (NrtModel *m)
+{
+  static const double values[] = { 0.01, 1, -65, 5, 10, 4, -65 };
+  remove_stimulus (m);
+  add_point_process (m, "SEClamp", "soma", 0.5, seclamp_names, values, G_N_ELEMENTS (values));
+}
+
+static void
+adapt_seclamp_rs1 (NrtModel *m)
+{
+  static const double values[] = { 1, 1, -65, 5, -40, 4, -65 };
+  remove_stimulus (m);
+  add_point_process (m, "SEClamp", "soma", 0.5, seclamp_names, values, G_N_ELEMENTS (values));
+}
+
+static void
+adapt_vclamp (NrtModel *m)
+{
+  static const char *const names[] = { "dur0", "amp0", "dur1", "amp1", "dur2", "amp2" };
+  static const double values[] = { 1, -65, 5, 10, 4, -65 };
+  remove_stimulus (m);
+  add_point_process (m, "VClamp", "axon", 0.5, names, values, G_N_ELEMENTS (values));
+}
+
+static void
+adapt_apcount (NrtModel *m)
+{
+  nrt_case_set_iclamp (m, 0, "soma", 0.5, 1, 30, 0.1);
+  add_point_process (m, "APCount", "soma", 0.5, NULL, NULL, 0);
+}
+
+static NrtModel *
+seclamp (void)
+{
+  NrtModel *m = nrt_case_soma_hh ();
+  adapt_seclamp (m);
+  return m;
+}
+
+static NrtModel *
+seclamp_rs1 (void)
+{
+  NrtModel *m = nrt_case_soma_hh ();
+  adapt_seclamp_rs1 (m);
+  return m;
+}
+
+static NrtModel *
+vclamp (void)
+{
+  static const double xs[] = { 0.5 };
+  NrtModel *m = nrt_case_squid_axon (150, xs, 1);
+  adapt_vclamp (m);
+  return m;
+}
+
+static NrtModel *
+apcount (void)
+{
+  NrtModel *m = nrt_case_soma_hh ();
+  adapt_apcount (m);
+  return m;
+}
+
 static const Case cases[] = {
   { "soma_hh", nrt_case_soma_hh, 10, NRT_METHOD_IMPLICIT, TRUE, 1, NULL,
     "soma-hh.nml", adapt_soma_hh },
@@ -197,6 +292,14 @@ static const Case cases[] = {
     "soma-hh.nml", adapt_exp2syn },
   { "synapse_alpha", alpha, 40, NRT_METHOD_IMPLICIT, TRUE, 1, NULL,
     "soma-hh.nml", adapt_alpha },
+  { "seclamp_soma_hh", seclamp, 10, NRT_METHOD_IMPLICIT, TRUE, 1, NULL,
+    "soma-hh.nml", adapt_seclamp },
+  { "seclamp_soma_hh_rs1", seclamp_rs1, 10, NRT_METHOD_IMPLICIT, TRUE, 1, NULL,
+    "soma-hh.nml", adapt_seclamp_rs1 },
+  { "vclamp_squid_axon", vclamp, 12, NRT_METHOD_IMPLICIT, TRUE, 1, NULL,
+    "squid-axon.nml", adapt_vclamp },
+  { "apcount_soma_hh", apcount, 40, NRT_METHOD_IMPLICIT, TRUE, 1, NULL,
+    "soma-hh.nml", adapt_apcount },
 };
 
 static gboolean
