@@ -10,6 +10,8 @@
 #include "nrt-point-manager.h"
 #include "nrt-neuroml.h"
 #include "nrt-run-control.h"
+#include "nrt-movie-run.h"
+#include "nrt-shape-plot.h"
 #include "nrt-window-private.h"
 
 static void nrt_window_save_as (NrtWindow *self, NrtPending then);
@@ -428,6 +430,23 @@ action_graph (GtkWidget  *widget,
   gtk_window_present (graph);
 }
 
+static void
+action_shape_plot (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  /* Every Graph → Shape plot is a new PlotShape, as in NEURON; it registers itself. */
+  gtk_window_present (nrt_shape_plot_new (NRT_WINDOW (widget)));
+}
+
+static void
+action_movie_run (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  present_single_tool (NRT_WINDOW (widget), NRT_TYPE_MOVIE_RUN, nrt_movie_run_new);
+}
+
 /* ---- File → Open Recent: this application's own .nml files ---- */
 
 void
@@ -545,6 +564,8 @@ _nrt_window_class_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.point-manager", NULL, action_point_processes);
   gtk_widget_class_install_action (widget_class, "win.point-group", NULL, action_point_processes);
   gtk_widget_class_install_action (widget_class, "win.graph", "s", action_graph);
+  gtk_widget_class_install_action (widget_class, "win.shape-plot", NULL, action_shape_plot);
+  gtk_widget_class_install_action (widget_class, "win.movie-run", NULL, action_movie_run);
   gtk_widget_class_install_action (widget_class, "win.open-recent", "s", action_open_recent);
 }
 
