@@ -108,6 +108,7 @@ typedef enum {
   CMD_PACE,
   CMD_ADD_TRACE,
   CMD_REMOVE_TRACE,
+  CMD_FRAME_VARIABLE,
   CMD_QUIT,
 } CmdKind;
 
@@ -200,6 +201,9 @@ typedef struct {
   NetRef  *net;
   NrtSim  *sim;
   GArray  *traces;            /* of WorkerTrace */
+  int      frame_var;         /* nrt_node_variable_lookup() id of what frames hold */
+  double  *frame_scratch;     /* n_nodes values of frame_var, filled before publishing */
+  guint    frame_scratch_len;
 
   gboolean running, stop_requested, follow_tstop, quit;
   double   target;             /* continuerun's tstop */
@@ -331,7 +335,7 @@ nrt_session_pace_delay (double model_ms_per_second, double t_anchor, gint64 wall
 /* Worker                                                                               */
 
 static void
-frame_publish (Frame *frame, const NrtSim *sim, guint n_nodes)
+frame_publish (Frame *frame, const NrtSim *sim, guint n_nodes, const double *values)
 {
   FrameBuf *buf = atomic_load_explicit (&frame->buf, memory_order_relaxed);
   guint64 seq = atomic_load_explicit (&frame->seq, memory_order_relaxed);
@@ -346,7 +350,7 @@ frame_publish (Frame *frame, const NrtSim *sim, guint n_nodes)
       g_ptr_array_add (frame->all, buf);
       atomic_store_explicit (&frame->buf, buf, memory_order_relaxed);
     }
-  const double *v = sim ? nrt_sim_get_v (sim) : NULL;
+  const double *v = sim ? values : NULL;
   atomic_store_explicit (&buf->n, v ? n_nodes : 0, memory_order_relaxed);
   atomic_store_explicit (&buf->t, sim ? nrt_sim_get_t (sim) : 0.0, memory_order_relaxed);
   for (guint i = 0; v != NULL && i < n_nodes; i++)
@@ -357,7 +361,22 @@ frame_publish (Frame *frame, const NrtSim *sim, guint n_nodes)
 static void
 worker_publish_frame (Worker *w, gint64 now)
 {
-  frame_publish (w->frame, w->sim, w->net ? nrt_network_get_n_nodes (w->net->net) : 0);
+  guint n = w->net ? nrt_network_get_n_nodes (w->net->net) : 0;
+  const double *values = NULL;
+  if (w->sim != NULL && w->frame_var == 0)
+    values = nrt_sim_get_v (w->sim);
+  else if (w->sim != NULL)
+    {
+      if (w->frame_scratch_len < n)
+        {
+          g_free (w->frame_scratch);
+          w->frame_scratch = g_new (double, n);
+          w->frame_scratch_len = n;
+        }
+      nrt_sim_get_node_values (w->sim, w->frame_var, w->frame_scratch);
+      values = w->frame_scratch;
+    }
+  frame_publish (w->frame, w->sim, n, values);
   w->frame_wall = now;
 }
 
@@ -580,6 +599,9 @@ worker_handle (Worker *w, Cmd *cmd)
             break;
           }
       break;
+    case CMD_FRAME_VARIABLE:
+      w->frame_var = (int) cmd->value;
+      break;
     case CMD_QUIT:
       w->quit = TRUE;
       w->running = FALSE;
@@ -704,6 +726,7 @@ worker_free (Worker *w)
   for (guint i = 0; i < w->traces->len; i++)
     g_free (g_array_index (w->traces, WorkerTrace, i).expr);
   g_array_unref (w->traces);
+  g_free (w->frame_scratch);
   nrt_sim_free (w->sim);
   net_ref_unref (w->net);
   g_free (w);
@@ -1189,9 +1212,21 @@ nrt_session_list_recordables (NrtSession *self)
             }
           add_if_recordable (out, probe, g_strdup_printf ("%s(1).v", s->name));
         }
+      /* The clamps' and APCount's own variables (their parameters are not listed). */
+      static const char *const seclamp_vars[] = { "vc", NULL };
+      static const char *const vclamp_vars[] = { "vo", "vi", "e", "stim", NULL };
+      static const char *const apcount_vars[] = { "n", "time", "firing", NULL };
       for (guint p = 0; p < net->n_pp; p++)
-        for (guint j = 0; j < G_N_ELEMENTS (pp_vars); j++)
-          add_if_recordable (out, probe, g_strdup_printf ("%s.%s", net->pp_name[p], pp_vars[j]));
+        {
+          NrtPointProcessType type = net->pp_type[p];
+          const char *const *extra = type == NRT_PP_SECLAMP ? seclamp_vars
+                                     : type == NRT_PP_VCLAMP ? vclamp_vars
+                                     : type == NRT_PP_APCOUNT ? apcount_vars : NULL;
+          for (guint j = 0; j < G_N_ELEMENTS (pp_vars); j++)
+            add_if_recordable (out, probe, g_strdup_printf ("%s.%s", net->pp_name[p], pp_vars[j]));
+          for (guint j = 0; extra && extra[j]; j++)
+            add_if_recordable (out, probe, g_strdup_printf ("%s.%s", net->pp_name[p], extra[j]));
+        }
     }
   g_ptr_array_add (out, NULL);
   return (char **) g_ptr_array_free (out, FALSE);
@@ -1264,6 +1299,22 @@ nrt_session_read_frame (NrtSession *self, double *v, guint n_nodes, double *t)
         *t = ft;
       return s1 / 2;
     }
+}
+
+gboolean
+nrt_session_set_frame_variable (NrtSession *self, const char *var, GError **error)
+{
+  g_return_val_if_fail (NRT_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (var != NULL, FALSE);
+  int id = nrt_node_variable_lookup (var);
+  if (id < 0)
+    {
+      g_set_error (error, NRT_SIM_ERROR, NRT_SIM_ERROR_BAD_RECORD,
+                   "“%s” is not a range variable a shape or space plot can show", var);
+      return FALSE;
+    }
+  send_simple (self, CMD_FRAME_VARIABLE, (double) id);
+  return TRUE;
 }
 
 const NrtNetwork *

@@ -84,6 +84,13 @@ gboolean nrt_session_get_busy (NrtSession *self);
  * way to the worker: wait for the next frame).  Lock-free: the worker publishes a frame at
  * most every 5 ms of wall clock during a run, and at the end of every command. */
 guint64 nrt_session_read_frame (NrtSession *self, double *v, guint n_nodes, double *t);
+/* What frames hold from the next published frame on: v (the default) or another range
+ * variable of nrt_node_variable_lookup() (m_hh, h_hh, n_hh, ina, ik, il_hh, gna_hh, gk_hh,
+ * the hh and pas parameters, i_pas, i_cap, i_membrane), NaN at nodes where it does not
+ * exist (zero-area nodes, sections without the mechanism).  The frame after this call's
+ * command is taken publishes the new variable; nrt_session_read_frame reads it as it reads
+ * v.  FALSE with NRT_SIM_ERROR_BAD_RECORD for an unknown name (the frame is unchanged). */
+gboolean nrt_session_set_frame_variable (NrtSession *self, const char *var, GError **error);
 /* (transfer none) The network the worker is running now (main thread's view: the last one
  * compiled).  Valid until the next ::network-changed. */
 const NrtNetwork *nrt_session_get_network (NrtSession *self);

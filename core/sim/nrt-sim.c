@@ -1055,6 +1055,86 @@ nrt_sim_record_value (const NrtSim *sim, guint record)
 }
 
 /* ---------------------------------------------------------------------------------- */
+/* Frames of a range variable at every node                                             */
+
+enum {
+  NV_V, NV_M, NV_H, NV_N, NV_INA, NV_IK, NV_IL, NV_GNA, NV_GK,
+  NV_GNABAR, NV_GKBAR, NV_GL, NV_EL, NV_ENA, NV_EK,
+  NV_I_PAS, NV_G_PAS, NV_E_PAS, NV_I_CAP, NV_I_MEMBRANE, NV_N_VARS
+};
+
+static const char *const node_variables[NV_N_VARS] = {
+  "v", "m_hh", "h_hh", "n_hh", "ina", "ik", "il_hh", "gna_hh", "gk_hh",
+  "gnabar_hh", "gkbar_hh", "gl_hh", "el_hh", "ena", "ek",
+  "i_pas", "g_pas", "e_pas", "i_cap", "i_membrane",
+};
+
+int
+nrt_node_variable_lookup (const char *var)
+{
+  g_return_val_if_fail (var != NULL, -1);
+  for (int i = 0; i < NV_N_VARS; i++)
+    if (strcmp (node_variables[i], var) == 0)
+      return i;
+  return -1;
+}
+
+void
+nrt_sim_get_node_values (const NrtSim *sim, int var_id, double *out)
+{
+  g_return_if_fail (sim != NULL && out != NULL);
+  g_return_if_fail (var_id >= 0 && var_id < NV_N_VARS);
+  const NrtNetwork *net = sim->net;
+  const guint N = net->n_nodes;
+
+  if (var_id == NV_V)
+    {
+      memcpy (out, sim->v, N * sizeof (double));
+      return;
+    }
+  for (guint i = 0; i < N; i++)
+    out[i] = NAN;
+  if (var_id >= NV_M && var_id <= NV_EK)
+    {
+      const double *arr[] = {
+        [NV_M] = sim->m, [NV_H] = sim->h, [NV_N] = sim->n, [NV_INA] = sim->ina,
+        [NV_IK] = sim->ik, [NV_IL] = sim->il, [NV_GNA] = sim->gna, [NV_GK] = sim->gk,
+        [NV_GNABAR] = net->hh_gnabar, [NV_GKBAR] = net->hh_gkbar, [NV_GL] = net->hh_gl,
+        [NV_EL] = net->hh_el, [NV_ENA] = net->hh_ena, [NV_EK] = net->hh_ek,
+      };
+      const double *a = arr[var_id];
+      for (guint k = 0; k < net->n_hh; k++)
+        out[net->hh_node[k]] = a[k];
+      return;
+    }
+  if (var_id >= NV_I_PAS && var_id <= NV_E_PAS)
+    {
+      const double *a = var_id == NV_I_PAS ? sim->pas_i
+                        : var_id == NV_G_PAS ? net->pas_g : net->pas_e;
+      for (guint k = 0; k < net->n_pas; k++)
+        out[net->pas_node[k]] = a[k];
+      return;
+    }
+  /* i_cap and i_membrane exist at every segment node (capac.cpp: i_cap = 0.001·cj·cm·Δv). */
+  for (guint i = 0; i < N; i++)
+    {
+      guint k = net->node_k[i];
+      int is = net->node_section[i];
+      if (is >= 0 && k >= 1 && k <= net->sections[is].nseg)
+        out[i] = sim->cap[i] * sim->rhs[i];
+    }
+  if (var_id == NV_I_CAP)
+    return;
+  for (guint k = 0; k < net->n_hh; k++)
+    out[net->hh_node[k]] += sim->ina[k] + sim->ik[k] + sim->il[k];
+  for (guint k = 0; k < net->n_pas; k++)
+    out[net->pas_node[k]] += sim->pas_i[k];
+  for (guint p = 0; p < net->n_pp; p++)
+    if (nrt_point_process_is_membrane_current (net->pp_type[p]) && !isnan (out[net->pp_node[p]]))
+      out[net->pp_node[p]] += sim->pp_i[p] * net->pp_mfact[p];
+}
+
+/* ---------------------------------------------------------------------------------- */
 /* Live edits: carrying a run over to a recompiled network                              */
 
 double

@@ -100,6 +100,18 @@ double   nrt_sim_get_t (const NrtSim *sim);
 /* Voltage of every node, in node order (n_nodes values). */
 const double *nrt_sim_get_v (const NrtSim *sim);
 
+/* Range variables for frames of every node (shape and space plots): v, m_hh, h_hh, n_hh,
+ * ina, ik, il_hh, gna_hh, gk_hh, gnabar_hh, gkbar_hh, gl_hh, el_hh, ena, ek, i_pas, g_pas,
+ * e_pas, i_cap, i_membrane.  Returns the variable's id, or -1 for a name that is none of
+ * these. */
+int      nrt_node_variable_lookup (const char *var);
+/* Fills out (n_nodes values, node order) with variable var_id (from
+ * nrt_node_variable_lookup) at every node, as sec(x).var reads it at that node's segment:
+ * NaN where it does not exist (zero-area nodes for everything but v; segments without the
+ * mechanism).  Units as in records: mV, mA/cm², S/cm².  i_membrane is i_cap plus the ionic
+ * and synaptic currents (mA/cm²), as the i_membrane record. */
+void     nrt_sim_get_node_values (const NrtSim *sim, int var_id, double *out);
+
 /* TRUE once NEURON's stdrun loop would stop: t ≥ tstop − dt/2 (so 10 ms at dt 0.025 is
  * exactly 400 steps). */
 gboolean nrt_sim_reached (const NrtSim *sim, double tstop);

@@ -633,6 +633,78 @@ test_dispose_while_running (void)
     ;
 }
 
+/* Frames of a chosen range variable: m_hh of every segment equals the direct run's record,
+ * NaN at zero-area nodes and where hh is not inserted; back to v on request. */
+static void
+test_frame_variable (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NrtModel) model = load_model ("stylized-cell.nml");
+  NrtSession *session = nrt_session_new (model);
+
+  g_assert_false (nrt_session_set_frame_variable (session, "no_such_var", &error));
+  g_assert_error (error, NRT_SIM_ERROR, NRT_SIM_ERROR_BAD_RECORD);
+  g_clear_error (&error);
+  g_assert_true (nrt_session_set_frame_variable (session, "m_hh", &error));
+  g_assert_no_error (error);
+  nrt_session_continue_til (session, 3.0);
+  wait_idle (session);
+
+  const NrtNetwork *net = nrt_session_get_network (session);
+  guint nn = nrt_network_get_n_nodes (net);
+  g_autofree double *f = g_new (double, nn);
+  double ft = -1;
+  g_assert_cmpuint (nrt_session_read_frame (session, f, nn, &ft), >, 0);
+  g_assert_cmpfloat (fabs (ft - 3.0), <, 1e-9);
+
+  /* The same run directly, every node checked against a record of sec(x).m_hh. */
+  g_autoptr (NrtNetwork) net2 = nrt_network_compile (model, &error);
+  g_autoptr (NrtSim) sim = nrt_sim_new (net2);
+  nrt_sim_init (sim);
+  g_assert_true (nrt_sim_run_until (sim, 3.0, &error));
+  guint n_nan = 0, n_val = 0;
+  for (guint node = 0; node < nn; node++)
+    {
+      guint sec;
+      double x;
+      g_assert_true (nrt_network_node_location (net2, node, &sec, &x));
+      const NrtSection *s = nrt_model_get_section (model, sec);
+      if (x == 0.0 || x == 1.0 || !s->mech[NRT_MECH_HH].inserted)
+        {
+          g_assert_true (isnan (f[node]));
+          n_nan++;
+          continue;
+        }
+      g_autofree char *expr = g_strdup_printf ("%s(%.17g).m_hh", s->name, x);
+      int r = nrt_sim_add_record (sim, expr, &error);
+      g_assert_no_error (error);
+      g_assert_cmpfloat (f[node], ==, nrt_sim_record_value (sim, (guint) r));
+      n_val++;
+    }
+  g_assert_cmpuint (n_val, >, 0);
+  g_assert_cmpuint (n_nan, >, 0);
+
+  /* i_membrane at a segment equals the record; v is back on request. */
+  g_assert_true (nrt_session_set_frame_variable (session, "i_membrane", &error));
+  nrt_session_single_step (session);
+  wait_idle (session);
+  g_assert_true (nrt_sim_step (sim, &error));
+  g_assert_cmpuint (nrt_session_read_frame (session, f, nn, &ft), >, 0);
+  int r = nrt_sim_add_record (sim, "soma(0.5).i_membrane", &error);
+  g_assert_no_error (error);
+  double want = nrt_sim_record_value (sim, (guint) r);
+  g_assert_cmpfloat (fabs (f[nrt_network_get_node (net2, "soma", 0.5)] - want), <=,
+                     1e-12 * (1 + fabs (want)));
+  g_assert_true (nrt_session_set_frame_variable (session, "v", &error));
+  nrt_session_single_step (session);
+  wait_idle (session);
+  g_assert_true (nrt_sim_step (sim, &error));
+  g_assert_cmpuint (nrt_session_read_frame (session, f, nn, &ft), >, 0);
+  g_assert_cmpmem (f, nn * sizeof (double), nrt_sim_get_v (sim), nn * sizeof (double));
+
+  g_assert_finalize_object (session);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -649,6 +721,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/session/pace", test_pace);
   g_test_add_func ("/core/session/error-on-blow-up", test_error_on_blow_up);
   g_test_add_func ("/core/session/list-recordables", test_list_recordables);
+  g_test_add_func ("/core/session/frame-variable", test_frame_variable);
   g_test_add_func ("/core/session/dispose-while-running", test_dispose_while_running);
   return g_test_run ();
 }
