@@ -107,5 +107,7 @@ main (void)
   static const double xs[] = { 0.5 };
   g_autoptr (NrtModel) axon = nrt_case_squid_axon (300, xs, 1);
   bench ("squid-axon tstop 1000", "squid_axon", axon, "axon(0.5).v", 1000);
+  g_autoptr (NrtModel) tree = nrt_case_synthetic_tree ();
+  bench ("tree-2000 tstop 100", "tree2000", tree, "dend[0](0.5).v", 100);
   return 0;
 }

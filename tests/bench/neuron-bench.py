@@ -22,6 +22,20 @@ if model == "stylized_cell":
     stim = h.IClamp(soma(0.5))
     stim.delay, stim.dur, stim.amp = 1, 0.1, 10
     rec = h.Vector().record(soma(0.5)._ref_v)
+elif model == "tree2000":
+    # tests/validation/nrt-cases.c nrt_case_synthetic_tree: 125 sections x nseg 16.
+    h("create dend[125]")
+    for i in range(125):
+        sec, depth, j = h.dend[i], 0, i
+        while j > 0:
+            j, depth = (j - 1) // 2, depth + 1
+        if i > 0:
+            sec.connect(h.dend[(i - 1) // 2](1), 0)
+        sec.L, sec.diam, sec.nseg, sec.Ra, sec.cm = 200, 4 * 0.8 ** depth, 16, 100, 1
+        sec.insert("hh")
+    stim = h.IClamp(h.dend[0](0.5))
+    stim.delay, stim.dur, stim.amp = 1, 1, 2
+    rec = h.Vector().record(h.dend[0](0.5)._ref_v)
 else:
     axon = h.Section(name="axon")
     axon.L, axon.diam, axon.nseg, axon.Ra, axon.cm = 20000, 100, 43, 35.4, 1

@@ -4,6 +4,8 @@
  * Every value here is transcribed from the case scripts (which are plain NEURON), not taken
  * from Neurite's output.
  */
+#include <math.h>
+
 #include "nrt-cases.h"
 
 static void
@@ -218,4 +220,23 @@ nrt_case_add_synapse (NrtModel *m, NrtPointProcessType type)
   int nc = nrt_model_add_netcon (m, (guint) ns, (guint) pp, 0.01, 1, 10, &error);
   g_assert_no_error (error);
   g_assert_cmpint (nc, >=, 0);
+}
+
+NrtModel *
+nrt_case_synthetic_tree (void)
+{
+  NrtModel *m = nrt_model_new ();
+  for (int i = 0; i < 125; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("dend[%d]", i);
+      g_autofree char *parent = i > 0 ? g_strdup_printf ("dend[%d]", (i - 1) / 2) : NULL;
+      int depth = 0;
+      for (int j = i; j > 0; j = (j - 1) / 2)
+        depth++;
+      add_section (m, name, parent, 1, 200, 4 * pow (0.8, depth));
+      set_geometry (m, name, 16, 100, 1);
+    }
+  insert (m, "all", "hh");
+  nrt_case_add_iclamp (m, "dend[0]", 0.5, 1, 1, 2);
+  return m;
 }

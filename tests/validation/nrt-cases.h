@@ -18,6 +18,14 @@ NrtModel *nrt_case_passive_cable (void);
 /* soma_hh's compartment with an ExpSyn, Exp2Syn (NetStim → NetCon) or AlphaSynapse. */
 NrtModel *nrt_case_synapse (NrtPointProcessType type);
 
+/* A synthetic 2000-segment branching tree with hh everywhere, for benchmarks (the shape plot
+ * until a real morphology loads): a complete binary tree of 125 sections "dend[0]" ..
+ * "dend[124]" (dend[i]'s parent is dend[(i - 1)/2], attached at its 1 end; depth 0..6),
+ * each L 200 µm, nseg 16, diam 4·0.8^depth µm, Ra 100 Ω·cm, cm 1 µF/cm², hh at NEURON's
+ * defaults; an IClamp at dend[0](0.5), del 1 ms, dur 1 ms, amp 2 nA, sets off a spike that
+ * spreads to every tip.  Built the same way in tests/bench/neuron-bench.py ("tree2000"). */
+NrtModel *nrt_case_synthetic_tree (void);
+
 /* Helpers shared with the cases read from the models/ NeuroML files. */
 void      nrt_case_add_synapse (NrtModel *model, NrtPointProcessType type);
 /* Moves point process `index` (an IClamp) to section(x) and sets its pulse. */
