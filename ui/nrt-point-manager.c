@@ -126,9 +126,8 @@ nrt_point_location_describe (const char *section,
   at = nrt_point_location_snap (MAX (nseg, 1), x, &segment);
   node = format_x (at);
   if (segment == 0)
-    /* Translators: a point process at a section's end: "axon(1) — node at the 1 end (no
-     * membrane)"; the end nodes have zero area, as in NEURON. */
-    return g_strdup_printf (_("%s(%s) — node at the %s end (no membrane)"), section, xs, node);
+    /* Translators: a point process at a section's end, "axon(1) — node at the 1 end" */
+    return g_strdup_printf (_("%s(%s) — node at the %s end"), section, xs, node);
   /* Translators: "axon(0.5) — node at x = 0.5 (segment 22 of 43)": where the user put it,
    * then the node NEURON really uses. */
   return g_strdup_printf (_("%s(%s) — node at x = %s (segment %d of %d)"), section, xs, node,

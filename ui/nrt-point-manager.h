@@ -35,8 +35,8 @@ G_BEGIN_DECLS
 double nrt_point_location_snap (int     nseg,
                                 double  x,
                                 int    *segment);
-/* (transfer full) "axon(0.5) — node at x = 0.5 (segment 22 of 43)", or "… — node at the
- * 0 end (no membrane)" at an end.  Translated. */
+/* (transfer full) "axon(0.5) — node at x = 0.5 (segment 22 of 43)", or "axon(1) — node at
+ * the 1 end" at an end.  Translated. */
 char  *nrt_point_location_describe (const char *section,
                                     int         nseg,
                                     double      x);

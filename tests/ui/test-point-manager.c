@@ -1,0 +1,615 @@
+/* test-point-manager.c: the Point Process Manager and Point Group manager, under Xvfb.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The node a point process really uses; type switching that remembers values per type; the
+ * shape's pick and drag signals moving the selected point process; Global Spec, Copy and
+ * Remove, each one undo step; the lab's Part 2 placement on the squid axon by clicking; the
+ * layout round trip; screenshots of both pages.
+ */
+#include <math.h>
+#include <string.h>
+
+#include <adwaita.h>
+
+#include "nrt-point-manager.h"
+#include "nrt-shape-view.h"
+#include "nrt-ui-test.h"
+#include "nrt-window-private.h"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NrtModelData, nrt_model_data_free)
+
+/* ---- helpers ----------------------------------------------------------------------- */
+
+static const NrtPointProcess *
+pp_at (NrtModel *model,
+       guint     index)
+{
+  const NrtModelData *data = nrt_model_get_data (model);
+
+  g_assert_cmpuint (index, <, data->point_processes->len);
+  return g_ptr_array_index (data->point_processes, index);
+}
+
+static double
+param (NrtModel   *model,
+       guint       index,
+       const char *name)
+{
+  const NrtPointProcess *pp = pp_at (model, index);
+  int k = nrt_param_lookup (nrt_point_process_info (pp->type), name);
+
+  g_assert_cmpint (k, >=, 0);
+  return pp->p[k];
+}
+
+static guint
+n_pp (NrtModel *model)
+{
+  return nrt_model_get_data (model)->point_processes->len;
+}
+
+static const char *
+section_of (NrtModel *model,
+            guint     index)
+{
+  return nrt_model_get_section (model, pp_at (model, index)->section)->name;
+}
+
+static NrtPointManager *
+open_manager (NrtWindow  *window,
+              const char *action)
+{
+  NrtPointManager *pm;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), action, NULL);
+  pm = NRT_POINT_MANAGER (_nrt_window_find_tool (window, NRT_TYPE_POINT_MANAGER));
+  g_assert_nonnull (pm);
+  return pm;
+}
+
+static void
+undo (NrtModel *model)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (nrt_model_undo (model, &error));
+  g_assert_no_error (error);
+}
+
+/* The first widget of type under root whose row title is title. */
+static GtkWidget *
+find_row (GtkWidget  *root,
+          GType       type,
+          const char *title)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type)
+      && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_row (c, type, title);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+have_model (const char *name)
+{
+  g_autofree char *path = g_build_filename (NRT_SOURCE_ROOT, "models", name, NULL);
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+static gboolean
+have_squid_axon (void)
+{
+  return have_model ("squid-axon.nml");
+}
+
+static gboolean
+have_stylized_cell (void)
+{
+  return have_model ("stylized-cell.nml");
+}
+
+static NrtWindow *
+window_with (const char *model_name)
+{
+  NrtWindow *window = nrt_window_new (NULL);
+  g_autofree char *path = g_build_filename (NRT_SOURCE_ROOT, "models", model_name, NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (nrt_window_load_file (window, file, &error));
+  g_assert_no_error (error);
+  return window;
+}
+
+/* ---- the node a point process sits on (no display) ------------------------------- */
+
+static void
+test_snap (void)
+{
+  int seg = -1;
+
+  /* node_index(): int(x·nseg), the segment's centre; the ends are nodes of their own. */
+  g_assert_cmpfloat (nrt_point_location_snap (1, 0.3, &seg), ==, 0.5);
+  g_assert_cmpint (seg, ==, 1);
+  g_assert_cmpfloat (nrt_point_location_snap (43, 0.5, &seg), ==, 21.5 / 43);
+  g_assert_cmpint (seg, ==, 22);
+  g_assert_cmpfloat (nrt_point_location_snap (43, 0.2, &seg), ==, 8.5 / 43);
+  g_assert_cmpint (seg, ==, 9);
+  g_assert_cmpfloat (nrt_point_location_snap (5, 0.8, &seg), ==, 0.9);   /* int(4.0) = 4 */
+  g_assert_cmpint (seg, ==, 5);
+  g_assert_cmpfloat (nrt_point_location_snap (5, 0.7999, &seg), ==, 0.7);
+  g_assert_cmpint (seg, ==, 4);
+  g_assert_cmpfloat (nrt_point_location_snap (3, 0.9999, &seg), ==, 2.5 / 3);
+  g_assert_cmpint (seg, ==, 3);
+  g_assert_cmpfloat (nrt_point_location_snap (7, 0.0, &seg), ==, 0.0);
+  g_assert_cmpint (seg, ==, 0);
+  g_assert_cmpfloat (nrt_point_location_snap (7, 1.0, &seg), ==, 1.0);
+  g_assert_cmpint (seg, ==, 0);
+  g_assert_cmpfloat (nrt_point_location_snap (7, 1e-12, &seg), ==, 0.5 / 7);
+  g_assert_cmpint (seg, ==, 1);
+  /* Idempotent: a node snaps to itself. */
+  for (int nseg = 1; nseg <= 50; nseg++)
+    for (int i = 0; i < nseg; i++)
+      g_assert_cmpfloat (nrt_point_location_snap (nseg, (i + 0.5) / nseg, NULL), ==,
+                         (i + 0.5) / nseg);
+  /* The shape view snaps its picks the same way. */
+  for (int nseg = 1; nseg <= 9; nseg += 2)
+    for (double x = 0; x <= 1.0; x += 0.0625)
+      g_assert_cmpfloat (nrt_point_location_snap (nseg, x, NULL), ==, nrt_shape_snap_x (nseg, x));
+
+  {
+    g_autofree char *middle = nrt_point_location_describe ("axon", 43, 0.5);
+    g_autofree char *clicked = nrt_point_location_describe ("dend[1]", 5, 0.83);
+    g_autofree char *end = nrt_point_location_describe ("axon", 43, 1);
+
+    g_assert_cmpstr (middle, ==, "axon(0.5) — node at x = 0.5 (segment 22 of 43)");
+    g_assert_cmpstr (clicked, ==, "dend[1](0.83) — node at x = 0.9 (segment 5 of 5)");
+    g_assert_cmpstr (end, ==, "axon(1) — node at the 1 end");
+  }
+}
+
+/* ---- the type menu remembers values per type ------------------------------------- */
+
+static void
+type_switch_subprocess (void)
+{
+  NrtWindow *window = nrt_window_new (NULL);
+  NrtModel *model = nrt_window_get_model (window);
+  NrtPointManager *pm = open_manager (window, "win.point-manager");
+  g_autoptr(GError) error = NULL;
+
+  /* NEURON: type none, at the accessed section's middle. */
+  g_assert_cmpint (nrt_point_manager_get_selected (pm), ==, -1);
+  g_assert_cmpint (nrt_point_manager_get_type_choice (pm), ==, -1);
+  g_assert_cmpstr (nrt_point_manager_get_location_section (pm), ==, "soma");
+  g_assert_cmpfloat (nrt_point_manager_get_location_x (pm), ==, 0.5);
+  g_assert_cmpstr (nrt_point_manager_get_page (pm), ==, "manager");
+  g_assert_null (nrt_point_manager_get_field (pm, "amp"));
+
+  /* IClamp; its fields carry NEURON's defaults and units. */
+  g_assert_true (nrt_point_manager_choose_type (pm, NRT_PP_ICLAMP, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_pp (model), ==, 1);
+  g_assert_cmpstr (nrt_number_entry_get_label (nrt_point_manager_get_field (pm, "amp")), ==,
+                   "amp (nA)");
+  g_assert_cmpfloat (nrt_number_entry_get_default (nrt_point_manager_get_field (pm, "dur")), ==, 0);
+  g_assert_true (nrt_number_entry_commit_text (nrt_point_manager_get_field (pm, "amp"), "0.3"));
+  g_assert_true (nrt_number_entry_commit_text (nrt_point_manager_get_field (pm, "del"), "2"));
+  g_assert_cmpfloat (param (model, 0, "amp"), ==, 0.3);
+
+  /* Refused input: the reason shows and the model keeps its value. */
+  g_assert_false (nrt_number_entry_commit_text (nrt_point_manager_get_field (pm, "dur"), "-1"));
+  g_assert_nonnull (nrt_number_entry_get_error (nrt_point_manager_get_field (pm, "dur")));
+  g_assert_false (nrt_number_entry_commit_text (nrt_point_manager_get_field (pm, "amp"), "nan"));
+  g_assert_cmpfloat (param (model, 0, "amp"), ==, 0.3);
+
+  /* → ExpSyn: the IClamp goes, an ExpSyn with the defaults comes, at the same place, as one
+   * undo step. */
+  g_assert_true (nrt_point_manager_choose_type (pm, NRT_PP_EXPSYN, &error));
+  g_assert_cmpuint (n_pp (model), ==, 1);
+  g_assert_cmpint (pp_at (model, 0)->type, ==, NRT_PP_EXPSYN);
+  g_assert_cmpstr (section_of (model, 0), ==, "soma");
+  g_assert_cmpfloat (param (model, 0, "tau"), ==, 0.1);
+  g_assert_cmpstr (nrt_number_entry_get_label (nrt_point_manager_get_field (pm, "tau")), ==,
+                   "tau (ms)");
+  g_assert_null (nrt_point_manager_get_field (pm, "amp"));
+  g_assert_true (nrt_number_entry_commit_text (nrt_point_manager_get_field (pm, "tau"), "2"));
+  g_assert_cmpfloat (nrt_point_manager_get_remembered (pm, NRT_PP_ICLAMP)[2], ==, 0.3);
+
+  /* → IClamp again: its values come back; ExpSyn's are kept for later. */
+  g_assert_true (nrt_point_manager_choose_type (pm, NRT_PP_ICLAMP, &error));
+  g_assert_cmpint (pp_at (model, 0)->type, ==, NRT_PP_ICLAMP);
+  g_assert_cmpfloat (param (model, 0, "amp"), ==, 0.3);
+  g_assert_cmpfloat (param (model, 0, "del"), ==, 2);
+  g_assert_cmpfloat (nrt_number_entry_get_value (nrt_point_manager_get_field (pm, "amp")), ==, 0.3);
+  g_assert_cmpfloat (nrt_point_manager_get_remembered (pm, NRT_PP_EXPSYN)[0], ==, 2);
+
+  /* Undo of the switch: the ExpSyn with tau 2 is back, and nothing else. */
+  undo (model);
+  g_assert_cmpuint (n_pp (model), ==, 1);
+  g_assert_cmpint (pp_at (model, 0)->type, ==, NRT_PP_EXPSYN);
+  g_assert_cmpfloat (param (model, 0, "tau"), ==, 2);
+  g_assert_cmpint (nrt_point_manager_get_type_choice (pm), ==, NRT_PP_EXPSYN);
+  g_assert_cmpfloat (nrt_number_entry_get_value (nrt_point_manager_get_field (pm, "tau")), ==, 2);
+
+  /* Every type the core knows is in the menu, with a page built from its metadata. */
+  for (int t = 0; t < NRT_N_PP; t++)
+    {
+      const NrtMechanismInfo *info = nrt_point_process_info (t);
+
+      g_assert_true (nrt_point_manager_choose_type (pm, t, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (pp_at (model, 0)->type, ==, t);
+      for (guint k = 0; k < info->n_params; k++)
+        {
+          NrtNumberEntry *e = nrt_point_manager_get_field (pm, info->params[k].name);
+
+          g_assert_nonnull (e);
+          g_assert_cmpfloat (nrt_number_entry_get_default (e), ==, info->params[k].def);
+        }
+    }
+
+  /* None removes the instance but keeps the place. */
+  g_assert_true (nrt_point_manager_choose_type (pm, -1, &error));
+  g_assert_cmpuint (n_pp (model), ==, 0);
+  g_assert_cmpint (nrt_point_manager_get_selected (pm), ==, -1);
+  g_assert_cmpstr (nrt_point_manager_get_location_section (pm), ==, "soma");
+
+  /* The menu itself, as the user picks from it: None, then every type. */
+  {
+    AdwComboRow *row = ADW_COMBO_ROW (find_row (GTK_WIDGET (pm), ADW_TYPE_COMBO_ROW, "_Type"));
+
+    g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (row)), ==, NRT_N_PP + 1);
+    adw_combo_row_set_selected (row, 1 + NRT_PP_EXP2SYN);
+    g_assert_cmpuint (n_pp (model), ==, 1);
+    g_assert_cmpint (pp_at (model, 0)->type, ==, NRT_PP_EXP2SYN);
+    adw_combo_row_set_selected (row, 0);
+    g_assert_cmpuint (n_pp (model), ==, 0);
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* ---- placing by the shape's signals ------------------------------------------------ */
+
+static void
+place_by_shape_subprocess (void)
+{
+  NrtWindow *window = nrt_window_new (NULL);
+  NrtModel *model = nrt_window_get_model (window);
+  g_autoptr(GError) error = NULL;
+  NrtPointManager *pm;
+  GtkWidget *shape;
+
+  g_assert_cmpint (nrt_model_add_section (model, "dend", "soma", 1, 200, 2, &error), ==, 1);
+  g_assert_true (nrt_model_set_section_nseg (model, "dend", 5, &error));
+  pm = open_manager (window, "win.point-manager");
+  shape = nrt_point_manager_get_shape (pm);
+  g_assert_true (NRT_IS_SHAPE_VIEW (shape));
+
+  /* None: a pick only moves the place where the next one goes. */
+  g_signal_emit_by_name (shape, "section-picked", "dend", 0.7);
+  g_assert_cmpuint (n_pp (model), ==, 0);
+  g_assert_cmpstr (nrt_point_manager_get_location_section (pm), ==, "dend");
+  g_assert_cmpstr (nrt_point_manager_get_location_text (pm), ==,
+                   "dend(0.7) — node at x = 0.7 (segment 4 of 5)");
+  g_assert_true (nrt_point_manager_choose_type (pm, NRT_PP_ICLAMP, &error));
+  g_assert_cmpstr (section_of (model, 0), ==, "dend");
+  g_assert_cmpfloat (pp_at (model, 0)->x, ==, 0.7);
+
+  /* A click on the cell moves it (one undo step); the label names the node it acts on. */
+  g_signal_emit_by_name (shape, "section-picked", "soma", 0.5);
+  g_assert_cmpstr (section_of (model, 0), ==, "soma");
+  g_assert_cmpstr (nrt_point_manager_get_location_text (pm), ==,
+                   "soma(0.5) — node at x = 0.5 (segment 1 of 1)");
+  g_signal_emit_by_name (shape, "section-picked", "dend", 0.83);
+  g_assert_cmpfloat (pp_at (model, 0)->x, ==, 0.83);
+  g_assert_cmpstr (nrt_point_manager_get_location_text (pm), ==,
+                   "dend(0.83) — node at x = 0.9 (segment 5 of 5)");
+  undo (model);
+  g_assert_cmpstr (section_of (model, 0), ==, "soma");
+  g_assert_cmpstr (nrt_point_manager_get_location_text (pm), ==,
+                   "soma(0.5) — node at x = 0.5 (segment 1 of 1)");
+
+  /* Dragging a marker selects its point process and moves it. */
+  g_assert_cmpint (nrt_model_add_point_process (model, "ExpSyn", "dend", 0.3, &error), ==, 1);
+  g_signal_emit_by_name (shape, "marker-moved", 1u, "dend", 1.0);
+  g_assert_cmpint (nrt_point_manager_get_selected (pm), ==, 1);
+  g_assert_cmpfloat (pp_at (model, 1)->x, ==, 1.0);
+  g_assert_cmpstr (section_of (model, 0), ==, "soma");
+  g_assert_cmpstr (nrt_point_manager_get_location_text (pm), ==, "dend(1) — node at the 1 end");
+  undo (model);
+  g_assert_cmpfloat (pp_at (model, 1)->x, ==, 0.3);
+
+  /* The section menu and the x field place it too; refused x shows the reason. */
+  g_assert_true (nrt_point_manager_choose_section (pm, "soma"));
+  g_assert_cmpstr (section_of (model, 1), ==, "soma");
+  g_assert_false (nrt_number_entry_commit_text (nrt_point_manager_get_field (pm, "x"), "1.5"));
+  g_assert_nonnull (nrt_number_entry_get_error (nrt_point_manager_get_field (pm, "x")));
+  g_assert_true (nrt_number_entry_commit_text (nrt_point_manager_get_field (pm, "x"), "0.25"));
+  g_assert_cmpfloat (pp_at (model, 1)->x, ==, 0.25);
+
+  /* The window, shown: a real click on dend(0.5) lands on dend's middle node. */
+  nrt_ui_test_show_and_wait (GTK_WINDOW (pm));
+  {
+    double wx, wy;
+
+    g_assert_true (nrt_shape_view_location_to_widget (NRT_SHAPE_VIEW (shape), "dend", 0.5,
+                                                      &wx, &wy));
+    g_assert_true (nrt_shape_view_click (NRT_SHAPE_VIEW (shape), wx, wy));
+    g_assert_cmpstr (section_of (model, 1), ==, "dend");
+    g_assert_cmpfloat (pp_at (model, 1)->x, ==, 0.5);
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* ---- the group: list, New, Copy, Remove, Global Spec -------------------------------- */
+
+static void
+group_subprocess (void)
+{
+  NrtWindow *window = nrt_window_new (NULL);
+  NrtModel *model = nrt_window_get_model (window);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NrtModelData) before = NULL;
+  NrtPointManager *pm;
+
+  g_assert_cmpint (nrt_model_add_section (model, "dend", "soma", 1, 200, 2, &error), ==, 1);
+  g_assert_cmpint (nrt_model_add_point_process (model, "ExpSyn", "dend", 0.8, &error), ==, 0);
+  g_assert_cmpint (nrt_model_add_point_process (model, "IClamp", "soma", 0.5, &error), ==, 1);
+  g_assert_cmpint (nrt_model_add_point_process (model, "ExpSyn", "soma", 0.5, &error), ==, 2);
+  g_assert_true (nrt_model_set_point_process_param (model, 2, "e", -70, &error));
+
+  pm = open_manager (window, "win.point-group");
+  g_assert_cmpstr (nrt_point_manager_get_page (pm), ==, "group");
+  g_assert_cmpint (nrt_point_manager_get_selected (pm), ==, 0);
+
+  /* New: a fresh instance of the type with its defaults, at the selection's place. */
+  gtk_widget_activate_action (GTK_WIDGET (pm), "pm.new", "s", "Exp2Syn");
+  g_assert_cmpuint (n_pp (model), ==, 4);
+  g_assert_cmpint (pp_at (model, 3)->type, ==, NRT_PP_EXP2SYN);
+  g_assert_cmpstr (section_of (model, 3), ==, "dend");
+  g_assert_cmpfloat (pp_at (model, 3)->x, ==, 0.8);
+  g_assert_cmpint (nrt_point_manager_get_selected (pm), ==, 3);
+  undo (model);
+  g_assert_cmpuint (n_pp (model), ==, 3);
+
+  /* Copy: the selected one's parameters, at the same place, one undo step. */
+  nrt_point_manager_select (pm, 2);
+  gtk_widget_activate_action (GTK_WIDGET (pm), "pm.copy", NULL);
+  g_assert_cmpuint (n_pp (model), ==, 4);
+  g_assert_cmpint (nrt_point_manager_get_selected (pm), ==, 3);
+  g_assert_cmpint (pp_at (model, 3)->type, ==, NRT_PP_EXPSYN);
+  g_assert_cmpstr (section_of (model, 3), ==, "soma");
+  g_assert_cmpfloat (param (model, 3, "e"), ==, -70);
+  {
+    g_autofree char *name = nrt_model_point_process_name (model, 3);
+    g_assert_cmpstr (name, ==, "ExpSyn[2]");
+  }
+  undo (model);
+  g_assert_cmpuint (n_pp (model), ==, 3);
+
+  /* Global Spec: one value for every ExpSyn, the IClamp untouched, one undo step. */
+  before = nrt_model_data_copy (nrt_model_get_data (model));
+  nrt_point_manager_select (pm, 0);
+  gtk_widget_activate_action (GTK_WIDGET (pm), "pm.panel-style", "s", "global");
+  g_assert_true (nrt_number_entry_commit_text (nrt_point_manager_get_group_field (pm, "tau"), "5"));
+  g_assert_cmpfloat (param (model, 0, "tau"), ==, 5);
+  g_assert_cmpfloat (param (model, 2, "tau"), ==, 5);
+  g_assert_cmpfloat (param (model, 2, "e"), ==, -70);
+  g_assert_cmpfloat (param (model, 1, "amp"), ==, 0);
+  /* Refused for all: nothing changes. */
+  g_assert_false (nrt_number_entry_commit_text (nrt_point_manager_get_group_field (pm, "tau"), "-1"));
+  g_assert_cmpfloat (param (model, 2, "tau"), ==, 5);
+  nrt_ui_test_show_and_wait (GTK_WINDOW (pm));
+  nrt_ui_test_save_screenshot (GTK_WIDGET (pm), "point-group-global-spec.png");
+  undo (model);
+  g_assert_true (nrt_model_data_equal (before, nrt_model_get_data (model)));
+
+  /* Selection mode: only the selected one. */
+  gtk_widget_activate_action (GTK_WIDGET (pm), "pm.panel-style", "s", "selection");
+  g_assert_true (nrt_number_entry_commit_text (nrt_point_manager_get_group_field (pm, "tau"), "3"));
+  g_assert_cmpfloat (param (model, 0, "tau"), ==, 3);
+  g_assert_cmpfloat (param (model, 2, "tau"), ==, 0.1);
+  undo (model);
+
+  /* Remove: the selection goes, the next one is selected; undo brings it back. */
+  nrt_point_manager_select (pm, 1);
+  gtk_widget_activate_action (GTK_WIDGET (pm), "pm.remove", NULL);
+  g_assert_cmpuint (n_pp (model), ==, 2);
+  g_assert_cmpint (pp_at (model, 1)->type, ==, NRT_PP_EXPSYN);
+  g_assert_cmpint (nrt_point_manager_get_selected (pm), ==, 1);
+  undo (model);
+  g_assert_cmpuint (n_pp (model), ==, 3);
+  g_assert_true (nrt_model_data_equal (before, nrt_model_get_data (model)));
+
+  /* Clicking on the cell moves the selected one. */
+  nrt_point_manager_select (pm, 2);
+  g_signal_emit_by_name (nrt_point_manager_get_shape (pm), "section-picked", "dend", 0.1);
+  g_assert_cmpstr (section_of (model, 2), ==, "dend");
+  g_assert_cmpstr (section_of (model, 0), ==, "dend");
+  g_assert_cmpfloat (pp_at (model, 0)->x, ==, 0.8);
+
+  /* Removing all leaves None; actions that need a selection are off. */
+  for (int i = 2; i >= 0; i--)
+    {
+      nrt_point_manager_select (pm, i);
+      gtk_widget_activate_action (GTK_WIDGET (pm), "pm.remove", NULL);
+    }
+  g_assert_cmpuint (n_pp (model), ==, 0);
+  g_assert_cmpint (nrt_point_manager_get_selected (pm), ==, -1);
+  gtk_widget_activate_action (GTK_WIDGET (pm), "pm.copy", NULL);
+  g_assert_cmpuint (n_pp (model), ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* ---- the lab's Part 2: IClamp at the middle of the axon, then click to move it ------ */
+
+static void
+lab_part2_subprocess (void)
+{
+  NrtWindow *window = window_with ("squid-axon.nml");
+  NrtModel *model = nrt_window_get_model (window);
+  g_autoptr(GError) error = NULL;
+  NrtPointManager *pm;
+  NrtShapeView *shape;
+  double wx, wy;
+
+  /* The file's clamp goes first (Point Group → Remove), so the manager starts from None. */
+  pm = open_manager (window, "win.point-group");
+  g_assert_cmpint (nrt_point_manager_get_selected (pm), ==, 0);
+  gtk_widget_activate_action (GTK_WIDGET (pm), "pm.remove", NULL);
+  g_assert_cmpuint (n_pp (model), ==, 0);
+
+  /* 2: Point Manager → IClamp at the middle of the axon, del 1, dur 1, amp 1. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.point-manager", NULL);
+  g_assert_cmpstr (nrt_point_manager_get_page (pm), ==, "manager");
+  g_assert_true (nrt_point_manager_choose_type (pm, NRT_PP_ICLAMP, &error));
+  g_assert_no_error (error);
+  g_assert_true (nrt_number_entry_commit_text (nrt_point_manager_get_field (pm, "del"), "1"));
+  g_assert_true (nrt_number_entry_commit_text (nrt_point_manager_get_field (pm, "dur"), "1"));
+  g_assert_true (nrt_number_entry_commit_text (nrt_point_manager_get_field (pm, "amp"), "1"));
+  g_assert_cmpstr (section_of (model, 0), ==, "axon");
+  g_assert_cmpfloat (pp_at (model, 0)->x, ==, 0.5);
+  g_assert_cmpstr (nrt_point_manager_get_location_text (pm), ==,
+                   "axon(0.5) — node at x = 0.5 (segment 22 of 43)");
+
+  /* Show → Shape, then click on the axon a quarter of the way along. */
+  nrt_ui_test_show_and_wait (GTK_WINDOW (pm));
+  shape = NRT_SHAPE_VIEW (nrt_point_manager_get_shape (pm));
+  g_assert_true (nrt_shape_view_location_to_widget (shape, "axon", 0.25, &wx, &wy));
+  g_assert_true (nrt_shape_view_click (shape, wx, wy));
+  g_assert_cmpstr (section_of (model, 0), ==, "axon");
+  /* int(0.25·43) = 10: the node of segment 11, at 10.5/43. */
+  g_assert_cmpfloat_with_epsilon (pp_at (model, 0)->x, 10.5 / 43, 1e-9);
+  g_assert_nonnull (strstr (nrt_point_manager_get_location_text (pm), "(segment 11 of 43)"));
+  nrt_ui_test_show_and_wait (GTK_WINDOW (pm));
+  nrt_ui_test_save_screenshot (GTK_WIDGET (pm), "point-manager-squid-axon.png");
+
+  /* 4: amp = 150 nA, back in the middle by dragging the marker. */
+  g_assert_true (nrt_number_entry_commit_text (nrt_point_manager_get_field (pm, "amp"), "150"));
+  g_signal_emit_by_name (shape, "marker-moved", 0u, "axon", 21.5 / 43);
+  g_assert_cmpstr (nrt_point_manager_get_location_text (pm), ==,
+                   "axon(0.5) — node at x = 0.5 (segment 22 of 43)");
+  g_assert_cmpfloat (param (model, 0, "amp"), ==, 150);
+
+  /* 8: an IClamp at each end: Copy, then click near each end. */
+  gtk_widget_activate_action (GTK_WIDGET (pm), "pm.copy", NULL);
+  g_assert_cmpuint (n_pp (model), ==, 2);
+  g_assert_true (nrt_shape_view_location_to_widget (shape, "axon", 0.0, &wx, &wy));
+  g_assert_true (nrt_shape_view_click (shape, wx, wy));
+  nrt_point_manager_select (pm, 0);
+  g_assert_true (nrt_shape_view_location_to_widget (shape, "axon", 1.0, &wx, &wy));
+  g_assert_true (nrt_shape_view_click (shape, wx, wy));
+  g_assert_cmpfloat (param (model, 1, "amp"), ==, 150);
+  {
+    double x0 = pp_at (model, 0)->x, x1 = pp_at (model, 1)->x;
+
+    g_test_message ("clamps at axon(%g) and axon(%g)", x0, x1);
+    g_assert_cmpfloat (MAX (x0, x1), >=, 42.5 / 43 - 1e-9);
+    g_assert_cmpfloat (MIN (x0, x1), <=, 0.5 / 43 + 1e-9);
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* ---- layout persistence ------------------------------------------------------------ */
+
+static void
+layout_subprocess (void)
+{
+  NrtWindow *window = nrt_window_new (NULL);
+  NrtWindow *reopened = nrt_window_new (NULL);
+  g_autofree char *layout = NULL;
+
+  open_manager (window, "win.point-manager");
+  layout = _nrt_window_save_layout (window);
+  g_assert_nonnull (strstr (layout, "type=point-manager"));
+
+  _nrt_window_restore_layout (reopened, layout);
+  g_assert_nonnull (_nrt_window_find_tool (reopened, NRT_TYPE_POINT_MANAGER));
+
+  /* Layouts written when this window was the IClamp editor. */
+  gtk_window_destroy (GTK_WINDOW (reopened));
+  reopened = nrt_window_new (NULL);
+  _nrt_window_restore_layout (reopened, "[main]\nwidth=800\nheight=600\n\n[tool0]\ntype=iclamp\nwidth=400\nheight=500\n");
+  g_assert_nonnull (_nrt_window_find_tool (reopened, NRT_TYPE_POINT_MANAGER));
+
+  gtk_window_destroy (GTK_WINDOW (reopened));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* ---- screenshots --------------------------------------------------------------------- */
+
+static void
+screenshots_subprocess (void)
+{
+  NrtWindow *window = window_with ("stylized-cell.nml");
+  NrtModel *model = nrt_window_get_model (window);
+  g_autoptr(GError) error = NULL;
+  NrtPointManager *pm;
+  int syn;
+
+  g_assert_cmpint (nrt_model_add_point_process (model, "AlphaSynapse", "bas", 0.7, &error), >=, 0);
+  syn = nrt_model_add_point_process (model, "ExpSyn", "ap[1]", 0.8, &error);
+  g_assert_cmpint (syn, >=, 0);
+  g_assert_true (nrt_model_set_point_process_param (model, syn, "tau", 2, &error));
+  g_assert_true (nrt_model_set_point_process_param (model, syn, "e", -80, &error));
+  g_assert_cmpint (nrt_model_add_point_process (model, "ExpSyn", "ap[2]", 0.6, &error), >=, 0);
+
+  pm = open_manager (window, "win.point-manager");
+  nrt_point_manager_select (pm, syn);
+  nrt_ui_test_show_and_wait (GTK_WINDOW (pm));
+  nrt_ui_test_save_screenshot (GTK_WIDGET (pm), "point-manager.png");
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.point-group", NULL);
+  nrt_ui_test_show_and_wait (GTK_WINDOW (pm));
+  nrt_ui_test_save_screenshot (GTK_WIDGET (pm), "point-group.png");
+
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      ADW_COLOR_SCHEME_FORCE_DARK);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.point-manager", NULL);
+  nrt_ui_test_show_and_wait (GTK_WINDOW (pm));
+  nrt_ui_test_save_screenshot (GTK_WIDGET (pm), "point-manager-dark.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      ADW_COLOR_SCHEME_DEFAULT);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+      adw_init ();
+      gtk_css_provider_load_from_resource (css, "/io/github/neurite/Neurite/style.css");
+      gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                  GTK_STYLE_PROVIDER (css),
+                                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+    }
+
+  g_test_add_func ("/ui/point-manager/snap", test_snap);
+  NRT_UI_ADD_TRAPPED ("/ui/point-manager/type-switch", type_switch_subprocess);
+  NRT_UI_ADD_TRAPPED ("/ui/point-manager/place-by-shape", place_by_shape_subprocess);
+  NRT_UI_ADD_TRAPPED ("/ui/point-manager/group", group_subprocess);
+  NRT_UI_ADD_TRAPPED ("/ui/point-manager/lab-part2", lab_part2_subprocess, have_squid_axon,
+                      "models/squid-axon.nml is missing");
+  NRT_UI_ADD_TRAPPED ("/ui/point-manager/layout", layout_subprocess);
+  NRT_UI_ADD_TRAPPED ("/ui/point-manager/screenshots", screenshots_subprocess, have_stylized_cell,
+                      "models/stylized-cell.nml is missing");
+
+  return g_test_run ();
+}
