@@ -11,12 +11,14 @@
 #include "nrt-plot.h"
 #include "nrt-shape-plot.h"
 
-/* One node of the space plot's path. */
+/* One node of the space plot's path (nrt_network_path, with the section's name). */
 typedef struct {
-  char   *section;
-  double  x;
-  double  dist;   /* µm, as distance from the root */
-  int     node;   /* in the session's current network, -1 when none */
+  char    *section;
+  double   x;
+  double   dist;       /* µm, as distance from the root (RangeVarPlot after origin(d2root)) */
+  guint    node;
+  guint    interior_node;
+  gboolean junction;
 } PathNode;
 
 struct _NrtShapePlot
@@ -91,152 +93,7 @@ is_dark (GtkWidget *widget)
 
 /* ---- the path of a space plot ---------------------------------------------------------- */
 
-/* Distance (µm) from the root's 0 end to section isec's 0 end. */
-static double
-section_origin_distance (const NrtModelData *data, int isec)
-{
-  double d = 0;
-  int guard = 0;
-
-  while (isec >= 0 && guard++ < 100000)
-    {
-      const NrtSection *sec = g_ptr_array_index (data->sections, isec);
-
-      if (sec->parent < 0)
-        break;
-      d += sec->parent_x * ((const NrtSection *) g_ptr_array_index (data->sections,
-                                                                     sec->parent))->L;
-      isec = sec->parent;
-    }
-  return d;
-}
-
-typedef struct {
-  int    sec;
-  double from, to;
-} Piece;
-
-static void
-append_piece_nodes (const NrtModelData *data, const Piece *piece, GArray *out)
-{
-  const NrtSection *sec = g_ptr_array_index (data->sections, piece->sec);
-  int nseg = MAX (sec->nseg, 1);
-  double lo = MIN (piece->from, piece->to) - 1e-12, hi = MAX (piece->from, piece->to) + 1e-12;
-  gboolean forward = piece->to >= piece->from;
-  double origin = section_origin_distance (data, piece->sec);
-
-  for (int k = 0; k <= nseg + 1; k++)
-    {
-      int kk = forward ? k : nseg + 1 - k;
-      double x = kk == 0 ? 0 : kk == nseg + 1 ? 1 : (kk - 0.5) / nseg;
-      PathNode p;
-
-      if (x < lo || x > hi)
-        continue;
-      /* A child's 0 end is its parent's attachment point: listed once. */
-      if (out->len > 0)
-        {
-          PathNode *last = &g_array_index (out, PathNode, out->len - 1);
-          if (fabs (last->dist - (origin + x * sec->L)) < 1e-9 && x == 0
-              && g_strcmp0 (last->section, sec->name) != 0)
-            continue;
-          if (fabs (last->dist - (origin + x * sec->L)) < 1e-9 && x > 0 && x < 1
-              && g_strcmp0 (last->section, sec->name) != 0)
-            continue;
-        }
-      p.section = g_strdup (sec->name);
-      p.x = x;
-      p.dist = origin + x * sec->L;   /* plain distance; made signed below */
-      p.node = -1;
-      g_array_append_val (out, p);
-    }
-}
-
-/* The nodes from a(xa) to b(xb) along the tree, with their distances as NEURON's
- * RangeVarPlot reports them after origin(d2root): 0 at the path's point nearest the root
- * plus d2root, negative distances towards the begin side. */
-static GArray *
-compute_path (const NrtModelData *data, int a, double xa, int b, double xb)
-{
-  GArray *out = g_array_new (FALSE, TRUE, sizeof (PathNode));
-  g_autoptr(GArray) chain_a = g_array_new (FALSE, FALSE, sizeof (Piece));
-  g_autoptr(GArray) chain_b = g_array_new (FALSE, FALSE, sizeof (Piece));
-  int lca = -1, ia = -1, ib = -1;
-  double entry_a = xa, entry_b = xb, min_pos = 0, d2root, pos = 0, min_d = INFINITY;
-  guint n = data->sections->len;
-
-  g_array_set_clear_func (out, path_node_clear);
-
-  /* Ancestor chains with the x at which the path enters each section. */
-  for (int s = a, prev = -1; s >= 0 && chain_a->len <= n; prev = s,
-       s = ((const NrtSection *) g_ptr_array_index (data->sections, s))->parent)
-    {
-      Piece p = { s, prev < 0 ? xa : ((const NrtSection *) g_ptr_array_index (data->sections,
-                                                                              prev))->parent_x,
-                  0 };
-      g_array_append_val (chain_a, p);
-    }
-  for (int s = b, prev = -1; s >= 0 && chain_b->len <= n; prev = s,
-       s = ((const NrtSection *) g_ptr_array_index (data->sections, s))->parent)
-    {
-      Piece p = { s, prev < 0 ? xb : ((const NrtSection *) g_ptr_array_index (data->sections,
-                                                                              prev))->parent_x,
-                  0 };
-      g_array_append_val (chain_b, p);
-    }
-  for (guint i = 0; i < chain_a->len && lca < 0; i++)
-    for (guint j = 0; j < chain_b->len; j++)
-      if (g_array_index (chain_a, Piece, i).sec == g_array_index (chain_b, Piece, j).sec)
-        {
-          lca = g_array_index (chain_a, Piece, i).sec;
-          ia = i;
-          ib = j;
-          break;
-        }
-  if (lca < 0)
-    return out;   /* different trees: no path */
-  entry_a = g_array_index (chain_a, Piece, ia).from;
-  entry_b = g_array_index (chain_b, Piece, ib).from;
-
-  for (int i = 0; i < ia; i++)
-    {
-      Piece p = { g_array_index (chain_a, Piece, i).sec, g_array_index (chain_a, Piece, i).from,
-                  0 };
-      append_piece_nodes (data, &p, out);
-    }
-  {
-    Piece p = { lca, entry_a, entry_b };
-    append_piece_nodes (data, &p, out);
-  }
-  for (int j = ib - 1; j >= 0; j--)
-    {
-      Piece p = { g_array_index (chain_b, Piece, j).sec, 0,
-                  g_array_index (chain_b, Piece, j).from };
-      append_piece_nodes (data, &p, out);
-    }
-
-  /* Path position of every node, and the point nearest the root. */
-  {
-    g_autofree double *path_pos = g_new0 (double, MAX (out->len, 1));
-
-    for (guint i = 0; i < out->len; i++)
-      {
-        PathNode *p = &g_array_index (out, PathNode, i);
-        if (i > 0)
-          pos += fabs (p->dist - g_array_index (out, PathNode, i - 1).dist);
-        path_pos[i] = pos;
-        if (p->dist < min_d)
-          {
-            min_d = p->dist;
-            min_pos = pos;
-          }
-      }
-    d2root = min_d;
-    for (guint i = 0; i < out->len; i++)
-      g_array_index (out, PathNode, i).dist = d2root + (path_pos[i] - min_pos);
-  }
-  return out;
-}
+static void compute_path (NrtShapePlot *self, const NrtNetwork *net);
 
 /* ---- frames ---------------------------------------------------------------------------- */
 
@@ -253,12 +110,8 @@ resolve_nodes (NrtShapePlot *self)
     return;
   self->n_nodes = nrt_network_get_n_nodes (net);
   self->frame = g_new0 (double, MAX (self->n_nodes, 1));
-  if (self->path != NULL)
-    for (guint i = 0; i < self->path->len; i++)
-      {
-        PathNode *p = &g_array_index (self->path, PathNode, i);
-        p->node = nrt_network_get_node (net, p->section, p->x);
-      }
+  if (self->has_path)
+    compute_path (self, net);
 }
 
 static void
@@ -311,14 +164,27 @@ nrt_shape_plot_update (NrtShapePlot *self)
 
   if (self->has_path && self->path != NULL)
     {
+      gboolean is_v = g_strcmp0 (self->variable, "v") == 0;
+      gsize n = 0;
+
+      /* As RangeVarPlot: section ends inside the path for v only; other variables read the
+       * interior segment at the ends, and plot 0 where they do not exist. */
       for (guint i = 0; i < self->path->len; i++)
         {
           PathNode *p = &g_array_index (self->path, PathNode, i);
-          self->space_x[i] = p->dist;
-          self->space_y[i] = p->node >= 0 && (guint) p->node < self->n_nodes
-                             ? self->frame[p->node] : NAN;
+          guint node = is_v ? p->node : p->interior_node;
+          double v;
+
+          if (p->junction && !is_v)
+            continue;
+          v = node < self->n_nodes ? self->frame[node] : NAN;
+          if (!is_v && !isfinite (v))
+            v = 0;
+          self->space_x[n] = p->dist;
+          self->space_y[n] = v;
+          n++;
         }
-      self->n_space = self->path->len;
+      self->n_space = n;
       refresh_space_graph (self);
     }
   return TRUE;
@@ -613,29 +479,44 @@ paint_path (NrtShapePlot *self)
     }
 }
 
+/* The path's nodes in the network net (nrt_network_path), and the painting on the shape. */
 static void
-rebuild_path (NrtShapePlot *self)
+compute_path (NrtShapePlot *self, const NrtNetwork *net)
 {
   const NrtModelData *data = nrt_model_get_data (self->model);
   int a = nrt_model_find_section (self->model, self->path_a);
   int b = nrt_model_find_section (self->model, self->path_b);
+  g_autoptr(GArray) points = NULL;
 
   g_clear_pointer (&self->path, g_array_unref);
   g_clear_pointer (&self->space_x, g_free);
   g_clear_pointer (&self->space_y, g_free);
   self->n_space = 0;
-  if (a < 0 || b < 0)
+  self->serial = 0;
+  self->path = g_array_new (FALSE, TRUE, sizeof (PathNode));
+  g_array_set_clear_func (self->path, path_node_clear);
+  if (a >= 0 && b >= 0 && net != NULL)
+    points = nrt_network_path (net, a, self->path_xa, b, self->path_xb, NULL, NULL);
+  for (guint i = 0; points != NULL && i < points->len; i++)
     {
-      self->has_path = FALSE;
-      paint_path (self);
-      refresh_space_graph (self);
-      return;
+      const NrtPathPoint *q = &g_array_index (points, NrtPathPoint, i);
+      const NrtSection *sec = q->section < data->sections->len
+                              ? g_ptr_array_index (data->sections, q->section) : NULL;
+      PathNode p = { g_strdup (sec != NULL ? sec->name : ""), q->x, q->distance, q->node,
+                     q->interior_node, q->junction };
+      g_array_append_val (self->path, p);
     }
-  self->path = compute_path (data, a, self->path_xa, b, self->path_xb);
   self->space_x = g_new0 (double, MAX (self->path->len, 1));
   self->space_y = g_new0 (double, MAX (self->path->len, 1));
-  resolve_nodes (self);
   paint_path (self);
+}
+
+static void
+rebuild_path (NrtShapePlot *self)
+{
+  resolve_nodes (self);
+  if (self->frame == NULL)
+    compute_path (self, NULL);
 }
 
 gboolean
