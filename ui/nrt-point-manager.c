@@ -419,6 +419,37 @@ update_markers (NrtPointManager *self)
       markers[m].selected = (int) i == self->selected;
       m++;
     }
+  /* Instances on the same node share one label ("IClamp[0], ExpSyn[1]"), drawn by the
+   * selected one if it is among them, so that names never overprint each other. */
+  for (guint i = 0; i < m; i++)
+    {
+      g_autoptr(GString) joined = NULL;
+      guint owner = i;
+
+      if (markers[i].label == NULL)
+        continue;
+      for (guint j = i + 1; j < m; j++)
+        {
+          if (markers[j].label == NULL || markers[j].x != markers[i].x
+              || !g_str_equal (markers[j].section, markers[i].section))
+            continue;
+          if (joined == NULL)
+            joined = g_string_new (markers[i].label);
+          g_string_append_printf (joined, ", %s", markers[j].label);
+          if (markers[j].selected)
+            owner = j;
+          markers[j].label = NULL;
+        }
+      if (joined != NULL)
+        {
+          char *label = g_string_free (g_steal_pointer (&joined), FALSE);
+
+          g_ptr_array_add (names, label);
+          markers[i].label = NULL;
+          markers[owner].label = label;
+        }
+    }
+
   /* None still has a place on the cell (index n), where the next instance goes. */
   if (self->selected < 0 && self->loc_section != NULL)
     {
@@ -519,11 +550,12 @@ update_group_params (NrtPointManager *self)
       for (guint i = 0; i < data->point_processes->len; i++)
         if (((const NrtPointProcess *) g_ptr_array_index (data->point_processes, i))->type == pp->type)
           n++;
-      /* Translators: NEURON's Global Spec panel, "All ExpSyn set to these values" */
-      title = g_strdup_printf (_("All %s set to these values"), type_name);
+      /* Translators: the title of NEURON's Global Spec panel, "Every ExpSyn" */
+      title = g_strdup_printf (_("Every %s"), type_name);
+      /* Translators: NEURON's "All PP's set to these values" */
       description = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                  "A value entered here is given to the %u %s at once.",
-                                                  "A value entered here is given to all %u %s at once.",
+                                                  "Set to these values: what you enter goes to the %u %s (one undo step).",
+                                                  "Set to these values: what you enter goes to all %u %s at once (one undo step).",
                                                   n),
                                      n, type_name);
       adw_preferences_group_set_title (self->group_params_group, title);
@@ -1174,6 +1206,8 @@ nrt_point_manager_init (NrtPointManager *self)
   g_autoptr(GMenu) new_menu = g_menu_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Picks land on nodes such as 10.5/43: enough digits to tell nodes apart, no more. */
+  nrt_number_entry_set_digits (self->x_entry, 6);
 
   if (!css_loaded)
     {
@@ -1242,6 +1276,7 @@ nrt_point_manager_new (NrtWindow *main_window)
   self->shape = nrt_shape_view_new (self->model);
   gtk_widget_set_vexpand (self->shape, TRUE);
   gtk_widget_set_hexpand (self->shape, TRUE);
+  nrt_shape_view_set_show_diam (NRT_SHAPE_VIEW (self->shape), TRUE);
   gtk_box_prepend (self->shape_box, self->shape);
   g_signal_connect_swapped (self->shape, "section-picked", G_CALLBACK (on_section_picked), self);
   g_signal_connect_swapped (self->shape, "marker-moved", G_CALLBACK (on_marker_moved), self);
@@ -1252,6 +1287,8 @@ nrt_point_manager_new (NrtWindow *main_window)
   self->changed_id = g_signal_connect_swapped (self->model, "changed",
                                                G_CALLBACK (nrt_point_manager_refresh), self);
   nrt_point_manager_refresh (self);
+  /* Keys go to the cell first (x, y, z views; arrows rotate; Home fits). */
+  gtk_window_set_focus (GTK_WINDOW (self), self->shape);
 
   nrt_window_add_tool (main_window, GTK_WINDOW (self));
   return GTK_WINDOW (self);
