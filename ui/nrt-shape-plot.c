@@ -611,9 +611,9 @@ on_hovered (NrtShapeView *view, const char *section, double x, NrtShapePlot *sel
     }
   v = nrt_shape_view_get_value (view, section, x);
   if (isfinite (v) && self->serial != 0)
-    text = g_strdup_printf ("%s(%g)  %s = %.4g", section, x, self->variable, v);
+    text = g_strdup_printf ("%s(%.4g)  %s = %.4g", section, x, self->variable, v);
   else
-    text = g_strdup_printf ("%s(%g)", section, x);
+    text = g_strdup_printf ("%s(%.4g)", section, x);
   gtk_label_set_text (self->location_label, text);
 }
 
@@ -768,6 +768,8 @@ nrt_shape_plot_init (NrtShapePlot *self)
   nrt_number_entry_set_width_chars (self->hi_entry, 6);
   nrt_number_entry_set_step (self->lo_entry, 10);
   nrt_number_entry_set_step (self->hi_entry, 10);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->lo_entry), FALSE);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->hi_entry), FALSE);
   gtk_box_append (self->scale_box, GTK_WIDGET (self->lo_entry));
   gtk_box_append (self->scale_box, GTK_WIDGET (self->hi_entry));
   g_signal_connect (self->lo_entry, "value-committed", G_CALLBACK (on_lo_committed), self);

@@ -450,9 +450,10 @@ typedef struct {
 static double
 half_width (const NrtShapeCamera *cam, const NrtShapeStyle *style, double d)
 {
+  /* Coloured cells keep at least 2.5 px, so thin dendrites still show their colour. */
   if (style->show_diam)
-    return MAX (cam->scale * d / 2, 0.75);
-  return 1.0;
+    return MAX (cam->scale * d / 2, style->values != NULL ? 1.25 : 0.75);
+  return style->values != NULL ? 1.5 : 1.0;
 }
 
 /* Collects the screen points of section s between fractions x0 and x1. */
@@ -642,6 +643,38 @@ draw_scale_bar (cairo_t *cr, int height, const NrtShapeCamera *cam, const NrtSha
   draw_text (cr, style, buf, 16 + px / 2, height - 20.0, 0.5, 1, &fg);
 }
 
+static void
+draw_highlights (cairo_t *cr, int width, int height, const NrtShapeGeometry *geom,
+                 const NrtShapeCamera *cam, const NrtShapeStyle *style, GArray *pts,
+                 double extra, double alpha)
+{
+  if (style->n_highlights == 0)
+    return;
+  /* Painted opaque into a group, then blended once, so overlaps do not darken. */
+  if (alpha < 1)
+    cairo_push_group (cr);
+  for (guint h = 0; h < style->n_highlights; h++)
+    {
+      const NrtShapeHighlight *hl = &style->highlights[h];
+      GdkRGBA color = hl->color;
+      GeoSection *s;
+
+      if (hl->section < 0 || (guint) hl->section >= geom->secs->len)
+        continue;
+      s = g_ptr_array_index (geom->secs, hl->section);
+      if (s->pts->len < 2)
+        continue;
+      sub_polyline (s, cam, style, width, height, MIN (hl->x0, hl->x1), MAX (hl->x0, hl->x1),
+                    pts);
+      draw_piece (cr, pts, style, extra, &color);
+    }
+  if (alpha < 1)
+    {
+      cairo_pop_group_to_source (cr);
+      cairo_paint_with_alpha (cr, alpha);
+    }
+}
+
 void
 nrt_shape_render (cairo_t *cr, int width, int height, const NrtShapeGeometry *geom,
                   const NrtShapeCamera *cam, const NrtShapeStyle *style)
@@ -672,6 +705,10 @@ nrt_shape_render (cairo_t *cr, int width, int height, const NrtShapeGeometry *ge
         }
     }
 
+  /* Highlights under a coloured cell: a translucent band around it (the Space Plot path). */
+  if (style->values != NULL)
+    draw_highlights (cr, width, height, geom, cam, style, pts, 4.5, 0.55);
+
   for (guint i = 0; i < geom->secs->len; i++)
     {
       GeoSection *s = g_ptr_array_index (geom->secs, i);
@@ -697,61 +734,9 @@ nrt_shape_render (cairo_t *cr, int width, int height, const NrtShapeGeometry *ge
         }
     }
 
-  for (guint h = 0; h < style->n_highlights; h++)
-    {
-      const NrtShapeHighlight *hl = &style->highlights[h];
-      GeoSection *s;
-
-      if (hl->section < 0 || (guint) hl->section >= geom->secs->len)
-        continue;
-      s = g_ptr_array_index (geom->secs, hl->section);
-      if (s->pts->len < 2)
-        continue;
-      sub_polyline (s, cam, style, width, height, MIN (hl->x0, hl->x1), MAX (hl->x0, hl->x1),
-                    pts);
-      /* Lines: a wide band of the highlight's colour; with diameters, an outline band
-       * around the coloured cell so the colours stay readable beneath. */
-      if (style->show_diam && style->values != NULL)
-        {
-          cairo_save (cr);
-          gdk_cairo_set_source_rgba (cr, &hl->color);
-          path_polyline (cr, pts, TRUE, 3.5);
-          cairo_set_fill_rule (cr, CAIRO_FILL_RULE_WINDING);
-          cairo_fill (cr);
-          cairo_restore (cr);
-        }
-      else
-        draw_piece (cr, pts, style, 2.0, &hl->color);
-    }
-  /* Values again over highlight bands, so the band reads as an outline. */
-  if (style->show_diam && style->values != NULL && style->n_highlights > 0)
-    {
-      for (guint h = 0; h < style->n_highlights; h++)
-        {
-          const NrtShapeHighlight *hl = &style->highlights[h];
-          GeoSection *s;
-
-          if (hl->section < 0 || (guint) hl->section >= geom->secs->len)
-            continue;
-          s = g_ptr_array_index (geom->secs, hl->section);
-          if (s->pts->len < 2)
-            continue;
-          for (int k = 0; k < s->nseg; k++)
-            {
-              double a = (double) k / s->nseg, b = (double) (k + 1) / s->nseg;
-              double lo = MAX (a, MIN (hl->x0, hl->x1)), hi = MIN (b, MAX (hl->x0, hl->x1));
-              double v = style->values[geom->seg_offset[hl->section] + k];
-              GdkRGBA c;
-
-              if (hi <= lo)
-                continue;
-              nrt_shape_colormap (isfinite (v) ? (v - style->lo) / (style->hi - style->lo)
-                                               : NAN, style->dark, &c);
-              sub_polyline (s, cam, style, width, height, lo, hi, pts);
-              draw_piece (cr, pts, style, 0, &c);
-            }
-        }
-    }
+  /* Highlights over an uncoloured cell: the section painted in the highlight's colour. */
+  if (style->values == NULL)
+    draw_highlights (cr, width, height, geom, cam, style, pts, 1.5, 1.0);
 
   /* Markers: a disc with a ring, and the label beside. */
   for (guint m = 0; m < style->n_markers; m++)
@@ -1144,7 +1129,7 @@ fill_style (NrtShapeView *self, NrtShapeStyle *style, GArray *marks, GArray *hls
   style->hover_x = self->hover_x;
   if (self->hover_section >= 0)
     {
-      *hover_label = g_strdup_printf ("%s(%g)",
+      *hover_label = g_strdup_printf ("%s(%.4g)",
                                       nrt_shape_geometry_get_section_name (self->geom,
                                                                            self->hover_section),
                                       self->hover_x);
