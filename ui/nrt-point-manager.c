@@ -13,11 +13,41 @@
 #include "nrt-ui-config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include <glib/gi18n-lib.h>
 
 #include "nrt-point-manager.h"
 #include "nrt-shape-view.h"
+
+/* The new-input form: NetStim's parameters, then NetCon's (NEURON's defaults). */
+typedef enum {
+  INPUT_START,
+  INPUT_INTERVAL,
+  INPUT_NUMBER,
+  INPUT_NOISE,
+  INPUT_WEIGHT,
+  INPUT_DELAY,
+  INPUT_THRESHOLD,
+  N_INPUT_FIELDS
+} InputField;
+
+/* def is NEURON's default (netstim.mod, NetCon); value is what the form starts with: a NetCon
+ * of weight 0 would do nothing, so the form offers 0.01 µS. */
+static const struct {
+  const char *name;
+  const char *label;
+  double      value, def, min, max, step;
+  gboolean    exclusive_min;
+} input_fields[N_INPUT_FIELDS] = {
+  { "start", "start (ms)", 50, 50, -1e9, 1e9, 1, FALSE },
+  { "interval", "interval (ms)", 10, 10, 0, 1e9, 1, TRUE },
+  { "number", "number", 10, 10, 0, 1e9, 1, FALSE },
+  { "noise", "noise (0–1)", 0, 0, 0, 1, 0.1, FALSE },
+  { "weight", "weight (µS)", 0.01, 0, -1e9, 1e9, 0.001, FALSE },
+  { "delay", "delay (ms)", 1, 1, 0, 1e9, 0.1, FALSE },
+  { "threshold", "threshold (mV)", 10, 10, -1000, 1000, 1, FALSE },
+};
 
 struct _NrtPointManager
 {
@@ -57,12 +87,16 @@ struct _NrtPointManager
   NrtNumberEntry       *x_entry;
   AdwActionRow         *node_row;
   AdwPreferencesGroup  *params_group;
+  AdwPreferencesGroup  *input_group;
   AdwPreferencesGroup  *list_group;
   GtkMenuButton        *new_button;
   GtkListBox           *group_list;
   AdwPreferencesGroup  *group_params_group;
 
   GtkWidget            *shape;
+  GPtrArray            *input_rows;     /* of AdwActionRow*: the synapse's NetCons */
+  AdwExpanderRow       *input_new_row;
+  NrtNumberEntry       *input_entries[N_INPUT_FIELDS];
 };
 
 enum {
@@ -568,6 +602,75 @@ update_group_params (NrtPointManager *self)
     }
 }
 
+static gboolean
+receives_events (const NrtPointProcess *pp)
+{
+  /* What nrt_model_add_netcon accepts as a target. */
+  return pp != NULL && (pp->type == NRT_PP_EXPSYN || pp->type == NRT_PP_EXP2SYN);
+}
+
+/* The synapse's inputs: one row per NetCon that targets it, then the form for a new one. */
+static void
+update_input (NrtPointManager *self)
+{
+  const NrtModelData *data = nrt_model_get_data (self->model);
+  const NrtPointProcess *pp = get_pp (self, self->selected);
+  g_autoptr(GPtrArray) titles = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) subtitles = g_ptr_array_new_with_free_func (g_free);
+  gboolean same;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->input_group), receives_events (pp));
+  if (!receives_events (pp))
+    return;
+
+  for (guint c = 0; c < data->netcons->len; c++)
+    {
+      const NrtNetCon *nc = &g_array_index (data->netcons, NrtNetCon, c);
+      const NrtNetStim *ns;
+
+      if (nc->target != self->selected || nc->source < 0 || (guint) nc->source >= data->netstims->len)
+        continue;
+      ns = &g_array_index (data->netstims, NrtNetStim, nc->source);
+      /* Translators: a spike source, "NetStim[0]: 10 spikes every 10 ms from 50 ms" */
+      g_ptr_array_add (titles, g_strdup_printf (_("NetStim[%d]: %g spikes every %g ms from %g ms"),
+                                                nc->source, ns->number, ns->interval, ns->start));
+      /* Translators: its connection, "NetCon[0]: weight 0.01 µS, delay 1 ms, threshold 10 mV" */
+      g_ptr_array_add (subtitles, g_strdup_printf (_("NetCon[%u]: weight %g µS, delay %g ms, threshold %g mV"),
+                                                   c, nc->weight, nc->delay, nc->threshold));
+    }
+
+  /* Rebuilt only when the inputs change, so the form keeps what is being typed. */
+  same = titles->len == self->input_rows->len;
+  for (guint i = 0; same && i < titles->len; i++)
+    same = g_str_equal (adw_preferences_row_get_title (g_ptr_array_index (self->input_rows, i)),
+                        g_ptr_array_index (titles, i))
+           && g_strcmp0 (adw_action_row_get_subtitle (g_ptr_array_index (self->input_rows, i)),
+                         g_ptr_array_index (subtitles, i)) == 0;
+  if (same)
+    return;
+
+  for (guint i = 0; i < self->input_rows->len; i++)
+    adw_preferences_group_remove (self->input_group, g_ptr_array_index (self->input_rows, i));
+  g_ptr_array_set_size (self->input_rows, 0);
+  adw_preferences_group_remove (self->input_group, GTK_WIDGET (self->input_new_row));
+
+  for (guint i = 0; i < titles->len; i++)
+    {
+      const char *title = g_ptr_array_index (titles, i);
+      const char *subtitle = g_ptr_array_index (subtitles, i);
+      GtkWidget *row;
+
+      row = adw_action_row_new ();
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("network-transmit-symbolic"));
+      adw_preferences_group_add (self->input_group, row);
+      g_ptr_array_add (self->input_rows, row);
+    }
+  adw_preferences_group_add (self->input_group, GTK_WIDGET (self->input_new_row));
+}
+
 static void
 update_actions (NrtPointManager *self)
 {
@@ -579,6 +682,8 @@ update_actions (NrtPointManager *self)
   gtk_widget_action_set_enabled (w, "pm.copy", self->selected >= 0);
   gtk_widget_action_set_enabled (w, "pm.remove", self->selected >= 0);
   gtk_widget_action_set_enabled (w, "pm.new", data->sections->len > 0);
+  gtk_widget_action_set_enabled (w, "pm.connect-netstim",
+                                 receives_events (get_pp (self, self->selected)));
 }
 
 static void
@@ -665,6 +770,7 @@ nrt_point_manager_refresh (NrtPointManager *self)
 
   update_group_list (self);
   update_group_params (self);
+  update_input (self);
   self->updating = FALSE;
 
   /* The hint under the cell says what a click will do. */
@@ -1045,6 +1151,40 @@ action_remove (GtkWidget  *widget,
     toast (self, error->message);
 }
 
+/* A NetStim with the form's values, connected to the selected synapse by a NetCon: one undo
+ * step. */
+static void
+action_connect_netstim (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *param)
+{
+  NrtPointManager *self = NRT_POINT_MANAGER (widget);
+  g_autoptr(GError) error = NULL;
+  double v[N_INPUT_FIELDS];
+  int stim = -1, con = -1;
+
+  if (!receives_events (get_pp (self, self->selected)))
+    return;
+  for (guint f = 0; f < N_INPUT_FIELDS; f++)
+    v[f] = nrt_number_entry_get_value (self->input_entries[f]);
+
+  begin_batch (self, _("Connect NetStim"));
+  stim = nrt_model_add_netstim (self->model, v[INPUT_START], v[INPUT_INTERVAL], v[INPUT_NUMBER],
+                                v[INPUT_NOISE], &error);
+  if (stim >= 0)
+    con = nrt_model_add_netcon (self->model, stim, self->selected, v[INPUT_WEIGHT],
+                                v[INPUT_DELAY], v[INPUT_THRESHOLD], &error);
+  end_batch (self);
+  if (con < 0)
+    {
+      if (stim >= 0)
+        nrt_model_undo (self->model, NULL);
+      toast (self, error->message);
+      return;
+    }
+  adw_expander_row_set_expanded (self->input_new_row, FALSE);
+}
+
 static void
 action_undo (GtkWidget  *widget,
              const char *action_name,
@@ -1126,6 +1266,7 @@ nrt_point_manager_dispose (GObject *object)
     g_clear_signal_handler (&self->changed_id, self->model);
   g_clear_object (&self->model);
   g_clear_weak_pointer (&self->main_window);
+  g_clear_object (&self->input_new_row);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), NRT_TYPE_POINT_MANAGER);
 
@@ -1144,6 +1285,7 @@ nrt_point_manager_finalize (GObject *object)
   g_ptr_array_unref (self->group_rows);
   g_ptr_array_unref (self->group_entries);
   g_ptr_array_unref (self->list_titles);
+  g_ptr_array_unref (self->input_rows);
 
   G_OBJECT_CLASS (nrt_point_manager_parent_class)->finalize (object);
 }
@@ -1179,6 +1321,7 @@ nrt_point_manager_class_init (NrtPointManagerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NrtPointManager, x_entry);
   gtk_widget_class_bind_template_child (widget_class, NrtPointManager, node_row);
   gtk_widget_class_bind_template_child (widget_class, NrtPointManager, params_group);
+  gtk_widget_class_bind_template_child (widget_class, NrtPointManager, input_group);
   gtk_widget_class_bind_template_child (widget_class, NrtPointManager, list_group);
   gtk_widget_class_bind_template_child (widget_class, NrtPointManager, new_button);
   gtk_widget_class_bind_template_child (widget_class, NrtPointManager, group_list);
@@ -1187,6 +1330,7 @@ nrt_point_manager_class_init (NrtPointManagerClass *klass)
   gtk_widget_class_install_action (widget_class, "pm.new", "s", action_new);
   gtk_widget_class_install_action (widget_class, "pm.copy", NULL, action_copy);
   gtk_widget_class_install_action (widget_class, "pm.remove", NULL, action_remove);
+  gtk_widget_class_install_action (widget_class, "pm.connect-netstim", NULL, action_connect_netstim);
   gtk_widget_class_install_action (widget_class, "pm.undo", NULL, action_undo);
   gtk_widget_class_install_action (widget_class, "pm.redo", NULL, action_redo);
   gtk_widget_class_install_property_action (widget_class, "pm.panel-style", "panel-style");
@@ -1244,6 +1388,45 @@ nrt_point_manager_init (NrtPointManager *self)
     }
   adw_combo_row_set_model (self->type_row, G_LIST_MODEL (types));
   gtk_menu_button_set_menu_model (self->new_button, G_MENU_MODEL (new_menu));
+
+  /* The form for a new spike input, folded until asked for; it stays below the inputs. */
+  self->input_rows = g_ptr_array_new ();
+  /* Owned: it is taken out and put back below the inputs when they change. */
+  self->input_new_row = g_object_ref_sink (ADW_EXPANDER_ROW (adw_expander_row_new ()));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->input_new_row), _("New NetStim Input"));
+  adw_expander_row_set_subtitle (self->input_new_row,
+                                 _("NetStim’s start, interval, number and noise; NetCon’s weight, delay and threshold"));
+  for (guint f = 0; f < N_INPUT_FIELDS; f++)
+    {
+      GtkWidget *row = adw_preferences_row_new ();
+      GtkWidget *entry = nrt_number_entry_new (input_fields[f].label, input_fields[f].value,
+                                               input_fields[f].def);
+
+      nrt_number_entry_set_range (NRT_NUMBER_ENTRY (entry), input_fields[f].min,
+                                  input_fields[f].max, input_fields[f].exclusive_min);
+      nrt_number_entry_set_step (NRT_NUMBER_ENTRY (entry), input_fields[f].step);
+      gtk_widget_add_css_class (entry, "rc-row");
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), input_fields[f].label);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), entry);
+      adw_expander_row_add_row (self->input_new_row, row);
+      self->input_entries[f] = NRT_NUMBER_ENTRY (entry);
+    }
+  {
+    GtkWidget *row = adw_preferences_row_new ();
+    GtkWidget *button = gtk_button_new_with_mnemonic (_("_Connect to This Synapse"));
+
+    gtk_widget_set_halign (button, GTK_ALIGN_END);
+    gtk_widget_set_margin_top (button, 8);
+    gtk_widget_set_margin_bottom (button, 8);
+    gtk_widget_set_margin_end (button, 12);
+    gtk_widget_add_css_class (button, "suggested-action");
+    gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "pm.connect-netstim");
+    gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+    gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), button);
+    adw_expander_row_add_row (self->input_new_row, row);
+  }
+  adw_preferences_group_add (self->input_group, GTK_WIDGET (self->input_new_row));
 
   gtk_list_box_set_placeholder (self->group_list,
                                 g_object_new (GTK_TYPE_LABEL,
@@ -1373,6 +1556,13 @@ nrt_point_manager_get_field (NrtPointManager *self,
 
   if (g_str_equal (name, "x"))
     return self->x_entry;
+  if (g_str_has_prefix (name, "input."))
+    {
+      for (guint f = 0; f < N_INPUT_FIELDS; f++)
+        if (g_str_equal (name + strlen ("input."), input_fields[f].name))
+          return self->input_entries[f];
+      return NULL;
+    }
   return find_entry (self->param_entries, name);
 }
 

@@ -80,8 +80,10 @@ double      nrt_point_manager_get_location_x       (NrtPointManager *self);
 /* (transfer none) The location label's text ("axon(0.5) — node at …"). */
 const char *nrt_point_manager_get_location_text    (NrtPointManager *self);
 
-/* (transfer none) The Point Manager page's field for a parameter ("del", "amp"), or "x" for
- * the position along the section; NULL when the selected type has no such parameter. */
+/* (transfer none) The Point Manager page's field for a parameter ("del", "amp"), "x" for the
+ * position along the section, or "input.start", "input.interval", "input.number",
+ * "input.noise", "input.weight", "input.delay", "input.threshold" for the New NetStim Input
+ * form (shown for ExpSyn and Exp2Syn; action pm.connect-netstim); NULL when there is none. */
 NrtNumberEntry *nrt_point_manager_get_field        (NrtPointManager *self,
                                                     const char      *name);
 /* (transfer none) The Point Group page's field for a parameter (selection or Global Spec). */

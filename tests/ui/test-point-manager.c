@@ -450,6 +450,71 @@ group_subprocess (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* ---- a NetStim driving a synapse through a NetCon ----------------------------------- */
+
+static void
+netstim_subprocess (void)
+{
+  NrtWindow *window = nrt_window_new (NULL);
+  NrtModel *model = nrt_window_get_model (window);
+  g_autoptr(GError) error = NULL;
+  const NrtModelData *data = nrt_model_get_data (model);
+  NrtPointManager *pm;
+
+  g_assert_cmpint (nrt_model_add_point_process (model, "IClamp", "soma", 0.5, &error), ==, 0);
+  g_assert_cmpint (nrt_model_add_point_process (model, "ExpSyn", "soma", 0.5, &error), ==, 1);
+  pm = open_manager (window, "win.point-manager");
+
+  /* An IClamp takes no events: no form, and the action does nothing. */
+  g_assert_cmpint (nrt_point_manager_get_selected (pm), ==, 0);
+  gtk_widget_activate_action (GTK_WIDGET (pm), "pm.connect-netstim", NULL);
+  g_assert_cmpuint (data->netstims->len, ==, 0);
+
+  nrt_point_manager_select (pm, 1);
+  /* NEURON's NetStim defaults; refused input keeps the old value. */
+  g_assert_cmpfloat (nrt_number_entry_get_value (nrt_point_manager_get_field (pm, "input.start")), ==, 50);
+  g_assert_cmpfloat (nrt_number_entry_get_default (nrt_point_manager_get_field (pm, "input.weight")), ==, 0);
+  g_assert_false (nrt_number_entry_commit_text (nrt_point_manager_get_field (pm, "input.interval"), "0"));
+  g_assert_false (nrt_number_entry_commit_text (nrt_point_manager_get_field (pm, "input.noise"), "2"));
+  g_assert_true (nrt_number_entry_commit_text (nrt_point_manager_get_field (pm, "input.start"), "5"));
+  g_assert_true (nrt_number_entry_commit_text (nrt_point_manager_get_field (pm, "input.interval"), "20"));
+  g_assert_true (nrt_number_entry_commit_text (nrt_point_manager_get_field (pm, "input.number"), "3"));
+  g_assert_true (nrt_number_entry_commit_text (nrt_point_manager_get_field (pm, "input.weight"), "0.005"));
+  g_assert_true (nrt_number_entry_commit_text (nrt_point_manager_get_field (pm, "input.delay"), "2"));
+  g_assert_cmpuint (data->netstims->len, ==, 0);   /* a form: nothing until Connect */
+
+  gtk_widget_activate_action (GTK_WIDGET (pm), "pm.connect-netstim", NULL);
+  data = nrt_model_get_data (model);
+  g_assert_cmpuint (data->netstims->len, ==, 1);
+  g_assert_cmpuint (data->netcons->len, ==, 1);
+  {
+    const NrtNetStim *ns = &g_array_index (data->netstims, NrtNetStim, 0);
+    const NrtNetCon *nc = &g_array_index (data->netcons, NrtNetCon, 0);
+
+    g_assert_cmpfloat (ns->start, ==, 5);
+    g_assert_cmpfloat (ns->interval, ==, 20);
+    g_assert_cmpfloat (ns->number, ==, 3);
+    g_assert_cmpfloat (ns->noise, ==, 0);
+    g_assert_cmpint (nc->source, ==, 0);
+    g_assert_cmpint (nc->target, ==, 1);
+    g_assert_cmpfloat (nc->weight, ==, 0.005);
+    g_assert_cmpfloat (nc->delay, ==, 2);
+    g_assert_cmpfloat (nc->threshold, ==, 10);
+  }
+  /* Tall enough to show the Spike Input group under the parameters. */
+  gtk_window_set_default_size (GTK_WINDOW (pm), 1080, 1000);
+  nrt_ui_test_show_and_wait (GTK_WINDOW (pm));
+  nrt_ui_test_save_screenshot (GTK_WIDGET (pm), "point-manager-netstim.png");
+
+  /* One undo step takes both away. */
+  undo (model);
+  data = nrt_model_get_data (model);
+  g_assert_cmpuint (data->netstims->len, ==, 0);
+  g_assert_cmpuint (data->netcons->len, ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* ---- the lab's Part 2: IClamp at the middle of the axon, then click to move it ------ */
 
 static void
@@ -605,6 +670,7 @@ main (int   argc,
   NRT_UI_ADD_TRAPPED ("/ui/point-manager/type-switch", type_switch_subprocess);
   NRT_UI_ADD_TRAPPED ("/ui/point-manager/place-by-shape", place_by_shape_subprocess);
   NRT_UI_ADD_TRAPPED ("/ui/point-manager/group", group_subprocess);
+  NRT_UI_ADD_TRAPPED ("/ui/point-manager/netstim", netstim_subprocess);
   NRT_UI_ADD_TRAPPED ("/ui/point-manager/lab-part2", lab_part2_subprocess, have_squid_axon,
                       "models/squid-axon.nml is missing");
   NRT_UI_ADD_TRAPPED ("/ui/point-manager/layout", layout_subprocess);
