@@ -242,6 +242,7 @@ nrt_movie_run_init (NrtMovieRun *self)
                                                                   DEFAULT_SECONDS_PER_STEP));
     nrt_number_entry_set_range (self->seconds_entry, MIN_SECONDS_PER_STEP, INFINITY, FALSE);
     nrt_number_entry_set_step (self->seconds_entry, 0.01);
+    gtk_editable_set_max_width_chars (nrt_number_entry_get_editable (self->seconds_entry), 8);
     g_signal_connect (self->seconds_entry, "value-committed",
                       G_CALLBACK (on_seconds_committed), self);
     gtk_box_append (GTK_BOX (inner), GTK_WIDGET (self->seconds_entry));

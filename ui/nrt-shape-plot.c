@@ -768,6 +768,8 @@ nrt_shape_plot_init (NrtShapePlot *self)
   nrt_number_entry_set_width_chars (self->hi_entry, 6);
   nrt_number_entry_set_step (self->lo_entry, 10);
   nrt_number_entry_set_step (self->hi_entry, 10);
+  gtk_editable_set_max_width_chars (nrt_number_entry_get_editable (self->lo_entry), 6);
+  gtk_editable_set_max_width_chars (nrt_number_entry_get_editable (self->hi_entry), 6);
   gtk_widget_set_hexpand (GTK_WIDGET (self->lo_entry), FALSE);
   gtk_widget_set_hexpand (GTK_WIDGET (self->hi_entry), FALSE);
   gtk_box_append (self->scale_box, GTK_WIDGET (self->lo_entry));
