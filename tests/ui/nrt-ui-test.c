@@ -24,6 +24,24 @@ nrt_ui_test_run_trapped (gconstpointer data)
   g_test_trap_assert_passed ();
 }
 
+void
+nrt_ui_test_init (int    *argc,
+                  char ***argv)
+{
+  g_test_init (argc, argv, NULL);
+
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+      adw_init ();
+      gtk_css_provider_load_from_resource (css, "/io/github/neurite/Neurite/style.css");
+      gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                  GTK_STYLE_PROVIDER (css),
+                                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+    }
+}
+
 static void
 on_after_paint (GdkFrameClock *clock,
                 guint         *n_paints)

@@ -27,6 +27,11 @@ void nrt_ui_test_run_trapped (gconstpointer data);
     g_test_add_data_func (path, &test_, nrt_ui_test_run_trapped); \
   } G_STMT_END
 
+/* g_test_init(), and in the trapped subprocess (the only one that opens the display)
+ * adw_init() with the application's style sheet, as AdwApplication would load it. */
+void nrt_ui_test_init (int    *argc,
+                       char ***argv);
+
 /* Presents window and spins until it is mapped and has painted three times. */
 void  nrt_ui_test_show_and_wait (GtkWindow *window);
 /* (transfer full) G_TEST_BUILDDIR/screenshots/name (build/tests/screenshots), the folder created. */

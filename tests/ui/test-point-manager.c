@@ -653,18 +653,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
-
-  if (g_test_subprocess ())
-    {
-      g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
-
-      adw_init ();
-      gtk_css_provider_load_from_resource (css, "/io/github/neurite/Neurite/style.css");
-      gtk_style_context_add_provider_for_display (gdk_display_get_default (),
-                                                  GTK_STYLE_PROVIDER (css),
-                                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-    }
+  nrt_ui_test_init (&argc, &argv);
 
   g_test_add_func ("/ui/point-manager/snap", test_snap);
   NRT_UI_ADD_TRAPPED ("/ui/point-manager/type-switch", type_switch_subprocess);
