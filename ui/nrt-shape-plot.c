@@ -332,16 +332,22 @@ nrt_shape_plot_set_variable (NrtShapePlot *self, const char *variable, GError **
   g_return_val_if_fail (NRT_IS_SHAPE_PLOT (self), FALSE);
   g_return_val_if_fail (variable != NULL, FALSE);
 
-  /* The frame carries v only until the session can publish another range variable. */
-  if (g_strcmp0 (variable, "v") != 0)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   _("Only v can be shown on the shape for now"));
-      return FALSE;
-    }
+  /* The session's frames carry one range variable (NaN where it does not exist). */
+  if (self->session != NULL && !nrt_session_set_frame_variable (self->session, variable, error))
+    return FALSE;
   g_free (self->variable);
   self->variable = g_strdup (variable);
   self->serial = 0;
+  /* Keep Plot what? showing it when the call did not come from there. */
+  if (self->variables != NULL && !self->filling_variables)
+    for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->variables)); i++)
+      if (g_strcmp0 (gtk_string_list_get_string (self->variables, i), variable) == 0
+          && gtk_drop_down_get_selected (self->variable_dropdown) != i)
+        {
+          self->filling_variables = TRUE;
+          gtk_drop_down_set_selected (self->variable_dropdown, i);
+          self->filling_variables = FALSE;
+        }
   apply_scale (self);
   nrt_shape_plot_update (self);
   return TRUE;
@@ -695,7 +701,12 @@ nrt_shape_plot_dispose (GObject *object)
       self->main_window = NULL;
     }
   if (self->session != NULL)
-    g_clear_signal_handler (&self->network_changed_id, self->session);
+    {
+      g_clear_signal_handler (&self->network_changed_id, self->session);
+      /* Frames go back to v for whoever else reads them. */
+      if (g_strcmp0 (self->variable, "v") != 0)
+        nrt_session_set_frame_variable (self->session, "v", NULL);
+    }
   if (self->model != NULL)
     g_clear_signal_handler (&self->model_changed_id, self->model);
   g_clear_object (&self->session);

@@ -416,6 +416,27 @@ shape_colors_subprocess (void)
 
   nrt_ui_test_show_and_wait (GTK_WINDOW (plot));
   nrt_ui_test_save_screenshot (GTK_WIDGET (plot), "shape-plot-spike.png");
+
+  /* Plot what? m_hh: the next frame holds m, in [0, 1], and the space plot follows. */
+  {
+    g_autoptr(GError) verror = NULL;
+    double m;
+
+    g_assert_true (nrt_shape_plot_set_variable (plot, "m_hh", &verror));
+    g_assert_no_error (verror);
+    nrt_shape_plot_set_scale (plot, 0, 1);
+    nrt_session_continue_for (session, 0.5);
+    wait_idle (session);
+    nrt_shape_plot_update (plot);
+    m = nrt_shape_view_get_value (view, "axon", hot_x);
+    g_test_message ("m_hh at axon(%.3f), t = 3.5 ms: %.4f", hot_x, m);
+    g_assert_cmpfloat (m, >=, 0);
+    g_assert_cmpfloat (m, <=, 1);
+    g_assert_false (nrt_shape_plot_set_variable (plot, "no_such_var", &verror));
+    g_assert_nonnull (verror);
+    nrt_ui_test_show_and_wait (GTK_WINDOW (plot));
+    nrt_ui_test_save_screenshot (GTK_WIDGET (plot), "shape-plot-m_hh.png");
+  }
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
