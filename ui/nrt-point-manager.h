@@ -10,7 +10,9 @@
  *     types appear by themselves), the instance's name, its location with the node NEURON
  *     really uses, and one NrtNumberEntry per parameter with units, domain and default.
  *     Switching the type destroys the instance and creates one of the new type at the same
- *     place with the values last used for that type (one undo step);
+ *     place with the values last used for that type (one undo step).  A synapse that takes
+ *     events (ExpSyn, Exp2Syn) also lists its NetStim inputs and can get a new one, a NetStim
+ *     connected by a NetCon (one undo step);
  *   - Point Group: every point process ("ExpSyn[0] at dend[1](0.8)"), New, Copy and Remove,
  *     and the parameter panel either for the selection or as a Global Spec that sets every
  *     instance of the selected type (one undo step per edit).
