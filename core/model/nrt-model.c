@@ -1604,6 +1604,147 @@ nrt_model_add_netcon (NrtModel *self, guint netstim, guint target, double weight
   return (int) self->data.netcons->len - 1;
 }
 
+static gboolean
+require_netstim_index (NrtModel *self, guint index, GError **error)
+{
+  if (index >= self->data.netstims->len)
+    {
+      g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_UNKNOWN_POINT_PROCESS,
+                   "There is no NetStim number %u", index);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+require_netcon_index (NrtModel *self, guint index, GError **error)
+{
+  if (index >= self->data.netcons->len)
+    {
+      g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_UNKNOWN_POINT_PROCESS,
+                   "There is no NetCon number %u", index);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+nrt_model_set_netstim_param (NrtModel *self, guint index, const char *param, double value,
+                             GError **error)
+{
+  g_return_val_if_fail (NRT_IS_MODEL (self), FALSE);
+  if (!require_netstim_index (self, index, error))
+    return FALSE;
+  NrtNetStim ns = g_array_index (self->data.netstims, NrtNetStim, index);
+  /* The domains of nrt_model_add_netstim. */
+  if (g_strcmp0 (param, "start") == 0)
+    {
+      if (!check_range (value, -1e9, 1e9, "NetStim start", "ms", error))
+        return FALSE;
+      ns.start = value;
+    }
+  else if (g_strcmp0 (param, "interval") == 0)
+    {
+      if (!check_positive (value, "NetStim interval", "ms", error))
+        return FALSE;
+      ns.interval = value;
+    }
+  else if (g_strcmp0 (param, "number") == 0)
+    {
+      if (!check_range (value, 0, 1e9, "NetStim number", "", error))
+        return FALSE;
+      ns.number = value;
+    }
+  else if (g_strcmp0 (param, "noise") == 0)
+    {
+      if (!check_range (value, 0, 1, "NetStim noise", "", error))
+        return FALSE;
+      ns.noise = value;
+    }
+  else
+    {
+      g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_UNKNOWN_PARAMETER,
+                   "NetStim has no parameter “%s”", param ? param : "(null)");
+      return FALSE;
+    }
+  begin_edit (self);
+  g_array_index (self->data.netstims, NrtNetStim, index) = ns;
+  emit_changed (self, NRT_CHANGE_STIMULUS, -1, -1, "netstim");
+  return TRUE;
+}
+
+gboolean
+nrt_model_remove_netstim (NrtModel *self, guint index, GError **error)
+{
+  g_return_val_if_fail (NRT_IS_MODEL (self), FALSE);
+  if (!require_netstim_index (self, index, error))
+    return FALSE;
+  begin_edit (self);
+  g_array_remove_index (self->data.netstims, index);
+  for (guint j = self->data.netcons->len; j-- > 0;)
+    {
+      NrtNetCon *nc = &g_array_index (self->data.netcons, NrtNetCon, j);
+      if (nc->source == (int) index)
+        g_array_remove_index (self->data.netcons, j);
+      else if (nc->source > (int) index)
+        nc->source--;
+    }
+  emit_changed (self, NRT_CHANGE_STIMULUS, -1, -1, "netstim");
+  return TRUE;
+}
+
+gboolean
+nrt_model_set_netcon_param (NrtModel *self, guint index, const char *param, double value,
+                            GError **error)
+{
+  g_return_val_if_fail (NRT_IS_MODEL (self), FALSE);
+  if (!require_netcon_index (self, index, error))
+    return FALSE;
+  NrtNetCon nc = g_array_index (self->data.netcons, NrtNetCon, index);
+  /* The domains of nrt_model_add_netcon. */
+  if (g_strcmp0 (param, "weight") == 0)
+    {
+      if (!check_range (value, -1e9, 1e9, "NetCon weight", "µS", error))
+        return FALSE;
+      nc.weight = value;
+    }
+  else if (g_strcmp0 (param, "delay") == 0)
+    {
+      if (!check_range (value, 0, 1e9, "NetCon delay", "ms", error))
+        return FALSE;
+      nc.delay = value;
+    }
+  else if (g_strcmp0 (param, "threshold") == 0)
+    {
+      if (!check_range (value, -1000, 1000, "NetCon threshold", "mV", error))
+        return FALSE;
+      nc.threshold = value;
+    }
+  else
+    {
+      g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_UNKNOWN_PARAMETER,
+                   "NetCon has no parameter “%s”", param ? param : "(null)");
+      return FALSE;
+    }
+  begin_edit (self);
+  g_array_index (self->data.netcons, NrtNetCon, index) = nc;
+  emit_changed (self, NRT_CHANGE_STIMULUS, -1, nc.target, "netcon");
+  return TRUE;
+}
+
+gboolean
+nrt_model_remove_netcon (NrtModel *self, guint index, GError **error)
+{
+  g_return_val_if_fail (NRT_IS_MODEL (self), FALSE);
+  if (!require_netcon_index (self, index, error))
+    return FALSE;
+  int target = g_array_index (self->data.netcons, NrtNetCon, index).target;
+  begin_edit (self);
+  g_array_remove_index (self->data.netcons, index);
+  emit_changed (self, NRT_CHANGE_STIMULUS, -1, target, "netcon");
+  return TRUE;
+}
+
 gboolean
 nrt_model_set_settings (NrtModel *self, const NrtRunSettings *s, GError **error)
 {

@@ -323,6 +323,16 @@ int      nrt_model_add_netstim (NrtModel *self, double start, double interval, d
 int      nrt_model_add_netcon (NrtModel *self, guint netstim, guint target, double weight,
                                double delay, double threshold, GError **error);
 
+/* param: "start" (ms, finite), "interval" (ms, > 0), "number" (≥ 0), "noise" (0..1). */
+gboolean nrt_model_set_netstim_param (NrtModel *self, guint index, const char *param,
+                                      double value, GError **error);
+/* Removes the NetStim and every NetCon it drives; later NetStims move down one index. */
+gboolean nrt_model_remove_netstim (NrtModel *self, guint index, GError **error);
+/* param: "weight" (µS, finite), "delay" (ms, ≥ 0), "threshold" (mV, -1000..1000). */
+gboolean nrt_model_set_netcon_param (NrtModel *self, guint index, const char *param,
+                                     double value, GError **error);
+gboolean nrt_model_remove_netcon (NrtModel *self, guint index, GError **error);
+
 gboolean nrt_model_set_settings (NrtModel *self, const NrtRunSettings *settings,
                                  GError **error);
 

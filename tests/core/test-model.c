@@ -289,6 +289,8 @@ test_undo_redo_sequence (void)
   STEP (nrt_model_add_point_process (m, "ExpSyn", "dend[1]", 1, &e) == 1);
   STEP (nrt_model_add_netstim (m, 5, 10, 3, 0, &e) == 0);
   STEP (nrt_model_add_netcon (m, 0, 1, 0.01, 1, 10, &e) == 0);
+  STEP (nrt_model_set_netstim_param (m, 0, "start", 8, &e));
+  STEP (nrt_model_set_netcon_param (m, 0, "weight", 0.02, &e));
   STEP (nrt_model_move_point_process (m, 0, "axon", 0.1, &e));
   STEP (nrt_model_rename_section (m, "axon", "axon2", &e));
   STEP (nrt_model_connect_section (m, "dend[1]", "soma", 0.5, &e));
@@ -393,6 +395,135 @@ test_point_process_names (void)
   g_clear_error (&e);
 }
 
+
+static void
+record_change (NrtModel *m, const NrtChange *change, NrtChange *last)
+{
+  *last = *change;
+}
+
+/* NetStim and NetCon edits: every domain and index checked first, one undo step each,
+ * NRT_CHANGE_STIMULUS, and removing a NetStim takes its NetCons and renumbers the rest. */
+static void
+test_netstim_netcon_edits (void)
+{
+  g_autoptr(NrtModel) m = nrt_model_new_default ();
+  g_autoptr(GPtrArray) states = g_ptr_array_new_with_free_func ((GDestroyNotify) nrt_model_data_free);
+  NrtChange last = { NRT_CHANGE_VIEW, -2, -2, NULL };
+  const NrtModelData *d = nrt_model_get_data (m);
+  NrtModelData *before;
+  GError *e = NULL;
+
+  g_assert_cmpint (nrt_model_add_point_process (m, "IClamp", "soma", 0.5, &e), ==, 0);
+  g_assert_cmpint (nrt_model_add_point_process (m, "ExpSyn", "soma", 0.5, &e), ==, 1);
+  g_assert_cmpint (nrt_model_add_point_process (m, "Exp2Syn", "soma", 0.5, &e), ==, 2);
+  g_assert_cmpint (nrt_model_add_netstim (m, 50, 10, 10, 0, &e), ==, 0);
+  g_assert_cmpint (nrt_model_add_netstim (m, 5, 20, 3, 0, &e), ==, 1);
+  g_assert_cmpint (nrt_model_add_netstim (m, 7, 30, 2, 0, &e), ==, 2);
+  g_assert_cmpint (nrt_model_add_netcon (m, 0, 1, 0.01, 1, 10, &e), ==, 0);
+  g_assert_cmpint (nrt_model_add_netcon (m, 1, 1, 0.02, 2, 10, &e), ==, 1);
+  g_assert_cmpint (nrt_model_add_netcon (m, 2, 2, 0.03, 3, 10, &e), ==, 2);
+  g_assert_cmpint (nrt_model_add_netcon (m, 1, 2, 0.04, 4, 10, &e), ==, 3);
+  g_assert_no_error (e);
+  g_signal_connect (m, "changed", G_CALLBACK (record_change), &last);
+
+  /* Errors: nothing changes, no undo step. */
+  before = nrt_model_data_copy (d);
+  nrt_model_undo (m, &e);
+  nrt_model_redo (m, &e);
+  g_assert_no_error (e);
+  g_assert_true (nrt_model_can_undo (m));
+#define REJECT(call, code) \
+  G_STMT_START { g_assert_false ((call)); g_assert_error (e, NRT_MODEL_ERROR, code); \
+                 g_clear_error (&e); } G_STMT_END
+  REJECT (nrt_model_set_netstim_param (m, 3, "start", 1, &e), NRT_MODEL_ERROR_UNKNOWN_POINT_PROCESS);
+  REJECT (nrt_model_set_netstim_param (m, 0, "tau", 1, &e), NRT_MODEL_ERROR_UNKNOWN_PARAMETER);
+  REJECT (nrt_model_set_netstim_param (m, 0, NULL, 1, &e), NRT_MODEL_ERROR_UNKNOWN_PARAMETER);
+  REJECT (nrt_model_set_netstim_param (m, 0, "start", NAN, &e), NRT_MODEL_ERROR_INVALID_VALUE);
+  REJECT (nrt_model_set_netstim_param (m, 0, "start", 2e9, &e), NRT_MODEL_ERROR_INVALID_VALUE);
+  REJECT (nrt_model_set_netstim_param (m, 0, "interval", 0, &e), NRT_MODEL_ERROR_INVALID_VALUE);
+  REJECT (nrt_model_set_netstim_param (m, 0, "interval", -1, &e), NRT_MODEL_ERROR_INVALID_VALUE);
+  REJECT (nrt_model_set_netstim_param (m, 0, "interval", INFINITY, &e), NRT_MODEL_ERROR_INVALID_VALUE);
+  REJECT (nrt_model_set_netstim_param (m, 0, "number", -1, &e), NRT_MODEL_ERROR_INVALID_VALUE);
+  REJECT (nrt_model_set_netstim_param (m, 0, "noise", 1.5, &e), NRT_MODEL_ERROR_INVALID_VALUE);
+  REJECT (nrt_model_set_netstim_param (m, 0, "noise", -0.1, &e), NRT_MODEL_ERROR_INVALID_VALUE);
+  REJECT (nrt_model_remove_netstim (m, 3, &e), NRT_MODEL_ERROR_UNKNOWN_POINT_PROCESS);
+  REJECT (nrt_model_set_netcon_param (m, 4, "weight", 1, &e), NRT_MODEL_ERROR_UNKNOWN_POINT_PROCESS);
+  REJECT (nrt_model_set_netcon_param (m, 0, "tau", 1, &e), NRT_MODEL_ERROR_UNKNOWN_PARAMETER);
+  REJECT (nrt_model_set_netcon_param (m, 0, "weight", NAN, &e), NRT_MODEL_ERROR_INVALID_VALUE);
+  REJECT (nrt_model_set_netcon_param (m, 0, "weight", -2e9, &e), NRT_MODEL_ERROR_INVALID_VALUE);
+  REJECT (nrt_model_set_netcon_param (m, 0, "delay", -0.1, &e), NRT_MODEL_ERROR_INVALID_VALUE);
+  REJECT (nrt_model_set_netcon_param (m, 0, "threshold", 1001, &e), NRT_MODEL_ERROR_INVALID_VALUE);
+  REJECT (nrt_model_remove_netcon (m, 4, &e), NRT_MODEL_ERROR_UNKNOWN_POINT_PROCESS);
+#undef REJECT
+  g_assert_true (nrt_model_data_equal (before, d));
+  g_assert_cmpint (last.kind, ==, NRT_CHANGE_STRUCTURE);   /* from the redo: no emission since */
+  nrt_model_data_free (before);
+
+#define STEP(call) \
+  G_STMT_START { g_ptr_array_add (states, nrt_model_data_copy (nrt_model_get_data (m))); \
+                 last.kind = NRT_CHANGE_VIEW; \
+                 g_assert_true ((call)); g_assert_no_error (e); \
+                 g_assert_cmpint (last.kind, ==, NRT_CHANGE_STIMULUS); } G_STMT_END
+  /* Edits, including the domains' edges. */
+  STEP (nrt_model_set_netstim_param (m, 1, "start", -5, &e));
+  STEP (nrt_model_set_netstim_param (m, 1, "interval", 0.5, &e));
+  STEP (nrt_model_set_netstim_param (m, 1, "number", 0, &e));
+  STEP (nrt_model_set_netstim_param (m, 1, "noise", 1, &e));
+  g_assert_cmpfloat (g_array_index (d->netstims, NrtNetStim, 1).start, ==, -5);
+  g_assert_cmpfloat (g_array_index (d->netstims, NrtNetStim, 1).interval, ==, 0.5);
+  g_assert_cmpfloat (g_array_index (d->netstims, NrtNetStim, 1).number, ==, 0);
+  g_assert_cmpfloat (g_array_index (d->netstims, NrtNetStim, 1).noise, ==, 1);
+  g_assert_cmpfloat (g_array_index (d->netstims, NrtNetStim, 0).start, ==, 50);
+  STEP (nrt_model_set_netcon_param (m, 2, "weight", -0.5, &e));
+  g_assert_cmpint (last.point_process, ==, 2);
+  STEP (nrt_model_set_netcon_param (m, 2, "delay", 0, &e));
+  STEP (nrt_model_set_netcon_param (m, 2, "threshold", -20, &e));
+  g_assert_cmpfloat (g_array_index (d->netcons, NrtNetCon, 2).weight, ==, -0.5);
+  g_assert_cmpfloat (g_array_index (d->netcons, NrtNetCon, 2).delay, ==, 0);
+  g_assert_cmpfloat (g_array_index (d->netcons, NrtNetCon, 2).threshold, ==, -20);
+  g_assert_cmpint (g_array_index (d->netcons, NrtNetCon, 2).source, ==, 2);
+
+  /* Removing NetStim[1] takes NetCons 1 and 3; NetStim[2]'s NetCon now names source 1. */
+  STEP (nrt_model_remove_netstim (m, 1, &e));
+  g_assert_cmpuint (d->netstims->len, ==, 2);
+  g_assert_cmpuint (d->netcons->len, ==, 2);
+  g_assert_cmpfloat (g_array_index (d->netstims, NrtNetStim, 1).start, ==, 7);
+  g_assert_cmpint (g_array_index (d->netcons, NrtNetCon, 0).source, ==, 0);
+  g_assert_cmpfloat (g_array_index (d->netcons, NrtNetCon, 0).weight, ==, 0.01);
+  g_assert_cmpint (g_array_index (d->netcons, NrtNetCon, 1).source, ==, 1);
+  g_assert_cmpint (g_array_index (d->netcons, NrtNetCon, 1).target, ==, 2);
+  g_assert_cmpfloat (g_array_index (d->netcons, NrtNetCon, 1).weight, ==, -0.5);
+
+  /* Removing a NetCon leaves its NetStim. */
+  STEP (nrt_model_remove_netcon (m, 0, &e));
+  g_assert_cmpuint (d->netcons->len, ==, 1);
+  g_assert_cmpuint (d->netstims->len, ==, 2);
+  g_assert_cmpint (g_array_index (d->netcons, NrtNetCon, 0).source, ==, 1);
+  STEP (nrt_model_remove_netstim (m, 0, &e));
+  g_assert_cmpint (g_array_index (d->netcons, NrtNetCon, 0).source, ==, 0);
+  STEP (nrt_model_remove_netstim (m, 0, &e));
+  g_assert_cmpuint (d->netstims->len, ==, 0);
+  g_assert_cmpuint (d->netcons->len, ==, 0);
+#undef STEP
+
+  /* Undo restores every state exactly, and redo comes back. */
+  NrtModelData *final = nrt_model_data_copy (d);
+  for (guint i = states->len; i-- > 0;)
+    {
+      g_assert_true (nrt_model_undo (m, &e));
+      g_assert_true (nrt_model_data_equal (states->pdata[i], nrt_model_get_data (m)));
+    }
+  for (guint i = 1; i < states->len; i++)
+    {
+      g_assert_true (nrt_model_redo (m, &e));
+      g_assert_true (nrt_model_data_equal (states->pdata[i], nrt_model_get_data (m)));
+    }
+  g_assert_true (nrt_model_redo (m, &e));
+  g_assert_true (nrt_model_data_equal (final, nrt_model_get_data (m)));
+  g_assert_no_error (e);
+  nrt_model_data_free (final);
+}
 
 /* Sections equal in everything the simulation sees. */
 static void
@@ -684,6 +815,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/model/undo-redo-sequence", test_undo_redo_sequence);
   g_test_add_func ("/core/model/groups-and-saved-state", test_groups_and_saved_state);
   g_test_add_func ("/core/model/point-process-names", test_point_process_names);
+  g_test_add_func ("/core/model/netstim-netcon-edits", test_netstim_netcon_edits);
   g_test_add_func ("/core/model/specs/build-stylized-cell", test_specs_build_stylized_cell);
   g_test_add_func ("/core/model/specs/area-and-circuit", test_specs_area_and_circuit);
   g_test_add_func ("/core/model/specs/errors", test_specs_errors);
