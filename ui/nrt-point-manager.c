@@ -40,14 +40,46 @@ static const struct {
   double      value, def, min, max, step;
   gboolean    exclusive_min;
 } input_fields[N_INPUT_FIELDS] = {
-  { "start", "start (ms)", 50, 50, -1e9, 1e9, 1, FALSE },
-  { "interval", "interval (ms)", 10, 10, 0, 1e9, 1, TRUE },
-  { "number", "number", 10, 10, 0, 1e9, 1, FALSE },
-  { "noise", "noise (0–1)", 0, 0, 0, 1, 0.1, FALSE },
-  { "weight", "weight (µS)", 0.01, 0, -1e9, 1e9, 0.001, FALSE },
-  { "delay", "delay (ms)", 1, 1, 0, 1e9, 0.1, FALSE },
-  { "threshold", "threshold (mV)", 10, 10, -1000, 1000, 1, FALSE },
+  { "start", N_("start (ms)"), 50, 50, -1e9, 1e9, 1, FALSE },
+  { "interval", N_("interval (ms)"), 10, 10, 0, 1e9, 1, TRUE },
+  { "number", N_("number"), 10, 10, 0, 1e9, 1, FALSE },
+  { "noise", N_("noise (0–1)"), 0, 0, 0, 1, 0.1, FALSE },
+  { "weight", N_("weight (µS)"), 0.01, 0, -1e9, 1e9, 0.001, FALSE },
+  { "delay", N_("delay (ms)"), 1, 1, 0, 1e9, 0.1, FALSE },
+  { "threshold", N_("threshold (mV)"), 10, 10, -1000, 1000, 1, FALSE },
 };
+
+/* NetStim as the type menu's last entry (netstim.mod's PARAMETERs, NEURON's defaults, the
+ * domains of nrt_model_add_netstim; interval must be > 0). */
+#define NETSTIM NRT_POINT_MANAGER_NETSTIM
+#define N_TYPES (NRT_N_PP + 1)
+
+static const NrtParamInfo netstim_params[] = {
+  { "start", "ms", 50, -1e9, 1e9 },
+  { "interval", "ms", 10, 0, 1e9 },
+  { "number", "", 10, 0, 1e9 },
+  { "noise", "", 0, 0, 1 },
+};
+static const NrtMechanismInfo netstim_info = { "NetStim", G_N_ELEMENTS (netstim_params), netstim_params };
+
+static const NrtMechanismInfo *
+type_info (int type)
+{
+  return type == NETSTIM ? &netstim_info : nrt_point_process_info (type);
+}
+
+static void
+netstim_values (const NrtNetStim *ns,
+                double           *v)
+{
+  v[0] = ns->start;
+  v[1] = ns->interval;
+  v[2] = ns->number;
+  v[3] = ns->noise;
+}
+
+/* A NetCon's fields, and a NetStim's as the synapse's input rows show them. */
+static const char *const netcon_fields[] = { "weight", "delay", "threshold" };
 
 struct _NrtPointManager
 {
@@ -58,9 +90,10 @@ struct _NrtPointManager
   gulong           changed_id;
 
   int              selected;      /* model index, or -1: None */
+  int              selected_ns;   /* index into netstims when a NetStim is shown, or -1 */
   char            *loc_section;   /* where None sits, and where the next instance goes */
   double           loc_x;
-  double           remembered[NRT_N_PP][NRT_MAX_PARAMS];
+  double           remembered[N_TYPES][NRT_MAX_PARAMS];
   gboolean         global_spec;
 
   /* The parameter rows built for a type (-1: none built). */
@@ -86,7 +119,11 @@ struct _NrtPointManager
   AdwComboRow          *section_row;
   NrtNumberEntry       *x_entry;
   AdwActionRow         *node_row;
+  AdwPreferencesGroup  *location_group;
+  AdwPreferencesRow    *x_row;
   AdwPreferencesGroup  *params_group;
+  AdwPreferencesGroup  *conn_group;
+  GtkMenuButton        *connect_button;
   AdwPreferencesGroup  *input_group;
   AdwPreferencesGroup  *list_group;
   GtkMenuButton        *new_button;
@@ -94,7 +131,12 @@ struct _NrtPointManager
   AdwPreferencesGroup  *group_params_group;
 
   GtkWidget            *shape;
-  GPtrArray            *input_rows;     /* of AdwActionRow*: the synapse's NetCons */
+  GPtrArray            *input_rows;     /* of AdwExpanderRow*: the synapse's NetCons */
+  GPtrArray            *input_nc_entries; /* of NrtNumberEntry*, in input_rows */
+  char                 *input_key;      /* the NetCons input_rows were built for */
+  GPtrArray            *conn_rows;      /* of AdwExpanderRow*: the NetStim's NetCons */
+  GPtrArray            *conn_entries;   /* of NrtNumberEntry*, in conn_rows */
+  char                 *conn_key;
   AdwExpanderRow       *input_new_row;
   NrtNumberEntry       *input_entries[N_INPUT_FIELDS];
 };
@@ -181,6 +223,28 @@ get_pp (NrtPointManager *self,
   return g_ptr_array_index (data->point_processes, index);
 }
 
+static const NrtNetStim *
+get_ns (NrtPointManager *self,
+        int              index)
+{
+  const NrtModelData *data = nrt_model_get_data (self->model);
+
+  if (index < 0 || (guint) index >= data->netstims->len)
+    return NULL;
+  return &g_array_index (data->netstims, NrtNetStim, index);
+}
+
+static const NrtNetCon *
+get_nc (NrtPointManager *self,
+        int              index)
+{
+  const NrtModelData *data = nrt_model_get_data (self->model);
+
+  if (index < 0 || (guint) index >= data->netcons->len)
+    return NULL;
+  return &g_array_index (data->netcons, NrtNetCon, index);
+}
+
 static const NrtSection *
 get_section (NrtPointManager *self,
              int              index)
@@ -216,6 +280,8 @@ param_label (const NrtParamInfo *p)
 static double
 param_step (const NrtParamInfo *p)
 {
+  if (g_str_equal (p->name, "noise"))
+    return 0.1;
   if (g_strcmp0 (p->units, "mV") == 0)
     return 1;
   if (g_strcmp0 (p->units, "uS") == 0)
@@ -246,6 +312,10 @@ param_tooltip (const char *type,
     { "Exp2Syn", "e", N_("Reversal potential") },
     { "SEClamp", "rs", N_("Access resistance") },
     { "APCount", "thresh", N_("A spike is counted when v crosses this upwards") },
+    { "NetStim", "start", N_("When the first spike is sent") },
+    { "NetStim", "interval", N_("Mean time between spikes") },
+    { "NetStim", "number", N_("How many spikes are sent") },
+    { "NetStim", "noise", N_("Randomness of the intervals: 0 regular, 1 Poisson") },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (tips); i++)
@@ -297,9 +367,12 @@ static void
 remember_selected (NrtPointManager *self)
 {
   const NrtPointProcess *pp = get_pp (self, self->selected);
+  const NrtNetStim *ns = get_ns (self, self->selected_ns);
 
   if (pp != NULL)
     memcpy (self->remembered[pp->type], pp->p, sizeof pp->p);
+  else if (ns != NULL)
+    netstim_values (ns, self->remembered[NETSTIM]);
 }
 
 /* ---- parameter rows ------------------------------------------------------------------ */
@@ -333,7 +406,7 @@ build_rows (NrtPointManager     *self,
   if (type < 0)
     return;
 
-  info = nrt_point_process_info (type);
+  info = type_info (type);
   for (guint k = 0; k < info->n_params; k++)
     {
       const NrtParamInfo *p = &info->params[k];
@@ -342,7 +415,8 @@ build_rows (NrtPointManager     *self,
       GtkWidget *entry = nrt_number_entry_new (label, p->def, p->def);
       const char *tip = param_tooltip (info->name, p->name);
 
-      nrt_number_entry_set_range (NRT_NUMBER_ENTRY (entry), p->min, p->max, FALSE);
+      nrt_number_entry_set_range (NRT_NUMBER_ENTRY (entry), p->min, p->max,
+                                  type == NETSTIM && g_str_equal (p->name, "interval"));
       nrt_number_entry_set_step (NRT_NUMBER_ENTRY (entry), param_step (p));
       gtk_widget_add_css_class (entry, "rc-row");
       if (tip != NULL)
@@ -378,6 +452,201 @@ find_entry (GPtrArray  *entries,
         return e;
     }
   return NULL;
+}
+
+/* ---- NetCon rows: a NetStim's connections, a synapse's inputs ------------------------ */
+
+static void on_netcon_committed (NrtNumberEntry *entry, double value, NrtPointManager *self);
+
+/* One NrtNumberEntry row for field of NetCon c inside an expander row. */
+static void
+add_netcon_field (NrtPointManager *self,
+                  AdwExpanderRow  *expander,
+                  GPtrArray       *entries,
+                  guint            c,
+                  const char      *field)
+{
+  static const struct {
+    const char *field;
+    int         input;   /* InputField with the label, default and domain */
+  } map[] = {
+    { "start", INPUT_START }, { "interval", INPUT_INTERVAL }, { "number", INPUT_NUMBER },
+    { "noise", INPUT_NOISE }, { "weight", INPUT_WEIGHT }, { "delay", INPUT_DELAY },
+    { "threshold", INPUT_THRESHOLD },
+  };
+  GtkWidget *row, *entry;
+  int f = -1;
+
+  for (guint i = 0; i < G_N_ELEMENTS (map); i++)
+    if (g_str_equal (map[i].field, field))
+      f = map[i].input;
+  g_return_if_fail (f >= 0);
+
+  row = adw_preferences_row_new ();
+  entry = nrt_number_entry_new (_(input_fields[f].label), input_fields[f].def, input_fields[f].def);
+  nrt_number_entry_set_range (NRT_NUMBER_ENTRY (entry), input_fields[f].min, input_fields[f].max,
+                              input_fields[f].exclusive_min);
+  nrt_number_entry_set_step (NRT_NUMBER_ENTRY (entry), input_fields[f].step);
+  gtk_widget_add_css_class (entry, "rc-row");
+  g_object_set_data (G_OBJECT (entry), "nrt-netcon", GUINT_TO_POINTER (c));
+  g_object_set_data (G_OBJECT (entry), "nrt-field", (gpointer) input_fields[f].name);
+  g_signal_connect (entry, "value-committed", G_CALLBACK (on_netcon_committed), self);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(input_fields[f].label));
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), entry);
+  adw_expander_row_add_row (expander, row);
+  g_ptr_array_add (entries, entry);
+}
+
+/* An expander row for NetCon c: (with_netstim) its NetStim's fields, then its own, and a
+ * remove button running action(c). */
+static GtkWidget *
+netcon_row (NrtPointManager *self,
+            guint            c,
+            gboolean         with_netstim,
+            const char      *action,
+            GPtrArray       *entries)
+{
+  GtkWidget *row = adw_expander_row_new ();
+  GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  if (with_netstim)
+    for (guint i = 0; i < G_N_ELEMENTS (netstim_params); i++)
+      add_netcon_field (self, ADW_EXPANDER_ROW (row), entries, c, netstim_params[i].name);
+  for (guint i = 0; i < G_N_ELEMENTS (netcon_fields); i++)
+    add_netcon_field (self, ADW_EXPANDER_ROW (row), entries, c, netcon_fields[i]);
+
+  gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (remove, "flat");
+  gtk_widget_set_tooltip_text (remove, with_netstim ? _("Remove this input (the NetCon, and its NetStim if it drives nothing else)")
+                                                    : _("Remove this connection (the NetCon)"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (remove), action);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (remove), g_variant_new_int32 ((gint32) c));
+  adw_expander_row_add_action (ADW_EXPANDER_ROW (row), remove);
+  return row;
+}
+
+/* Shows the model's values in the entries of NetCon rows. */
+static void
+show_netcon_values (NrtPointManager *self,
+                    GPtrArray       *entries)
+{
+  for (guint i = 0; i < entries->len; i++)
+    {
+      NrtNumberEntry *e = g_ptr_array_index (entries, i);
+      const NrtNetCon *nc = get_nc (self, GPOINTER_TO_INT (g_object_get_data (G_OBJECT (e), "nrt-netcon")));
+      const char *field = g_object_get_data (G_OBJECT (e), "nrt-field");
+      const NrtNetStim *ns;
+      double v[4];
+
+      if (nc == NULL)
+        continue;
+      ns = get_ns (self, nc->source);
+      if (ns != NULL)
+        netstim_values (ns, v);
+      if (g_str_equal (field, "weight"))
+        nrt_number_entry_set_value (e, nc->weight);
+      else if (g_str_equal (field, "delay"))
+        nrt_number_entry_set_value (e, nc->delay);
+      else if (g_str_equal (field, "threshold"))
+        nrt_number_entry_set_value (e, nc->threshold);
+      else if (ns != NULL)
+        for (guint k = 0; k < G_N_ELEMENTS (netstim_params); k++)
+          if (g_str_equal (field, netstim_params[k].name))
+            nrt_number_entry_set_value (e, v[k]);
+    }
+}
+
+static NrtNumberEntry *
+find_netcon_entry (GPtrArray  *entries,
+                   guint       c,
+                   const char *field)
+{
+  for (guint i = 0; i < entries->len; i++)
+    {
+      NrtNumberEntry *e = g_ptr_array_index (entries, i);
+
+      if (GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (e), "nrt-netcon")) == c
+          && g_strcmp0 (g_object_get_data (G_OBJECT (e), "nrt-field"), field) == 0)
+        return e;
+    }
+  return NULL;
+}
+
+static char *
+netcon_subtitle (guint            c,
+                 const NrtNetCon *nc)
+{
+  /* Translators: a connection, "NetCon[0]: weight 0.01 µS, delay 1 ms, threshold 10 mV" */
+  return g_strdup_printf (_("NetCon[%u]: weight %g µS, delay %g ms, threshold %g mV"),
+                          c, nc->weight, nc->delay, nc->threshold);
+}
+
+/* "ExpSyn[0] at soma(0.5)" */
+static char *
+pp_where (NrtPointManager *self,
+          int              index)
+{
+  const NrtPointProcess *pp = get_pp (self, index);
+  g_autofree char *name = NULL;
+  g_autofree char *xs = NULL;
+
+  if (pp == NULL)
+    return g_strdup ("?");
+  name = nrt_model_point_process_name (self->model, index);
+  xs = format_x (pp->x);
+  /* Translators: a point process and where it is, "ExpSyn[0] at dend[1](0.8)" */
+  return g_strdup_printf (_("%s at %s(%s)"), name, get_section (self, pp->section)->name, xs);
+}
+
+/* The Point Group's title of a NetStim: "NetStim[0] → ExpSyn[0]", "NetStim[1] → ExpSyn[0],
+ * Exp2Syn[0]", or "NetStim[2] (not connected)". */
+static char *
+netstim_title (NrtPointManager *self,
+               guint            k)
+{
+  const NrtModelData *data = nrt_model_get_data (self->model);
+  GString *targets = g_string_new (NULL);
+
+  for (guint c = 0; c < data->netcons->len; c++)
+    {
+      const NrtNetCon *nc = &g_array_index (data->netcons, NrtNetCon, c);
+      g_autofree char *name = NULL;
+
+      if (nc->source != (int) k || get_pp (self, nc->target) == NULL)
+        continue;
+      name = nrt_model_point_process_name (self->model, nc->target);
+      g_string_append_printf (targets, "%s%s", targets->len > 0 ? ", " : "", name);
+    }
+  if (targets->len == 0)
+    {
+      g_string_free (targets, TRUE);
+      /* Translators: a NetStim that drives nothing */
+      return g_strdup_printf (_("NetStim[%u] (not connected)"), k);
+    }
+  {
+    g_autofree char *t = g_string_free (targets, FALSE);
+    /* Translators: a NetStim and the synapses it drives, "NetStim[0] → ExpSyn[0]" */
+    return g_strdup_printf (_("NetStim[%u] → %s"), k, t);
+  }
+}
+
+static char *
+netstim_subtitle (const NrtNetStim *ns)
+{
+  double v[4];
+  GString *s = g_string_new (NULL);
+
+  netstim_values (ns, v);
+  for (guint k = 0; k < G_N_ELEMENTS (netstim_params); k++)
+    {
+      char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+      g_string_append_printf (s, "%s%s = %s", k > 0 ? ", " : "", netstim_params[k].name,
+                              g_ascii_formatd (buf, sizeof buf, "%.5g", v[k]));
+    }
+  return g_string_free (s, FALSE);
 }
 
 /* ---- model → widgets ----------------------------------------------------------------- */
@@ -485,7 +754,7 @@ update_markers (NrtPointManager *self)
     }
 
   /* None still has a place on the cell (index n), where the next instance goes. */
-  if (self->selected < 0 && self->loc_section != NULL)
+  if (self->selected < 0 && self->selected_ns < 0 && self->loc_section != NULL)
     {
       int is = nrt_model_find_section (self->model, self->loc_section);
 
@@ -514,6 +783,12 @@ update_group_list (NrtPointManager *self)
       g_ptr_array_add (titles, list_title (self, i, pp));
       g_ptr_array_add (subtitles, list_subtitle (pp));
     }
+  /* Then the NetStims, which have no place on the cell. */
+  for (guint k = 0; k < data->netstims->len; k++)
+    {
+      g_ptr_array_add (titles, netstim_title (self, k));
+      g_ptr_array_add (subtitles, netstim_subtitle (&g_array_index (data->netstims, NrtNetStim, k)));
+    }
 
   same = titles->len == self->list_titles->len;
   for (guint i = 0; same && i < titles->len; i++)
@@ -529,7 +804,11 @@ update_group_list (NrtPointManager *self)
 
           adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
           adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), g_ptr_array_index (titles, i));
-          g_object_set_data (G_OBJECT (row), "nrt-index", GUINT_TO_POINTER (i));
+          if (i < data->point_processes->len)
+            g_object_set_data (G_OBJECT (row), "nrt-index", GUINT_TO_POINTER (i));
+          else
+            g_object_set_data (G_OBJECT (row), "nrt-netstim",
+                               GUINT_TO_POINTER (i - data->point_processes->len + 1));
           gtk_list_box_append (self->group_list, row);
         }
       g_ptr_array_set_size (self->list_titles, 0);
@@ -542,10 +821,11 @@ update_group_list (NrtPointManager *self)
       GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->group_list, i);
 
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), g_ptr_array_index (subtitles, i));
-      if ((int) i == self->selected)
+      if ((int) i == self->selected
+          || (self->selected_ns >= 0 && i == data->point_processes->len + (guint) self->selected_ns))
         gtk_list_box_select_row (self->group_list, row);
     }
-  if (self->selected < 0)
+  if (self->selected < 0 && self->selected_ns < 0)
     gtk_list_box_unselect_all (self->group_list);
 }
 
@@ -553,9 +833,12 @@ static void
 update_group_params (NrtPointManager *self)
 {
   const NrtPointProcess *pp = get_pp (self, self->selected);
-  int type = pp != NULL ? (int) pp->type : -1;
+  const NrtNetStim *ns = get_ns (self, self->selected_ns);
+  int type = pp != NULL ? (int) pp->type : ns != NULL ? NETSTIM : -1;
   g_autofree char *name = pp != NULL ? nrt_model_point_process_name (self->model, self->selected)
-                                     : NULL;
+                        : ns != NULL ? g_strdup_printf ("NetStim[%d]", self->selected_ns)
+                        : NULL;
+  double values[NRT_MAX_PARAMS];
 
   if (type != self->group_built_type)
     {
@@ -564,7 +847,7 @@ update_group_params (NrtPointManager *self)
       self->group_built_type = type;
     }
 
-  if (pp == NULL)
+  if (type < 0)
     {
       adw_preferences_group_set_title (self->group_params_group, _("Parameters"));
       adw_preferences_group_set_description (self->group_params_group,
@@ -572,16 +855,22 @@ update_group_params (NrtPointManager *self)
       return;
     }
 
-  show_values (self->group_entries, pp->p);
+  if (pp != NULL)
+    memcpy (values, pp->p, sizeof values);
+  else
+    netstim_values (ns, values);
+  show_values (self->group_entries, values);
   if (self->global_spec)
     {
       const NrtModelData *data = nrt_model_get_data (self->model);
-      const char *type_name = nrt_point_process_info (pp->type)->name;
+      const char *type_name = type_info (type)->name;
       g_autofree char *title = NULL;
       g_autofree char *description = NULL;
       guint n = 0;
 
-      for (guint i = 0; i < data->point_processes->len; i++)
+      if (type == NETSTIM)
+        n = data->netstims->len;
+      for (guint i = 0; type != NETSTIM && i < data->point_processes->len; i++)
         if (((const NrtPointProcess *) g_ptr_array_index (data->point_processes, i))->type == pp->type)
           n++;
       /* Translators: the title of NEURON's Global Spec panel, "Every ExpSyn" */
@@ -609,15 +898,55 @@ receives_events (const NrtPointProcess *pp)
   return pp != NULL && (pp->type == NRT_PP_EXPSYN || pp->type == NRT_PP_EXP2SYN);
 }
 
-/* The synapse's inputs: one row per NetCon that targets it, then the form for a new one. */
+/* Rebuilds the expander rows of group for the NetCons in list (of guint, as a key string) when
+ * they changed, so that rows being edited stay open; the values are refreshed in place. */
+static gboolean
+rebuild_netcon_rows (NrtPointManager     *self,
+                     AdwPreferencesGroup *group,
+                     GPtrArray           *rows,
+                     GPtrArray           *entries,
+                     char               **key,
+                     GArray              *list,
+                     gboolean             with_netstim,
+                     const char          *action)
+{
+  GString *k = g_string_new (NULL);
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      guint c = g_array_index (list, guint, i);
+      g_string_append_printf (k, "%u:%d>%d;", c, get_nc (self, c)->source, get_nc (self, c)->target);
+    }
+  if (*key != NULL && g_str_equal (*key, k->str))
+    {
+      g_string_free (k, TRUE);
+      return FALSE;
+    }
+  g_free (*key);
+  *key = g_string_free (k, FALSE);
+
+  for (guint i = 0; i < rows->len; i++)
+    adw_preferences_group_remove (group, g_ptr_array_index (rows, i));
+  g_ptr_array_set_size (rows, 0);
+  g_ptr_array_set_size (entries, 0);
+  for (guint i = 0; i < list->len; i++)
+    {
+      GtkWidget *row = netcon_row (self, g_array_index (list, guint, i), with_netstim, action, entries);
+
+      adw_preferences_group_add (group, row);
+      g_ptr_array_add (rows, row);
+    }
+  return TRUE;
+}
+
+/* The synapse's inputs: one row per NetCon that targets it (its NetStim's and its own fields,
+ * editable, and Remove), then the form for a new one. */
 static void
 update_input (NrtPointManager *self)
 {
   const NrtModelData *data = nrt_model_get_data (self->model);
   const NrtPointProcess *pp = get_pp (self, self->selected);
-  g_autoptr(GPtrArray) titles = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) subtitles = g_ptr_array_new_with_free_func (g_free);
-  gboolean same;
+  g_autoptr(GArray) list = g_array_new (FALSE, FALSE, sizeof (guint));
 
   gtk_widget_set_visible (GTK_WIDGET (self->input_group), receives_events (pp));
   if (!receives_events (pp))
@@ -626,49 +955,90 @@ update_input (NrtPointManager *self)
   for (guint c = 0; c < data->netcons->len; c++)
     {
       const NrtNetCon *nc = &g_array_index (data->netcons, NrtNetCon, c);
-      const NrtNetStim *ns;
 
-      if (nc->target != self->selected || nc->source < 0 || (guint) nc->source >= data->netstims->len)
-        continue;
-      ns = &g_array_index (data->netstims, NrtNetStim, nc->source);
-      /* Translators: a spike source, "NetStim[0]: 10 spikes every 10 ms from 50 ms" */
-      g_ptr_array_add (titles, g_strdup_printf (_("NetStim[%d]: %g spikes every %g ms from %g ms"),
-                                                nc->source, ns->number, ns->interval, ns->start));
-      /* Translators: its connection, "NetCon[0]: weight 0.01 µS, delay 1 ms, threshold 10 mV" */
-      g_ptr_array_add (subtitles, g_strdup_printf (_("NetCon[%u]: weight %g µS, delay %g ms, threshold %g mV"),
-                                                   c, nc->weight, nc->delay, nc->threshold));
+      if (nc->target == self->selected && get_ns (self, nc->source) != NULL)
+        g_array_append_val (list, c);
     }
 
-  /* Rebuilt only when the inputs change, so the form keeps what is being typed. */
-  same = titles->len == self->input_rows->len;
-  for (guint i = 0; same && i < titles->len; i++)
-    same = g_str_equal (adw_preferences_row_get_title (g_ptr_array_index (self->input_rows, i)),
-                        g_ptr_array_index (titles, i))
-           && g_strcmp0 (adw_action_row_get_subtitle (g_ptr_array_index (self->input_rows, i)),
-                         g_ptr_array_index (subtitles, i)) == 0;
-  if (same)
+  if (rebuild_netcon_rows (self, self->input_group, self->input_rows, self->input_nc_entries,
+                           &self->input_key, list, TRUE, "pm.remove-input"))
+    {
+      /* The form stays below the inputs. */
+      adw_preferences_group_remove (self->input_group, GTK_WIDGET (self->input_new_row));
+      adw_preferences_group_add (self->input_group, GTK_WIDGET (self->input_new_row));
+    }
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      guint c = g_array_index (list, guint, i);
+      const NrtNetCon *nc = get_nc (self, c);
+      const NrtNetStim *ns = get_ns (self, nc->source);
+      g_autofree char *title = NULL;
+      g_autofree char *subtitle = netcon_subtitle (c, nc);
+
+      /* Translators: a spike source, "NetStim[0]: 10 spikes every 10 ms from 50 ms" */
+      title = g_strdup_printf (_("NetStim[%d]: %g spikes every %g ms from %g ms"),
+                               nc->source, ns->number, ns->interval, ns->start);
+      adw_preferences_row_set_title (g_ptr_array_index (self->input_rows, i), title);
+      adw_expander_row_set_subtitle (g_ptr_array_index (self->input_rows, i), subtitle);
+    }
+  show_netcon_values (self, self->input_nc_entries);
+}
+
+/* The NetStim's connections, and the Connect to… menu of every synapse that takes events. */
+static void
+update_connections (NrtPointManager *self)
+{
+  const NrtModelData *data = nrt_model_get_data (self->model);
+  g_autoptr(GArray) list = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GMenu) menu = g_menu_new ();
+  gboolean any = FALSE;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->conn_group), self->selected_ns >= 0);
+  if (self->selected_ns < 0)
     return;
 
-  for (guint i = 0; i < self->input_rows->len; i++)
-    adw_preferences_group_remove (self->input_group, g_ptr_array_index (self->input_rows, i));
-  g_ptr_array_set_size (self->input_rows, 0);
-  adw_preferences_group_remove (self->input_group, GTK_WIDGET (self->input_new_row));
-
-  for (guint i = 0; i < titles->len; i++)
+  for (guint c = 0; c < data->netcons->len; c++)
     {
-      const char *title = g_ptr_array_index (titles, i);
-      const char *subtitle = g_ptr_array_index (subtitles, i);
-      GtkWidget *row;
+      const NrtNetCon *nc = &g_array_index (data->netcons, NrtNetCon, c);
 
-      row = adw_action_row_new ();
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("network-transmit-symbolic"));
-      adw_preferences_group_add (self->input_group, row);
-      g_ptr_array_add (self->input_rows, row);
+      if (nc->source == self->selected_ns && get_pp (self, nc->target) != NULL)
+        g_array_append_val (list, c);
     }
-  adw_preferences_group_add (self->input_group, GTK_WIDGET (self->input_new_row));
+  rebuild_netcon_rows (self, self->conn_group, self->conn_rows, self->conn_entries,
+                       &self->conn_key, list, FALSE, "pm.remove-netcon");
+  for (guint i = 0; i < list->len; i++)
+    {
+      guint c = g_array_index (list, guint, i);
+      const NrtNetCon *nc = get_nc (self, c);
+      g_autofree char *where = pp_where (self, nc->target);
+      /* Translators: where a NetCon delivers, "→ ExpSyn[0] at soma(0.5)" */
+      g_autofree char *title = g_strdup_printf (_("→ %s"), where);
+      g_autofree char *subtitle = netcon_subtitle (c, nc);
+
+      adw_preferences_row_set_title (g_ptr_array_index (self->conn_rows, i), title);
+      adw_expander_row_set_subtitle (g_ptr_array_index (self->conn_rows, i), subtitle);
+    }
+  show_netcon_values (self, self->conn_entries);
+  adw_preferences_group_set_description (self->conn_group,
+                                         list->len > 0 ? _("The NetCons this NetStim drives: each spike reaches the synapse after the delay and adds the weight to its conductance.")
+                                                       : _("Not connected: this NetStim drives nothing yet. Connect it to an ExpSyn or Exp2Syn."));
+
+  for (guint i = 0; i < data->point_processes->len; i++)
+    if (receives_events (get_pp (self, i)))
+      {
+        g_autofree char *where = pp_where (self, i);
+        g_autoptr(GMenuItem) item = g_menu_item_new (where, NULL);
+
+        g_menu_item_set_action_and_target_value (item, "pm.connect-to", g_variant_new_int32 ((gint32) i));
+        g_menu_append_item (menu, item);
+        any = TRUE;
+      }
+  gtk_menu_button_set_menu_model (self->connect_button, G_MENU_MODEL (menu));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->connect_button), any);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->connect_button),
+                               any ? _("A new NetCon from this NetStim to a synapse that takes events (ExpSyn, Exp2Syn)")
+                                   : _("There is no ExpSyn or Exp2Syn to connect to: add one first"));
 }
 
 static void
@@ -679,8 +1049,9 @@ update_actions (NrtPointManager *self)
 
   gtk_widget_action_set_enabled (w, "pm.undo", nrt_model_can_undo (self->model));
   gtk_widget_action_set_enabled (w, "pm.redo", nrt_model_can_redo (self->model));
-  gtk_widget_action_set_enabled (w, "pm.copy", self->selected >= 0);
-  gtk_widget_action_set_enabled (w, "pm.remove", self->selected >= 0);
+  gtk_widget_action_set_enabled (w, "pm.copy", self->selected >= 0 || self->selected_ns >= 0);
+  gtk_widget_action_set_enabled (w, "pm.remove", self->selected >= 0 || self->selected_ns >= 0);
+  gtk_widget_action_set_enabled (w, "pm.connect-to", self->selected_ns >= 0);
   gtk_widget_action_set_enabled (w, "pm.new", data->sections->len > 0);
   gtk_widget_action_set_enabled (w, "pm.connect-netstim",
                                  receives_events (get_pp (self, self->selected)));
@@ -691,6 +1062,7 @@ nrt_point_manager_refresh (NrtPointManager *self)
 {
   const NrtModelData *data = nrt_model_get_data (self->model);
   const NrtPointProcess *pp;
+  const NrtNetStim *ns;
   const char *section;
   double x;
   int type;
@@ -699,10 +1071,15 @@ nrt_point_manager_refresh (NrtPointManager *self)
     return;
 
   /* An undo may take the selected instance away: fall back on the last one. */
+  if (self->selected_ns >= (int) data->netstims->len)
+    self->selected_ns = (int) data->netstims->len - 1;
+  if (self->selected_ns >= 0)
+    self->selected = -1;
   if (self->selected >= (int) data->point_processes->len)
     self->selected = (int) data->point_processes->len - 1;
   pp = get_pp (self, self->selected);
-  type = pp != NULL ? (int) pp->type : -1;
+  ns = get_ns (self, self->selected_ns);
+  type = pp != NULL ? (int) pp->type : ns != NULL ? NETSTIM : -1;
   if (pp != NULL)
     {
       const NrtSection *sec = get_section (self, pp->section);
@@ -713,8 +1090,8 @@ nrt_point_manager_refresh (NrtPointManager *self)
           self->loc_section = g_strdup (sec->name);
         }
       self->loc_x = pp->x;
-      remember_selected (self);
     }
+  remember_selected (self);
   ensure_location (self);
 
   self->updating = TRUE;
@@ -728,11 +1105,25 @@ nrt_point_manager_refresh (NrtPointManager *self)
       g_autofree char *name = nrt_model_point_process_name (self->model, self->selected);
       adw_action_row_set_subtitle (self->name_row, name);
     }
+  else if (ns != NULL)
+    {
+      g_autofree char *name = g_strdup_printf ("NetStim[%d]", self->selected_ns);
+      adw_action_row_set_subtitle (self->name_row, name);
+    }
   else
     adw_action_row_set_subtitle (self->name_row, _("None — choose a type to place one here"));
 
   g_clear_pointer (&self->location_text, g_free);
-  if (section != NULL)
+  /* A NetStim is an artificial cell: no section, no x, no node. */
+  gtk_widget_set_visible (GTK_WIDGET (self->section_row), ns == NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->x_row), ns == NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->node_row), ns == NULL);
+  adw_preferences_group_set_description (self->location_group,
+                                         ns != NULL ? _("NetStim is an artificial cell: it has no location. It reaches the cell through its connections below.")
+                                                    : NULL);
+  if (ns != NULL)
+    self->location_text = g_strdup (_("An artificial cell: no location"));
+  else if (section != NULL)
     {
       int is = nrt_model_find_section (self->model, section);
 
@@ -753,15 +1144,20 @@ nrt_point_manager_refresh (NrtPointManager *self)
                   G_CALLBACK (on_param_committed));
       self->built_type = type;
     }
-  if (pp != NULL)
+  if (pp != NULL || ns != NULL)
     {
       g_autofree char *description = NULL;
+      double values[NRT_MAX_PARAMS];
 
-      show_values (self->param_entries, pp->p);
+      if (pp != NULL)
+        memcpy (values, pp->p, sizeof values);
+      else
+        netstim_values (ns, values);
+      show_values (self->param_entries, values);
       /* Translators: the parameters group's description, "IClamp: values with their units;
        * ⟲ restores NEURON's default" */
       description = g_strdup_printf (_("%s: values with their units; ⟲ restores NEURON’s default"),
-                                     nrt_point_process_info (pp->type)->name);
+                                     type_info (type)->name);
       adw_preferences_group_set_description (self->params_group, description);
     }
   else
@@ -771,6 +1167,7 @@ nrt_point_manager_refresh (NrtPointManager *self)
   update_group_list (self);
   update_group_params (self);
   update_input (self);
+  update_connections (self);
   self->updating = FALSE;
 
   /* The hint under the cell says what a click will do. */
@@ -780,6 +1177,8 @@ nrt_point_manager_refresh (NrtPointManager *self)
       g_autofree char *hint = g_strdup_printf (_("Click on the cell to move %s there, or drag a marker. Ctrl-drag rotates, the wheel zooms, Home fits the cell."), name);
       gtk_label_set_text (self->hint, hint);
     }
+  else if (ns != NULL)
+    gtk_label_set_text (self->hint, _("A NetStim has no place on the cell; the markers are the point processes it may drive. Ctrl-drag rotates, the wheel zooms, Home fits the cell."));
   else
     gtk_label_set_text (self->hint, _("Click on the cell to choose where the next point process goes. Ctrl-drag rotates, the wheel zooms, Home fits the cell."));
 
@@ -838,19 +1237,22 @@ nrt_point_manager_choose_type (NrtPointManager *self,
   const NrtPointProcess *pp;
   g_autofree char *section = NULL;
   const char *sec;
+  const NrtNetStim *ns;
   double x;
-  int index = -1;
+  int index = -1, current;
   gboolean ok = TRUE, touched = FALSE;
 
   g_return_val_if_fail (NRT_IS_POINT_MANAGER (self), FALSE);
-  g_return_val_if_fail (type >= -1 && type < NRT_N_PP, FALSE);
+  g_return_val_if_fail (type >= -1 && type < N_TYPES, FALSE);
 
   pp = get_pp (self, self->selected);
-  if ((pp == NULL && type < 0) || (pp != NULL && (int) pp->type == type))
+  ns = get_ns (self, self->selected_ns);
+  current = pp != NULL ? (int) pp->type : ns != NULL ? NETSTIM : -1;
+  if (current == type)
     return TRUE;
 
   current_location (self, &sec, &x);
-  if (sec == NULL)
+  if (sec == NULL && type != NETSTIM)
     {
       g_set_error_literal (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_UNKNOWN_SECTION,
                            _("The model has no sections to put a point process on"));
@@ -860,15 +1262,23 @@ nrt_point_manager_choose_type (NrtPointManager *self,
   section = g_strdup (sec);
 
   /* pointman.hoc: the old instance goes, its values stay with its type; the new one gets
-   * what its type had last.  One undo step. */
+   * what its type had last.  One undo step.  A NetStim goes with its NetCons, and a new one
+   * starts unconnected. */
   begin_batch (self, _("Change Point Process Type"));
+  remember_selected (self);
   if (pp != NULL)
+    ok = nrt_model_remove_point_process (self->model, self->selected, error);
+  else if (ns != NULL)
+    ok = nrt_model_remove_netstim (self->model, self->selected_ns, error);
+  touched = ok && current >= 0;
+  if (ok && type == NETSTIM)
     {
-      remember_selected (self);
-      ok = nrt_model_remove_point_process (self->model, self->selected, error);
-      touched = ok;
+      const double *v = self->remembered[NETSTIM];
+
+      index = nrt_model_add_netstim (self->model, v[0], v[1], v[2], v[3], error);
+      ok = index >= 0;
     }
-  if (ok && type >= 0)
+  else if (ok && type >= 0)
     {
       guint n_before = nrt_model_get_data (self->model)->point_processes->len;
 
@@ -879,10 +1289,14 @@ nrt_point_manager_choose_type (NrtPointManager *self,
     }
   if (ok)
     {
-      self->selected = index;
-      g_free (self->loc_section);
-      self->loc_section = g_steal_pointer (&section);
-      self->loc_x = x;
+      self->selected = type == NETSTIM ? -1 : index;
+      self->selected_ns = type == NETSTIM ? index : -1;
+      if (section != NULL)
+        {
+          g_free (self->loc_section);
+          self->loc_section = g_steal_pointer (&section);
+          self->loc_x = x;
+        }
     }
   end_batch (self);
   /* Half done (the old one gone, the new one refused): take the step back. */
@@ -899,6 +1313,8 @@ nrt_point_manager_get_type_choice (NrtPointManager *self)
   g_return_val_if_fail (NRT_IS_POINT_MANAGER (self), -1);
 
   pp = get_pp (self, self->selected);
+  if (pp == NULL && get_ns (self, self->selected_ns) != NULL)
+    return NETSTIM;
   return pp != NULL ? (int) pp->type : -1;
 }
 
@@ -907,7 +1323,7 @@ nrt_point_manager_get_remembered (NrtPointManager *self,
                                   int              type)
 {
   g_return_val_if_fail (NRT_IS_POINT_MANAGER (self), NULL);
-  g_return_val_if_fail (type >= 0 && type < NRT_N_PP, NULL);
+  g_return_val_if_fail (type >= 0 && type < N_TYPES, NULL);
 
   return self->remembered[type];
 }
@@ -1011,7 +1427,10 @@ on_marker_moved (NrtPointManager *self,
 
   /* Marker n (one past the instances) is None's location. */
   if (index < data->point_processes->len)
-    self->selected = (int) index;
+    {
+      self->selected = (int) index;
+      self->selected_ns = -1;
+    }
   else if (self->selected >= 0)
     return;
   if (!move_to (self, section, x, &error))
@@ -1027,9 +1446,37 @@ on_param_committed (NrtNumberEntry  *entry,
   const char *param = g_object_get_data (G_OBJECT (entry), "nrt-param");
   g_autoptr(GError) error = NULL;
 
+  if (get_ns (self, self->selected_ns) != NULL)
+    {
+      if (!nrt_model_set_netstim_param (self->model, self->selected_ns, param, value, &error))
+        nrt_number_entry_reject (entry, error->message);
+      return;
+    }
   if (get_pp (self, self->selected) == NULL)
     return;
   if (!nrt_model_set_point_process_param (self->model, self->selected, param, value, &error))
+    nrt_number_entry_reject (entry, error->message);
+}
+
+/* A field of a NetCon row: the NetCon's own, or (a synapse's input) its NetStim's. */
+static void
+on_netcon_committed (NrtNumberEntry  *entry,
+                     double           value,
+                     NrtPointManager *self)
+{
+  guint c = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (entry), "nrt-netcon"));
+  const char *field = g_object_get_data (G_OBJECT (entry), "nrt-field");
+  const NrtNetCon *nc = get_nc (self, (int) c);
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  if (self->updating || nc == NULL)
+    return;
+  if (g_str_equal (field, "weight") || g_str_equal (field, "delay") || g_str_equal (field, "threshold"))
+    ok = nrt_model_set_netcon_param (self->model, c, field, value, &error);
+  else
+    ok = nrt_model_set_netstim_param (self->model, (guint) nc->source, field, value, &error);
+  if (!ok)
     nrt_number_entry_reject (entry, error->message);
 }
 
@@ -1047,6 +1494,22 @@ on_group_param_committed (NrtNumberEntry  *entry,
   NrtPointProcessType type;
   gboolean ok = TRUE;
 
+  if (get_ns (self, self->selected_ns) != NULL)
+    {
+      if (!self->global_spec)
+        {
+          if (!nrt_model_set_netstim_param (self->model, self->selected_ns, param, value, &error))
+            nrt_number_entry_reject (entry, error->message);
+          return;
+        }
+      begin_batch (self, _("Global Spec"));
+      for (guint k = 0; ok && k < data->netstims->len; k++)
+        ok = nrt_model_set_netstim_param (self->model, k, param, value, &error);
+      end_batch (self);
+      if (!ok)
+        nrt_number_entry_reject (entry, error->message);
+      return;
+    }
   if (pp == NULL)
     return;
   if (!self->global_spec)
@@ -1073,9 +1536,15 @@ on_row_selected (GtkListBox      *box,
                  GtkListBoxRow   *row,
                  NrtPointManager *self)
 {
+  gpointer ns;
+
   if (self->updating || row == NULL)
     return;
-  nrt_point_manager_select (self, GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "nrt-index")));
+  ns = g_object_get_data (G_OBJECT (row), "nrt-netstim");
+  if (ns != NULL)
+    nrt_point_manager_select_netstim (self, GPOINTER_TO_INT (ns) - 1);
+  else
+    nrt_point_manager_select (self, GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "nrt-index")));
 }
 
 static void
@@ -1090,6 +1559,17 @@ action_new (GtkWidget  *widget,
   double x;
   int index;
 
+  if (g_str_equal (g_variant_get_string (param, NULL), netstim_info.name))
+    {
+      /* NEURON's defaults, unconnected. */
+      index = nrt_model_add_netstim (self->model, netstim_params[0].def, netstim_params[1].def,
+                                     netstim_params[2].def, netstim_params[3].def, &error);
+      if (index < 0)
+        toast (self, error->message);
+      else
+        nrt_point_manager_select_netstim (self, index);
+      return;
+    }
   current_location (self, &section, &x);
   if (type < 0 || section == NULL)
     return;
@@ -1105,6 +1585,41 @@ action_new (GtkWidget  *widget,
   nrt_point_manager_select (self, index);
 }
 
+/* Copy of a NetStim: its values and its connections (the same synapses, weights, delays and
+ * thresholds), one undo step. */
+static void
+copy_netstim (NrtPointManager *self)
+{
+  const NrtModelData *data = nrt_model_get_data (self->model);
+  NrtNetStim ns = *get_ns (self, self->selected_ns);
+  g_autoptr(GArray) cons = g_array_new (FALSE, FALSE, sizeof (NrtNetCon));
+  g_autoptr(GError) error = NULL;
+  int index;
+
+  for (guint c = 0; c < data->netcons->len; c++)
+    if (g_array_index (data->netcons, NrtNetCon, c).source == self->selected_ns)
+      g_array_append_val (cons, g_array_index (data->netcons, NrtNetCon, c));
+
+  begin_batch (self, _("Copy NetStim"));
+  index = nrt_model_add_netstim (self->model, ns.start, ns.interval, ns.number, ns.noise, &error);
+  for (guint i = 0; index >= 0 && i < cons->len; i++)
+    {
+      const NrtNetCon *nc = &g_array_index (cons, NrtNetCon, i);
+
+      if (nrt_model_add_netcon (self->model, (guint) index, (guint) nc->target, nc->weight,
+                                nc->delay, nc->threshold, &error) < 0)
+        index = -1;
+    }
+  if (index >= 0)
+    {
+      self->selected = -1;
+      self->selected_ns = index;
+    }
+  end_batch (self);
+  if (index < 0)
+    toast (self, error->message);
+}
+
 static void
 action_copy (GtkWidget  *widget,
              const char *action_name,
@@ -1118,6 +1633,11 @@ action_copy (GtkWidget  *widget,
   int type, index;
   double x;
 
+  if (get_ns (self, self->selected_ns) != NULL)
+    {
+      copy_netstim (self);
+      return;
+    }
   if (pp == NULL)
     return;
   memcpy (values, pp->p, sizeof values);
@@ -1143,6 +1663,13 @@ action_remove (GtkWidget  *widget,
   g_autoptr(GError) error = NULL;
   int index = self->selected;
 
+  if (get_ns (self, self->selected_ns) != NULL)
+    {
+      remember_selected (self);
+      if (!nrt_model_remove_netstim (self->model, self->selected_ns, &error))
+        toast (self, error->message);
+      return;
+    }
   if (get_pp (self, index) == NULL)
     return;
   remember_selected (self);
@@ -1183,6 +1710,72 @@ action_connect_netstim (GtkWidget  *widget,
       return;
     }
   adw_expander_row_set_expanded (self->input_new_row, FALSE);
+}
+
+/* A NetCon from the selected NetStim to synapse param (a point process index). */
+static void
+action_connect_to (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  NrtPointManager *self = NRT_POINT_MANAGER (widget);
+  g_autoptr(GError) error = NULL;
+  int target = g_variant_get_int32 (param);
+
+  if (get_ns (self, self->selected_ns) == NULL || target < 0)
+    return;
+  if (nrt_model_add_netcon (self->model, (guint) self->selected_ns, (guint) target,
+                            input_fields[INPUT_WEIGHT].value, input_fields[INPUT_DELAY].value,
+                            input_fields[INPUT_THRESHOLD].value, &error) < 0)
+    toast (self, error->message);
+}
+
+/* Removes NetCon param. */
+static void
+action_remove_netcon (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  NrtPointManager *self = NRT_POINT_MANAGER (widget);
+  g_autoptr(GError) error = NULL;
+  int c = g_variant_get_int32 (param);
+
+  if (get_nc (self, c) == NULL)
+    return;
+  if (!nrt_model_remove_netcon (self->model, (guint) c, &error))
+    toast (self, error->message);
+}
+
+/* Removes a synapse's input: NetCon param, and its NetStim when it drives nothing else (one
+ * undo step). */
+static void
+action_remove_input (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  NrtPointManager *self = NRT_POINT_MANAGER (widget);
+  const NrtModelData *data = nrt_model_get_data (self->model);
+  g_autoptr(GError) error = NULL;
+  int c = g_variant_get_int32 (param);
+  const NrtNetCon *nc = get_nc (self, c);
+  guint uses = 0;
+  int source;
+  gboolean ok;
+
+  if (nc == NULL)
+    return;
+  source = nc->source;
+  for (guint j = 0; j < data->netcons->len; j++)
+    if (g_array_index (data->netcons, NrtNetCon, j).source == source)
+      uses++;
+  begin_batch (self, _("Remove Input"));
+  if (uses <= 1 && get_ns (self, source) != NULL)
+    ok = nrt_model_remove_netstim (self->model, (guint) source, &error);   /* takes the NetCon */
+  else
+    ok = nrt_model_remove_netcon (self->model, (guint) c, &error);
+  end_batch (self);
+  if (!ok)
+    toast (self, error->message);
 }
 
 static void
@@ -1286,6 +1879,11 @@ nrt_point_manager_finalize (GObject *object)
   g_ptr_array_unref (self->group_entries);
   g_ptr_array_unref (self->list_titles);
   g_ptr_array_unref (self->input_rows);
+  g_ptr_array_unref (self->input_nc_entries);
+  g_ptr_array_unref (self->conn_rows);
+  g_ptr_array_unref (self->conn_entries);
+  g_free (self->input_key);
+  g_free (self->conn_key);
 
   G_OBJECT_CLASS (nrt_point_manager_parent_class)->finalize (object);
 }
@@ -1320,7 +1918,11 @@ nrt_point_manager_class_init (NrtPointManagerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NrtPointManager, section_row);
   gtk_widget_class_bind_template_child (widget_class, NrtPointManager, x_entry);
   gtk_widget_class_bind_template_child (widget_class, NrtPointManager, node_row);
+  gtk_widget_class_bind_template_child (widget_class, NrtPointManager, location_group);
+  gtk_widget_class_bind_template_child (widget_class, NrtPointManager, x_row);
   gtk_widget_class_bind_template_child (widget_class, NrtPointManager, params_group);
+  gtk_widget_class_bind_template_child (widget_class, NrtPointManager, conn_group);
+  gtk_widget_class_bind_template_child (widget_class, NrtPointManager, connect_button);
   gtk_widget_class_bind_template_child (widget_class, NrtPointManager, input_group);
   gtk_widget_class_bind_template_child (widget_class, NrtPointManager, list_group);
   gtk_widget_class_bind_template_child (widget_class, NrtPointManager, new_button);
@@ -1331,6 +1933,9 @@ nrt_point_manager_class_init (NrtPointManagerClass *klass)
   gtk_widget_class_install_action (widget_class, "pm.copy", NULL, action_copy);
   gtk_widget_class_install_action (widget_class, "pm.remove", NULL, action_remove);
   gtk_widget_class_install_action (widget_class, "pm.connect-netstim", NULL, action_connect_netstim);
+  gtk_widget_class_install_action (widget_class, "pm.connect-to", "i", action_connect_to);
+  gtk_widget_class_install_action (widget_class, "pm.remove-netcon", "i", action_remove_netcon);
+  gtk_widget_class_install_action (widget_class, "pm.remove-input", "i", action_remove_input);
   gtk_widget_class_install_action (widget_class, "pm.undo", NULL, action_undo);
   gtk_widget_class_install_action (widget_class, "pm.redo", NULL, action_redo);
   gtk_widget_class_install_property_action (widget_class, "pm.panel-style", "panel-style");
@@ -1365,6 +1970,7 @@ nrt_point_manager_init (NrtPointManager *self)
     }
 
   self->selected = -1;
+  self->selected_ns = -1;
   self->built_type = -1;
   self->group_built_type = -1;
   self->param_rows = g_ptr_array_new ();
@@ -1386,11 +1992,24 @@ nrt_point_manager_init (NrtPointManager *self)
       for (guint k = 0; k < info->n_params; k++)
         self->remembered[t][k] = info->params[k].def;
     }
+  /* NetStim last: an artificial cell, with no location. */
+  {
+    g_autoptr(GMenuItem) item = g_menu_item_new (netstim_info.name, NULL);
+
+    gtk_string_list_append (types, netstim_info.name);
+    g_menu_item_set_action_and_target_value (item, "pm.new", g_variant_new_string (netstim_info.name));
+    g_menu_append_item (new_menu, item);
+    for (guint k = 0; k < netstim_info.n_params; k++)
+      self->remembered[NETSTIM][k] = netstim_info.params[k].def;
+  }
   adw_combo_row_set_model (self->type_row, G_LIST_MODEL (types));
   gtk_menu_button_set_menu_model (self->new_button, G_MENU_MODEL (new_menu));
 
   /* The form for a new spike input, folded until asked for; it stays below the inputs. */
   self->input_rows = g_ptr_array_new ();
+  self->input_nc_entries = g_ptr_array_new ();
+  self->conn_rows = g_ptr_array_new ();
+  self->conn_entries = g_ptr_array_new ();
   /* Owned: it is taken out and put back below the inputs when they change. */
   self->input_new_row = g_object_ref_sink (ADW_EXPANDER_ROW (adw_expander_row_new ()));
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->input_new_row), _("New NetStim Input"));
@@ -1399,14 +2018,14 @@ nrt_point_manager_init (NrtPointManager *self)
   for (guint f = 0; f < N_INPUT_FIELDS; f++)
     {
       GtkWidget *row = adw_preferences_row_new ();
-      GtkWidget *entry = nrt_number_entry_new (input_fields[f].label, input_fields[f].value,
+      GtkWidget *entry = nrt_number_entry_new (_(input_fields[f].label), input_fields[f].value,
                                                input_fields[f].def);
 
       nrt_number_entry_set_range (NRT_NUMBER_ENTRY (entry), input_fields[f].min,
                                   input_fields[f].max, input_fields[f].exclusive_min);
       nrt_number_entry_set_step (NRT_NUMBER_ENTRY (entry), input_fields[f].step);
       gtk_widget_add_css_class (entry, "rc-row");
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), input_fields[f].label);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(input_fields[f].label));
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
       gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), entry);
       adw_expander_row_add_row (self->input_new_row, row);
@@ -1512,7 +2131,46 @@ nrt_point_manager_select (NrtPointManager *self,
   if (point_process >= 0 && get_pp (self, point_process) == NULL)
     return;
   self->selected = point_process;
+  self->selected_ns = -1;
   nrt_point_manager_refresh (self);
+}
+
+int
+nrt_point_manager_get_selected_netstim (NrtPointManager *self)
+{
+  g_return_val_if_fail (NRT_IS_POINT_MANAGER (self), -1);
+
+  return self->selected_ns;
+}
+
+void
+nrt_point_manager_select_netstim (NrtPointManager *self,
+                                  int              netstim)
+{
+  g_return_if_fail (NRT_IS_POINT_MANAGER (self));
+
+  if (netstim >= 0 && get_ns (self, netstim) == NULL)
+    return;
+  self->selected_ns = netstim;
+  self->selected = -1;
+  nrt_point_manager_refresh (self);
+}
+
+NrtNumberEntry *
+nrt_point_manager_get_netcon_field (NrtPointManager *self,
+                                    guint            netcon,
+                                    const char      *name)
+{
+  NrtNumberEntry *e;
+
+  g_return_val_if_fail (NRT_IS_POINT_MANAGER (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  if (self->selected_ns >= 0)
+    return find_netcon_entry (self->conn_entries, netcon, name);
+  e = receives_events (get_pp (self, self->selected))
+        ? find_netcon_entry (self->input_nc_entries, netcon, name) : NULL;
+  return e;
 }
 
 const char *

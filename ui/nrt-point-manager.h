@@ -12,8 +12,14 @@
  *     Switching the type destroys the instance and creates one of the new type at the same
  *     place with the values last used for that type (one undo step).  A synapse that takes
  *     events (ExpSyn, Exp2Syn) also lists its NetStim inputs and can get a new one, a NetStim
- *     connected by a NetCon (one undo step);
- *   - Point Group: every point process ("ExpSyn[0] at dend[1](0.8)"), New, Copy and Remove,
+ *     connected by a NetCon (one undo step); each input's NetStim and NetCon fields are
+ *     editable, and Remove takes the NetCon (and the NetStim when it drives nothing else).
+ *     NetStim is the menu's last type: an artificial cell with no location (the Location
+ *     group says so), its start, interval, number and noise as parameters, and a Connections
+ *     group listing its NetCons ("→ ExpSyn[0] at soma(0.5)") with weight, delay and threshold
+ *     editable, Remove, and a Connect to… menu of the ExpSyn and Exp2Syn instances;
+ *   - Point Group: every point process ("ExpSyn[0] at dend[1](0.8)"), then every NetStim
+ *     ("NetStim[0] → ExpSyn[0]"), New, Copy (a NetStim with its connections) and Remove,
  *     and the parameter panel either for the selection or as a Global Spec that sets every
  *     instance of the selected type (one undo step per edit).
  *
@@ -45,6 +51,9 @@ char  *nrt_point_location_describe (const char *section,
 
 /* ---- the window --------------------------------------------------------------------- */
 
+/* The type menu's NetStim, for nrt_point_manager_choose_type() and _get_type_choice(). */
+#define NRT_POINT_MANAGER_NETSTIM NRT_N_PP
+
 #define NRT_TYPE_POINT_MANAGER (nrt_point_manager_get_type ())
 G_DECLARE_FINAL_TYPE (NrtPointManager, nrt_point_manager, NRT, POINT_MANAGER, AdwWindow)
 
@@ -65,12 +74,19 @@ int        nrt_point_manager_get_selected (NrtPointManager *self);
 void       nrt_point_manager_select       (NrtPointManager *self,
                                            int              point_process);
 
-/* As the type menu does: type is an NrtPointProcessType, or -1 for None.  Replaces the
- * selected point process (one undo step) or creates one at the manager's location. */
+/* The NetStim shown (an index into netstims), or -1.  Selecting one deselects the point
+ * process, and the other way round. */
+int        nrt_point_manager_get_selected_netstim (NrtPointManager *self);
+void       nrt_point_manager_select_netstim       (NrtPointManager *self,
+                                                   int              netstim);
+
+/* As the type menu does: type is an NrtPointProcessType, NRT_POINT_MANAGER_NETSTIM, or -1 for
+ * None.  Replaces the selected point process or NetStim (one undo step; a NetStim goes with
+ * its NetCons) or creates one at the manager's location. */
 gboolean   nrt_point_manager_choose_type  (NrtPointManager *self,
                                            int              type,
                                            GError         **error);
-/* The type shown in the menu: an NrtPointProcessType or -1. */
+/* The type shown in the menu: an NrtPointProcessType, NRT_POINT_MANAGER_NETSTIM or -1. */
 int        nrt_point_manager_get_type_choice (NrtPointManager *self);
 /* The values the manager will give a new instance of type (the last ones used). */
 const double *nrt_point_manager_get_remembered (NrtPointManager *self,
@@ -87,6 +103,14 @@ const char *nrt_point_manager_get_location_text    (NrtPointManager *self);
  * "input.noise", "input.weight", "input.delay", "input.threshold" for the New NetStim Input
  * form (shown for ExpSyn and Exp2Syn; action pm.connect-netstim); NULL when there is none. */
 NrtNumberEntry *nrt_point_manager_get_field        (NrtPointManager *self,
+                                                    const char      *name);
+/* (transfer none) A field of NetCon netcon's row: "weight", "delay", "threshold" in the
+ * selected NetStim's Connections (actions pm.connect-to (i: point process index),
+ * pm.remove-netcon (i: NetCon index)), or in the selected synapse's Spike Input list, which
+ * also has its NetStim's "start", "interval", "number", "noise" (action pm.remove-input (i)).
+ * NULL when not shown. */
+NrtNumberEntry *nrt_point_manager_get_netcon_field (NrtPointManager *self,
+                                                    guint            netcon,
                                                     const char      *name);
 /* (transfer none) The Point Group page's field for a parameter (selection or Global Spec). */
 NrtNumberEntry *nrt_point_manager_get_group_field  (NrtPointManager *self,

@@ -108,6 +108,12 @@ have_squid_axon (void)
 }
 
 static gboolean
+have_soma_hh (void)
+{
+  return have_model ("soma-hh.nml");
+}
+
+static gboolean
 have_stylized_cell (void)
 {
   return have_model ("stylized-cell.nml");
@@ -264,7 +270,8 @@ type_switch_subprocess (void)
   {
     AdwComboRow *row = ADW_COMBO_ROW (find_row (GTK_WIDGET (pm), ADW_TYPE_COMBO_ROW, "_Type"));
 
-    g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (row)), ==, NRT_N_PP + 1);
+    /* None, every point process type, NetStim. */
+    g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (row)), ==, NRT_N_PP + 2);
     adw_combo_row_set_selected (row, 1 + NRT_PP_EXP2SYN);
     g_assert_cmpuint (n_pp (model), ==, 1);
     g_assert_cmpint (pp_at (model, 0)->type, ==, NRT_PP_EXP2SYN);
@@ -504,13 +511,331 @@ netstim_subprocess (void)
   /* Tall enough to show the Spike Input group under the parameters. */
   gtk_window_set_default_size (GTK_WINDOW (pm), 1080, 1000);
   nrt_ui_test_show_and_wait (GTK_WINDOW (pm));
-  nrt_ui_test_save_screenshot (GTK_WIDGET (pm), "point-manager-netstim.png");
+  nrt_ui_test_save_screenshot (GTK_WIDGET (pm), "point-manager-spike-input.png");
+
+  /* The input's fields are editable: its NetStim's and its NetCon's, each one undo step. */
+  {
+    g_autoptr(NrtModelData) connected = nrt_model_data_copy (data);
+
+    g_assert_null (nrt_point_manager_get_netcon_field (pm, 1, "weight"));
+    g_assert_true (nrt_number_entry_commit_text (nrt_point_manager_get_netcon_field (pm, 0, "start"), "7"));
+    g_assert_cmpfloat (g_array_index (data->netstims, NrtNetStim, 0).start, ==, 7);
+    g_assert_true (nrt_number_entry_commit_text (nrt_point_manager_get_netcon_field (pm, 0, "weight"), "0.03"));
+    g_assert_cmpfloat (g_array_index (data->netcons, NrtNetCon, 0).weight, ==, 0.03);
+    g_assert_false (nrt_number_entry_commit_text (nrt_point_manager_get_netcon_field (pm, 0, "delay"), "-1"));
+    g_assert_cmpfloat (g_array_index (data->netcons, NrtNetCon, 0).delay, ==, 2);
+    undo (model);
+    undo (model);
+    g_assert_true (nrt_model_data_equal (connected, nrt_model_get_data (model)));
+    g_assert_cmpfloat (nrt_number_entry_get_value (nrt_point_manager_get_netcon_field (pm, 0, "start")), ==, 5);
+
+    /* Remove: the NetCon, and its NetStim, which drives nothing else: one undo step. */
+    gtk_widget_activate_action (GTK_WIDGET (pm), "pm.remove-input", "i", 0);
+    g_assert_cmpuint (data->netstims->len, ==, 0);
+    g_assert_cmpuint (data->netcons->len, ==, 0);
+    g_assert_null (nrt_point_manager_get_netcon_field (pm, 0, "weight"));
+    undo (model);
+    g_assert_true (nrt_model_data_equal (connected, nrt_model_get_data (model)));
+  }
 
   /* One undo step takes both away. */
   undo (model);
   data = nrt_model_get_data (model);
   g_assert_cmpuint (data->netstims->len, ==, 0);
   g_assert_cmpuint (data->netcons->len, ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+
+/* ---- NetStim as a type: fields, connections, remove, copy, switching ----------------- */
+
+static const NrtNetStim *
+ns_at (NrtModel *model,
+       guint     index)
+{
+  const NrtModelData *data = nrt_model_get_data (model);
+
+  g_assert_cmpuint (index, <, data->netstims->len);
+  return &g_array_index (data->netstims, NrtNetStim, index);
+}
+
+static const NrtNetCon *
+nc_at (NrtModel *model,
+       guint     index)
+{
+  const NrtModelData *data = nrt_model_get_data (model);
+
+  g_assert_cmpuint (index, <, data->netcons->len);
+  return &g_array_index (data->netcons, NrtNetCon, index);
+}
+
+static void
+netstim_type_subprocess (void)
+{
+  NrtWindow *window = nrt_window_new (NULL);
+  NrtModel *model = nrt_window_get_model (window);
+  const NrtModelData *data = nrt_model_get_data (model);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NrtModelData) unconnected = NULL;
+  g_autoptr(NrtModelData) connected = NULL;
+  NrtPointManager *pm;
+  GtkWidget *w;
+
+  g_assert_cmpint (nrt_model_add_point_process (model, "ExpSyn", "soma", 0.5, &error), ==, 0);
+  pm = open_manager (window, "win.point-manager");
+  nrt_point_manager_select (pm, -1);
+
+  /* None → NetStim: a NetStim with NEURON's defaults; no location. */
+  g_assert_true (nrt_point_manager_choose_type (pm, NRT_POINT_MANAGER_NETSTIM, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (data->netstims->len, ==, 1);
+  g_assert_cmpuint (n_pp (model), ==, 1);
+  g_assert_cmpint (nrt_point_manager_get_selected_netstim (pm), ==, 0);
+  g_assert_cmpint (nrt_point_manager_get_selected (pm), ==, -1);
+  g_assert_cmpint (nrt_point_manager_get_type_choice (pm), ==, NRT_POINT_MANAGER_NETSTIM);
+  g_assert_cmpfloat (ns_at (model, 0)->start, ==, 50);
+  g_assert_cmpfloat (ns_at (model, 0)->interval, ==, 10);
+  g_assert_cmpfloat (ns_at (model, 0)->number, ==, 10);
+  g_assert_cmpfloat (ns_at (model, 0)->noise, ==, 0);
+  g_assert_cmpstr (nrt_point_manager_get_location_text (pm), ==, "An artificial cell: no location");
+  w = find_row (GTK_WIDGET (pm), ADW_TYPE_COMBO_ROW, "_Section");
+  g_assert_false (gtk_widget_get_visible (w));
+  {
+    AdwComboRow *row = ADW_COMBO_ROW (find_row (GTK_WIDGET (pm), ADW_TYPE_COMBO_ROW, "_Type"));
+    g_assert_cmpuint (adw_combo_row_get_selected (row), ==, NRT_N_PP + 1);
+  }
+  g_assert_cmpstr (nrt_number_entry_get_label (nrt_point_manager_get_field (pm, "start")), ==, "start (ms)");
+  g_assert_cmpstr (nrt_number_entry_get_label (nrt_point_manager_get_field (pm, "interval")), ==, "interval (ms)");
+  g_assert_cmpfloat (nrt_number_entry_get_default (nrt_point_manager_get_field (pm, "number")), ==, 10);
+  g_assert_cmpfloat (nrt_number_entry_get_default (nrt_point_manager_get_field (pm, "noise")), ==, 0);
+  g_assert_null (nrt_point_manager_get_field (pm, "tau"));
+
+  /* Fields: each one undo step; refused values change nothing. */
+  unconnected = nrt_model_data_copy (data);
+  g_assert_true (nrt_number_entry_commit_text (nrt_point_manager_get_field (pm, "start"), "5"));
+  g_assert_cmpfloat (ns_at (model, 0)->start, ==, 5);
+  undo (model);
+  g_assert_true (nrt_model_data_equal (unconnected, data));
+  g_assert_cmpfloat (nrt_number_entry_get_value (nrt_point_manager_get_field (pm, "start")), ==, 50);
+  g_assert_true (nrt_number_entry_commit_text (nrt_point_manager_get_field (pm, "start"), "5"));
+  g_assert_true (nrt_number_entry_commit_text (nrt_point_manager_get_field (pm, "number"), "3"));
+  g_assert_true (nrt_number_entry_commit_text (nrt_point_manager_get_field (pm, "interval"), "10"));
+  g_clear_pointer (&unconnected, nrt_model_data_free);
+  unconnected = nrt_model_data_copy (data);
+  g_assert_false (nrt_number_entry_commit_text (nrt_point_manager_get_field (pm, "interval"), "0"));
+  g_assert_false (nrt_number_entry_commit_text (nrt_point_manager_get_field (pm, "noise"), "1.5"));
+  g_assert_false (nrt_number_entry_commit_text (nrt_point_manager_get_field (pm, "number"), "-2"));
+  g_assert_false (nrt_number_entry_commit_text (nrt_point_manager_get_field (pm, "start"), "nan"));
+  g_assert_nonnull (nrt_number_entry_get_error (nrt_point_manager_get_field (pm, "noise")));
+  g_assert_true (nrt_model_data_equal (unconnected, data));
+  g_assert_cmpfloat (ns_at (model, 0)->start, ==, 5);
+  g_assert_cmpfloat (ns_at (model, 0)->number, ==, 3);
+
+  /* Connect to… ExpSyn[0]: a NetCon, one undo step, listed with its target. */
+  g_assert_null (find_row (GTK_WIDGET (pm), ADW_TYPE_EXPANDER_ROW, "→ ExpSyn[0] at soma(0.5)"));
+  gtk_widget_activate_action (GTK_WIDGET (pm), "pm.connect-to", "i", 0);
+  g_assert_cmpuint (data->netcons->len, ==, 1);
+  g_assert_cmpint (nc_at (model, 0)->source, ==, 0);
+  g_assert_cmpint (nc_at (model, 0)->target, ==, 0);
+  g_assert_cmpfloat (nc_at (model, 0)->weight, ==, 0.01);
+  g_assert_cmpfloat (nc_at (model, 0)->delay, ==, 1);
+  g_assert_cmpfloat (nc_at (model, 0)->threshold, ==, 10);
+  w = find_row (GTK_WIDGET (pm), ADW_TYPE_EXPANDER_ROW, "→ ExpSyn[0] at soma(0.5)");
+  g_assert_nonnull (w);
+  undo (model);
+  g_assert_true (nrt_model_data_equal (unconnected, data));
+  gtk_widget_activate_action (GTK_WIDGET (pm), "pm.connect-to", "i", 0);
+  /* Not an ExpSyn: refused, nothing changes. */
+  g_assert_cmpint (nrt_model_add_point_process (model, "IClamp", "soma", 0.5, &error), ==, 1);
+  nrt_point_manager_select_netstim (pm, 0);
+  connected = nrt_model_data_copy (data);
+  gtk_widget_activate_action (GTK_WIDGET (pm), "pm.connect-to", "i", 1);
+  g_assert_true (nrt_model_data_equal (connected, data));
+
+  /* Weight, delay and threshold in the connection's row. */
+  g_assert_true (nrt_number_entry_commit_text (nrt_point_manager_get_netcon_field (pm, 0, "weight"), "0.02"));
+  g_assert_cmpfloat (nc_at (model, 0)->weight, ==, 0.02);
+  g_assert_false (nrt_number_entry_commit_text (nrt_point_manager_get_netcon_field (pm, 0, "threshold"), "2000"));
+  g_assert_cmpfloat (nc_at (model, 0)->threshold, ==, 10);
+  g_assert_true (nrt_number_entry_commit_text (nrt_point_manager_get_netcon_field (pm, 0, "delay"), "2"));
+  g_assert_cmpfloat (nc_at (model, 0)->delay, ==, 2);
+  undo (model);
+  undo (model);
+  g_assert_true (nrt_model_data_equal (connected, data));
+  g_assert_cmpfloat (nrt_number_entry_get_value (nrt_point_manager_get_netcon_field (pm, 0, "weight")), ==, 0.01);
+
+  /* The page, with its connection open. */
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (find_row (GTK_WIDGET (pm), ADW_TYPE_EXPANDER_ROW,
+                                                             "→ ExpSyn[0] at soma(0.5)")), TRUE);
+  gtk_window_set_default_size (GTK_WINDOW (pm), 1080, 860);
+  nrt_ui_test_show_and_wait (GTK_WINDOW (pm));
+  nrt_ui_test_save_screenshot (GTK_WIDGET (pm), "point-manager-netstim.png");
+
+  /* The Point Group lists it after the point processes. */
+  g_assert_nonnull (find_row (GTK_WIDGET (pm), ADW_TYPE_ACTION_ROW, "NetStim[0] → ExpSyn[0]"));
+
+  /* Remove the connection: the NetStim stays. */
+  gtk_widget_activate_action (GTK_WIDGET (pm), "pm.remove-netcon", "i", 0);
+  g_assert_cmpuint (data->netcons->len, ==, 0);
+  g_assert_cmpuint (data->netstims->len, ==, 1);
+  g_assert_null (find_row (GTK_WIDGET (pm), ADW_TYPE_EXPANDER_ROW, "→ ExpSyn[0] at soma(0.5)"));
+  g_assert_nonnull (find_row (GTK_WIDGET (pm), ADW_TYPE_ACTION_ROW, "NetStim[0] (not connected)"));
+  undo (model);
+  g_assert_true (nrt_model_data_equal (connected, data));
+  g_assert_nonnull (find_row (GTK_WIDGET (pm), ADW_TYPE_EXPANDER_ROW, "→ ExpSyn[0] at soma(0.5)"));
+
+  /* Copy (Point Group): the NetStim and its connection, one undo step. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.point-group", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (pm), "pm.copy", NULL);
+  g_assert_cmpuint (data->netstims->len, ==, 2);
+  g_assert_cmpuint (data->netcons->len, ==, 2);
+  g_assert_cmpint (nrt_point_manager_get_selected_netstim (pm), ==, 1);
+  g_assert_cmpfloat (ns_at (model, 1)->start, ==, 5);
+  g_assert_cmpint (nc_at (model, 1)->source, ==, 1);
+  g_assert_cmpint (nc_at (model, 1)->target, ==, 0);
+  g_assert_nonnull (find_row (GTK_WIDGET (pm), ADW_TYPE_ACTION_ROW, "NetStim[1] → ExpSyn[0]"));
+  undo (model);
+  g_assert_true (nrt_model_data_equal (connected, data));
+  g_assert_cmpint (nrt_point_manager_get_selected_netstim (pm), ==, 0);
+
+  /* Remove the NetStim: its NetCon goes too; one undo step. */
+  gtk_widget_activate_action (GTK_WIDGET (pm), "pm.remove", NULL);
+  g_assert_cmpuint (data->netstims->len, ==, 0);
+  g_assert_cmpuint (data->netcons->len, ==, 0);
+  g_assert_cmpuint (n_pp (model), ==, 2);
+  g_assert_cmpint (nrt_point_manager_get_selected_netstim (pm), ==, -1);
+  undo (model);
+  g_assert_true (nrt_model_data_equal (connected, data));
+
+  /* New → NetStim in the Point Group: NEURON's defaults, unconnected. */
+  gtk_widget_activate_action (GTK_WIDGET (pm), "pm.new", "s", "NetStim");
+  g_assert_cmpuint (data->netstims->len, ==, 2);
+  g_assert_cmpfloat (ns_at (model, 1)->start, ==, 50);
+  g_assert_cmpint (nrt_point_manager_get_selected_netstim (pm), ==, 1);
+  undo (model);
+  g_assert_true (nrt_model_data_equal (connected, data));
+
+  /* Switching NetStim → IClamp → NetStim: one undo step each; NetStim's values come back. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.point-manager", NULL);
+  nrt_point_manager_select_netstim (pm, 0);
+  g_assert_true (nrt_point_manager_choose_type (pm, NRT_PP_ICLAMP, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (data->netstims->len, ==, 0);
+  g_assert_cmpuint (data->netcons->len, ==, 0);
+  g_assert_cmpuint (n_pp (model), ==, 3);
+  g_assert_cmpint (nrt_point_manager_get_selected (pm), ==, 2);
+  g_assert_cmpstr (section_of (model, 2), ==, "soma");
+  g_assert_cmpfloat (nrt_point_manager_get_remembered (pm, NRT_POINT_MANAGER_NETSTIM)[0], ==, 5);
+  g_assert_true (gtk_widget_get_visible (find_row (GTK_WIDGET (pm), ADW_TYPE_COMBO_ROW, "_Section")));
+  g_assert_true (nrt_point_manager_choose_type (pm, NRT_POINT_MANAGER_NETSTIM, &error));
+  g_assert_cmpuint (n_pp (model), ==, 2);
+  g_assert_cmpuint (data->netstims->len, ==, 1);
+  g_assert_cmpfloat (ns_at (model, 0)->start, ==, 5);
+  g_assert_cmpfloat (ns_at (model, 0)->number, ==, 3);
+  g_assert_cmpuint (data->netcons->len, ==, 0);   /* a new one starts unconnected */
+  undo (model);
+  undo (model);
+  g_assert_true (nrt_model_data_equal (connected, data));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* ---- end to end: NEURON's ExpSyn driven by a NetStim, all set in the manager ------- */
+
+static gboolean
+run_done (gpointer user_data)
+{
+  NrtSession *session = user_data;
+
+  return !nrt_session_get_busy (session) && !nrt_session_get_running (session)
+         && nrt_session_get_t (session) >= 40 - 1e-9;
+}
+
+static void
+synapse_run_subprocess (void)
+{
+  NrtWindow *window = window_with ("soma-hh.nml");
+  NrtModel *model = nrt_window_get_model (window);
+  NrtSession *session = nrt_window_get_session (window);
+  const NrtModelData *data = nrt_model_get_data (model);
+  g_autofree char *reference = g_build_filename (NRT_SOURCE_ROOT, "tests", "reference",
+                                                 "synapse_expsyn.csv", NULL);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  NrtRunSettings settings = data->settings;
+  NrtTraceStore *store;
+  NrtPointManager *pm;
+  gint64 deadline;
+  guint64 n;
+  double worst = 0;
+  int trace;
+
+  /* The file's IClamp becomes an ExpSyn (tau 2, e 0) at soma(0.5). */
+  pm = open_manager (window, "win.point-manager");
+  g_assert_cmpint (nrt_point_manager_get_selected (pm), ==, 0);
+  g_assert_true (nrt_point_manager_choose_type (pm, NRT_PP_EXPSYN, &error));
+  g_assert_no_error (error);
+  g_assert_true (nrt_number_entry_commit_text (nrt_point_manager_get_field (pm, "tau"), "2"));
+  g_assert_cmpfloat (param (model, 0, "e"), ==, 0);
+
+  /* A NetStim (New in the group), start 5, number 3, interval 10, connected with weight 0.01
+   * and delay 1. */
+  gtk_widget_activate_action (GTK_WIDGET (pm), "pm.new", "s", "NetStim");
+  g_assert_cmpint (nrt_point_manager_get_selected_netstim (pm), ==, 0);
+  g_assert_true (nrt_number_entry_commit_text (nrt_point_manager_get_field (pm, "start"), "5"));
+  g_assert_true (nrt_number_entry_commit_text (nrt_point_manager_get_field (pm, "number"), "3"));
+  g_assert_true (nrt_number_entry_commit_text (nrt_point_manager_get_field (pm, "interval"), "10"));
+  g_assert_true (nrt_number_entry_commit_text (nrt_point_manager_get_field (pm, "noise"), "0"));
+  gtk_widget_activate_action (GTK_WIDGET (pm), "pm.connect-to", "i", 0);
+  g_assert_cmpuint (data->netcons->len, ==, 1);
+  g_assert_true (nrt_number_entry_commit_text (nrt_point_manager_get_netcon_field (pm, 0, "weight"), "0.01"));
+  g_assert_true (nrt_number_entry_commit_text (nrt_point_manager_get_netcon_field (pm, 0, "delay"), "1"));
+  g_assert_cmpuint (n_pp (model), ==, 1);
+
+  settings.tstop = 40;
+  g_assert_true (nrt_model_set_settings (model, &settings, &error));
+
+  trace = nrt_session_add_trace (session, "soma(0.5).v", &error);
+  g_assert_no_error (error);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.init-run", NULL);
+  deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+  while (!run_done (session))
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (200);
+      if (g_get_monotonic_time () > deadline)
+        g_error ("the run did not finish");
+    }
+
+  store = nrt_session_get_trace_store (session);
+  n = nrt_trace_store_get_length (store, trace);
+  g_assert_true (g_file_get_contents (reference, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  g_assert_cmpstr (lines[0], ==, "t,soma(0.5).v,ExpSyn[0].g,ExpSyn[0].i");
+  g_assert_cmpuint (n, ==, 1601);
+  {
+    g_autofree double *t = g_new (double, n);
+    g_autofree double *y = g_new (double, n);
+    double peak = -1e9;
+
+    g_assert_cmpuint (nrt_trace_store_read (store, trace, 0, n, t, y), ==, n);
+    for (guint64 i = 0; i < n; i++)
+      {
+        g_auto(GStrv) cells = g_strsplit (lines[i + 1], ",", -1);
+        double rt = g_ascii_strtod (cells[0], NULL), rv = g_ascii_strtod (cells[1], NULL);
+
+        g_assert_cmpfloat_with_epsilon (t[i], rt, 1e-9);
+        worst = MAX (worst, fabs (y[i] - rv));
+        peak = MAX (peak, y[i]);
+      }
+    g_test_message ("synapse_expsyn.csv: %" G_GUINT64_FORMAT " samples, max |Δv| = %.3g mV, peak %.6g mV",
+                    n, worst, peak);
+    /* Three EPSPs that fire the soma. */
+    g_assert_cmpfloat (peak, >, 0);
+  }
+  g_assert_cmpfloat (worst, <=, 1e-6);
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -660,6 +985,9 @@ main (int   argc,
   NRT_UI_ADD_TRAPPED ("/ui/point-manager/place-by-shape", place_by_shape_subprocess);
   NRT_UI_ADD_TRAPPED ("/ui/point-manager/group", group_subprocess);
   NRT_UI_ADD_TRAPPED ("/ui/point-manager/netstim", netstim_subprocess);
+  NRT_UI_ADD_TRAPPED ("/ui/point-manager/netstim-type", netstim_type_subprocess);
+  NRT_UI_ADD_TRAPPED ("/ui/point-manager/synapse-run", synapse_run_subprocess, have_soma_hh,
+                      "models/soma-hh.nml is missing");
   NRT_UI_ADD_TRAPPED ("/ui/point-manager/lab-part2", lab_part2_subprocess, have_squid_axon,
                       "models/squid-axon.nml is missing");
   NRT_UI_ADD_TRAPPED ("/ui/point-manager/layout", layout_subprocess);
