@@ -1107,20 +1107,18 @@ nrt_point_manager_refresh (NrtPointManager *self)
     }
   else if (ns != NULL)
     {
-      g_autofree char *name = g_strdup_printf ("NetStim[%d]", self->selected_ns);
+      /* Translators: the NetStim's name, then what it is, "NetStim[0] — an artificial
+       * cell: no location" */
+      g_autofree char *name = g_strdup_printf (_("NetStim[%d] — an artificial cell: no location"),
+                                               self->selected_ns);
       adw_action_row_set_subtitle (self->name_row, name);
     }
   else
     adw_action_row_set_subtitle (self->name_row, _("None — choose a type to place one here"));
 
   g_clear_pointer (&self->location_text, g_free);
-  /* A NetStim is an artificial cell: no section, no x, no node. */
-  gtk_widget_set_visible (GTK_WIDGET (self->section_row), ns == NULL);
-  gtk_widget_set_visible (GTK_WIDGET (self->x_row), ns == NULL);
-  gtk_widget_set_visible (GTK_WIDGET (self->node_row), ns == NULL);
-  adw_preferences_group_set_description (self->location_group,
-                                         ns != NULL ? _("NetStim is an artificial cell: it has no location. It reaches the cell through its connections below.")
-                                                    : NULL);
+  /* A NetStim is an artificial cell: no section, no x, no node (the Instance row says so). */
+  gtk_widget_set_visible (GTK_WIDGET (self->location_group), ns == NULL);
   if (ns != NULL)
     self->location_text = g_strdup (_("An artificial cell: no location"));
   else if (section != NULL)

@@ -600,7 +600,9 @@ netstim_type_subprocess (void)
   g_assert_cmpfloat (ns_at (model, 0)->noise, ==, 0);
   g_assert_cmpstr (nrt_point_manager_get_location_text (pm), ==, "An artificial cell: no location");
   w = find_row (GTK_WIDGET (pm), ADW_TYPE_COMBO_ROW, "_Section");
-  g_assert_false (gtk_widget_get_visible (w));
+  g_assert_false (gtk_widget_get_visible (w) && gtk_widget_get_visible (gtk_widget_get_ancestor (w, ADW_TYPE_PREFERENCES_GROUP)));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find_row (GTK_WIDGET (pm), ADW_TYPE_ACTION_ROW, "Instance"))),
+                   ==, "NetStim[0] — an artificial cell: no location");
   {
     AdwComboRow *row = ADW_COMBO_ROW (find_row (GTK_WIDGET (pm), ADW_TYPE_COMBO_ROW, "_Type"));
     g_assert_cmpuint (adw_combo_row_get_selected (row), ==, NRT_N_PP + 1);
@@ -646,6 +648,31 @@ netstim_type_subprocess (void)
   undo (model);
   g_assert_true (nrt_model_data_equal (unconnected, data));
   gtk_widget_activate_action (GTK_WIDGET (pm), "pm.connect-to", "i", 0);
+  /* The page, with its connection open (fields rebuilt, without the refused texts above). */
+  nrt_point_manager_select (pm, 0);
+  nrt_point_manager_select_netstim (pm, 0);
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (find_row (GTK_WIDGET (pm), ADW_TYPE_EXPANDER_ROW,
+                                                             "→ ExpSyn[0] at soma(0.5)")), TRUE);
+  gtk_window_set_default_size (GTK_WINDOW (pm), 1080, 1000);
+  nrt_ui_test_show_and_wait (GTK_WINDOW (pm));
+  {
+    /* The whole connection in view: the page scrolled to its end, once laid out. */
+    GtkWidget *scrolled = gtk_widget_get_ancestor (find_row (GTK_WIDGET (pm), ADW_TYPE_EXPANDER_ROW,
+                                                             "→ ExpSyn[0] at soma(0.5)"),
+                                                   GTK_TYPE_SCROLLED_WINDOW);
+    GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+
+    for (int i = 0; i < 30; i++)
+      {
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (10000);
+      }
+    gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+    nrt_ui_test_show_and_wait (GTK_WINDOW (pm));
+  }
+  nrt_ui_test_save_screenshot (GTK_WIDGET (pm), "point-manager-netstim.png");
+
   /* Not an ExpSyn: refused, nothing changes. */
   g_assert_cmpint (nrt_model_add_point_process (model, "IClamp", "soma", 0.5, &error), ==, 1);
   nrt_point_manager_select_netstim (pm, 0);
@@ -665,12 +692,6 @@ netstim_type_subprocess (void)
   g_assert_true (nrt_model_data_equal (connected, data));
   g_assert_cmpfloat (nrt_number_entry_get_value (nrt_point_manager_get_netcon_field (pm, 0, "weight")), ==, 0.01);
 
-  /* The page, with its connection open. */
-  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (find_row (GTK_WIDGET (pm), ADW_TYPE_EXPANDER_ROW,
-                                                             "→ ExpSyn[0] at soma(0.5)")), TRUE);
-  gtk_window_set_default_size (GTK_WINDOW (pm), 1080, 860);
-  nrt_ui_test_show_and_wait (GTK_WINDOW (pm));
-  nrt_ui_test_save_screenshot (GTK_WIDGET (pm), "point-manager-netstim.png");
 
   /* The Point Group lists it after the point processes. */
   g_assert_nonnull (find_row (GTK_WIDGET (pm), ADW_TYPE_ACTION_ROW, "NetStim[0] → ExpSyn[0]"));
@@ -727,7 +748,8 @@ netstim_type_subprocess (void)
   g_assert_cmpint (nrt_point_manager_get_selected (pm), ==, 2);
   g_assert_cmpstr (section_of (model, 2), ==, "soma");
   g_assert_cmpfloat (nrt_point_manager_get_remembered (pm, NRT_POINT_MANAGER_NETSTIM)[0], ==, 5);
-  g_assert_true (gtk_widget_get_visible (find_row (GTK_WIDGET (pm), ADW_TYPE_COMBO_ROW, "_Section")));
+  w = find_row (GTK_WIDGET (pm), ADW_TYPE_COMBO_ROW, "_Section");
+  g_assert_true (gtk_widget_get_visible (w) && gtk_widget_get_visible (gtk_widget_get_ancestor (w, ADW_TYPE_PREFERENCES_GROUP)));
   g_assert_true (nrt_point_manager_choose_type (pm, NRT_POINT_MANAGER_NETSTIM, &error));
   g_assert_cmpuint (n_pp (model), ==, 2);
   g_assert_cmpuint (data->netstims->len, ==, 1);
