@@ -315,7 +315,7 @@ param_tooltip (const char *type,
     { "NetStim", "start", N_("When the first spike is sent") },
     { "NetStim", "interval", N_("Mean time between spikes") },
     { "NetStim", "number", N_("How many spikes are sent") },
-    { "NetStim", "noise", N_("Randomness of the intervals: 0 regular, 1 Poisson") },
+    { "NetStim", "noise", N_("Randomness of the intervals: 0 regular, 1 Poisson. Kept with the model, but the simulator runs every NetStim with noise 0 for now") },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (tips); i++)
@@ -1156,6 +1156,14 @@ nrt_point_manager_refresh (NrtPointManager *self)
        * ⟲ restores NEURON's default" */
       description = g_strdup_printf (_("%s: values with their units; ⟲ restores NEURON’s default"),
                                      type_info (type)->name);
+      if (ns != NULL && ns->noise > 0)
+        {
+          char *with_note = g_strconcat (description, "\n",
+                                         _("noise > 0 is kept with the model but not simulated yet: the spikes come at regular intervals."),
+                                         NULL);
+          g_free (description);
+          description = with_note;
+        }
       adw_preferences_group_set_description (self->params_group, description);
     }
   else

@@ -676,6 +676,76 @@ test_empty_and_unstable (void)
   g_assert_error (error, NRT_SIM_ERROR, NRT_SIM_ERROR_UNSTABLE);
 }
 
+/* A NetStim edited mid-run, as the session does it (recompile, nrt_sim_transfer_state):
+ * NEURON's semantics.  netstim.mod queues the first self-event in INITIAL, so a new start
+ * before that event changes nothing until the next initialisation; number is read at each
+ * event, so lowering it stops the train at once. */
+static NrtSim *
+netstim_swap (NrtModel *m, NrtSim *old, int *record)
+{
+  GError *error = NULL;
+  NrtNetwork *net = nrt_network_compile (m, &error);
+  NrtSim *sim;
+
+  g_assert_no_error (error);
+  sim = nrt_sim_new (net);
+  *record = nrt_sim_add_record (sim, "ExpSyn[0].g", &error);
+  g_assert_no_error (error);
+  if (old != NULL)
+    g_assert_true (nrt_sim_transfer_state (sim, old));
+  else
+    nrt_sim_init (sim);
+  return sim;
+}
+
+static void
+test_netstim_edit_mid_run (void)
+{
+  g_autoptr (NrtModel) m = nrt_model_new ();
+  GError *error = NULL;
+  GPtrArray *keep = g_ptr_array_new_with_free_func ((GDestroyNotify) nrt_sim_free);
+  NrtSim *sim, *next;
+  int rec;
+
+  nrt_model_add_section (m, "soma", NULL, 0, 10, 10, &error);
+  nrt_model_insert_mechanism (m, "soma", "hh", &error);
+  nrt_model_add_point_process (m, "ExpSyn", "soma", 0.5, &error);
+  nrt_model_set_point_process_param (m, 0, "tau", 2, &error);
+  nrt_model_add_netstim (m, 50, 10, 3, 0, &error);
+  nrt_model_add_netcon (m, 0, 0, 0.01, 1, 10, &error);
+  g_assert_no_error (error);
+
+  /* start 50 → 5 at t = 2: the event queued for 50 stays; nothing arrives by 15. */
+  sim = netstim_swap (m, NULL, &rec);
+  g_ptr_array_add (keep, sim);
+  g_assert_true (nrt_sim_run_until (sim, 2, &error));
+  g_assert_true (nrt_model_set_netstim_param (m, 0, "start", 5, &error));
+  next = netstim_swap (m, sim, &rec);
+  g_ptr_array_add (keep, next);
+  g_assert_true (nrt_sim_run_until (next, 15, &error));
+  g_assert_cmpfloat (nrt_sim_record_value (next, rec), ==, 0);
+
+  /* After the next initialisation it does: spikes at 5, 15, 25 arrive at 6, 16, 26. */
+  sim = netstim_swap (m, NULL, &rec);
+  g_ptr_array_add (keep, sim);
+  g_assert_true (nrt_sim_run_until (sim, 6.5, &error));
+  g_assert_cmpfloat (nrt_sim_record_value (sim, rec), >, 0.005);
+
+  /* number 3 → 1 at 6.5: the spike already queued for 15 is sent (netstim.mod checks ispike
+   * >= number after net_event), the third at 25 is not: at 26.5 only the first two events'
+   * decay is left, 0.01·(exp(−20.5/2) + exp(−10.5/2)) ≈ 5.3e-5 µS, not a fresh 0.0078. */
+  g_assert_true (nrt_model_set_netstim_param (m, 0, "number", 1, &error));
+  next = netstim_swap (m, sim, &rec);
+  g_ptr_array_add (keep, next);
+  g_assert_true (nrt_sim_run_until (next, 16.5, &error));
+  g_assert_cmpfloat (nrt_sim_record_value (next, rec), >, 0.005);
+  g_assert_true (nrt_sim_run_until (next, 26.5, &error));
+  g_assert_cmpfloat_with_epsilon (nrt_sim_record_value (next, rec),
+                                  0.01 * (exp (-20.5 / 2) + exp (-10.5 / 2)), 2e-6);
+  g_assert_no_error (error);
+  g_ptr_array_unref (keep);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -693,5 +763,6 @@ main (int argc, char **argv)
   g_test_add_func ("/validation/passive-cable-steady-state", test_passive_steady_state);
   g_test_add_func ("/validation/bad-records", test_bad_records);
   g_test_add_func ("/validation/empty-and-unstable", test_empty_and_unstable);
+  g_test_add_func ("/validation/netstim-edit-mid-run", test_netstim_edit_mid_run);
   return g_test_run ();
 }
