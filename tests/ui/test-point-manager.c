@@ -716,6 +716,24 @@ netstim_type_subprocess (void)
   g_assert_cmpint (nc_at (model, 1)->source, ==, 1);
   g_assert_cmpint (nc_at (model, 1)->target, ==, 0);
   g_assert_nonnull (find_row (GTK_WIDGET (pm), ADW_TYPE_ACTION_ROW, "NetStim[1] → ExpSyn[0]"));
+  /* Global Spec: every NetStim at once, one undo step; the selection alone otherwise. */
+  {
+    g_autoptr(NrtModelData) copied = nrt_model_data_copy (data);
+
+    gtk_widget_activate_action (GTK_WIDGET (pm), "pm.panel-style", "s", "global");
+    g_assert_true (nrt_number_entry_commit_text (nrt_point_manager_get_group_field (pm, "interval"), "20"));
+    g_assert_cmpfloat (ns_at (model, 0)->interval, ==, 20);
+    g_assert_cmpfloat (ns_at (model, 1)->interval, ==, 20);
+    g_assert_false (nrt_number_entry_commit_text (nrt_point_manager_get_group_field (pm, "noise"), "3"));
+    undo (model);
+    g_assert_true (nrt_model_data_equal (copied, data));
+    gtk_widget_activate_action (GTK_WIDGET (pm), "pm.panel-style", "s", "selection");
+    g_assert_true (nrt_number_entry_commit_text (nrt_point_manager_get_group_field (pm, "interval"), "30"));
+    g_assert_cmpfloat (ns_at (model, 0)->interval, ==, 10);
+    g_assert_cmpfloat (ns_at (model, 1)->interval, ==, 30);
+    undo (model);
+    g_assert_true (nrt_model_data_equal (copied, data));
+  }
   undo (model);
   g_assert_true (nrt_model_data_equal (connected, data));
   g_assert_cmpint (nrt_point_manager_get_selected_netstim (pm), ==, 0);
