@@ -13,9 +13,16 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(NrtApplication) app = NULL;
+  const char *localedir;
+
+  /* NEURITE_LOCALEDIR points at other catalogues, such as the build tree's po/ (meson devenv
+   * sets it), so that translations can be seen without installing. */
+  localedir = g_getenv ("NEURITE_LOCALEDIR");
+  if (localedir == NULL || *localedir == '\0')
+    localedir = NRT_LOCALEDIR;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, NRT_LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
