@@ -52,6 +52,7 @@ section_free (NrtSection *sec)
     return;
   g_free (sec->name);
   g_clear_pointer (&sec->pt3d, g_array_unref);
+  g_clear_pointer (&sec->channels, g_array_unref);
   g_free (sec);
 }
 
@@ -65,6 +66,7 @@ section_copy (const NrtSection *src)
       sec->pt3d = g_array_sized_new (FALSE, FALSE, sizeof (NrtPt3d), src->pt3d->len);
       g_array_append_vals (sec->pt3d, src->pt3d->data, src->pt3d->len);
     }
+  sec->channels = g_array_copy (src->channels);
   return sec;
 }
 
@@ -117,6 +119,7 @@ data_init (NrtModelData *d)
   d->subsets = g_ptr_array_new_with_free_func ((GDestroyNotify) subset_free);
   g_ptr_array_add (d->subsets, subset_new ("all"));
   d->point_processes = g_ptr_array_new_with_free_func (g_free);
+  d->channels = g_ptr_array_new_with_free_func ((GDestroyNotify) nrt_channel_free);
   d->netstims = g_array_new (FALSE, FALSE, sizeof (NrtNetStim));
   d->netcons = g_array_new (FALSE, FALSE, sizeof (NrtNetCon));
   d->foreign_xml = g_ptr_array_new_with_free_func (g_free);
@@ -137,6 +140,7 @@ data_clear (NrtModelData *d)
   g_clear_pointer (&d->sections, g_ptr_array_unref);
   g_clear_pointer (&d->subsets, g_ptr_array_unref);
   g_clear_pointer (&d->point_processes, g_ptr_array_unref);
+  g_clear_pointer (&d->channels, g_ptr_array_unref);
   g_clear_pointer (&d->netstims, g_array_unref);
   g_clear_pointer (&d->netcons, g_array_unref);
   g_clear_pointer (&d->foreign_xml, g_ptr_array_unref);
@@ -162,6 +166,9 @@ data_copy_into (NrtModelData *dst, const NrtModelData *src)
   for (guint i = 0; i < src->point_processes->len; i++)
     g_ptr_array_add (dst->point_processes,
                      g_memdup2 (src->point_processes->pdata[i], sizeof (NrtPointProcess)));
+  dst->channels = g_ptr_array_new_full (src->channels->len, (GDestroyNotify) nrt_channel_free);
+  for (guint i = 0; i < src->channels->len; i++)
+    g_ptr_array_add (dst->channels, nrt_channel_copy (src->channels->pdata[i]));
   dst->netstims = g_array_copy (src->netstims);
   dst->netcons = g_array_copy (src->netcons);
   dst->foreign_xml = g_ptr_array_new_full (src->foreign_xml->len, g_free);
@@ -222,8 +229,19 @@ section_equal (const NrtSection *a, const NrtSection *b)
       || !same_double (a->diam, b->diam) || a->nseg != b->nseg
       || a->nseg_strategy != b->nseg_strategy || !same_double (a->d_lambda, b->d_lambda)
       || !same_double (a->d_X, b->d_X) || !same_double (a->Ra, b->Ra)
-      || !same_double (a->cm, b->cm) || na != nb)
+      || !same_double (a->cm, b->cm) || na != nb || a->channels->len != b->channels->len)
     return FALSE;
+  for (int ion = 0; ion < NRT_N_ION; ion++)
+    if (ion != NRT_ION_NONSPECIFIC && !same_double (a->e_ion[ion], b->e_ion[ion]))
+      return FALSE;
+  for (guint c = 0; c < a->channels->len; c++)
+    {
+      const NrtChannelInstance *x = &g_array_index (a->channels, NrtChannelInstance, c);
+      const NrtChannelInstance *y = &g_array_index (b->channels, NrtChannelInstance, c);
+      if (x->channel != y->channel || !same_double (x->gmax, y->gmax)
+          || !same_double (x->e, y->e))
+        return FALSE;
+    }
   if (na > 0 && memcmp (a->pt3d->data, b->pt3d->data, na * sizeof (NrtPt3d)) != 0)
     return FALSE;
   for (int m = 0; m < NRT_N_MECH; m++)
@@ -249,8 +267,11 @@ nrt_model_data_equal (const NrtModelData *a, const NrtModelData *b)
   if (a->sections->len != b->sections->len || a->subsets->len != b->subsets->len
       || a->point_processes->len != b->point_processes->len
       || a->netstims->len != b->netstims->len || a->netcons->len != b->netcons->len
-      || a->foreign_xml->len != b->foreign_xml->len)
+      || a->foreign_xml->len != b->foreign_xml->len || a->channels->len != b->channels->len)
     return FALSE;
+  for (guint i = 0; i < a->channels->len; i++)
+    if (!nrt_channel_equal (a->channels->pdata[i], b->channels->pdata[i]))
+      return FALSE;
   for (guint i = 0; i < a->sections->len; i++)
     if (!section_equal (a->sections->pdata[i], b->sections->pdata[i]))
       return FALSE;
@@ -841,6 +862,9 @@ nrt_model_add_section (NrtModel *self, const char *name, const char *parent, dou
   sec->d_X = 50.0;
   sec->Ra = 35.4;
   sec->cm = 1.0;
+  sec->channels = g_array_new (FALSE, FALSE, sizeof (NrtChannelInstance));
+  for (int ion = 0; ion < NRT_N_ION; ion++)
+    sec->e_ion[ion] = nrt_ion_default_e (ion);
   g_ptr_array_add (self->data.sections, sec);
   int index = (int) self->data.sections->len - 1;
   /* Under the CellBuilder a new section takes what the specs of "all" say, at once. */
@@ -1196,37 +1220,146 @@ nrt_model_set_cm (NrtModel *self, const char *target, double cm, GError **error)
                              "µF/cm²", error);
 }
 
-static int
-require_mechanism (const char *mech, GError **error)
+/* ---- ions ---- */
+
+gboolean
+nrt_section_uses_ion (const NrtModelData *data, const NrtSection *sec, NrtIon ion)
 {
-  int m = mech ? nrt_mechanism_lookup (mech) : -1;
-  if (m < 0)
-    g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_UNKNOWN_MECHANISM,
-                 "There is no mechanism “%s” (known: pas, hh)", mech ? mech : "(null)");
-  return m;
+  g_return_val_if_fail (data != NULL && sec != NULL, FALSE);
+  if (ion == NRT_ION_NONSPECIFIC || ion >= NRT_N_ION)
+    return FALSE;
+  if (sec->mech[NRT_MECH_HH].inserted && (ion == NRT_ION_NA || ion == NRT_ION_K))
+    return TRUE;
+  for (guint c = 0; c < sec->channels->len; c++)
+    {
+      const NrtChannel *ch =
+        data->channels->pdata[g_array_index (sec->channels, NrtChannelInstance, c).channel];
+      if (ch->ion == ion)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static int
+hh_param_index (const char *name)
+{
+  return nrt_param_lookup (nrt_mechanism_info (NRT_MECH_HH), name);
+}
+
+/* Restores the invariants of the section ion values after any change of what is inserted:
+ * an ion nothing uses holds its default (NEURON drops the ion and recreates it with its
+ * defaults), and hh's ena/ek mirror the section's values. */
+static void
+normalize_ions (NrtModel *self)
+{
+  const NrtModelData *d = &self->data;
+
+  for (guint i = 0; i < d->sections->len; i++)
+    {
+      NrtSection *s = d->sections->pdata[i];
+      for (int ion = 0; ion < NRT_N_ION; ion++)
+        if (ion != NRT_ION_NONSPECIFIC && !nrt_section_uses_ion (d, s, ion))
+          s->e_ion[ion] = nrt_ion_default_e (ion);
+      if (s->mech[NRT_MECH_HH].inserted)
+        {
+          s->mech[NRT_MECH_HH].p[hh_param_index ("ena")] = s->e_ion[NRT_ION_NA];
+          s->mech[NRT_MECH_HH].p[hh_param_index ("ek")] = s->e_ion[NRT_ION_K];
+        }
+    }
+}
+
+/* ---- mechanisms and channel instances ---- */
+
+int
+nrt_model_find_channel (NrtModel *self, const char *name)
+{
+  g_return_val_if_fail (NRT_IS_MODEL (self), -1);
+  for (guint i = 0; name != NULL && i < self->data.channels->len; i++)
+    if (strcmp (((NrtChannel *) self->data.channels->pdata[i])->name, name) == 0)
+      return (int) i;
+  return -1;
+}
+
+static NrtChannel *
+channel_at (NrtModel *self, int i)
+{
+  return self->data.channels->pdata[i];
+}
+
+const NrtChannelInstance *
+nrt_section_find_channel (const NrtSection *sec, int channel)
+{
+  g_return_val_if_fail (sec != NULL, NULL);
+  for (guint c = 0; c < sec->channels->len; c++)
+    if (g_array_index (sec->channels, NrtChannelInstance, c).channel == channel)
+      return &g_array_index (sec->channels, NrtChannelInstance, c);
+  return NULL;
+}
+
+/* A built-in mechanism (≥ 0) or a channel (−1 − index). */
+static gboolean
+require_mechanism (NrtModel *self, const char *mech, int *m, int *channel, GError **error)
+{
+  *m = mech ? nrt_mechanism_lookup (mech) : -1;
+  *channel = *m < 0 ? nrt_model_find_channel (self, mech) : -1;
+  if (*m < 0 && *channel < 0)
+    {
+      g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_UNKNOWN_MECHANISM,
+                   "There is no mechanism or channel “%s” (built in: pas, hh)",
+                   mech ? mech : "(null)");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+section_set_channel (NrtModel *self, NrtSection *s, int channel, gboolean inserted)
+{
+  for (guint c = 0; c < s->channels->len; c++)
+    if (g_array_index (s->channels, NrtChannelInstance, c).channel == channel)
+      {
+        if (!inserted)
+          g_array_remove_index (s->channels, c);
+        return;
+      }
+  if (inserted)
+    {
+      const NrtChannel *ch = channel_at (self, channel);
+      NrtChannelInstance inst = { channel, ch->gmax, ch->erev };
+      g_array_append_val (s->channels, inst);
+    }
 }
 
 static gboolean
 set_inserted (NrtModel *self, const char *target, const char *mech, gboolean inserted,
               GError **error)
 {
-  int m = require_mechanism (mech, error);
-  if (m < 0)
+  int m, channel;
+
+  if (!require_mechanism (self, mech, &m, &channel, error))
     return FALSE;
   g_autoptr(GArray) secs = resolve_target (self, target, error);
   if (secs == NULL)
     return FALSE;
-  const NrtMechanismInfo *info = nrt_mechanism_info (m);
   begin_edit (self);
   for (guint i = 0; i < secs->len; i++)
     {
-      NrtMechInstance *mi = &sec_at (self, g_array_index (secs, int, i))->mech[m];
-      /* A fresh insert starts at the defaults, as insert does in NEURON. */
+      NrtSection *s = sec_at (self, g_array_index (secs, int, i));
+      if (channel >= 0)
+        {
+          section_set_channel (self, s, channel, inserted);
+          continue;
+        }
+      NrtMechInstance *mi = &s->mech[m];
+      const NrtMechanismInfo *info = nrt_mechanism_info (m);
+      /* A fresh insert starts at the defaults, as insert does in NEURON (hh's ena and ek
+       * then take the section's ion values, in normalize_ions). */
       if (inserted && !mi->inserted)
         for (guint p = 0; p < info->n_params; p++)
           mi->p[p] = info->params[p].def;
       mi->inserted = inserted;
     }
+  normalize_ions (self);
   emit_changed (self, NRT_CHANGE_STRUCTURE, -1, -1, mech);
   return TRUE;
 }
@@ -1247,24 +1380,92 @@ nrt_model_uninsert_mechanism (NrtModel *self, const char *target, const char *me
   return set_inserted (self, target, mech, FALSE, error);
 }
 
+/* What a parameter name refers to: a built-in's parameter, a channel's gmax or e, or an
+ * ion's reversal potential (hh's "ena" and "ek" are the section's ion values). */
+typedef enum { PARAM_MECH, PARAM_CHANNEL_GMAX, PARAM_CHANNEL_E, PARAM_ION } ParamKind;
+
+typedef struct {
+  ParamKind   kind;
+  int         index;  /* mechanism, channel or ion */
+  int         p;      /* parameter index of a built-in */
+  const char *owner;  /* what must be inserted, for messages */
+} ParamRef;
+
+static gboolean
+resolve_param (NrtModel *self, const char *param, ParamRef *ref)
+{
+  static const char *const ion_e[NRT_N_ION] = { NULL, "ena", "ek", "eca" };
+
+  if (param == NULL)
+    return FALSE;
+  for (int ion = 0; ion < NRT_N_ION; ion++)
+    if (ion_e[ion] != NULL && strcmp (param, ion_e[ion]) == 0)
+      {
+        *ref = (ParamRef) { PARAM_ION, ion, -1, nrt_ion_name (ion) };
+        return TRUE;
+      }
+  for (int k = 0; k < NRT_N_MECH; k++)
+    {
+      int p = nrt_param_lookup (nrt_mechanism_info (k), param);
+      if (p >= 0)
+        {
+          *ref = (ParamRef) { PARAM_MECH, k, p, nrt_mechanism_info (k)->name };
+          return TRUE;
+        }
+    }
+  if (g_str_has_prefix (param, "gmax_") || g_str_has_prefix (param, "e_"))
+    {
+      gboolean gmax = param[0] == 'g';
+      int c = nrt_model_find_channel (self, strchr (param, '_') + 1);
+      if (c < 0 || (!gmax && channel_at (self, c)->ion != NRT_ION_NONSPECIFIC))
+        return FALSE;
+      *ref = (ParamRef) { gmax ? PARAM_CHANNEL_GMAX : PARAM_CHANNEL_E, c, -1,
+                          channel_at (self, c)->name };
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+param_present (NrtModel *self, const NrtSection *s, const ParamRef *ref)
+{
+  switch (ref->kind)
+    {
+    case PARAM_MECH:
+      return s->mech[ref->index].inserted;
+    case PARAM_ION:
+      return nrt_section_uses_ion (&self->data, s, ref->index);
+    case PARAM_CHANNEL_GMAX:
+    case PARAM_CHANNEL_E:
+    default:
+      return nrt_section_find_channel (s, ref->index) != NULL;
+    }
+}
+
 gboolean
 nrt_model_set_mechanism_param (NrtModel *self, const char *target, const char *param,
                                double value, GError **error)
 {
-  int m = -1, p = -1;
+  ParamRef ref;
+  gboolean ok;
 
   g_return_val_if_fail (NRT_IS_MODEL (self), FALSE);
-  for (int k = 0; k < NRT_N_MECH && p < 0; k++)
-    if (param != NULL && (p = nrt_param_lookup (nrt_mechanism_info (k), param)) >= 0)
-      m = k;
-  if (p < 0)
+  if (!resolve_param (self, param, &ref))
     {
       g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_UNKNOWN_PARAMETER,
                    "There is no mechanism parameter “%s”", param ? param : "(null)");
       return FALSE;
     }
-  const NrtParamInfo *pi = &nrt_mechanism_info (m)->params[p];
-  if (!check_range (value, pi->min, pi->max, param, pi->units, error))
+  if (ref.kind == PARAM_MECH)
+    {
+      const NrtParamInfo *pi = &nrt_mechanism_info (ref.index)->params[ref.p];
+      ok = check_range (value, pi->min, pi->max, param, pi->units, error);
+    }
+  else if (ref.kind == PARAM_CHANNEL_GMAX)
+    ok = check_range (value, 0.0, 1e9, param, "S/cm²", error);
+  else
+    ok = check_range (value, -1000.0, 1000.0, param, "mV", error);
+  if (!ok)
     return FALSE;
   g_autoptr(GArray) secs = resolve_target (self, target, error);
   if (secs == NULL)
@@ -1272,19 +1473,130 @@ nrt_model_set_mechanism_param (NrtModel *self, const char *target, const char *p
   for (guint i = 0; i < secs->len; i++)
     {
       NrtSection *s = sec_at (self, g_array_index (secs, int, i));
-      if (!s->mech[m].inserted)
+      if (!param_present (self, s, &ref))
         {
-          g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_UNKNOWN_MECHANISM,
-                       "%s is not inserted in section “%s”", nrt_mechanism_info (m)->name,
-                       s->name);
+          if (ref.kind == PARAM_ION)
+            g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_UNKNOWN_MECHANISM,
+                         "No mechanism in section “%s” uses the %s ion", s->name, ref.owner);
+          else
+            g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_UNKNOWN_MECHANISM,
+                         "%s is not inserted in section “%s”", ref.owner, s->name);
           return FALSE;
         }
     }
   begin_edit (self);
   for (guint i = 0; i < secs->len; i++)
-    sec_at (self, g_array_index (secs, int, i))->mech[m].p[p] = value;
+    {
+      NrtSection *s = sec_at (self, g_array_index (secs, int, i));
+      NrtChannelInstance *inst;
+      switch (ref.kind)
+        {
+        case PARAM_MECH:
+          s->mech[ref.index].p[ref.p] = value;
+          break;
+        case PARAM_ION:
+          s->e_ion[ref.index] = value;
+          break;
+        case PARAM_CHANNEL_GMAX:
+        case PARAM_CHANNEL_E:
+        default:
+          inst = (NrtChannelInstance *) nrt_section_find_channel (s, ref.index);
+          if (ref.kind == PARAM_CHANNEL_GMAX)
+            inst->gmax = value;
+          else
+            inst->e = value;
+          break;
+        }
+    }
+  normalize_ions (self);
   emit_changed (self, NRT_CHANGE_PARAMETER, secs->len == 1 ? g_array_index (secs, int, 0) : -1,
                 -1, param);
+  return TRUE;
+}
+
+/* ---- the channel library ---- */
+
+static gboolean
+check_channel_name_free (NrtModel *self, const char *name, int except, GError **error)
+{
+  int c = nrt_model_find_channel (self, name);
+
+  if ((c >= 0 && c != except) || nrt_point_process_lookup (name) >= 0)
+    {
+      g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_DUPLICATE_NAME,
+                   "A channel or point process named “%s” already exists", name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+nrt_model_add_channel (NrtModel *self, const NrtChannel *channel, GError **error)
+{
+  g_return_val_if_fail (NRT_IS_MODEL (self), FALSE);
+  g_return_val_if_fail (channel != NULL, FALSE);
+  if (!nrt_channel_validate (channel, error)
+      || !check_channel_name_free (self, channel->name, -1, error))
+    return FALSE;
+  begin_edit (self);
+  g_ptr_array_add (self->data.channels, nrt_channel_copy (channel));
+  emit_changed (self, NRT_CHANGE_STRUCTURE, -1, -1, channel->name);
+  return TRUE;
+}
+
+static int
+require_channel (NrtModel *self, const char *name, GError **error)
+{
+  int c = nrt_model_find_channel (self, name);
+  if (c < 0)
+    g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_UNKNOWN_MECHANISM,
+                 "There is no channel “%s”", name ? name : "(null)");
+  return c;
+}
+
+gboolean
+nrt_model_replace_channel (NrtModel *self, const char *name, const NrtChannel *channel,
+                           GError **error)
+{
+  int c;
+
+  g_return_val_if_fail (NRT_IS_MODEL (self), FALSE);
+  g_return_val_if_fail (channel != NULL, FALSE);
+  if ((c = require_channel (self, name, error)) < 0 || !nrt_channel_validate (channel, error)
+      || !check_channel_name_free (self, channel->name, c, error))
+    return FALSE;
+  begin_edit (self);
+  nrt_channel_free (self->data.channels->pdata[c]);
+  self->data.channels->pdata[c] = nrt_channel_copy (channel);
+  normalize_ions (self);
+  emit_changed (self, NRT_CHANGE_STRUCTURE, -1, -1, channel->name);
+  return TRUE;
+}
+
+gboolean
+nrt_model_remove_channel (NrtModel *self, const char *name, GError **error)
+{
+  int c;
+
+  g_return_val_if_fail (NRT_IS_MODEL (self), FALSE);
+  if ((c = require_channel (self, name, error)) < 0)
+    return FALSE;
+  begin_edit (self);
+  for (guint i = 0; i < self->data.sections->len; i++)
+    {
+      GArray *insts = sec_at (self, i)->channels;
+      for (guint k = insts->len; k-- > 0;)
+        {
+          NrtChannelInstance *inst = &g_array_index (insts, NrtChannelInstance, k);
+          if (inst->channel == c)
+            g_array_remove_index (insts, k);
+          else if (inst->channel > c)
+            inst->channel--;
+        }
+    }
+  g_ptr_array_remove_index (self->data.channels, c);
+  normalize_ions (self);
+  emit_changed (self, NRT_CHANGE_STRUCTURE, -1, -1, name);
   return TRUE;
 }
 
@@ -1945,8 +2257,15 @@ apply_specs (NrtModel *self)
               for (int m = 0; m < NRT_N_MECH; m++)
                 if (spec->mech[m].inserted)
                   s->mech[m] = spec->mech[m];
+              /* A spec's hh carries the values of the section's na and k ions. */
+              if (spec->mech[NRT_MECH_HH].inserted)
+                {
+                  s->e_ion[NRT_ION_NA] = spec->mech[NRT_MECH_HH].p[hh_param_index ("ena")];
+                  s->e_ion[NRT_ION_K] = spec->mech[NRT_MECH_HH].p[hh_param_index ("ek")];
+                }
             }
         }
+      normalize_ions (self);
     }
 
   for (guint i = 0; i < d->sections->len; i++)

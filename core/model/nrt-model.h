@@ -15,6 +15,8 @@
 
 #include <glib-object.h>
 
+#include "nrt-channel.h"
+
 G_BEGIN_DECLS
 
 #define NRT_MODEL_ERROR (nrt_model_error_quark ())
@@ -94,6 +96,14 @@ typedef struct {
   double          Ra;         /* Ω·cm, default 35.4 */
   double          cm;         /* µF/cm², default 1 */
   NrtMechInstance mech[NRT_N_MECH];
+  /* ChannelBuilder channels inserted here, of NrtChannelInstance, in insertion order. */
+  GArray         *channels;
+  /* Reversal potentials (mV) of the ions, indexed by NrtIon ([NRT_ION_NONSPECIFIC] unused):
+   * section values, as NEURON's ena, ek, eca belong to the section's ion, not to a
+   * mechanism.  An ion no mechanism of the section uses holds NEURON's default
+   * (nrt_ion_default_e).  hh's "ena" and "ek" parameters mirror e_ion[NA] and e_ion[K]
+   * whenever hh is inserted (the model keeps them equal). */
+  double          e_ion[NRT_N_ION];
 } NrtSection;
 
 typedef struct {
@@ -191,6 +201,7 @@ typedef struct {
   GPtrArray      *sections;      /* of NrtSection*, parents before children not required */
   GPtrArray      *subsets;       /* of NrtSubset*, "all" first */
   GPtrArray      *point_processes; /* of NrtPointProcess* */
+  GPtrArray      *channels;      /* of NrtChannel*: the ChannelBuilder's channel types */
   GArray         *netstims;      /* of NrtNetStim */
   GArray         *netcons;       /* of NrtNetCon */
   NrtRunSettings  settings;
@@ -293,7 +304,12 @@ gboolean nrt_model_insert_mechanism (NrtModel *self, const char *target, const c
                                      GError **error);
 gboolean nrt_model_uninsert_mechanism (NrtModel *self, const char *target, const char *mech,
                                        GError **error);
-/* param is NEURON's name, "gnabar_hh", "e_pas", or "ena"/"ek" for hh's ions. */
+/* mech may also name a channel of the library: a fresh instance takes the channel's gmax and
+ * erev.  Uninserting a section's last user of an ion resets that ion's e to the default. */
+
+/* param is NEURON's name: "gnabar_hh", "e_pas", "gmax_<channel>", "e_<channel>" (NonSpecific
+ * channels), or "ena", "ek", "eca" for the section's ions (which some inserted mechanism or
+ * channel must use). */
 gboolean nrt_model_set_mechanism_param (NrtModel *self, const char *target, const char *param,
                                         double value, GError **error);
 
@@ -335,6 +351,24 @@ gboolean nrt_model_remove_netcon (NrtModel *self, guint index, GError **error);
 
 gboolean nrt_model_set_settings (NrtModel *self, const NrtRunSettings *settings,
                                  GError **error);
+
+/* ---- the channel library (nrt-channel.h) ---- */
+
+/* Index of the channel type called name, or -1. */
+int      nrt_model_find_channel (NrtModel *self, const char *name);
+/* Adds a copy of channel, which must be valid and named unlike every channel, built-in
+ * mechanism and point process. */
+gboolean nrt_model_add_channel (NrtModel *self, const NrtChannel *channel, GError **error);
+/* Replaces the type called name by a copy of channel (which may rename it); its instances
+ * keep their gmax and e. */
+gboolean nrt_model_replace_channel (NrtModel *self, const char *name,
+                                    const NrtChannel *channel, GError **error);
+/* Removes the type and every instance of it. */
+gboolean nrt_model_remove_channel (NrtModel *self, const char *name, GError **error);
+/* The section's instance of channel index, or NULL. */
+const NrtChannelInstance *nrt_section_find_channel (const NrtSection *sec, int channel);
+/* Whether some mechanism or channel inserted in sec uses ion (hh uses na and k). */
+gboolean nrt_section_uses_ion (const NrtModelData *data, const NrtSection *sec, NrtIon ion);
 
 /* ---- CellBuilder specifications ---- */
 

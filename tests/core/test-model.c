@@ -803,6 +803,395 @@ test_move_subset_and_output (void)
   g_assert_no_error (e);
 }
 
+/* ---- ChannelBuilder channels ---- */
+
+/* hh.mod's rates (no tables) at 6.3 °C, written as hh.mod writes them. */
+static double
+hh_vtrap (double x, double y)
+{
+  return fabs (x / y) < 1e-6 ? y * (1 - x / y / 2) : x / (exp (x / y) - 1);
+}
+
+static void
+assert_close (double a, double b, double rel)
+{
+  g_assert_cmpfloat (fabs (a - b), <=, rel * fmax (fabs (a), fabs (b)) + 1e-300);
+}
+
+static void
+test_channel_rates (void)
+{
+  g_autoptr(NrtChannel) na = nrt_channel_new_hh_na ();
+  g_autoptr(NrtChannel) k = nrt_channel_new_hh_k ();
+  const NrtGate *m = na->gates->pdata[0], *h = na->gates->pdata[1], *n = k->gates->pdata[0];
+
+  g_assert_cmpstr (na->name, ==, "nahh");
+  g_assert_cmpint (na->ion, ==, NRT_ION_NA);
+  g_assert_cmpint (k->ion, ==, NRT_ION_K);
+  g_assert_cmpfloat (na->gmax, ==, 0);
+  g_assert_cmpfloat (nrt_channel_rate_factor (na, 37), ==, 1);
+  g_assert_cmpint (m->power, ==, 3);
+  g_assert_cmpint (h->power, ==, 1);
+  g_assert_cmpint (n->power, ==, 4);
+  for (double v = -100; v <= 50; v += 0.37)
+    {
+      double a, b, inf, tau;
+      nrt_gate_alpha_beta (m, v, 1, &a, &b);
+      assert_close (a, .1 * hh_vtrap (-(v + 40), 10), 1e-12);
+      assert_close (b, 4 * exp (-(v + 65) / 18), 1e-14);
+      nrt_gate_inf_tau (m, v, 1, &inf, &tau);
+      assert_close (inf, a / (a + b), 1e-14);
+      assert_close (tau, 1 / (a + b), 1e-14);
+      nrt_gate_alpha_beta (h, v, 1, &a, &b);
+      assert_close (a, .07 * exp (-(v + 65) / 20), 1e-14);
+      assert_close (b, 1 / (exp (-(v + 35) / 10) + 1), 1e-14);
+      nrt_gate_alpha_beta (n, v, 1, &a, &b);
+      assert_close (a, .01 * hh_vtrap (-(v + 55), 10), 1e-12);
+      assert_close (b, .125 * exp (-(v + 65) / 80), 1e-14);
+      /* A factor scales α and β, divides τ, leaves inf. */
+      double a3, b3, inf3, tau3;
+      nrt_gate_alpha_beta (n, v, 3, &a3, &b3);
+      assert_close (a3, 3 * a, 1e-15);
+      assert_close (b3, 3 * b, 1e-15);
+      nrt_gate_inf_tau (n, v, 1, &inf, &tau);
+      nrt_gate_inf_tau (n, v, 3, &inf3, &tau3);
+      assert_close (inf3, inf, 1e-15);
+      assert_close (tau3, tau / 3, 1e-15);
+    }
+
+  /* KSChan's formulas exactly: the linoid's limit, Exp's clamp, the sigmoid. */
+  NrtRate lin = { NRT_RATE_LINOID, 2, 0.1, -40 };
+  g_assert_cmpfloat (nrt_rate_eval (&lin, -40), ==, 2);
+  g_assert_cmpfloat (nrt_rate_eval (&lin, -40 + 5e-6), ==, 2 * (1 + 5e-7 / 2));
+  g_assert_cmpfloat (nrt_rate_eval (&lin, -30), ==, 2 * 1.0 / (1 - exp (-1.0)));
+  NrtRate ex = { NRT_RATE_EXP, 0.5, 10, 0 };
+  g_assert_cmpfloat (nrt_rate_eval (&ex, 100), ==, 0.5 * exp (700));
+  g_assert_cmpfloat (nrt_rate_eval (&ex, -100), ==, 0.5 * exp (-700));
+  g_assert_cmpfloat (nrt_rate_eval (&ex, 1), ==, 0.5 * exp (10));
+  NrtRate sig = { NRT_RATE_SIGMOID, 1, 0.1, -40 };
+  g_assert_cmpfloat (nrt_rate_eval (&sig, -40), ==, 0.5);
+  g_assert_cmpfloat (nrt_rate_eval (&sig, -20), ==, 1 / (1 + exp (2.0)));
+  NrtRate c = { NRT_RATE_CONSTANT, 0.25, NAN, NAN };
+  g_assert_cmpfloat (nrt_rate_eval (&c, 12), ==, 0.25);
+
+  /* inf/τ gates: α = inf/τ, β = (1 − inf)/τ. */
+  g_autoptr(NrtChannel) it = nrt_channel_new ("it");
+  NrtGate *g = nrt_channel_add_gate (it, "x", 2, NRT_GATE_INF_TAU,
+                                     &(NrtRate) { NRT_RATE_SIGMOID, 1, -0.2, -50 },
+                                     &(NrtRate) { NRT_RATE_CONSTANT, 4, 0, 0 });
+  double a, b, inf, tau;
+  nrt_gate_alpha_beta (g, -50, 1, &a, &b);
+  g_assert_cmpfloat (a, ==, 0.5 / 4);
+  g_assert_cmpfloat (b, ==, 0.5 / 4);
+  nrt_gate_inf_tau (g, -50, 2, &inf, &tau);
+  g_assert_cmpfloat (inf, ==, 0.5);
+  g_assert_cmpfloat (tau, ==, 2);
+  it->q10 = 3;
+  it->q10_temperature = 6.3;
+  assert_close (nrt_channel_rate_factor (it, 16.3), 3, 1e-15);
+  assert_close (nrt_channel_rate_factor (it, 26.3), 9, 1e-15);
+
+  g_assert_cmpstr (nrt_ion_name (NRT_ION_CA), ==, "ca");
+  g_assert_cmpint (nrt_ion_lookup ("NonSpecific"), ==, NRT_ION_NONSPECIFIC);
+  g_assert_cmpint (nrt_ion_lookup ("cl"), ==, -1);
+  assert_close (nrt_ion_default_e (NRT_ION_CA), 132.4579341637009, 1e-12);
+
+  /* copy and equal */
+  g_autoptr(NrtChannel) copy = nrt_channel_copy (na);
+  g_assert_true (nrt_channel_equal (na, copy));
+  ((NrtGate *) copy->gates->pdata[1])->rate[1].d = -35.0000001;
+  g_assert_false (nrt_channel_equal (na, copy));
+  g_assert_cmpint (nrt_channel_find_gate (na, "h"), ==, 1);
+  g_assert_cmpint (nrt_channel_find_gate (na, "n"), ==, -1);
+}
+
+static NrtChannel *
+leak_channel (void)
+{
+  NrtChannel *leak = nrt_channel_new ("leak");
+  leak->gmax = 0.0003;
+  leak->erev = -54.3;
+  return leak;
+}
+
+typedef void (*ChannelBreaker) (NrtChannel *ch);
+static void break_name (NrtChannel *ch) { g_free (ch->name); ch->name = g_strdup ("2na"); }
+static void break_null_name (NrtChannel *ch) { g_clear_pointer (&ch->name, g_free); }
+static void break_gmax (NrtChannel *ch) { ch->gmax = -1; }
+static void break_gmax_nan (NrtChannel *ch) { ch->gmax = NAN; }
+static void break_erev (NrtChannel *ch) { ch->erev = 1e6; }
+static void break_q10 (NrtChannel *ch) { ch->q10 = 0; }
+static void break_q10_t (NrtChannel *ch) { ch->q10_temperature = INFINITY; }
+static void break_ion (NrtChannel *ch) { ch->ion = NRT_N_ION; }
+static void break_kind (NrtChannel *ch) { ch->kind = 7; }
+static void break_cond (NrtChannel *ch) { ch->conductance = 3; }
+static NrtGate *gate0 (NrtChannel *ch) { return ch->gates->pdata[0]; }
+static void break_power (NrtChannel *ch) { gate0 (ch)->power = 0; }
+static void break_gtype (NrtChannel *ch) { gate0 (ch)->type = 2; }
+static void break_form (NrtChannel *ch) { gate0 (ch)->rate[0].form = 5; }
+static void break_form0 (NrtChannel *ch) { gate0 (ch)->rate[1].form = 0; }
+static void break_A (NrtChannel *ch) { gate0 (ch)->rate[0].A = -0.1; }
+static void break_k (NrtChannel *ch) { gate0 (ch)->rate[0].k = NAN; }
+static void break_d (NrtChannel *ch) { gate0 (ch)->rate[1].d = INFINITY; }
+static void break_inf_form (NrtChannel *ch)
+{ gate0 (ch)->type = NRT_GATE_INF_TAU; gate0 (ch)->rate[0].form = NRT_RATE_EXP; }
+static void break_tau_form (NrtChannel *ch)
+{ gate0 (ch)->type = NRT_GATE_INF_TAU; gate0 (ch)->rate[0].form = NRT_RATE_SIGMOID;
+  gate0 (ch)->rate[1].form = NRT_RATE_LINOID; }
+static void break_inf_A (NrtChannel *ch)
+{ gate0 (ch)->type = NRT_GATE_INF_TAU; gate0 (ch)->rate[0] = (NrtRate) { NRT_RATE_CONSTANT, 1.5, 0, 0 };
+  gate0 (ch)->rate[1] = (NrtRate) { NRT_RATE_CONSTANT, 1, 0, 0 }; }
+static void break_tau_A (NrtChannel *ch)
+{ gate0 (ch)->type = NRT_GATE_INF_TAU; gate0 (ch)->rate[0] = (NrtRate) { NRT_RATE_CONSTANT, 1, 0, 0 };
+  gate0 (ch)->rate[1] = (NrtRate) { NRT_RATE_CONSTANT, 0, 0, 0 }; }
+static void break_gate_name (NrtChannel *ch) { g_free (gate0 (ch)->name); gate0 (ch)->name = g_strdup ("m x"); }
+static void break_gate_dup (NrtChannel *ch) { g_free (gate0 (ch)->name); gate0 (ch)->name = g_strdup ("h"); }
+
+static void
+test_channel_errors (void)
+{
+  g_autoptr(NrtModel) m = build_stylized_cell ();
+  g_autoptr(NrtChannel) na = nrt_channel_new_hh_na ();
+  g_autoptr(NrtChannel) leak = leak_channel ();
+  GError *e = NULL;
+  static const struct { ChannelBreaker brk; int code; } cases[] = {
+    { break_name, NRT_MODEL_ERROR_INVALID_NAME },
+    { break_null_name, NRT_MODEL_ERROR_INVALID_NAME },
+    { break_gmax, NRT_MODEL_ERROR_INVALID_VALUE },
+    { break_gmax_nan, NRT_MODEL_ERROR_INVALID_VALUE },
+    { break_erev, NRT_MODEL_ERROR_INVALID_VALUE },
+    { break_q10, NRT_MODEL_ERROR_INVALID_VALUE },
+    { break_q10_t, NRT_MODEL_ERROR_INVALID_VALUE },
+    { break_ion, NRT_MODEL_ERROR_INVALID_VALUE },
+    { break_kind, NRT_MODEL_ERROR_INVALID_VALUE },
+    { break_cond, NRT_MODEL_ERROR_INVALID_VALUE },
+    { break_power, NRT_MODEL_ERROR_INVALID_VALUE },
+    { break_gtype, NRT_MODEL_ERROR_INVALID_VALUE },
+    { break_form, NRT_MODEL_ERROR_INVALID_VALUE },
+    { break_form0, NRT_MODEL_ERROR_INVALID_VALUE },
+    { break_A, NRT_MODEL_ERROR_INVALID_VALUE },
+    { break_k, NRT_MODEL_ERROR_INVALID_VALUE },
+    { break_d, NRT_MODEL_ERROR_INVALID_VALUE },
+    { break_inf_form, NRT_MODEL_ERROR_INVALID_VALUE },
+    { break_tau_form, NRT_MODEL_ERROR_INVALID_VALUE },
+    { break_inf_A, NRT_MODEL_ERROR_INVALID_VALUE },
+    { break_tau_A, NRT_MODEL_ERROR_INVALID_VALUE },
+    { break_gate_name, NRT_MODEL_ERROR_INVALID_NAME },
+    { break_gate_dup, NRT_MODEL_ERROR_DUPLICATE_NAME },
+  };
+
+  g_assert_true (nrt_model_add_channel (m, na, &e));
+  g_assert_true (nrt_model_add_channel (m, leak, &e));
+  g_assert_true (nrt_model_insert_mechanism (m, "bas", "leak", &e));
+  g_assert_no_error (e);
+  NrtModelData *before = nrt_model_data_copy (nrt_model_get_data (m));
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(NrtChannel) bad = nrt_channel_new_hh_na ();
+      g_free (bad->name);
+      bad->name = g_strdup ("other");
+      cases[i].brk (bad);
+      g_assert_false (nrt_channel_validate (bad, &e));
+      g_assert_error (e, NRT_MODEL_ERROR, cases[i].code);
+      g_clear_error (&e);
+      g_assert_false (nrt_model_add_channel (m, bad, &e));
+      assert_rejected (FALSE, e, cases[i].code);
+      g_clear_error (&e);
+      g_assert_false (nrt_model_replace_channel (m, "nahh", bad, &e));
+      assert_rejected (FALSE, e, cases[i].code);
+      g_clear_error (&e);
+    }
+
+#define REJECT(call, code) \
+  G_STMT_START { gboolean ok_ = (call); assert_rejected (ok_, e, (code)); g_clear_error (&e); } \
+  G_STMT_END
+  g_autoptr(NrtChannel) hh = nrt_channel_new ("hh");
+  g_autoptr(NrtChannel) iclamp = nrt_channel_new ("IClamp");
+  REJECT (nrt_model_add_channel (m, hh, &e), NRT_MODEL_ERROR_DUPLICATE_NAME);
+  REJECT (nrt_model_add_channel (m, iclamp, &e), NRT_MODEL_ERROR_DUPLICATE_NAME);
+  REJECT (nrt_model_add_channel (m, na, &e), NRT_MODEL_ERROR_DUPLICATE_NAME);
+  REJECT (nrt_model_replace_channel (m, "nahh", leak, &e), NRT_MODEL_ERROR_DUPLICATE_NAME);
+  REJECT (nrt_model_replace_channel (m, "kdr", na, &e), NRT_MODEL_ERROR_UNKNOWN_MECHANISM);
+  REJECT (nrt_model_replace_channel (m, NULL, na, &e), NRT_MODEL_ERROR_UNKNOWN_MECHANISM);
+  REJECT (nrt_model_remove_channel (m, "kdr", &e), NRT_MODEL_ERROR_UNKNOWN_MECHANISM);
+  REJECT (nrt_model_insert_mechanism (m, "soma", "kdr", &e), NRT_MODEL_ERROR_UNKNOWN_MECHANISM);
+  REJECT (nrt_model_insert_mechanism (m, "nosuch", "nahh", &e), NRT_MODEL_ERROR_UNKNOWN_SECTION);
+  REJECT (nrt_model_uninsert_mechanism (m, "soma", "kdr", &e), NRT_MODEL_ERROR_UNKNOWN_MECHANISM);
+  REJECT (nrt_model_set_mechanism_param (m, "bas", "gmax_kdr", 1, &e),
+          NRT_MODEL_ERROR_UNKNOWN_PARAMETER);
+  REJECT (nrt_model_set_mechanism_param (m, "bas", "e_nahh", 1, &e),
+          NRT_MODEL_ERROR_UNKNOWN_PARAMETER);
+  REJECT (nrt_model_set_mechanism_param (m, "bas", "m_nahh", 1, &e),
+          NRT_MODEL_ERROR_UNKNOWN_PARAMETER);
+  REJECT (nrt_model_set_mechanism_param (m, "soma", "gmax_leak", 1, &e),
+          NRT_MODEL_ERROR_UNKNOWN_MECHANISM);
+  REJECT (nrt_model_set_mechanism_param (m, "all", "e_leak", -60, &e),
+          NRT_MODEL_ERROR_UNKNOWN_MECHANISM);
+  REJECT (nrt_model_set_mechanism_param (m, "bas", "gmax_leak", -1, &e),
+          NRT_MODEL_ERROR_INVALID_VALUE);
+  REJECT (nrt_model_set_mechanism_param (m, "bas", "gmax_leak", NAN, &e),
+          NRT_MODEL_ERROR_INVALID_VALUE);
+  REJECT (nrt_model_set_mechanism_param (m, "bas", "e_leak", 2000, &e),
+          NRT_MODEL_ERROR_INVALID_VALUE);
+  /* Ions: only where something uses them. */
+  REJECT (nrt_model_set_mechanism_param (m, "bas", "ena", 40, &e),
+          NRT_MODEL_ERROR_UNKNOWN_MECHANISM);
+  REJECT (nrt_model_set_mechanism_param (m, "soma", "eca", 100, &e),
+          NRT_MODEL_ERROR_UNKNOWN_MECHANISM);
+  REJECT (nrt_model_set_mechanism_param (m, "soma", "ena", INFINITY, &e),
+          NRT_MODEL_ERROR_INVALID_VALUE);
+  g_assert_true (nrt_model_data_equal (before, nrt_model_get_data (m)));
+  nrt_model_data_free (before);
+#undef REJECT
+}
+
+/* Section ion values: shared by hh and channels, defaults when unused, mirrored in hh. */
+static void
+test_channel_ions (void)
+{
+  g_autoptr(NrtModel) m = nrt_model_new ();
+  g_autoptr(NrtChannel) na = nrt_channel_new_hh_na ();
+  g_autoptr(NrtChannel) ca = nrt_channel_new ("cat");
+  GError *e = NULL;
+  const NrtModelData *d = nrt_model_get_data (m);
+  const NrtMechanismInfo *hhi = nrt_mechanism_info (NRT_MECH_HH);
+  int iena = nrt_param_lookup (hhi, "ena"), iek = nrt_param_lookup (hhi, "ek");
+
+  ca->ion = NRT_ION_CA;
+  g_assert_cmpint (nrt_model_add_section (m, "soma", NULL, 0, 10, 10, &e), ==, 0);
+  g_assert_true (nrt_model_add_channel (m, na, &e));
+  g_assert_true (nrt_model_add_channel (m, ca, &e));
+  g_assert_cmpint (nrt_model_find_channel (m, "cat"), ==, 1);
+  const NrtSection *s = nrt_model_get_section (m, 0);
+  g_assert_cmpfloat (s->e_ion[NRT_ION_NA], ==, 50);
+  g_assert_cmpfloat (s->e_ion[NRT_ION_K], ==, -77);
+  g_assert_false (nrt_section_uses_ion (d, s, NRT_ION_NA));
+
+  g_assert_true (nrt_model_insert_mechanism (m, "soma", "nahh", &e));
+  g_assert_true (nrt_section_uses_ion (d, s, NRT_ION_NA));
+  g_assert_false (nrt_section_uses_ion (d, s, NRT_ION_K));
+  g_assert_true (nrt_model_set_mechanism_param (m, "soma", "ena", 60, &e));
+  g_assert_cmpfloat (s->e_ion[NRT_ION_NA], ==, 60);
+  /* hh joins the existing na ion, as in NEURON. */
+  g_assert_true (nrt_model_insert_mechanism (m, "soma", "hh", &e));
+  g_assert_cmpfloat (s->mech[NRT_MECH_HH].p[iena], ==, 60);
+  g_assert_cmpfloat (s->mech[NRT_MECH_HH].p[iek], ==, -77);
+  g_assert_true (nrt_model_set_mechanism_param (m, "soma", "ek", -80, &e));
+  g_assert_cmpfloat (s->e_ion[NRT_ION_K], ==, -80);
+  g_assert_cmpfloat (s->mech[NRT_MECH_HH].p[iek], ==, -80);
+  /* hh leaves: k is unused and back at its default, na stays with nahh. */
+  g_assert_true (nrt_model_uninsert_mechanism (m, "soma", "hh", &e));
+  g_assert_cmpfloat (s->e_ion[NRT_ION_K], ==, -77);
+  g_assert_cmpfloat (s->e_ion[NRT_ION_NA], ==, 60);
+  g_assert_true (nrt_model_insert_mechanism (m, "soma", "cat", &e));
+  g_assert_true (nrt_model_set_mechanism_param (m, "soma", "eca", 120, &e));
+  g_assert_cmpfloat (s->e_ion[NRT_ION_CA], ==, 120);
+  /* Removing the type uninserts it everywhere; the ion goes back to its default. */
+  g_assert_true (nrt_model_remove_channel (m, "cat", &e));
+  g_assert_cmpuint (s->channels->len, ==, 1);
+  assert_close (s->e_ion[NRT_ION_CA], nrt_ion_default_e (NRT_ION_CA), 0);
+  /* A channel changing its ion releases the old one. */
+  g_autoptr(NrtChannel) nak = nrt_channel_copy (na);
+  nak->ion = NRT_ION_K;
+  g_assert_true (nrt_model_replace_channel (m, "nahh", nak, &e));
+  g_assert_cmpfloat (s->e_ion[NRT_ION_NA], ==, 50);
+  g_assert_no_error (e);
+
+  /* A CellBuilder spec's hh sets the section's ions. */
+  g_autoptr(NrtBiophysicsSpec) spec = nrt_biophysics_spec_new ("all");
+  spec->mech[NRT_MECH_HH].inserted = TRUE;
+  for (guint p = 0; p < hhi->n_params; p++)
+    spec->mech[NRT_MECH_HH].p[p] = hhi->params[p].def;
+  spec->mech[NRT_MECH_HH].p[iena] = 45;
+  g_assert_true (nrt_model_set_biophysics_specs (m, &spec, 1, &e));
+  g_assert_cmpfloat (s->e_ion[NRT_ION_NA], ==, 45);
+  g_assert_cmpfloat (s->mech[NRT_MECH_HH].p[iena], ==, 45);
+  g_assert_no_error (e);
+}
+
+static void
+test_channel_undo_redo (void)
+{
+  g_autoptr(NrtModel) m = build_stylized_cell ();
+  g_autoptr(GPtrArray) states = g_ptr_array_new_with_free_func ((GDestroyNotify) nrt_model_data_free);
+  g_autoptr(NrtChannel) na = nrt_channel_new_hh_na ();
+  g_autoptr(NrtChannel) k = nrt_channel_new_hh_k ();
+  g_autoptr(NrtChannel) leak = leak_channel ();
+  GError *e = NULL;
+  int changes = 0;
+
+  g_signal_connect (m, "changed", G_CALLBACK (count_changes), &changes);
+#define STEP(call) \
+  G_STMT_START { g_ptr_array_add (states, nrt_model_data_copy (nrt_model_get_data (m))); \
+                 g_assert_true ((call)); g_assert_no_error (e); } G_STMT_END
+  STEP (nrt_model_add_channel (m, na, &e));
+  STEP (nrt_model_add_channel (m, k, &e));
+  STEP (nrt_model_add_channel (m, leak, &e));
+  STEP (nrt_model_insert_mechanism (m, "all", "nahh", &e));
+  STEP (nrt_model_insert_mechanism (m, "apicals", "khh", &e));
+  STEP (nrt_model_insert_mechanism (m, "bas", "leak", &e));
+  STEP (nrt_model_set_mechanism_param (m, "all", "gmax_nahh", 0.12, &e));
+  STEP (nrt_model_set_mechanism_param (m, "bas", "e_leak", -60, &e));
+  STEP (nrt_model_set_mechanism_param (m, "bas", "ena", 55, &e));
+  na->q10 = 3;
+  STEP (nrt_model_replace_channel (m, "nahh", na, &e));
+  STEP (nrt_model_uninsert_mechanism (m, "ap[1]", "khh", &e));
+  STEP (nrt_model_remove_channel (m, "nahh", &e));
+  STEP (nrt_model_remove_section (m, "bas", &e));
+#undef STEP
+
+  const NrtModelData *d = nrt_model_get_data (m);
+  g_assert_cmpint (changes, ==, (int) states->len);
+  g_assert_cmpuint (d->channels->len, ==, 2);
+  /* khh is now index 0: the instances were renumbered. */
+  const NrtSection *ap0 = nrt_model_get_section (m, nrt_model_find_section (m, "ap[0]"));
+  g_assert_cmpuint (ap0->channels->len, ==, 1);
+  g_assert_cmpint (g_array_index (ap0->channels, NrtChannelInstance, 0).channel, ==, 0);
+  g_assert_null (nrt_section_find_channel (ap0, 1));
+
+  NrtModelData *final = nrt_model_data_copy (d);
+  for (guint i = states->len; i-- > 0;)
+    {
+      g_assert_true (nrt_model_undo (m, &e));
+      g_assert_true (nrt_model_data_equal (states->pdata[i], d));
+    }
+  /* Back to the start: the values of the instances came back too. */
+  for (guint i = 1; i < states->len; i++)
+    {
+      g_assert_true (nrt_model_redo (m, &e));
+      g_assert_true (nrt_model_data_equal (states->pdata[i], d));
+    }
+  const NrtSection *bas = nrt_model_get_section (m, nrt_model_find_section (m, "bas"));
+  const NrtChannelInstance *inst =
+    nrt_section_find_channel (bas, nrt_model_find_channel (m, "leak"));
+  g_assert_nonnull (inst);
+  g_assert_cmpfloat (inst->e, ==, -60);
+  g_assert_cmpfloat (inst->gmax, ==, 0.0003);
+  /* nahh is gone: bas no longer uses na, whose e is back at its default. */
+  g_assert_cmpfloat (bas->e_ion[NRT_ION_NA], ==, 50);
+  g_assert_true (nrt_model_redo (m, &e));
+  g_assert_true (nrt_model_data_equal (final, d));
+  g_assert_false (nrt_model_can_redo (m));
+  g_assert_no_error (e);
+
+  /* data_equal sees every field of a channel and of an instance. */
+  NrtModelData *x = nrt_model_data_copy (d);
+  g_assert_true (nrt_model_data_equal (x, d));
+  ((NrtChannel *) x->channels->pdata[0])->q10_temperature = 20;
+  g_assert_false (nrt_model_data_equal (x, d));
+  nrt_model_data_free (x);
+  x = nrt_model_data_copy (d);
+  g_array_index (((NrtSection *) x->sections->pdata[1])->channels, NrtChannelInstance, 0).gmax = 1;
+  g_assert_false (nrt_model_data_equal (x, d));
+  nrt_model_data_free (x);
+  x = nrt_model_data_copy (d);
+  ((NrtSection *) x->sections->pdata[1])->e_ion[NRT_ION_CA] = 1;
+  g_assert_false (nrt_model_data_equal (x, d));
+  nrt_model_data_free (x);
+  nrt_model_data_free (final);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -822,5 +1211,9 @@ main (int argc, char **argv)
   g_test_add_func ("/core/model/specs/import-and-structure-edits",
                    test_specs_import_and_structure_edits);
   g_test_add_func ("/core/model/move-subset-and-output", test_move_subset_and_output);
+  g_test_add_func ("/core/model/channel/rates", test_channel_rates);
+  g_test_add_func ("/core/model/channel/errors", test_channel_errors);
+  g_test_add_func ("/core/model/channel/ions", test_channel_ions);
+  g_test_add_func ("/core/model/channel/undo-redo", test_channel_undo_redo);
   return g_test_run ();
 }
