@@ -441,6 +441,140 @@ nrt_shape_colormap (double t, gboolean dark, GdkRGBA *color)
   color->alpha = 1;
 }
 
+/* ---- label placement ------------------------------------------------------------------- */
+
+#define LABEL_MARGIN 2.0      /* clear space kept around a label, pixels */
+#define MARKER_RADIUS 8.0     /* a marker's disc and ring, pixels */
+
+/* The length of the line a–b inside the rectangle [x0, x1] × [y0, y1] (Liang–Barsky). */
+static double
+clipped_length (double ax, double ay, double bx, double by,
+                double x0, double y0, double x1, double y1)
+{
+  double dx = bx - ax, dy = by - ay, t0 = 0, t1 = 1;
+  double p[4] = { -dx, dx, -dy, dy };
+  double q[4] = { ax - x0, x1 - ax, ay - y0, y1 - ay };
+
+  for (int i = 0; i < 4; i++)
+    {
+      if (p[i] == 0)
+        {
+          if (q[i] < 0)
+            return 0;
+          continue;
+        }
+      double r = q[i] / p[i];
+      if (p[i] < 0)
+        t0 = MAX (t0, r);
+      else
+        t1 = MIN (t1, r);
+      if (t0 > t1)
+        return 0;
+    }
+  return (t1 - t0) * hypot (dx, dy);
+}
+
+static double
+overlap_1d (double a0, double a1, double b0, double b1)
+{
+  return MAX (0.0, MIN (a1, b1) - MAX (a0, b0));
+}
+
+double
+nrt_shape_label_cost (double x, double y, double w, double h,
+                      const NrtShapeLabel *placed, guint n_placed,
+                      const NrtShapeLabel *markers, guint n_markers,
+                      const NrtShapeSegment *segments, guint n_segments,
+                      int width, int height)
+{
+  double cost = 0, m = LABEL_MARGIN;
+
+  /* Neurites.  A thin line: the length of it inside the label grown by the line's
+   * half-width.  A thick piece (Show Diam, a soma): the area it shares with the label, from
+   * samples every 2 px; the piece is a band with square ends, as drawn. */
+  for (guint i = 0; i < n_segments; i++)
+    {
+      const NrtShapeSegment *s = &segments[i];
+      double g = m + s->r;
+
+      if (s->r <= 4)
+        {
+          cost += 4 * clipped_length (s->x0, s->y0, s->x1, s->y1, x - g, y - g, x + w + g, y + h + g);
+          continue;
+        }
+      double dx = s->x1 - s->x0, dy = s->y1 - s->y0, len2 = dx * dx + dy * dy;
+      double len = sqrt (len2);
+      if (len < 1e-9 || clipped_length (s->x0, s->y0, s->x1, s->y1, x - g, y - g, x + w + g, y + h + g) <= 0)
+        continue;
+      for (double py = y - m + 1; py < y + h + m; py += 2)
+        for (double px = x - m + 1; px < x + w + m; px += 2)
+          {
+            double t = ((px - s->x0) * dx + (py - s->y0) * dy) / len2;
+            double d = fabs ((px - s->x0) * dy - (py - s->y0) * dx) / len;
+            if (t >= 0 && t <= 1 && d <= s->r + 1)
+              cost += 2.0;   /* half the sample's 4 px² */
+          }
+    }
+  /* Other labels and markers: the area they share with this one. */
+  for (guint i = 0; i < n_placed; i++)
+    cost += overlap_1d (x - m, x + w + m, placed[i].x, placed[i].x + placed[i].w)
+            * overlap_1d (y - m, y + h + m, placed[i].y, placed[i].y + placed[i].h);
+  for (guint i = 0; i < n_markers; i++)
+    cost += overlap_1d (x - m, x + w + m, markers[i].ax - MARKER_RADIUS, markers[i].ax + MARKER_RADIUS)
+            * overlap_1d (y - m, y + h + m, markers[i].ay - MARKER_RADIUS, markers[i].ay + MARKER_RADIUS);
+  /* Whatever falls outside the drawing area. */
+  cost += w * h - overlap_1d (x, x + w, 0, width) * overlap_1d (y, y + h, 0, height);
+  return cost;
+}
+
+/* labels[0, n_labels) are placed; labels[n_labels, n_markers) are markers without a label,
+ * obstacles only. */
+static void
+place_labels_among (NrtShapeLabel *labels, guint n_labels, guint n_markers,
+                    const NrtShapeSegment *segments, guint n_segments, int width, int height)
+{
+  /* Candidate offsets, as (dx, dy, xalign, yalign): the label's (xalign, yalign) corner goes
+   * at the marker + (dx, dy).  Right and above first, as before; then the other sides; then
+   * the same, further out; then well to either side. */
+  static const double cand[][4] = {
+    {  10,  -8, 0,   1   }, {  10,   8, 0,   0   }, { -10,  -8, 1,   1   }, { -10,   8, 1,   0   },
+    {   0, -12, 0.5, 1   }, {   0,  12, 0.5, 0   }, {  13,   0, 0,   0.5 }, { -13,   0, 1,   0.5 },
+    {  22, -20, 0,   1   }, {  22,  20, 0,   0   }, { -22, -20, 1,   1   }, { -22,  20, 1,   0   },
+    {   0, -26, 0.5, 1   }, {   0,  26, 0.5, 0   },
+    /* Clear of a thick section (Show Diam, a soma) drawn under the marker. */
+    {  45,   0, 0,   0.5 }, { -45,   0, 1,   0.5 }, {  70,   0, 0,   0.5 }, { -70,   0, 1,   0.5 },
+  };
+
+  for (guint i = 0; i < n_labels; i++)
+    {
+      NrtShapeLabel *l = &labels[i];
+      double best = INFINITY;
+
+      for (guint c = 0; c < G_N_ELEMENTS (cand); c++)
+        {
+          double x = round (l->ax + cand[c][0] - cand[c][2] * l->w);
+          double y = round (l->ay + cand[c][1] - cand[c][3] * l->h);
+          /* A small charge per step down the list keeps ties on the earlier candidate. */
+          double cost = nrt_shape_label_cost (x, y, l->w, l->h, labels, i, labels, n_markers,
+                                              segments, n_segments, width, height) + 0.01 * c;
+          if (cost < best)
+            {
+              best = cost;
+              l->x = x;
+              l->y = y;
+            }
+        }
+    }
+}
+
+void
+nrt_shape_place_labels (NrtShapeLabel *labels, guint n_labels,
+                        const NrtShapeSegment *segments, guint n_segments,
+                        int width, int height)
+{
+  place_labels_among (labels, n_labels, n_labels, segments, n_segments, width, height);
+}
+
 /* ---- renderer -------------------------------------------------------------------------- */
 
 typedef struct {
@@ -738,31 +872,94 @@ nrt_shape_render (cairo_t *cr, int width, int height, const NrtShapeGeometry *ge
   if (style->values == NULL)
     draw_highlights (cr, width, height, geom, cam, style, pts, 1.5, 1.0);
 
-  /* Markers: a disc with a ring, and the label beside. */
-  for (guint m = 0; m < style->n_markers; m++)
+  /* Markers: a disc with a ring, and the label beside, where it covers the least of the
+   * neurites, the markers and the other labels. */
+  if (style->n_markers > 0)
     {
-      const NrtShapeMarker *mk = &style->markers[m];
-      int isec = nrt_shape_geometry_find_section (geom, mk->section);
-      double p[3], wx, wy;
-      GdkRGBA ring = style->bg.alpha > 0 ? style->bg : (GdkRGBA) { 1, 1, 1, 1 };
+      g_autofree NrtShapeLabel *labels = g_new0 (NrtShapeLabel, style->n_markers);
+      g_autofree gboolean *shown = g_new0 (gboolean, style->n_markers);
+      g_autoptr(GArray) segs = g_array_new (FALSE, FALSE, sizeof (NrtShapeSegment));
+      g_autofree NrtShapeLabel *to_place = g_new0 (NrtShapeLabel, style->n_markers);
+      g_autofree guint *place_index = g_new0 (guint, style->n_markers);
+      guint n_place = 0;
 
-      if (isec < 0 || !nrt_shape_geometry_point_at (geom, isec, mk->x, p))
-        continue;
-      nrt_shape_camera_project (cam, width, height, p, &wx, &wy);
-      if (style->dark && style->bg.alpha == 0)
-        ring = (GdkRGBA) { 0.14f, 0.14f, 0.14f, 1 };
-      cairo_new_path (cr);
-      cairo_arc (cr, wx, wy, mk->selected ? 7.5 : 6, 0, 2 * G_PI);
-      gdk_cairo_set_source_rgba (cr, &ring);
-      cairo_fill_preserve (cr);
-      gdk_cairo_set_source_rgba (cr, mk->selected ? &style->accent : &style->marker);
-      cairo_set_line_width (cr, 2.5);
-      cairo_stroke (cr);
-      cairo_arc (cr, wx, wy, 3, 0, 2 * G_PI);
-      cairo_fill (cr);
-      if (mk->label != NULL)
-        draw_text (cr, style, mk->label, wx + 10, wy - 8, 0, 1,
-                   mk->selected ? &style->accent : &style->marker);
+      for (guint m = 0; m < style->n_markers; m++)
+        {
+          const NrtShapeMarker *mk = &style->markers[m];
+          int isec = nrt_shape_geometry_find_section (geom, mk->section);
+          double p[3];
+
+          if (isec < 0 || !nrt_shape_geometry_point_at (geom, isec, mk->x, p))
+            continue;
+          shown[m] = TRUE;
+          nrt_shape_camera_project (cam, width, height, p, &labels[m].ax, &labels[m].ay);
+        }
+      /* Every marker is an obstacle, labelled or not: the ones drawn come first in to_place
+       * with their labels' sizes, the others after with none. */
+      for (guint m = 0; m < style->n_markers; m++)
+        if (shown[m] && style->markers[m].label != NULL)
+          {
+            g_autoptr(PangoLayout) pl = make_layout (cr, style, style->markers[m].label);
+            int w, h;
+
+            pango_layout_get_pixel_size (pl, &w, &h);
+            labels[m].w = w;
+            labels[m].h = h;
+            place_index[n_place] = m;
+            to_place[n_place++] = labels[m];
+          }
+      if (n_place > 0)
+        {
+          guint n_obstacles = n_place;
+
+          for (guint m = 0; m < style->n_markers; m++)
+            if (shown[m] && style->markers[m].label == NULL)
+              to_place[n_obstacles++] = labels[m];
+          for (guint i = 0; i < geom->secs->len; i++)
+            {
+              GeoSection *s = g_ptr_array_index (geom->secs, i);
+
+              if (s->pts->len < 2)
+                continue;
+              sub_polyline (s, cam, style, width, height, 0, 1, pts);
+              for (guint k = 1; k < pts->len; k++)
+                {
+                  const ScreenPt *a = &g_array_index (pts, ScreenPt, k - 1);
+                  const ScreenPt *b = &g_array_index (pts, ScreenPt, k);
+                  NrtShapeSegment seg = { a->x, a->y, b->x, b->y, MAX (a->r, b->r) };
+                  g_array_append_val (segs, seg);
+                }
+            }
+          place_labels_among (to_place, n_place, n_obstacles,
+                              (const NrtShapeSegment *) segs->data, segs->len, width, height);
+          for (guint i = 0; i < n_place; i++)
+            labels[place_index[i]] = to_place[i];
+        }
+
+      for (guint m = 0; m < style->n_markers; m++)
+        {
+          const NrtShapeMarker *mk = &style->markers[m];
+          double wx = labels[m].ax, wy = labels[m].ay;
+          GdkRGBA ring = style->bg.alpha > 0 ? style->bg : (GdkRGBA) { 1, 1, 1, 1 };
+
+          if (!shown[m])
+            continue;
+          if (style->dark && style->bg.alpha == 0)
+            ring = (GdkRGBA) { 0.14f, 0.14f, 0.14f, 1 };
+          cairo_new_path (cr);
+          cairo_arc (cr, wx, wy, mk->selected ? 7.5 : 6, 0, 2 * G_PI);
+          gdk_cairo_set_source_rgba (cr, &ring);
+          cairo_fill_preserve (cr);
+          gdk_cairo_set_source_rgba (cr, mk->selected ? &style->accent : &style->marker);
+          cairo_set_line_width (cr, 2.5);
+          cairo_stroke (cr);
+          cairo_arc (cr, wx, wy, 3, 0, 2 * G_PI);
+          cairo_fill (cr);
+        }
+      for (guint m = 0; m < style->n_markers; m++)
+        if (shown[m] && style->markers[m].label != NULL)
+          draw_text (cr, style, style->markers[m].label, labels[m].x, labels[m].y, 0, 0,
+                     style->markers[m].selected ? &style->accent : &style->marker);
     }
 
   if (style->hover_section >= 0 && (guint) style->hover_section < geom->secs->len)

@@ -136,6 +136,37 @@ int  nrt_shape_pick (const NrtShapeGeometry *geom, const NrtShapeCamera *cam, in
 /* Snaps x to NEURON's node for nseg segments: 0, 1, or the centre (i + 0.5)/nseg. */
 double nrt_shape_snap_x (int nseg, double x);
 
+/* Label placement.  A label of size w × h belongs to a marker centred at (ax, ay); placement
+ * sets its top-left corner (x, y). */
+typedef struct {
+  double ax, ay;     /* the marker's centre, pixels */
+  double w, h;       /* the label's size, pixels */
+  double x, y;       /* out: the label's top-left corner */
+} NrtShapeLabel;
+
+/* A drawn piece of neurite: the line (x0, y0)–(x1, y1), r pixels either side of it. */
+typedef struct {
+  double x0, y0, x1, y1, r;
+} NrtShapeSegment;
+
+/* Places each label, in order, at the candidate position around its marker that overlaps
+ * the least with the segments, every marker, the labels placed before it and the outside of
+ * the width × height area; ties go to the earlier candidate (right of the marker and above
+ * first).  Deterministic; nothing drawn. */
+void   nrt_shape_place_labels (NrtShapeLabel         *labels,
+                               guint                  n_labels,
+                               const NrtShapeSegment *segments,
+                               guint                  n_segments,
+                               int                    width,
+                               int                    height);
+/* The overlap cost the placement minimises, for one rectangle: exposed so tests can check
+ * that a placement is clear (0 = touches nothing). */
+double nrt_shape_label_cost (double x, double y, double w, double h,
+                             const NrtShapeLabel *placed, guint n_placed,
+                             const NrtShapeLabel *markers, guint n_markers,
+                             const NrtShapeSegment *segments, guint n_segments,
+                             int width, int height);
+
 /* ---- the widget ------------------------------------------------------------------------ */
 
 #define NRT_TYPE_SHAPE_VIEW (nrt_shape_view_get_type ())

@@ -4,6 +4,7 @@
  */
 #include <adwaita.h>
 #include <math.h>
+#include <string.h>
 
 #include "nrt-ui-test.h"
 #include "nrt-graph-window.h"
@@ -566,6 +567,89 @@ view_interaction_subprocess (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Label placement, geometrically: a free label goes right of its marker and above; a label
+ * whose first place a neurite crosses, or another label takes, moves to a clear one beside
+ * its marker; labels stay inside the area; the result does not depend on anything but the
+ * input. */
+static void
+test_label_placement (void)
+{
+  /* The Point Manager's crowded corner: a soma line with a branch going down-left, two
+   * markers 40 px apart, a branch up-right from the second junction. */
+  const NrtShapeSegment segs[] = {
+    { 250, 347, 373, 347, 1 },      /* soma → ap[0] */
+    { 250, 347, 194, 377, 1 },      /* bas */
+    { 250, 347, 36, 226, 1 },       /* axon */
+    { 373, 347, 452, 300, 1 },      /* ap[1], up-right */
+    { 373, 347, 504, 422, 1 },      /* ap[2] */
+  };
+  NrtShapeLabel one = { 100, 100, 60, 16, 0, 0 };
+  NrtShapeLabel crossed = { 413, 323, 70, 16, 0, 0 };
+  NrtShapeLabel edge = { 590, 200, 80, 16, 0, 0 };
+  NrtShapeLabel crowd[3] = {
+    { 249, 347, 64, 17, 0, 0 },     /* IClamp[0] */
+    { 212, 367, 110, 17, 0, 0 },    /* AlphaSynapse[0] */
+    { 450, 392, 72, 17, 0, 0 },     /* ExpSyn[1] */
+  };
+  NrtShapeLabel again[3];
+
+  /* Nothing around: right of the marker, above it. */
+  nrt_shape_place_labels (&one, 1, NULL, 0, 600, 500);
+  g_assert_cmpfloat (one.x, ==, 110);
+  g_assert_cmpfloat (one.y, ==, 100 - 8 - 16);
+
+  /* ap[1] runs through the first place (right and above): the label goes elsewhere, clear. */
+  g_assert_cmpfloat (nrt_shape_label_cost (crossed.ax + 10, crossed.ay - 8 - 16, 70, 16, NULL, 0,
+                                           &crossed, 1, segs, G_N_ELEMENTS (segs), 600, 500),
+                     >, 1);
+  nrt_shape_place_labels (&crossed, 1, segs, G_N_ELEMENTS (segs), 600, 500);
+  g_assert_cmpfloat (nrt_shape_label_cost (crossed.x, crossed.y, 70, 16, NULL, 0, &crossed, 1,
+                                           segs, G_N_ELEMENTS (segs), 600, 500), ==, 0);
+
+  /* On a thick soma (Show Diam: 78 px long, 390 px across, the marker at its middle): the
+   * label clears the soma's square end instead of lying on it. */
+  {
+    const NrtShapeSegment soma = { 231, 347, 309, 347, 195 };
+    NrtShapeLabel on_soma = { 270, 347, 66, 17, 0, 0 };
+
+    nrt_shape_place_labels (&on_soma, 1, &soma, 1, 600, 700);
+    g_assert_cmpfloat (nrt_shape_label_cost (on_soma.x, on_soma.y, 66, 17, NULL, 0, &on_soma, 1,
+                                             &soma, 1, 600, 700), ==, 0);
+    g_assert_true (on_soma.x >= 309 || on_soma.x + 66 <= 231);
+  }
+
+  /* At the right edge: to the left, inside. */
+  nrt_shape_place_labels (&edge, 1, NULL, 0, 600, 500);
+  g_assert_cmpfloat (edge.x + edge.w, <=, 600);
+  g_assert_cmpfloat (edge.x + edge.w, <=, edge.ax);
+
+  /* Three labels among five neurites: each clear of the neurites, of every marker and of the
+   * others, and near its own marker. */
+  memcpy (again, crowd, sizeof crowd);
+  nrt_shape_place_labels (crowd, 3, segs, G_N_ELEMENTS (segs), 600, 500);
+  for (guint i = 0; i < 3; i++)
+    {
+      const NrtShapeLabel *l = &crowd[i];
+      double dx = MAX (MAX (l->x - l->ax, l->ax - (l->x + l->w)), 0);
+      double dy = MAX (MAX (l->y - l->ay, l->ay - (l->y + l->h)), 0);
+
+      g_assert_cmpfloat (nrt_shape_label_cost (l->x, l->y, l->w, l->h, NULL, 0, crowd, 3, segs,
+                                               G_N_ELEMENTS (segs), 600, 500), ==, 0);
+      g_assert_cmpfloat (hypot (dx, dy), <, 40);
+      for (guint j = 0; j < 3; j++)
+        if (j != i)
+          g_assert_cmpfloat (nrt_shape_label_cost (l->x, l->y, l->w, l->h, &crowd[j], 1, NULL, 0,
+                                                   NULL, 0, 600, 500), ==, 0);
+    }
+  /* Deterministic. */
+  nrt_shape_place_labels (again, 3, segs, G_N_ELEMENTS (segs), 600, 500);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_cmpfloat (again[i].x, ==, crowd[i].x);
+      g_assert_cmpfloat (again[i].y, ==, crowd[i].y);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -584,6 +668,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/shape/snap-and-colormap", test_snap_and_colormap);
   g_test_add_func ("/shape/render-values", test_render_values);
+  g_test_add_func ("/shape/label-placement", test_label_placement);
   NRT_UI_ADD_TRAPPED ("/ui/shape/view-interaction", view_interaction_subprocess);
   NRT_UI_ADD_TRAPPED ("/ui/shape/colors-follow-frame", shape_colors_subprocess);
   NRT_UI_ADD_TRAPPED ("/ui/shape/lab-part2", lab_part2_subprocess);
