@@ -8,6 +8,7 @@
 
 #include "nrt-movie-run.h"
 #include "nrt-number-entry.h"
+#include "nrt-window-private.h"
 
 #define MIN_SECONDS_PER_STEP 0.001
 #define DEFAULT_SECONDS_PER_STEP 0.01
@@ -266,6 +267,48 @@ nrt_movie_run_init (NrtMovieRun *self)
   }
   adw_window_set_content (ADW_WINDOW (self), box);
   update_labels (self);
+}
+
+void
+nrt_movie_run_save_state (GtkWindow *movie_run, GKeyFile *kf, const char *group)
+{
+  int width, height;
+
+  g_return_if_fail (NRT_IS_MOVIE_RUN (movie_run));
+  g_return_if_fail (kf != NULL && group != NULL);
+
+  g_key_file_set_string (kf, group, "type", "movie-run");
+  g_key_file_set_double (kf, group, "seconds-per-step",
+                         NRT_MOVIE_RUN (movie_run)->seconds_per_step);
+  /* GTK keeps the default size up to date as the window is resized. */
+  gtk_window_get_default_size (movie_run, &width, &height);
+  g_key_file_set_integer (kf, group, "width", width);
+  g_key_file_set_integer (kf, group, "height", height);
+}
+
+GtkWindow *
+nrt_movie_run_new_from_state (NrtWindow *main_window, GKeyFile *kf, const char *group)
+{
+  g_autoptr(GError) error = NULL;
+  GtkWindow *window;
+  double seconds;
+  int width, height;
+
+  g_return_val_if_fail (NRT_IS_WINDOW (main_window), NULL);
+  g_return_val_if_fail (kf != NULL && group != NULL, NULL);
+
+  /* One Movie Run per model window, as Tools → Movie Run. */
+  window = _nrt_window_find_tool (main_window, NRT_TYPE_MOVIE_RUN);
+  if (window == NULL)
+    window = nrt_movie_run_new (main_window);
+  seconds = g_key_file_get_double (kf, group, "seconds-per-step", &error);
+  if (error == NULL && !nrt_movie_run_set_seconds_per_step (NRT_MOVIE_RUN (window), seconds))
+    g_debug ("Movie Run layout: refused seconds per step %g", seconds);
+  width = g_key_file_get_integer (kf, group, "width", NULL);
+  height = g_key_file_get_integer (kf, group, "height", NULL);
+  if (width > 0 && height > 0)
+    gtk_window_set_default_size (window, width, height);
+  return window;
 }
 
 GtkWindow *

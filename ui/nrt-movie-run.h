@@ -34,4 +34,14 @@ double     nrt_movie_run_get_seconds_per_step (NrtMovieRun *self);
 /* The pace the movie asks of the session (model ms per wall-clock second). */
 double     nrt_movie_run_get_pace             (NrtMovieRun *self);
 
+/* Layout persistence: writes Seconds per step and the window size into group of kf. */
+void       nrt_movie_run_save_state           (GtkWindow   *movie_run,
+                                               GKeyFile    *kf,
+                                               const char  *group);
+/* (transfer none) main_window's Movie Run (made if it has none) with the state in group of
+ * kf; a missing or refused value keeps what the window has. */
+GtkWindow *nrt_movie_run_new_from_state       (NrtWindow   *main_window,
+                                               GKeyFile    *kf,
+                                               const char  *group);
+
 G_END_DECLS

@@ -834,6 +834,137 @@ nrt_shape_plot_new (NrtWindow *main_window)
   return GTK_WINDOW (self);
 }
 
+/* ---- layout persistence ---------------------------------------------------------------- */
+
+static const char *const mode_names[] = { "shape", "time", "space" };
+
+void
+nrt_shape_plot_save_state (GtkWindow *shape_plot, GKeyFile *kf, const char *group)
+{
+  NrtShapePlot *self;
+  NrtShapeCamera cam;
+  double scale[2];
+  int width, height, view_w, view_h;
+
+  g_return_if_fail (NRT_IS_SHAPE_PLOT (shape_plot));
+  g_return_if_fail (kf != NULL && group != NULL);
+
+  self = NRT_SHAPE_PLOT (shape_plot);
+  g_key_file_set_string (kf, group, "type", "shape-plot");
+  g_key_file_set_string (kf, group, "mode", mode_names[self->mode]);
+  g_key_file_set_string (kf, group, "variable", self->variable);
+  scale[0] = self->lo;
+  scale[1] = self->hi;
+  g_key_file_set_double_list (kf, group, "scale", scale, 2);
+  g_key_file_set_boolean (kf, group, "show-diam", nrt_shape_view_get_show_diam (self->view));
+  if (self->has_path)
+    {
+      g_autofree char *xa = g_strdup_printf ("%.17g", self->path_xa);
+      g_autofree char *xb = g_strdup_printf ("%.17g", self->path_xb);
+      const char *ends[] = { self->path_a, xa, self->path_b, xb };
+
+      g_key_file_set_string_list (kf, group, "space-path", ends, 4);
+    }
+  /* The view: the camera, with the size of the drawing it was made for. */
+  nrt_shape_view_get_camera (self->view, &cam, &view_w, &view_h);
+  if (view_w > 0 && view_h > 0)
+    {
+      double size[2] = { view_w, view_h }, pan[2] = { cam.pan_x, cam.pan_y };
+
+      g_key_file_set_double_list (kf, group, "view-rotation", cam.rot, 9);
+      g_key_file_set_double (kf, group, "view-scale", cam.scale);
+      g_key_file_set_double_list (kf, group, "view-centre", cam.centre, 3);
+      g_key_file_set_double_list (kf, group, "view-pan", pan, 2);
+      g_key_file_set_double_list (kf, group, "view-size", size, 2);
+    }
+  /* GTK keeps the default size up to date as the window is resized. */
+  gtk_window_get_default_size (shape_plot, &width, &height);
+  g_key_file_set_integer (kf, group, "width", width);
+  g_key_file_set_integer (kf, group, "height", height);
+}
+
+/* A list of exactly n finite doubles from key, into out. */
+static gboolean
+get_doubles (GKeyFile *kf, const char *group, const char *key, double *out, gsize n)
+{
+  g_autofree double *list = NULL;
+  gsize len = 0;
+
+  list = g_key_file_get_double_list (kf, group, key, &len, NULL);
+  if (list == NULL || len != n)
+    return FALSE;
+  for (gsize i = 0; i < n; i++)
+    {
+      if (!isfinite (list[i]))
+        return FALSE;
+      out[i] = list[i];
+    }
+  return TRUE;
+}
+
+GtkWindow *
+nrt_shape_plot_new_from_state (NrtWindow *main_window, GKeyFile *kf, const char *group)
+{
+  NrtShapePlot *self;
+  g_autofree char *mode = NULL;
+  g_autofree char *variable = NULL;
+  g_auto(GStrv) ends = NULL;
+  g_autoptr(GError) error = NULL;
+  NrtShapeCamera cam;
+  double scale[2], size[2], pan[2];
+  gboolean show_diam;
+  gsize n_ends = 0;
+  int width, height;
+
+  g_return_val_if_fail (NRT_IS_WINDOW (main_window), NULL);
+  g_return_val_if_fail (kf != NULL && group != NULL, NULL);
+
+  self = NRT_SHAPE_PLOT (nrt_shape_plot_new (main_window));
+
+  width = g_key_file_get_integer (kf, group, "width", NULL);
+  height = g_key_file_get_integer (kf, group, "height", NULL);
+  if (width > 0 && height > 0)
+    gtk_window_set_default_size (GTK_WINDOW (self), width, height);
+
+  variable = g_key_file_get_string (kf, group, "variable", NULL);
+  if (variable != NULL && !nrt_shape_plot_set_variable (self, variable, &error))
+    g_debug ("Shape plot layout: %s", error->message);
+  if (get_doubles (kf, group, "scale", scale, 2))
+    nrt_shape_plot_set_scale (self, scale[0], scale[1]);
+  show_diam = g_key_file_get_boolean (kf, group, "show-diam", &error);
+  if (error == NULL)
+    g_action_group_change_action_state (G_ACTION_GROUP (self->actions), "show-diam",
+                                        g_variant_new_boolean (show_diam));
+  g_clear_error (&error);
+
+  mode = g_key_file_get_string (kf, group, "mode", NULL);
+  for (guint m = 0; mode != NULL && m < G_N_ELEMENTS (mode_names); m++)
+    if (g_str_equal (mode, mode_names[m]))
+      nrt_shape_plot_set_mode (self, (NrtShapePlotMode) m);
+
+  ends = g_key_file_get_string_list (kf, group, "space-path", &n_ends, NULL);
+  if (ends != NULL && n_ends == 4)
+    {
+      double xa = g_ascii_strtod (ends[1], NULL), xb = g_ascii_strtod (ends[3], NULL);
+
+      if (isfinite (xa) && isfinite (xb)
+          && !nrt_shape_plot_space_plot (self, ends[0], xa, ends[2], xb, &error))
+        g_debug ("Shape plot layout: %s", error->message);
+    }
+
+  if (get_doubles (kf, group, "view-rotation", cam.rot, 9)
+      && get_doubles (kf, group, "view-centre", cam.centre, 3)
+      && get_doubles (kf, group, "view-pan", pan, 2)
+      && get_doubles (kf, group, "view-size", size, 2)
+      && get_doubles (kf, group, "view-scale", &cam.scale, 1))
+    {
+      cam.pan_x = pan[0];
+      cam.pan_y = pan[1];
+      nrt_shape_view_set_camera (self->view, &cam, (int) size[0], (int) size[1]);
+    }
+  return GTK_WINDOW (self);
+}
+
 NrtShapeView *
 nrt_shape_plot_get_view (NrtShapePlot *self)
 {

@@ -76,4 +76,16 @@ gsize         nrt_shape_plot_get_space_data (NrtShapePlot     *self,
  * the colours and the space plot; TRUE when a new frame arrived. */
 gboolean      nrt_shape_plot_update         (NrtShapePlot     *self);
 
+/* Layout persistence: writes the mode, Plot what? variable, Variable scale, Show Diam, the
+ * Space Plot path's ends (if any), the view (camera) and the window size into group of kf. */
+void          nrt_shape_plot_save_state     (GtkWindow        *shape_plot,
+                                             GKeyFile         *kf,
+                                             const char       *group);
+/* (transfer none) A shape plot restored from group of kf (registered with main_window as
+ * nrt_shape_plot_new does); what the group lacks, or the model no longer has (a variable,
+ * a section of the path), keeps its default. */
+GtkWindow    *nrt_shape_plot_new_from_state (NrtWindow        *main_window,
+                                             GKeyFile         *kf,
+                                             const char       *group);
+
 G_END_DECLS

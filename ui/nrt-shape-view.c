@@ -1764,6 +1764,32 @@ on_key (GtkEventControllerKey *key, guint keyval, guint keycode, GdkModifierType
 /* ---- public API ------------------------------------------------------------------------ */
 
 void
+nrt_shape_view_get_camera (NrtShapeView *self, NrtShapeCamera *cam, int *width, int *height)
+{
+  g_return_if_fail (NRT_IS_SHAPE_VIEW (self));
+  g_return_if_fail (cam != NULL);
+  *cam = self->cam;
+  if (width != NULL)
+    *width = self->fitted ? MAX (self->last_w, 0) : 0;
+  if (height != NULL)
+    *height = self->fitted ? MAX (self->last_h, 0) : 0;
+}
+
+void
+nrt_shape_view_set_camera (NrtShapeView *self, const NrtShapeCamera *cam, int width, int height)
+{
+  g_return_if_fail (NRT_IS_SHAPE_VIEW (self));
+  g_return_if_fail (cam != NULL);
+  if (!(cam->scale > 0) || !isfinite (cam->scale) || width <= 0 || height <= 0)
+    return;
+  self->cam = *cam;
+  self->fitted = TRUE;
+  self->last_w = width;
+  self->last_h = height;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
 nrt_shape_view_fit (NrtShapeView *self)
 {
   g_return_if_fail (NRT_IS_SHAPE_VIEW (self));

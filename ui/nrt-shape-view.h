@@ -212,6 +212,17 @@ void       nrt_shape_view_add_highlight (NrtShapeView  *self,
 void       nrt_shape_view_clear_highlights (NrtShapeView *self);
 
 /* View = plot. */
+/* The camera and the widget size it was set up for (0 × 0 before the first draw), for layout
+ * persistence.  set_camera keeps cam until the widget is resized to other than width ×
+ * height while the view is still the automatic fit. */
+void       nrt_shape_view_get_camera   (NrtShapeView   *self,
+                                        NrtShapeCamera *cam,
+                                        int            *width,
+                                        int            *height);
+void       nrt_shape_view_set_camera   (NrtShapeView   *self,
+                                        const NrtShapeCamera *cam,
+                                        int             width,
+                                        int             height);
 void       nrt_shape_view_fit          (NrtShapeView   *self);
 void       nrt_shape_view_axis_view    (NrtShapeView   *self,
                                         char            axis);

@@ -7,9 +7,11 @@
 
 #include "nrt-cell-builder.h"
 #include "nrt-graph-window.h"
+#include "nrt-movie-run.h"
 #include "nrt-point-manager.h"
 #include "nrt-neuroml.h"
 #include "nrt-run-control.h"
+#include "nrt-shape-plot.h"
 #include "nrt-window-private.h"
 
 G_DEFINE_FINAL_TYPE (NrtWindow, nrt_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -256,17 +258,26 @@ _nrt_window_find_tool (NrtWindow *self,
 
 /* ---- layout persistence ---- */
 
+/* A tool with make is one per main window and saves only its size; one with save and
+ * restore saves its own state (restore makes the window). */
 static const struct {
   const char *name;
   GType     (*get_type) (void);
   GtkWindow *(*make) (NrtWindow *);
+  void       (*save) (GtkWindow *, GKeyFile *, const char *);
+  GtkWindow *(*restore) (NrtWindow *, GKeyFile *, const char *);
 } tool_kinds[] = {
   { "run-control", nrt_run_control_get_type, nrt_run_control_new },
   { "point-manager", nrt_point_manager_get_type, nrt_point_manager_new },
   /* Layouts saved before the Point Manager replaced the IClamp editor. */
   { "iclamp", nrt_point_manager_get_type, nrt_point_manager_new },
   { "cell-builder", nrt_cell_builder_get_type, nrt_cell_builder_new },
-  { "graph", nrt_graph_window_get_type, NULL },
+  { "graph", nrt_graph_window_get_type, NULL, nrt_graph_window_save_state,
+    nrt_graph_window_new_from_state },
+  { "shape-plot", nrt_shape_plot_get_type, NULL, nrt_shape_plot_save_state,
+    nrt_shape_plot_new_from_state },
+  { "movie-run", nrt_movie_run_get_type, NULL, nrt_movie_run_save_state,
+    nrt_movie_run_new_from_state },
 };
 
 char *
@@ -293,8 +304,8 @@ _nrt_window_save_layout (NrtWindow *self)
             continue;
 
           g_key_file_set_string (kf, group, "type", tool_kinds[k].name);
-          if (tool_kinds[k].make == NULL)
-            nrt_graph_window_save_state (tool, kf, group);
+          if (tool_kinds[k].save != NULL)
+            tool_kinds[k].save (tool, kf, group);
           else
             {
               gtk_window_get_default_size (tool, &width, &height);
@@ -354,8 +365,8 @@ _nrt_window_restore_layout (NrtWindow  *self,
         {
           if (!g_str_equal (type, tool_kinds[k].name))
             continue;
-          if (tool_kinds[k].make == NULL)
-            tool = nrt_graph_window_new_from_state (self, kf, groups[i]);
+          if (tool_kinds[k].restore != NULL)
+            tool = tool_kinds[k].restore (self, kf, groups[i]);
           else
             {
               int width = g_key_file_get_integer (kf, groups[i], "width", NULL);

@@ -8,15 +8,19 @@
 #include <glib/gstdio.h>
 
 #include <math.h>
+#include <string.h>
 
 #include "nrt-ui-test.h"
 #include "nrt-cell-builder.h"
 #include "nrt-cell-builder-private.h"
 #include "nrt-graph-window.h"
+#include "nrt-movie-run.h"
 #include "nrt-point-manager.h"
 #include "nrt-neuroml.h"
 #include "nrt-number-entry.h"
 #include "nrt-run-control.h"
+#include "nrt-shape-plot.h"
+#include "nrt-shape-view.h"
 #include "nrt-window-private.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NrtModelData, nrt_model_data_free)
@@ -948,12 +952,39 @@ undo_topology_subprocess (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A tool window's saved state, as text: the key file group nrt_*_save_state writes. */
+static char *
+tool_state (GtkWindow *tool)
+{
+  g_autoptr(GKeyFile) kf = g_key_file_new ();
+
+  if (NRT_IS_SHAPE_PLOT (tool))
+    nrt_shape_plot_save_state (tool, kf, "tool");
+  else
+    nrt_movie_run_save_state (tool, kf, "tool");
+  return g_key_file_to_data (kf, NULL, NULL);
+}
+
+static GtkWindow *
+find_tool (NrtWindow *window, GType type)
+{
+  g_autoptr(GList) tools = nrt_window_list_tools (window);
+
+  for (GList *l = tools; l != NULL; l = l->next)
+    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type))
+      return l->data;
+  return NULL;
+}
+
 static void
 layout_roundtrip_subprocess (void)
 {
   NrtWindow *window = nrt_window_new (NULL);
   NrtWindow *reopened = nrt_window_new (NULL);
   g_autofree char *dir = g_dir_make_tmp ("neurite-layout-XXXXXX", NULL);
+  g_autofree char *shape_state = NULL;
+  g_autofree char *movie_state = NULL;
+  GtkWindow *shape, *movie;
   g_autofree char *path = g_build_filename (dir, "cell.nml", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GError) error = NULL;
@@ -969,6 +1000,33 @@ layout_roundtrip_subprocess (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.run-control", NULL);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.graph", "s", "voltage");
   gtk_widget_activate_action (GTK_WIDGET (window), "win.graph", "s", "current");
+
+  /* A Shape plot in Space Plot mode with a path, its own scale, no Show Diam and a view the
+   * user turned and zoomed; a Movie Run at 0.05 s per step. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.shape-plot", NULL);
+  shape = find_tool (window, NRT_TYPE_SHAPE_PLOT);
+  g_assert_nonnull (shape);
+  nrt_ui_test_show_and_wait (shape);
+  nrt_shape_plot_set_mode (NRT_SHAPE_PLOT (shape), NRT_SHAPE_PLOT_MODE_SPACE);
+  nrt_shape_plot_set_scale (NRT_SHAPE_PLOT (shape), -70, 30);
+  g_assert_true (nrt_shape_plot_space_plot (NRT_SHAPE_PLOT (shape), "soma", 0.25, "dend", 0.75,
+                                            &error));
+  g_assert_no_error (error);
+  gtk_widget_activate_action (GTK_WIDGET (shape), "shape.show-diam", NULL);  /* toggles */
+  g_assert_false (nrt_shape_view_get_show_diam (nrt_shape_plot_get_view (NRT_SHAPE_PLOT (shape))));
+  nrt_shape_view_rotate (nrt_shape_plot_get_view (NRT_SHAPE_PLOT (shape)), 1, 30);
+  nrt_shape_view_zoom (nrt_shape_plot_get_view (NRT_SHAPE_PLOT (shape)), 1.5, 40, 30);
+  nrt_ui_test_show_and_wait (shape);
+  shape_state = tool_state (shape);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.movie-run", NULL);
+  movie = find_tool (window, NRT_TYPE_MOVIE_RUN);
+  g_assert_nonnull (movie);
+  g_assert_true (nrt_movie_run_set_seconds_per_step (NRT_MOVIE_RUN (movie), 0.05));
+  nrt_ui_test_show_and_wait (movie);
+  movie_state = tool_state (movie);
+  g_assert_nonnull (strstr (shape_state, "view-rotation="));
+  g_assert_nonnull (strstr (shape_state, "space-path=soma;0.25;dend;0.75;"));
+
   gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL);
   g_assert_false (nrt_model_is_modified (model));
   g_assert_nonnull (nrt_model_get_data (model)->view_state);
@@ -990,6 +1048,35 @@ layout_roundtrip_subprocess (void)
       }
     g_assert_true (have_rc);
     g_assert_cmpuint (n_graphs, ==, 2);
+  }
+  /* The Shape plot and the Movie Run come back with their state: the same saved text (mode,
+   * variable, scale, Show Diam, path, camera, size), and the same as the API sees it. */
+  {
+    GtkWindow *shape2 = find_tool (reopened, NRT_TYPE_SHAPE_PLOT);
+    GtkWindow *movie2 = find_tool (reopened, NRT_TYPE_MOVIE_RUN);
+    g_autofree char *shape_state2 = NULL;
+    g_autofree char *movie_state2 = NULL;
+    double lo, hi;
+
+    g_assert_nonnull (shape2);
+    g_assert_nonnull (movie2);
+    shape_state2 = tool_state (shape2);
+    movie_state2 = tool_state (movie2);
+    g_assert_cmpstr (shape_state2, ==, shape_state);
+    g_assert_cmpstr (movie_state2, ==, movie_state);
+    g_assert_cmpint (nrt_shape_plot_get_mode (NRT_SHAPE_PLOT (shape2)), ==,
+                     NRT_SHAPE_PLOT_MODE_SPACE);
+    g_assert_cmpstr (nrt_shape_plot_get_variable (NRT_SHAPE_PLOT (shape2)), ==, "v");
+    nrt_shape_view_get_color_scale (nrt_shape_plot_get_view (NRT_SHAPE_PLOT (shape2)), &lo, &hi);
+    g_assert_cmpfloat (lo, ==, -70);
+    g_assert_cmpfloat (hi, ==, 30);
+    g_assert_false (nrt_shape_view_get_show_diam (nrt_shape_plot_get_view (NRT_SHAPE_PLOT (shape2))));
+    g_assert_cmpfloat (nrt_movie_run_get_seconds_per_step (NRT_MOVIE_RUN (movie2)), ==, 0.05);
+    /* Drawn, the restored view keeps the saved camera. */
+    nrt_ui_test_show_and_wait (shape2);
+    g_free (shape_state2);
+    shape_state2 = tool_state (shape2);
+    g_assert_cmpstr (shape_state2, ==, shape_state);
   }
 
   gtk_window_destroy (GTK_WINDOW (reopened));
