@@ -223,6 +223,67 @@ renumber_by_depth (NrtNetwork *net)
     net->pas_node[k] = perm[net->pas_node[k]];
   for (guint p = 0; p < net->n_pp; p++)
     net->pp_node[p] = perm[net->pp_node[p]];
+  for (guint k = 0; k < net->n_chan; k++)
+    net->chan_node[k] = perm[net->chan_node[k]];
+}
+
+/* The channel library and the instances, in the same section order as hh and pas. */
+static void
+compile_channels (NrtNetwork *net, const NrtModelData *md, const guint *order)
+{
+  guint nsec = md->sections->len;
+
+  net->n_chan_types = md->channels->len;
+  net->chan_types = g_new0 (NrtNetChannel, net->n_chan_types + 1);
+  for (guint c = 0; c < net->n_chan_types; c++)
+    {
+      const NrtChannel *ch = g_ptr_array_index (md->channels, c);
+      NrtNetChannel *t = &net->chan_types[c];
+      t->name = g_strdup (ch->name);
+      t->ion = ch->ion;
+      t->n_gates = ch->gates->len;
+      t->gates = g_new0 (NrtGate, t->n_gates + 1);
+      for (guint g = 0; g < t->n_gates; g++)
+        {
+          t->gates[g] = *(const NrtGate *) g_ptr_array_index (ch->gates, g);
+          t->gates[g].name = g_strdup (t->gates[g].name);
+        }
+      t->factor = nrt_channel_rate_factor (ch, net->settings.celsius);
+    }
+  for (guint i = 0; i < nsec; i++)
+    {
+      const NrtSection *s = g_ptr_array_index (md->sections, i);
+      net->n_chan += net->sections[i].nseg * s->channels->len;
+    }
+  net->chan_node = g_new (int, net->n_chan + 1);
+  net->chan_type = g_new (int, net->n_chan + 1);
+  net->chan_state0 = g_new (guint, net->n_chan + 1);
+  net->chan_gmax = g_new (double, net->n_chan + 1);
+  net->chan_e = g_new (double, net->n_chan + 1);
+  guint k = 0;
+  for (guint o = 0; o < nsec; o++)
+    {
+      guint is = order[o];
+      const NrtSection *s = g_ptr_array_index (md->sections, is);
+      NrtNetSection *ns = &net->sections[is];
+      ns->n_chan = s->channels->len;
+      if (ns->n_chan == 0)
+        continue;
+      ns->chan = (int) k;
+      for (guint j = 0; j < ns->nseg; j++)
+        for (guint c = 0; c < ns->n_chan; c++, k++)
+          {
+            const NrtChannelInstance *inst = &g_array_index (s->channels, NrtChannelInstance, c);
+            const NrtNetChannel *t = &net->chan_types[inst->channel];
+            net->chan_node[k] = ns->node[j];
+            net->chan_type[k] = inst->channel;
+            net->chan_state0[k] = net->n_chan_states;
+            net->chan_gmax[k] = inst->gmax;
+            net->chan_e[k] = t->ion == NRT_ION_NONSPECIFIC ? inst->e : s->e_ion[t->ion];
+            net->n_chan_states += t->n_gates;
+          }
+    }
+  g_assert (k == net->n_chan);
 }
 
 NrtNetwork *
@@ -258,7 +319,7 @@ nrt_network_compile (NrtModel *model, GError **error)
         }
       net->sections[i].name = g_strdup (s->name);
       net->sections[i].nseg = (guint) MAX (s->nseg, 1);
-      net->sections[i].hh = net->sections[i].pas = -1;
+      net->sections[i].hh = net->sections[i].pas = net->sections[i].chan = -1;
       net->sections[i].parent = s->parent;
       net->sections[i].parent_x = s->parent_x;
       net->sections[i].L = s->L;
@@ -377,6 +438,8 @@ nrt_network_compile (NrtModel *model, GError **error)
         }
     }
 
+  compile_channels (net, md, order);
+
   /* Point processes. */
   guint npp = md->point_processes->len;
   net->n_pp = npp;
@@ -462,6 +525,19 @@ nrt_network_free (NrtNetwork *net)
   g_free (net->pas_node);
   g_free (net->pas_g);
   g_free (net->pas_e);
+  for (guint c = 0; c < net->n_chan_types; c++)
+    {
+      g_free (net->chan_types[c].name);
+      for (guint g = 0; g < net->chan_types[c].n_gates; g++)
+        g_free (net->chan_types[c].gates[g].name);
+      g_free (net->chan_types[c].gates);
+    }
+  g_free (net->chan_types);
+  g_free (net->chan_node);
+  g_free (net->chan_type);
+  g_free (net->chan_state0);
+  g_free (net->chan_gmax);
+  g_free (net->chan_e);
   for (guint i = 0; i < net->n_pp; i++)
     g_free (net->pp_name[i]);
   g_free (net->pp_name);

@@ -26,10 +26,23 @@ typedef struct {
   int   *node;      /* nseg + 1 entries: the node of each segment, then the x = 1 node */
   int    hh;        /* index of segment 0's hh instance, or -1 (instances are consecutive) */
   int    pas;       /* same for pas */
+  int    chan;      /* first channel instance, or -1; segment j's instance of the section's
+                     * c-th channel is chan + j·n_chan + c */
+  guint  n_chan;    /* channels inserted in the section */
   int    parent;    /* section index, -1 for a root */
   double parent_x;  /* where on the parent the 0 end attaches, as in the model */
   double L;         /* µm */
 } NrtNetSection;
+
+/* A channel type as the step loop needs it: its gates and the q10 factor at the run's
+ * temperature. */
+typedef struct {
+  char    *name;
+  NrtIon   ion;
+  guint    n_gates;
+  NrtGate *gates;    /* copies; names point into the model's strings copied here */
+  double   factor;   /* nrt_channel_rate_factor at settings.celsius */
+} NrtNetChannel;
 
 struct _NrtNetwork {
   /* Nodes in Hines order: parent[i] < i, roots (parent -1) first. */
@@ -58,6 +71,19 @@ struct _NrtNetwork {
   guint   n_pas;
   int    *pas_node;
   double *pas_g, *pas_e;
+
+  /* ChannelBuilder channel types (the model's library, same indices) and their instances,
+   * one per segment and inserted channel.  An instance's gate states are
+   * chan_state0[k] .. chan_state0[k] + types[chan_type[k]].n_gates - 1 in the run state. */
+  guint           n_chan_types;
+  NrtNetChannel  *chan_types;
+  guint           n_chan;
+  guint           n_chan_states;
+  int            *chan_node;
+  int            *chan_type;
+  guint          *chan_state0;
+  double         *chan_gmax;   /* S/cm² */
+  double         *chan_e;      /* mV: e_<name> for NonSpecific, the section's e<ion> otherwise */
 
   /* Point processes, in model order; params as in nrt_point_process_info(). */
   guint                n_pp;

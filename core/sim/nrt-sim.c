@@ -18,6 +18,7 @@ typedef enum {
   REC_PTR,          /* a double in the run state */
   REC_I_CAP,        /* mA/cm² */
   REC_I_MEMBRANE,   /* i_cap + ionic currents, mA/cm² */
+  REC_ION_CURRENT,  /* ina, ik, ica: the sum over hh and channels at a segment, mA/cm² */
 } RecordKind;
 
 /* Slots of pp_state.  SEClamp: vc, on, tc2, tc3.  VClamp: e, vo, vi, e0, vo0, vi0, stim, tc.
@@ -33,7 +34,9 @@ typedef struct {
   RecordKind    kind;
   const double *ptr;
   int           node;
-  int           index;
+  int           index;    /* REC_ION_CURRENT: the NrtIon */
+  int           section;  /* REC_ION_CURRENT: section and segment */
+  guint         seg;
 } Record;
 
 typedef struct {
@@ -53,6 +56,8 @@ struct _NrtSim {
   /* scratch for the state update: x∞ and τ of m, h, n at every hh instance */
   double *rate_block, *minf, *mtau, *hinf, *htau, *ninf, *ntau;
   double *pas_i;
+  /* channels: gate states (net->chan_state0), and per instance g (S/cm²) and i (mA/cm²) */
+  double *chan_s, *chan_g, *chan_i;
   /* point processes, indexed like net->pp_* */
   double *pp_i, *pp_g, *pp_A, *pp_B, *pp_factor;
   /* per point process, the STATE and ASSIGNED variables of the clamps and APCount */
@@ -198,6 +203,22 @@ hh_current (double v, double gna, double gk, double gl, double el, double ena, d
   *ik = gk * (v - ek);
   *il = gl * (v - el);
   return *ina + *ik + *il;
+}
+
+/* KSChan::cur for an ohmic density channel: g = gmax·Π G_j with G_j = s_j^power_j
+ * (KSGateComplex::conductance), i = g·(v − e); KSIv::jacob gives di/dv = g exactly. */
+static inline double
+channel_conductance (const NrtNetChannel *t, double gmax, const double *s)
+{
+  double g = gmax;
+  for (guint j = 0; j < t->n_gates; j++)
+    {
+      double x = s[j], p = x;
+      for (int q = 1; q < t->gates[j].power; q++)
+        p *= x;
+      g *= p;
+    }
+  return g;
 }
 
 /* svclmp.mod PROCEDURE vstim(): the level at t (the step's midpoint inside a step). */
@@ -380,6 +401,18 @@ compute_currents (NrtSim *sim, double t)
         d[nd] += (g - i) / .001;
       }
   }
+  /* ChannelBuilder channels, after hh as NEURON orders KSChan types after the built-ins. */
+  for (guint k = 0; k < net->n_chan; k++)
+    {
+      int nd = net->chan_node[k];
+      double g = channel_conductance (&net->chan_types[net->chan_type[k]], net->chan_gmax[k],
+                                      &sim->chan_s[net->chan_state0[k]]);
+      double i = g * (v[nd] - net->chan_e[k]);
+      sim->chan_g[k] = g;
+      sim->chan_i[k] = i;
+      rhs[nd] -= i;
+      d[nd] += g;
+    }
   /* passive.mod: i = g*(v - e). */
   for (guint k = 0; k < net->n_pas; k++)
     {
@@ -526,6 +559,20 @@ update_states (NrtSim *sim)
   nrt_hh_advance_gates (nhh, dt, sim->m, sim->h, sim->n, sim->minf, sim->mtau, sim->hinf,
                         sim->htau, sim->ninf, sim->ntau);
 
+  /* KSChan::state for HH gates: s += (inf − s)·(1 − exp(−dt/τ)) with inf and τ at the new
+   * v (α/β converted by KSTransition::inftau), no rate tables (KSChan's default). */
+  for (guint k = 0; k < net->n_chan; k++)
+    {
+      const NrtNetChannel *t = &net->chan_types[net->chan_type[k]];
+      double *s = &sim->chan_s[net->chan_state0[k]], vk = v[net->chan_node[k]];
+      for (guint j = 0; j < t->n_gates; j++)
+        {
+          double inf, tau;
+          nrt_gate_inf_tau (&t->gates[j], vk, t->factor, &inf, &tau);
+          s[j] += (inf - s[j]) * (1.0 - exp (-dt / tau));
+        }
+    }
+
   /* expsyn.mod g' = -g/tau; exp2syn.mod A' = -A/tau1, B' = -B/tau2 (cnexp, exact decay). */
   for (guint k = 0; k < net->n_pp_of[NRT_PP_EXPSYN]; k++)
     {
@@ -610,6 +657,9 @@ nrt_sim_new (const NrtNetwork *net)
   sim->ninf = sim->htau + nhh;
   sim->ntau = sim->ninf + nhh;
   sim->pas_i = g_new0 (double, net->n_pas + 1);
+  sim->chan_s = g_new0 (double, net->n_chan_states + 1);
+  sim->chan_g = g_new0 (double, net->n_chan + 1);
+  sim->chan_i = g_new0 (double, net->n_chan + 1);
   sim->pp_i = g_new0 (double, npp);
   sim->pp_g = g_new0 (double, npp);
   sim->pp_A = g_new0 (double, npp);
@@ -657,6 +707,9 @@ nrt_sim_free (NrtSim *sim)
   g_free (sim->gna);
   g_free (sim->gk);
   g_free (sim->pas_i);
+  g_free (sim->chan_s);
+  g_free (sim->chan_g);
+  g_free (sim->chan_i);
   g_free (sim->pp_i);
   g_free (sim->pp_g);
   g_free (sim->pp_A);
@@ -704,6 +757,14 @@ nrt_sim_init (NrtSim *sim)
       sim->m[k] = r.minf;
       sim->h[k] = r.hinf;
       sim->n[k] = r.ninf;
+    }
+  /* KSChan::init: every HH state at inf(v). */
+  for (guint k = 0; k < net->n_chan; k++)
+    {
+      const NrtNetChannel *t = &net->chan_types[net->chan_type[k]];
+      double *s = &sim->chan_s[net->chan_state0[k]], tau;
+      for (guint j = 0; j < t->n_gates; j++)
+        nrt_gate_inf_tau (&t->gates[j], sim->v[net->chan_node[k]], t->factor, &s[j], &tau);
     }
   for (guint p = 0; p < net->n_pp; p++)
     {
@@ -865,6 +926,75 @@ bad_record (GError **error, const char *expr, const char *why)
   return FALSE;
 }
 
+/* Whether hh or a channel of section is uses ion. */
+static gboolean
+ion_used_at (const NrtNetwork *net, guint is, int ion)
+{
+  const NrtNetSection *s = &net->sections[is];
+
+  if (s->hh >= 0 && (ion == NRT_ION_NA || ion == NRT_ION_K))
+    return TRUE;
+  for (guint c = 0; s->chan >= 0 && c < s->n_chan; c++)
+    if ((int) net->chan_types[net->chan_type[s->chan + (int) c]].ion == ion)
+      return TRUE;
+  return FALSE;
+}
+
+/* The ion current (mA/cm²) at a segment: hh's ina or ik plus every channel of that ion. */
+static double
+ion_current_at (const NrtSim *sim, guint is, guint seg, int ion)
+{
+  const NrtNetwork *net = sim->net;
+  const NrtNetSection *s = &net->sections[is];
+  double i = 0.0;
+
+  if (s->hh >= 0 && ion == NRT_ION_NA)
+    i += sim->ina[s->hh + (int) seg];
+  if (s->hh >= 0 && ion == NRT_ION_K)
+    i += sim->ik[s->hh + (int) seg];
+  for (guint c = 0; s->chan >= 0 && c < s->n_chan; c++)
+    {
+      guint k = (guint) s->chan + seg * s->n_chan + c;
+      if ((int) net->chan_types[net->chan_type[k]].ion == ion)
+        i += sim->chan_i[k];
+    }
+  return i;
+}
+
+/* KSChan's range variables of a density channel: <gate>_<name> (states), gmax_<name>,
+ * g_<name>, i_<name> and, for NonSpecific channels, e_<name>. */
+static gboolean
+parse_channel_record (NrtSim *sim, const NrtNetSection *s, guint seg, const char *var,
+                      Record *rec)
+{
+  const NrtNetwork *net = sim->net;
+  const char *us = strrchr (var, '_');
+
+  if (us == NULL || us == var)
+    return FALSE;
+  for (guint c = 0; c < s->n_chan; c++)
+    {
+      guint k = (guint) s->chan + seg * s->n_chan + c;
+      const NrtNetChannel *t = &net->chan_types[net->chan_type[k]];
+      if (strcmp (us + 1, t->name) != 0)
+        continue;
+      gsize len = (gsize) (us - var);
+      if (len == 4 && strncmp (var, "gmax", 4) == 0)
+        rec->ptr = &net->chan_gmax[k];
+      else if (len == 1 && var[0] == 'g')
+        rec->ptr = &sim->chan_g[k];
+      else if (len == 1 && var[0] == 'i')
+        rec->ptr = &sim->chan_i[k];
+      else if (len == 1 && var[0] == 'e' && t->ion == NRT_ION_NONSPECIFIC)
+        rec->ptr = &net->chan_e[k];
+      for (guint j = 0; rec->ptr == NULL && j < t->n_gates; j++)
+        if (strlen (t->gates[j].name) == len && strncmp (var, t->gates[j].name, len) == 0)
+          rec->ptr = &sim->chan_s[net->chan_state0[k] + j];
+      return rec->ptr != NULL;
+    }
+  return FALSE;
+}
+
 static gboolean
 parse_section_record (NrtSim *sim, const char *expr, Record *rec, GError **error)
 {
@@ -899,6 +1029,17 @@ parse_section_record (NrtSim *sim, const char *expr, Record *rec, GError **error
       rec->kind = var[2] == 'c' ? REC_I_CAP : REC_I_MEMBRANE;
       return TRUE;
     }
+  /* With channels in the section, ina, ik and ica are sums (hh's part included). */
+  if (s->chan >= 0
+      && (strcmp (var, "ina") == 0 || strcmp (var, "ik") == 0 || strcmp (var, "ica") == 0)
+      && ion_used_at (net, (guint) is, nrt_ion_lookup (var + 1)))
+    {
+      rec->kind = REC_ION_CURRENT;
+      rec->index = nrt_ion_lookup (var + 1);
+      rec->section = is;
+      rec->seg = seg;
+      return TRUE;
+    }
   if (s->hh >= 0)
     {
       int k = s->hh + (int) seg;
@@ -923,6 +1064,8 @@ parse_section_record (NrtSim *sim, const char *expr, Record *rec, GError **error
             return TRUE;
           }
     }
+  if (s->chan >= 0 && parse_channel_record (sim, s, seg, var, rec))
+    return TRUE;
   if (s->pas >= 0)
     {
       int k = s->pas + (int) seg;
@@ -999,7 +1142,7 @@ nrt_sim_add_record (NrtSim *sim, const char *expr, GError **error)
   g_return_val_if_fail (sim != NULL, -1);
   g_return_val_if_fail (expr != NULL, -1);
 
-  Record rec = { REC_PTR, NULL, -1, -1 };
+  Record rec = { REC_PTR, NULL, -1, -1, -1, 0 };
   gboolean ok = strchr (expr, '(') != NULL ? parse_section_record (sim, expr, &rec, error)
                                            : parse_point_record (sim, expr, &rec, error);
   if (!ok)
@@ -1027,6 +1170,9 @@ ionic_current (const NrtSim *sim, int node)
   for (guint k = 0; k < net->n_pas; k++)
     if (net->pas_node[k] == node)
       i += sim->pas_i[k];
+  for (guint k = 0; k < net->n_chan; k++)
+    if (net->chan_node[k] == node)
+      i += sim->chan_i[k];
   for (guint p = 0; p < net->n_pp; p++)
     if (net->pp_node[p] == node && nrt_point_process_is_membrane_current (net->pp_type[p]))
       i += sim->pp_i[p] * net->pp_mfact[p];
@@ -1049,6 +1195,8 @@ nrt_sim_record_value (const NrtSim *sim, guint record)
       return sim->cap[rec->node] * sim->rhs[rec->node];
     case REC_I_MEMBRANE:
       return sim->cap[rec->node] * sim->rhs[rec->node] + ionic_current (sim, rec->node);
+    case REC_ION_CURRENT:
+      return ion_current_at (sim, (guint) rec->section, rec->seg, rec->index);
     default:
       return NAN;
     }
@@ -1129,6 +1277,8 @@ nrt_sim_get_node_values (const NrtSim *sim, int var_id, double *out)
     out[net->hh_node[k]] += sim->ina[k] + sim->ik[k] + sim->il[k];
   for (guint k = 0; k < net->n_pas; k++)
     out[net->pas_node[k]] += sim->pas_i[k];
+  for (guint k = 0; k < net->n_chan; k++)
+    out[net->chan_node[k]] += sim->chan_i[k];
   for (guint p = 0; p < net->n_pp; p++)
     if (nrt_point_process_is_membrane_current (net->pp_type[p]) && !isnan (out[net->pp_node[p]]))
       out[net->pp_node[p]] += sim->pp_i[p] * net->pp_mfact[p];
@@ -1157,12 +1307,18 @@ nrt_network_same_layout (const NrtNetwork *a, const NrtNetwork *b)
 
   if (a->n_nodes != b->n_nodes || a->n_roots != b->n_roots || a->n_hh != b->n_hh
       || a->n_pas != b->n_pas || a->n_pp != b->n_pp || a->n_netstims != b->n_netstims
-      || a->n_netcons != b->n_netcons)
+      || a->n_netcons != b->n_netcons || a->n_chan != b->n_chan
+      || a->n_chan_states != b->n_chan_states)
     return FALSE;
   if (!same_ints (a->parent, b->parent, a->n_nodes)
       || !same_ints (a->hh_node, b->hh_node, a->n_hh)
-      || !same_ints (a->pas_node, b->pas_node, a->n_pas))
+      || !same_ints (a->pas_node, b->pas_node, a->n_pas)
+      || !same_ints (a->chan_node, b->chan_node, a->n_chan)
+      || !same_ints (a->chan_type, b->chan_type, a->n_chan))
     return FALSE;
+  for (guint k = 0; k < a->n_chan; k++)
+    if (a->chan_types[a->chan_type[k]].n_gates != b->chan_types[b->chan_type[k]].n_gates)
+      return FALSE;
   for (guint p = 0; p < a->n_pp; p++)
     if (a->pp_type[p] != b->pp_type[p])
       return FALSE;
@@ -1208,6 +1364,9 @@ nrt_sim_transfer_state (NrtSim *dest, const NrtSim *src)
   copy_doubles (dest->gna, src->gna, nhh);
   copy_doubles (dest->gk, src->gk, nhh);
   copy_doubles (dest->pas_i, src->pas_i, net->n_pas);
+  copy_doubles (dest->chan_s, src->chan_s, net->n_chan_states);
+  copy_doubles (dest->chan_g, src->chan_g, net->n_chan);
+  copy_doubles (dest->chan_i, src->chan_i, net->n_chan);
   copy_doubles (dest->pp_i, src->pp_i, npp);
   copy_doubles (dest->pp_g, src->pp_g, npp);
   copy_doubles (dest->pp_A, src->pp_A, npp);

@@ -340,6 +340,98 @@ def case_space_paths():
     clear()
 
 
+def kschan(name, ion, gmax, erev, gates):
+    """A density KSChan built as the ChannelBuilder's hoc file builds it (neuron-gui.md §2.8):
+    one HH state per gate (add_hhstate), its power, a self-transition of type 0 (a, b) and
+    set_f(direction, ftype, [A, k, d]) per rate.  ftype 2 exp, 3 linoid, 4 sigmoid."""
+    ks = h.KSChan(0)
+    ks.name(name)
+    ks.ion(ion)
+    ks.iv_type(0)
+    ks.gmax(gmax)
+    ks.erev(erev)
+    for gname, power, fa, fb in gates:
+        st = ks.add_hhstate(gname)
+        st.gate().power(power)
+        tr = ks.trans(st, st)
+        tr.type(0)
+        tr.set_f(0, fa[0], h.Vector(fa[1:]))
+        tr.set_f(1, fb[0], h.Vector(fb[1:]))
+    return ks
+
+
+# The presets "HH sodium channel" and "HH potassium channel" (chanbild.hoc nahh, khh) and a
+# NonSpecific leak with hh's gl and el.  KSChan types cannot be destroyed: build them once.
+KS_TYPES = []
+
+
+def kschan_types():
+    if not KS_TYPES:
+        KS_TYPES.append(kschan("nahh", "na", 0.12, 0, [
+            ("m", 3, (3, 1, 0.1, -40), (2, 4, -1 / 18, -65)),
+            ("h", 1, (2, 0.07, -1 / 20, -65), (4, 1, -1 / 10, -35))]))
+        KS_TYPES.append(kschan("khh", "k", 0.036, 0, [
+            ("n", 4, (3, 0.1, 0.1, -55), (2, 0.125, -1 / 80, -65))]))
+        KS_TYPES.append(kschan("leak", "NonSpecific", 0.0003, -54.3, []))
+
+
+def insert_kschan_hh(sec):
+    for n in ("nahh", "khh", "leak"):
+        sec.insert(n)
+
+
+def case_kschan():
+    """soma_hh and stylized_cell with hh replaced by KSChan presets (kschan_soma_hh,
+    kschan_stylized_cell), at 6.3 °C: KSChan's HH gates have no temperature dependence."""
+    kschan_types()
+    soma = h.Section(name="soma")
+    soma.L = soma.diam = 10
+    insert_kschan_hh(soma)
+    stim = h.IClamp(soma(0.5))
+    stim.delay, stim.dur, stim.amp = 2, 0.1, 1
+    s = soma(0.5)
+    cols = [("soma(0.5).v", s._ref_v), ("soma(0.5).m_nahh", s._ref_m_nahh),
+            ("soma(0.5).h_nahh", s._ref_h_nahh), ("soma(0.5).n_khh", s._ref_n_khh),
+            ("soma(0.5).ina", s._ref_ina), ("soma(0.5).ik", s._ref_ik)]
+    run("kschan_soma_hh", cols, 10)
+    del stim, s, cols
+    clear()
+
+    soma, cols = stylized_cell()
+    for sec in h.allsec():
+        if sec.has_membrane("hh"):
+            gna, gk, el = sec.gnabar_hh, sec.gkbar_hh, sec.el_hh
+            sec.uninsert("hh")
+            insert_kschan_hh(sec)
+            sec.gmax_nahh, sec.gmax_khh, sec.e_leak = gna, gk, el
+    cols[4] = ("axon(0.5).m_nahh", h.axon(0.5)._ref_m_nahh)
+    stim = h.IClamp(soma(0.5))
+    stim.delay, stim.dur, stim.amp = 1, 0.1, 10
+    run("kschan_stylized_cell", cols, 10)
+    del stim
+    clear()
+
+
+def case_hh_warm():
+    """soma_hh without rate tables at 16.3 °C: hh's q10 = 3^((celsius - 6.3)/10), the
+    reference for a channel with q10 3 at 6.3 °C."""
+    soma = hh_soma()
+    stim = h.IClamp(soma(0.5))
+    stim.delay, stim.dur, stim.amp = 2, 0.1, 1
+    s = soma(0.5)
+    cols = [("soma(0.5).v", s._ref_v), ("soma(0.5).m_hh", s._ref_m_hh),
+            ("soma(0.5).h_hh", s._ref_h_hh), ("soma(0.5).n_hh", s._ref_n_hh)]
+    settings(10, 0, 0)
+    h.celsius = 16.3
+    tvec = h.Vector().record(h._ref_t)
+    vecs = [(n, h.Vector().record(ref)) for n, ref in cols]
+    h.run()
+    write_csv("soma_hh_notable_16c", tvec, vecs)
+    h.celsius = 6.3
+    del stim
+    clear()
+
+
 def sec_of(name):
     if "[" in name:
         base, i = name[:-1].split("[")
@@ -347,12 +439,10 @@ def sec_of(name):
     return getattr(h, name)
 
 
+CASES = ("pt3d_geometry", "soma_hh", "squid", "stylized", "passive_cable", "synapses",
+         "clamps", "space_paths", "kschan", "hh_warm")
+
 if __name__ == "__main__":
-    case_pt3d_geometry()
-    case_soma_hh()
-    case_squid()
-    case_stylized()
-    case_passive_cable()
-    case_synapses()
-    case_clamps()
-    case_space_paths()
+    # Optional arguments name the cases to run (e.g. "kschan"); none runs them all.
+    for case in sys.argv[1:] or CASES:
+        globals()["case_" + case]()

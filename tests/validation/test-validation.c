@@ -746,6 +746,240 @@ test_netstim_edit_mid_run (void)
   g_ptr_array_unref (keep);
 }
 
+/* ---- ChannelBuilder channels ---- */
+
+/* Replaces hh in every section by the ChannelBuilder presets nahh and khh and a NonSpecific
+ * leak channel, with that section's hh values: what the ChannelBuilder's "HH sodium channel"
+ * and "HH potassium channel" plus a leak give.  q10 (3 at 6.3 °C for hh's own) goes on the
+ * two gated channels; 1 is none, as in KSChan. */
+static void
+hh_to_channels (NrtModel *m, double q10)
+{
+  GError *error = NULL;
+  g_autoptr (NrtChannel) na = nrt_channel_new_hh_na ();
+  g_autoptr (NrtChannel) k = nrt_channel_new_hh_k ();
+  g_autoptr (NrtChannel) leak = nrt_channel_new ("leak");
+  const NrtMechanismInfo *hhi = nrt_mechanism_info (NRT_MECH_HH);
+
+  na->gmax = 0.12;
+  k->gmax = 0.036;
+  na->q10 = k->q10 = q10;
+  na->q10_temperature = k->q10_temperature = 6.3;
+  leak->gmax = 0.0003;
+  leak->erev = -54.3;
+  g_assert_true (nrt_model_add_channel (m, na, &error));
+  g_assert_true (nrt_model_add_channel (m, k, &error));
+  g_assert_true (nrt_model_add_channel (m, leak, &error));
+  for (guint i = 0; i < nrt_model_get_n_sections (m); i++)
+    {
+      const NrtSection *s = nrt_model_get_section (m, i);
+      if (!s->mech[NRT_MECH_HH].inserted)
+        continue;
+      g_autofree char *name = g_strdup (s->name);
+      double p[NRT_MAX_PARAMS];
+      memcpy (p, s->mech[NRT_MECH_HH].p, sizeof p);
+      g_assert_true (nrt_model_uninsert_mechanism (m, name, "hh", &error));
+      g_assert_true (nrt_model_insert_mechanism (m, name, "nahh", &error));
+      g_assert_true (nrt_model_insert_mechanism (m, name, "khh", &error));
+      g_assert_true (nrt_model_insert_mechanism (m, name, "leak", &error));
+      g_assert_true (nrt_model_set_mechanism_param (m, name, "gmax_nahh",
+                                                    p[nrt_param_lookup (hhi, "gnabar_hh")], &error));
+      g_assert_true (nrt_model_set_mechanism_param (m, name, "gmax_khh",
+                                                    p[nrt_param_lookup (hhi, "gkbar_hh")], &error));
+      g_assert_true (nrt_model_set_mechanism_param (m, name, "gmax_leak",
+                                                    p[nrt_param_lookup (hhi, "gl_hh")], &error));
+      g_assert_true (nrt_model_set_mechanism_param (m, name, "e_leak",
+                                                    p[nrt_param_lookup (hhi, "el_hh")], &error));
+      g_assert_true (nrt_model_set_mechanism_param (m, name, "ena",
+                                                    p[nrt_param_lookup (hhi, "ena")], &error));
+      g_assert_true (nrt_model_set_mechanism_param (m, name, "ek",
+                                                    p[nrt_param_lookup (hhi, "ek")], &error));
+      g_assert_no_error (error);
+    }
+}
+
+/* hh's record names in the references, as the channels call them. */
+static char *
+channel_record_name (const char *name)
+{
+  static const char *const map[][2] = {
+    { ".m_hh", ".m_nahh" }, { ".h_hh", ".h_nahh" }, { ".n_hh", ".n_khh" },
+    { ".il_hh", ".i_leak" },
+  };
+  for (guint j = 0; j < G_N_ELEMENTS (map); j++)
+    if (g_str_has_suffix (name, map[j][0]))
+      return g_strdup_printf ("%.*s%s", (int) (strlen (name) - strlen (map[j][0])), name,
+                              map[j][1]);
+  return g_strdup (name);
+}
+
+typedef struct {
+  const char *csv;      /* NEURON's reference (hh without tables, or KSChan) */
+  BuildFunc   build;
+  double      tstop;
+  double      celsius;
+  double      q10;      /* on nahh and khh */
+} ChannelCase;
+
+static void
+set_run (NrtModel *m, double tstop, double celsius, gboolean table)
+{
+  GError *error = NULL;
+  NrtRunSettings s;
+  nrt_case_set_run (m, tstop, NRT_METHOD_IMPLICIT, table);
+  s = nrt_model_get_data (m)->settings;
+  s.celsius = celsius;
+  g_assert_true (nrt_model_set_settings (m, &s, &error));
+  g_assert_no_error (error);
+}
+
+/* The channel model against NEURON's trace, and, step by step, against Neurite's own hh
+ * without tables (the same model before hh_to_channels). */
+static void
+test_channel_case (gconstpointer data)
+{
+  const ChannelCase *c = data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = g_strdup_printf ("%s.csv", c->csv);
+  g_autofree char *file = nrt_reference_path (path);
+  g_autoptr (NrtCsv) ref = nrt_csv_read (file);
+  g_autoptr (NrtModel) hh = c->build ();
+  g_autoptr (NrtModel) ch = c->build ();
+
+  hh_to_channels (ch, c->q10);
+  set_run (hh, c->tstop, c->celsius, FALSE);
+  set_run (ch, c->tstop, c->celsius, TRUE);  /* channels never use hh's tables */
+  g_autoptr (NrtNetwork) nh = nrt_network_compile (hh, &error);
+  g_autoptr (NrtNetwork) nc = nrt_network_compile (ch, &error);
+  g_assert_no_error (error);
+  g_autoptr (NrtSim) sh = nrt_sim_new (nh);
+  g_autoptr (NrtSim) sc = nrt_sim_new (nc);
+
+  guint ncol = ref->n_cols;
+  for (guint col = 1; col < ncol; col++)
+    {
+      g_autofree char *name = channel_record_name (ref->names[col]);
+      g_assert_cmpint (nrt_sim_add_record (sc, name, &error), ==, (int) col - 1);
+      g_assert_no_error (error);
+      g_autofree char *hname = g_strdup (ref->names[col]);
+      if (strstr (hname, "nahh") || strstr (hname, "khh"))
+        {
+          g_free (hname);
+          hname = g_strdup (ref->names[col]);
+          char *u = strrchr (hname, '_');
+          strcpy (u, "_hh");
+        }
+      g_assert_cmpint (nrt_sim_add_record (sh, hname, &error), ==, (int) col - 1);
+      g_assert_no_error (error);
+    }
+  nrt_sim_init (sh);
+  nrt_sim_init (sc);
+
+  g_autofree double *maxdiff = g_new0 (double, ncol);
+  double max_dv_hh = 0.0;
+  for (guint row = 0; row < ref->n_rows; row++)
+    {
+      g_assert_cmpfloat_with_epsilon (nrt_sim_get_t (sc), nrt_csv_get (ref, row, 0), 2e-6);
+      for (guint col = 1; col < ncol; col++)
+        {
+          double a = nrt_sim_record_value (sc, col - 1), b = nrt_csv_get (ref, row, col);
+          double dlt = fabs (a - b);
+          gboolean volt = is_voltage (ref->names[col]);
+          gboolean state = !volt && strchr (ref->names[col], '(') != NULL
+                           && (strstr (ref->names[col], ").m_") || strstr (ref->names[col], ").h_")
+                               || strstr (ref->names[col], ").n_"));
+          if (!volt && !state)
+            dlt /= 1.0 + fabs (b);
+          maxdiff[col] = MAX (maxdiff[col], isnan (dlt) ? INFINITY : dlt);
+          if (volt)
+            max_dv_hh = MAX (max_dv_hh, fabs (a - nrt_sim_record_value (sh, col - 1)));
+        }
+      if (row + 1 == ref->n_rows)
+        break;
+      g_assert_true (nrt_sim_step (sc, &error));
+      g_assert_true (nrt_sim_step (sh, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (nrt_sim_reached (sc, c->tstop));
+  g_test_message ("%s: channels vs Neurite hh without tables: max |Δv| = %.3g mV", c->csv,
+                  max_dv_hh);
+  g_assert_cmpfloat (max_dv_hh, <=, V_TOL);
+  for (guint col = 1; col < ncol; col++)
+    {
+      const char *name = ref->names[col];
+      gboolean volt = is_voltage (name);
+      g_test_message ("%s vs NEURON, %s: max |Δ| = %.3g%s", c->csv, name, maxdiff[col],
+                      volt ? " mV" : "");
+      gboolean state = strstr (name, ").m_") || strstr (name, ").h_") || strstr (name, ").n_");
+      g_assert_cmpfloat (maxdiff[col], <=, volt ? V_TOL : state ? STATE_TOL : CUR_TOL);
+    }
+}
+
+static NrtModel *
+stylized_notable (void)
+{
+  return nrt_case_stylized_cell (1, 0.1, 10);
+}
+
+static const ChannelCase channel_cases[] = {
+  { "soma_hh_notable", nrt_case_soma_hh, 10, 6.3, 1 },
+  { "stylized_cell_notable", stylized_notable, 10, 6.3, 1 },
+  { "kschan_soma_hh", nrt_case_soma_hh, 10, 6.3, 1 },
+  { "kschan_stylized_cell", stylized_notable, 10, 6.3, 1 },
+  /* KSChan has no q10: hh's own at 16.3 °C is the reference for q10 = 3 at 6.3 °C. */
+  { "soma_hh_notable_16c", nrt_case_soma_hh, 10, 16.3, 3 },
+};
+
+/* Records of channel variables; ina and ik sum hh's and the channels' parts. */
+static void
+test_channel_records (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NrtModel) m = nrt_case_soma_hh ();
+  g_autoptr (NrtChannel) na = nrt_channel_new_hh_na ();
+  na->gmax = 0.05;
+  g_assert_true (nrt_model_add_channel (m, na, &error));
+  g_assert_true (nrt_model_insert_mechanism (m, "soma", "nahh", &error));
+  g_assert_no_error (error);
+  g_autoptr (NrtNetwork) net = nrt_network_compile (m, &error);
+  g_autoptr (NrtSim) sim = nrt_sim_new (net);
+  static const char *const good[] = {
+    "soma(0.5).m_nahh", "soma(0.5).h_nahh", "soma(0.5).gmax_nahh", "soma(0.5).g_nahh",
+    "soma(0.5).i_nahh", "soma(0.5).ina", "soma(0.5).ik", "soma(0.5).m_hh",
+  };
+  for (guint j = 0; j < G_N_ELEMENTS (good); j++)
+    {
+      g_assert_cmpint (nrt_sim_add_record (sim, good[j], &error), ==, (int) j);
+      g_assert_no_error (error);
+    }
+  static const char *const bad[] = {
+    "soma(0.5).e_nahh", "soma(0.5).n_nahh", "soma(0.5).m_khh", "soma(0.5).gmax_",
+    "soma(0.5)._nahh", "soma(0.5).ica",
+  };
+  for (guint j = 0; j < G_N_ELEMENTS (bad); j++)
+    {
+      g_assert_cmpint (nrt_sim_add_record (sim, bad[j], &error), ==, -1);
+      g_assert_error (error, NRT_SIM_ERROR, NRT_SIM_ERROR_BAD_RECORD);
+      g_clear_error (&error);
+    }
+  /* After finitialize the currents are those of the initial states (g uses the states
+   * from before a step's update, so compare at t = 0). */
+  nrt_sim_init (sim);
+  double mm = nrt_sim_record_value (sim, 0), hh = nrt_sim_record_value (sim, 1);
+  double g = nrt_sim_record_value (sim, 3), i = nrt_sim_record_value (sim, 4);
+  g_assert_cmpfloat (nrt_sim_record_value (sim, 2), ==, 0.05);
+  g_assert_cmpfloat (fabs (g - 0.05 * mm * mm * mm * hh), <=, 1e-15);
+  /* i = g·(v − ena); ina = hh's part + the channel's, both driven by the same v − ena. */
+  double v = nrt_sim_get_v (sim)[nrt_network_get_node (net, "soma", 0.5)];
+  g_assert_cmpfloat (fabs (i - g * (v - 50)), <=, 1e-15);
+  double hh_ina = nrt_sim_record_value (sim, 5) - i;
+  g_assert_cmpfloat (hh_ina, !=, 0);
+  g_assert_cmpfloat (fabs (hh_ina / (v - 50) / g - 0.12 / 0.05), <, 1e-12);
+  for (int s = 0; s < 100; s++)
+    g_assert_true (nrt_sim_step (sim, &error));
+  g_assert_cmpfloat (nrt_sim_record_value (sim, 0), !=, mm);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -764,5 +998,11 @@ main (int argc, char **argv)
   g_test_add_func ("/validation/bad-records", test_bad_records);
   g_test_add_func ("/validation/empty-and-unstable", test_empty_and_unstable);
   g_test_add_func ("/validation/netstim-edit-mid-run", test_netstim_edit_mid_run);
+  for (guint i = 0; i < G_N_ELEMENTS (channel_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/validation/channel/%s", channel_cases[i].csv);
+      g_test_add_data_func (path, &channel_cases[i], test_channel_case);
+    }
+  g_test_add_func ("/validation/channel/records", test_channel_records);
   return g_test_run ();
 }
