@@ -39,6 +39,7 @@ typedef struct {
   gboolean   has_na, has_k, has_leak, has_pas;
   double     gna, ena, gk, ek, gl, el, gpas, epas;
   double     cm, Ra;
+  GArray    *chans;        /* of RChan: ChannelBuilder channels, or NULL */
   /* annotation */
   xmlNodePtr ann;
   int        model_index;
@@ -64,9 +65,16 @@ typedef struct {
   gboolean      have_celsius;
 } Reader;
 
+/* A channelDensity of a ChannelBuilder channel: its index, conductance and reversal. */
+typedef struct {
+  int    channel;
+  double g, e;
+} RChan;
+
 static void
 rsec_free (RSec *s)
 {
+  g_clear_pointer (&s->chans, g_array_unref);
   g_free (s->name);
   g_free (s->group);
   g_array_unref (s->segs);
@@ -797,6 +805,33 @@ read_biophysics (Reader *r, GError **error)
                                  "channelDensity on a single segment is not supported");
               return FALSE;
             }
+          int cb = chan ? nrt_model_find_channel (r->model, chan) : -1;
+          if (cb >= 0)
+            {
+              const NrtChannel *cdef = nrt_model_get_data (r->model)->channels->pdata[cb];
+              const char *want = cdef->ion == NRT_ION_NONSPECIFIC ? "non_specific"
+                                                                   : nrt_ion_name (cdef->ion);
+              RChan rc = { cb, 0, 0 };
+              if (g_strcmp0 (ion, want) != 0)
+                {
+                  nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, d,
+                                     "ion \"%s\" does not match the species of channel \"%s\"",
+                                     ion, chan);
+                  return FALSE;
+                }
+              if (!get_quantity (r, d, "condDensity", NRT_DIM_COND_DENSITY, TRUE, &rc.g, error)
+                  || !get_quantity (r, d, "erev", NRT_DIM_VOLTAGE, TRUE, &rc.e, error)
+                  || (secs = group_sections (r, gid, d, FALSE, error)) == NULL)
+                return FALSE;
+              for (guint k = 0; k < secs->len; k++)
+                {
+                  RSec *s = r->secs->pdata[g_array_index (secs, int, k)];
+                  if (s->chans == NULL)
+                    s->chans = g_array_new (FALSE, FALSE, sizeof (RChan));
+                  g_array_append_val (s->chans, rc);
+                }
+              continue;
+            }
           if (!classify_channel (r, ch, &kind, error))
             return FALSE;
           if ((kind == CH_NA && g_strcmp0 (ion, "na") != 0) || (kind == CH_K && g_strcmp0 (ion, "k") != 0))
@@ -1014,6 +1049,60 @@ add_sections (Reader *r, GError **error)
   return TRUE;
 }
 
+/* ChannelBuilder channels from the annotation (neurite:channelType), exact as written. */
+static gboolean
+read_channel_types (Reader *r, GError **error)
+{
+  for (xmlNodePtr a = r->ann ? nrt_nml_first_child (r->ann, NULL) : NULL; a;
+       a = nrt_nml_next (a, NULL))
+    {
+      if (!is_neurite (a, "channelType"))
+        continue;
+      g_autofree char *name = nrt_nml_get (a, "name");
+      g_autofree char *ion = nrt_nml_get (a, "ion");
+      g_autoptr (NrtChannel) ch = nrt_channel_new (name);
+      GError *e = NULL;
+      int ion_index = nrt_ion_lookup (ion);
+
+      if (ion_index < 0)
+        {
+          nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, a, "unknown ion \"%s\"",
+                             ion ? ion : "");
+          return FALSE;
+        }
+      ch->ion = ion_index;
+      if (!get_number (r, a, "gmax", TRUE, &ch->gmax, error)
+          || !get_number (r, a, "erev", TRUE, &ch->erev, error)
+          || !get_number (r, a, "q10", TRUE, &ch->q10, error)
+          || !get_number (r, a, "q10Temperature", TRUE, &ch->q10_temperature, error))
+        return FALSE;
+      for (xmlNodePtr g = nrt_nml_first_child (a, NULL); g; g = nrt_nml_next (g, NULL))
+        {
+          if (!is_neurite (g, "gate"))
+            continue;
+          g_autofree char *gname = nrt_nml_get (g, "name");
+          g_autofree char *type = nrt_nml_get (g, "type");
+          double power = 0, v[8];
+          static const char *const keys[8] = { "form0", "A0", "k0", "d0",
+                                               "form1", "A1", "k1", "d1" };
+          if (!get_number (r, g, "power", TRUE, &power, error))
+            return FALSE;
+          for (int k = 0; k < 8; k++)
+            if (!get_number (r, g, keys[k], TRUE, &v[k], error))
+              return FALSE;
+          NrtRate r0 = { (NrtRateForm) (int) v[0], v[1], v[2], v[3] };
+          NrtRate r1 = { (NrtRateForm) (int) v[4], v[5], v[6], v[7] };
+          nrt_channel_add_gate (ch, gname, (int) power,
+                                g_strcmp0 (type, "inf_tau") == 0 ? NRT_GATE_INF_TAU
+                                                                 : NRT_GATE_ALPHA_BETA,
+                                &r0, &r1);
+        }
+      if (!model_ok (r, nrt_model_add_channel (r->model, ch, &e), e, a, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 apply_biophysics (Reader *r, GError **error)
 {
@@ -1049,6 +1138,20 @@ apply_biophysics (Reader *r, GError **error)
           if (!model_ok (r, nrt_model_insert_mechanism (r->model, s->name, "pas", &e), e, at, error)
               || !set_param (r, s, "g_pas", s->gpas, at, error)
               || !set_param (r, s, "e_pas", s->epas, at, error))
+            return FALSE;
+        }
+      for (guint c = 0; s->chans != NULL && c < s->chans->len; c++)
+        {
+          const RChan *rc = &g_array_index (s->chans, RChan, c);
+          const NrtChannel *ch = nrt_model_get_data (r->model)->channels->pdata[rc->channel];
+          g_autofree char *gname = g_strdup_printf ("gmax_%s", ch->name);
+          g_autofree char *ename = ch->ion == NRT_ION_NONSPECIFIC
+                                     ? g_strdup_printf ("e_%s", ch->name)
+                                     : g_strdup_printf ("e%s", nrt_ion_name (ch->ion));
+          if (!model_ok (r, nrt_model_insert_mechanism (r->model, s->name, ch->name, &e), e, at,
+                         error)
+              || !set_param (r, s, gname, rc->g, at, error)
+              || !set_param (r, s, ename, rc->e, at, error))
             return FALSE;
         }
     }
@@ -1596,7 +1699,7 @@ nrt_nml_build_model (NrtNmlDocSet *set, GError **error)
 
   index_top (&r);
   if (!find_cell (&r, error) || !read_segments (&r, error) || !build_sections (&r, error)
-      || !apply_section_annotations (&r, error))
+      || !apply_section_annotations (&r, error) || !read_channel_types (&r, error))
     goto out;
   r.hh_from_foreign = (r.ann == NULL);
   cell_id = nrt_nml_get (r.cell, "id");
@@ -1636,6 +1739,8 @@ nrt_nml_build_model (NrtNmlDocSet *set, GError **error)
       if (g_hash_table_contains (r.consumed, n) || nrt_nml_is (n, "include") || nrt_nml_is (n, "notes")
           || nrt_nml_is (n, "annotation") || nrt_nml_is (n, "property"))
         continue;
+      if (nrt_nml_is (n, "ionChannelHH") && id && nrt_model_find_channel (r.model, id) >= 0)
+        continue;  /* a ChannelBuilder channel, defined exactly in the annotation */
       if (nrt_nml_is (n, "ionChannel") || nrt_nml_is (n, "ionChannelHH"))
         {
           ChanKind k;

@@ -302,6 +302,166 @@ static const char *const hh_gates_k =
   "      <reverseRate type=\"HHExpRate\" rate=\"0.125per_ms\" midpoint=\"-65mV\" scale=\"-80mV\"/>\n"
   "    </gateHHrates>\n";
 
+/* ---- ChannelBuilder channels (neuroml.md §4) ----
+ *
+ * Each channel becomes an ionChannelHH for other tools, with the standard forms that equal
+ * KSChan's (x = k·(v − d), NeuroML's x = (v − midpoint)/scale):
+ *   exp     A·exp(k(v − d))        → HHExpRate        rate A, midpoint d, scale 1/k
+ *   linoid  A·x/(1 − exp(−x))      → HHExpLinearRate  rate A, midpoint d, scale 1/k
+ *   sigmoid A/(1 + exp(k(v − d)))  → HHSigmoidRate    rate A, midpoint d, scale −1/k
+ * and for inf/τ gates steadyState HHSigmoidVariable / HHExpVariable and a constant τ as
+ * fixedTimeCourse.  NeuroML has no constant rate, no k = 0 and no exponential τ: a constant
+ * (or k = 0) is written as the exp form with scale 1e9 mV (within 1e-7 of constant over
+ * ±100 mV), and an exponential τ as timeCourse type "neurite_expTime" (rate A ms, midpoint d,
+ * scale 1/k), which only Neurite reads.  1/k is not always exactly invertible in doubles, so
+ * the exact KSChan parameters travel in the Neurite annotation (neurite:channelType), which
+ * the reader prefers. */
+
+#define NO_SCALE 1e9
+
+static void
+attr_scale (GString *s, double k, double sign)
+{
+  attr_num (s, "scale", k == 0.0 ? NO_SCALE : sign / k, "mV");
+}
+
+static void
+write_rate (GString *s, const char *tag, const NrtRate *r)
+{
+  static const char *const names[] = {
+    [NRT_RATE_CONSTANT] = "HHExpRate", [NRT_RATE_EXP] = "HHExpRate",
+    [NRT_RATE_LINOID] = "HHExpLinearRate", [NRT_RATE_SIGMOID] = "HHSigmoidRate",
+  };
+  g_string_append_printf (s, "      <%s type=\"%s\"", tag, names[r->form]);
+  attr_num (s, "rate", r->A, "per_ms");
+  attr_num (s, "midpoint", r->form == NRT_RATE_CONSTANT ? 0.0 : r->d, "mV");
+  attr_scale (s, r->form == NRT_RATE_CONSTANT ? 0.0 : r->k,
+              r->form == NRT_RATE_SIGMOID ? -1.0 : 1.0);
+  g_string_append (s, "/>\n");
+}
+
+static void
+write_gate (GString *s, const NrtChannel *ch, const NrtGate *g, gboolean generic)
+{
+  const char *kind = g->type == NRT_GATE_INF_TAU ? "gateHHtauInf" : "gateHHrates";
+
+  if (generic)
+    g_string_append_printf (s, "    <gate id=\"%s\" type=\"%s\"", g->name, kind);
+  else
+    g_string_append_printf (s, "    <%s id=\"%s\"", kind, g->name);
+  g_string_append_printf (s, " instances=\"%d\">\n", g->power);
+  if (ch->q10 != 1.0)
+    {
+      g_string_append (s, "      <q10Settings type=\"q10ExpTemp\"");
+      attr_num (s, "q10Factor", ch->q10, NULL);
+      attr_num (s, "experimentalTemp", ch->q10_temperature, "degC");
+      g_string_append (s, "/>\n");
+    }
+  if (g->type == NRT_GATE_ALPHA_BETA)
+    {
+      write_rate (s, "forwardRate", &g->rate[0]);
+      write_rate (s, "reverseRate", &g->rate[1]);
+    }
+  else
+    {
+      const NrtRate *inf = &g->rate[0], *tau = &g->rate[1];
+      if (tau->form == NRT_RATE_CONSTANT)
+        {
+          g_string_append (s, "      <timeCourse type=\"fixedTimeCourse\"");
+          attr_num (s, "tau", tau->A, "ms");
+        }
+      else
+        {
+          g_string_append (s, "      <timeCourse type=\"neurite_expTime\"");
+          attr_num (s, "rate", tau->A, "ms");
+          attr_num (s, "midpoint", tau->d, "mV");
+          attr_scale (s, tau->k, 1.0);
+        }
+      g_string_append (s, "/>\n");
+      g_string_append_printf (s, "      <steadyState type=\"%s\"",
+                              inf->form == NRT_RATE_SIGMOID ? "HHSigmoidVariable"
+                                                            : "HHExpVariable");
+      attr_num (s, "rate", inf->A, NULL);
+      attr_num (s, "midpoint", inf->form == NRT_RATE_SIGMOID ? inf->d : 0.0, "mV");
+      attr_scale (s, inf->form == NRT_RATE_SIGMOID ? inf->k : 0.0,
+                  inf->form == NRT_RATE_SIGMOID ? -1.0 : 1.0);
+      g_string_append (s, "/>\n");
+    }
+  g_string_append_printf (s, "    </%s>\n", generic ? "gate" : kind);
+}
+
+static void
+write_channel_types (Writer *w)
+{
+  GString *s = w->out;
+
+  for (guint c = 0; c < w->data->channels->len; c++)
+    {
+      const NrtChannel *ch = w->data->channels->pdata[c];
+      gboolean generic = FALSE;
+
+      for (guint g = 1; g < ch->gates->len; g++)
+        if (((NrtGate *) ch->gates->pdata[g])->type != ((NrtGate *) ch->gates->pdata[0])->type)
+          generic = TRUE;
+      g_string_append_printf (s, "  <ionChannelHH id=\"%s\"", ch->name);
+      if (ch->ion != NRT_ION_NONSPECIFIC)
+        attr_str (s, "species", nrt_ion_name (ch->ion));
+      g_string_append (s, " conductance=\"10pS\"");
+      if (ch->gates->len == 0)
+        {
+          g_string_append (s, "/>\n");
+          continue;
+        }
+      g_string_append (s, ">\n");
+      for (guint g = 0; g < ch->gates->len; g++)
+        write_gate (s, ch, ch->gates->pdata[g], generic);
+      g_string_append (s, "  </ionChannelHH>\n");
+    }
+}
+
+/* The exact definitions, for the reader. */
+static void
+write_channel_annotation (Writer *w)
+{
+  GString *s = w->out;
+
+  for (guint c = 0; c < w->data->channels->len; c++)
+    {
+      const NrtChannel *ch = w->data->channels->pdata[c];
+      g_string_append (s, "        <neurite:channelType");
+      attr_str (s, "name", ch->name);
+      attr_str (s, "ion", nrt_ion_name (ch->ion));
+      attr_num (s, "gmax", ch->gmax, NULL);
+      attr_num (s, "erev", ch->erev, NULL);
+      attr_num (s, "q10", ch->q10, NULL);
+      attr_num (s, "q10Temperature", ch->q10_temperature, NULL);
+      g_string_append (s, ch->gates->len ? ">\n" : "/>\n");
+      for (guint g = 0; g < ch->gates->len; g++)
+        {
+          const NrtGate *gate = ch->gates->pdata[g];
+          g_string_append (s, "          <neurite:gate");
+          attr_str (s, "name", gate->name);
+          attr_num (s, "power", gate->power, NULL);
+          attr_str (s, "type", gate->type == NRT_GATE_INF_TAU ? "inf_tau" : "alpha_beta");
+          for (int r = 0; r < 2; r++)
+            {
+              char key[8];
+              g_snprintf (key, sizeof key, "form%d", r);
+              attr_num (s, key, gate->rate[r].form, NULL);
+              g_snprintf (key, sizeof key, "A%d", r);
+              attr_num (s, key, gate->rate[r].A, NULL);
+              g_snprintf (key, sizeof key, "k%d", r);
+              attr_num (s, key, gate->rate[r].k, NULL);
+              g_snprintf (key, sizeof key, "d%d", r);
+              attr_num (s, key, gate->rate[r].d, NULL);
+            }
+          g_string_append (s, "/>\n");
+        }
+      if (ch->gates->len)
+        g_string_append (s, "        </neurite:channelType>\n");
+    }
+}
+
 /* Root children in schema order (NeuroMLDocument's xs:sequence). */
 static const char *const root_order[] = {
   "include", "extracellularProperties", "intracellularProperties", "morphology", "ionChannel",
@@ -600,6 +760,7 @@ write_annotation (Writer *w)
       attr_num (s, "threshold", nc->threshold, NULL);
       g_string_append (s, "/>\n");
     }
+  write_channel_annotation (w);
   write_cell_builder (w);
   if (w->data->view_state != NULL)
     {
@@ -698,6 +859,14 @@ write_biophysics (Writer *w)
         }
       if (sec->mech[NRT_MECH_PAS].inserted)
         density (s, "pas", g, param (sec, NRT_MECH_PAS, "g_pas"), param (sec, NRT_MECH_PAS, "e_pas"), "non_specific");
+      for (guint c = 0; c < sec->channels->len; c++)
+        {
+          const NrtChannelInstance *inst = &g_array_index (sec->channels, NrtChannelInstance, c);
+          const NrtChannel *ch = w->data->channels->pdata[inst->channel];
+          gboolean ns = ch->ion == NRT_ION_NONSPECIFIC;
+          density (s, ch->name, g, inst->gmax, ns ? inst->e : sec->e_ion[ch->ion],
+                   ns ? "non_specific" : nrt_ion_name (ch->ion));
+        }
     }
   g_string_append (s, "        <spikeThresh value=\"0mV\"/>\n");
   for (guint k = 0; k < w->order->len; k++)
@@ -867,6 +1036,8 @@ nrt_neuroml_write_string (NrtModel *model, GError **error)
                                 "  <ionChannelHH id=\"hh_k\" species=\"k\" conductance=\"10pS\">\n%s  </ionChannelHH>\n"
                                 "  <ionChannelHH id=\"hh_leak\" conductance=\"10pS\"/>\n",
                                 hh_gates_na, hh_gates_k);
+      if (strcmp (*kind, "ionChannelHH") == 0)
+        write_channel_types (&w);
       if (strcmp (*kind, "alphaSynapse") == 0)
         write_point_process_elements (&w, NRT_PP_ALPHA_SYNAPSE);
       if (strcmp (*kind, "expOneSynapse") == 0)

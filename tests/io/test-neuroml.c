@@ -228,6 +228,70 @@ test_round_trip_kitchen_sink (void)
   g_assert_cmpuint (d->netcons->len, ==, 2);
 }
 
+/* ChannelBuilder channels: every rate form, α/β and inf/τ gates (mixed in one channel), q10,
+ * every ion, hh in the same section, values whose 1/k is not exactly invertible. */
+static void
+test_round_trip_channels (void)
+{
+  g_autoptr (NrtModel) m = nrt_io_build_kitchen_sink ();
+  g_autoptr (GError) e = NULL;
+  g_autoptr (NrtChannel) na = nrt_channel_new_hh_na ();
+  g_autoptr (NrtChannel) k = nrt_channel_new_hh_k ();
+  g_autoptr (NrtChannel) leak = nrt_channel_new ("leak");
+  g_autoptr (NrtChannel) cat = nrt_channel_new ("cat");
+  const NrtModelData *d = nrt_model_get_data (m);
+  const char *sec0 = ((NrtSection *) d->sections->pdata[0])->name;
+  const char *sec1 = ((NrtSection *) d->sections->pdata[1])->name;
+
+  na->gmax = 0.12;
+  na->q10 = 3;
+  na->q10_temperature = 6.3;
+  k->gmax = 0.036;
+  leak->gmax = 0.0003;
+  leak->erev = -54.3;
+  cat->ion = NRT_ION_CA;
+  cat->gmax = 1e-4;
+  cat->q10 = 2.5;
+  cat->q10_temperature = 22;
+  nrt_channel_add_gate (cat, "s", 2, NRT_GATE_INF_TAU,
+                        &(NrtRate) { NRT_RATE_SIGMOID, 1, -1.0 / 6.2, -27.1 },
+                        &(NrtRate) { NRT_RATE_EXP, 3.7, 0.0123456789, -40.3 });
+  nrt_channel_add_gate (cat, "u", 1, NRT_GATE_INF_TAU,
+                        &(NrtRate) { NRT_RATE_CONSTANT, 0.3, 0, 0 },
+                        &(NrtRate) { NRT_RATE_CONSTANT, 12.5, 0, 0 });
+  nrt_channel_add_gate (cat, "w", 1, NRT_GATE_ALPHA_BETA,
+                        &(NrtRate) { NRT_RATE_CONSTANT, 0.25, 0, 0 },
+                        &(NrtRate) { NRT_RATE_LINOID, 0.02, -1.0 / 7.0, -13.3 });
+  g_assert_true (nrt_model_add_channel (m, na, &e));
+  g_assert_true (nrt_model_add_channel (m, k, &e));
+  g_assert_true (nrt_model_add_channel (m, leak, &e));
+  g_assert_true (nrt_model_add_channel (m, cat, &e));
+  g_assert_true (nrt_model_insert_mechanism (m, "all", "leak", &e));
+  g_assert_true (nrt_model_set_mechanism_param (m, sec1, "e_leak", -61.25, &e));
+  g_assert_true (nrt_model_insert_mechanism (m, sec0, "nahh", &e));
+  g_assert_true (nrt_model_insert_mechanism (m, sec0, "khh", &e));
+  g_assert_true (nrt_model_insert_mechanism (m, sec0, "cat", &e));
+  g_assert_true (nrt_model_insert_mechanism (m, sec1, "cat", &e));
+  g_assert_true (nrt_model_set_mechanism_param (m, sec0, "gmax_nahh", 0.2, &e));
+  g_assert_true (nrt_model_set_mechanism_param (m, sec0, "ena", 55.5, &e));
+  g_assert_true (nrt_model_set_mechanism_param (m, sec1, "eca", 120.125, &e));
+  g_assert_no_error (e);
+
+  g_autofree char *text = round_trip (m, "channels");
+  g_assert_nonnull (strstr (text, "<ionChannelHH id=\"nahh\" species=\"na\" conductance=\"10pS\">"));
+  g_assert_nonnull (strstr (text, "<forwardRate type=\"HHExpLinearRate\" rate=\"1 per_ms\" "
+                                  "midpoint=\"-40 mV\" scale=\"10 mV\"/>"));
+  g_assert_nonnull (strstr (text, "<reverseRate type=\"HHSigmoidRate\" rate=\"1 per_ms\" "
+                                  "midpoint=\"-35 mV\" scale=\"10 mV\"/>"));
+  g_assert_nonnull (strstr (text, "<q10Settings type=\"q10ExpTemp\" q10Factor=\"3\" "
+                                  "experimentalTemp=\"6.3 degC\"/>"));
+  g_assert_nonnull (strstr (text, "<gate id=\"s\" type=\"gateHHtauInf\" instances=\"2\">"));
+  g_assert_nonnull (strstr (text, "<timeCourse type=\"fixedTimeCourse\" tau=\"12.5 ms\"/>"));
+  g_assert_nonnull (strstr (text, "<ionChannelHH id=\"leak\" conductance=\"10pS\"/>"));
+  g_assert_nonnull (strstr (text, "ionChannel=\"cat\""));
+  g_assert_nonnull (strstr (text, "erev=\"120.125 mV\""));
+}
+
 /* A model edited after loading still round-trips (no stale annotation). */
 static void
 test_round_trip_edited (void)
@@ -632,6 +696,7 @@ main (int argc, char **argv)
   g_test_add_func ("/io/round-trip/kitchen-sink", test_round_trip_kitchen_sink);
   g_test_add_func ("/io/round-trip/cell-builder", test_round_trip_cell_builder);
   g_test_add_func ("/io/round-trip/edited", test_round_trip_edited);
+  g_test_add_func ("/io/round-trip/channels", test_round_trip_channels);
   for (guint i = 0; i < G_N_ELEMENTS (officials); i++)
     {
       g_autofree char *p = g_strdup_printf ("/io/official/%s", strrchr (officials[i].file, '/') + 1);
