@@ -649,6 +649,22 @@ nrt_hoc_write_cellbuilder_full (NrtModel                *model,
       writer_clear (&w);
       return NULL;
     }
+  /* KSChan types would have to be written before the template (neuron-gui.md §2.8); until
+   * then a cell with ChannelBuilder channels is refused rather than exported without them. */
+  for (guint i = 0; i < nrt_model_get_n_sections (model); i++)
+    {
+      const NrtSection *sec = nrt_model_get_section (model, i);
+      if (sec->channels->len > 0)
+        {
+          const NrtChannel *ch = nrt_model_get_data (model)->channels->pdata
+            [g_array_index (sec->channels, NrtChannelInstance, 0).channel];
+          g_set_error (error, NRT_IO_ERROR, NRT_IO_ERROR_UNSUPPORTED,
+                       "the hoc export cannot write ChannelBuilder channels yet (%s in %s)",
+                       ch->name, sec->name);
+          writer_clear (&w);
+          return NULL;
+        }
+    }
   if (options != NULL && options->output_section != NULL)
     {
       out_sec = nrt_model_find_section (model, options->output_section);

@@ -400,6 +400,25 @@ test_neuron_trace (void)
   neuron_cell_free (c);
 }
 
+/* A cell with ChannelBuilder channels is refused, not written without them. */
+static void
+test_channels_refused (void)
+{
+  g_autoptr(NrtModel) model = nrt_model_new ();
+  g_autoptr(NrtChannel) na = nrt_channel_new_hh_na ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (nrt_model_add_section (model, "soma", NULL, 0, 10, 10, &error), ==, 0);
+  g_assert_true (nrt_model_add_channel (model, na, &error));
+  g_autofree char *ok = nrt_hoc_write_cellbuilder (model, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (ok);
+  g_assert_true (nrt_model_insert_mechanism (model, "soma", "nahh", &error));
+  g_assert_null (nrt_hoc_write_cellbuilder (model, &error));
+  g_assert_error (error, NRT_IO_ERROR, NRT_IO_ERROR_UNSUPPORTED);
+  g_assert_nonnull (strstr (error->message, "nahh"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -407,6 +426,7 @@ main (int argc, char **argv)
   g_test_add_func ("/io/hoc/structure/stylized-cell", test_structure_stylized);
   g_test_add_func ("/io/hoc/structure/soma", test_structure_soma);
   g_test_add_func ("/io/hoc/structure/specs", test_structure_specs);
+  g_test_add_func ("/io/hoc/structure/channels-refused", test_channels_refused);
   g_test_add_data_func ("/io/hoc/neuron/topology/stylized-cell", "stylized-cell.nml", test_neuron_topology);
   g_test_add_data_func ("/io/hoc/neuron/topology/soma", "soma-hh.nml", test_neuron_topology);
   g_test_add_func ("/io/hoc/neuron/specs", test_neuron_specs);
