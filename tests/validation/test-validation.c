@@ -681,13 +681,15 @@ test_empty_and_unstable (void)
  * before that event changes nothing until the next initialisation; number is read at each
  * event, so lowering it stops the train at once. */
 static NrtSim *
-netstim_swap (NrtModel *m, NrtSim *old, int *record)
+netstim_swap (NrtModel *m, NrtSim *old, GPtrArray *nets, int *record)
 {
   GError *error = NULL;
   NrtNetwork *net = nrt_network_compile (m, &error);
   NrtSim *sim;
 
   g_assert_no_error (error);
+  /* A sim borrows its network: the caller frees the networks after the sims. */
+  g_ptr_array_add (nets, net);
   sim = nrt_sim_new (net);
   *record = nrt_sim_add_record (sim, "ExpSyn[0].g", &error);
   g_assert_no_error (error);
@@ -704,6 +706,7 @@ test_netstim_edit_mid_run (void)
   g_autoptr (NrtModel) m = nrt_model_new ();
   GError *error = NULL;
   GPtrArray *keep = g_ptr_array_new_with_free_func ((GDestroyNotify) nrt_sim_free);
+  GPtrArray *nets = g_ptr_array_new_with_free_func ((GDestroyNotify) nrt_network_free);
   NrtSim *sim, *next;
   int rec;
 
@@ -716,17 +719,17 @@ test_netstim_edit_mid_run (void)
   g_assert_no_error (error);
 
   /* start 50 → 5 at t = 2: the event queued for 50 stays; nothing arrives by 15. */
-  sim = netstim_swap (m, NULL, &rec);
+  sim = netstim_swap (m, NULL, nets, &rec);
   g_ptr_array_add (keep, sim);
   g_assert_true (nrt_sim_run_until (sim, 2, &error));
   g_assert_true (nrt_model_set_netstim_param (m, 0, "start", 5, &error));
-  next = netstim_swap (m, sim, &rec);
+  next = netstim_swap (m, sim, nets, &rec);
   g_ptr_array_add (keep, next);
   g_assert_true (nrt_sim_run_until (next, 15, &error));
   g_assert_cmpfloat (nrt_sim_record_value (next, rec), ==, 0);
 
   /* After the next initialisation it does: spikes at 5, 15, 25 arrive at 6, 16, 26. */
-  sim = netstim_swap (m, NULL, &rec);
+  sim = netstim_swap (m, NULL, nets, &rec);
   g_ptr_array_add (keep, sim);
   g_assert_true (nrt_sim_run_until (sim, 6.5, &error));
   g_assert_cmpfloat (nrt_sim_record_value (sim, rec), >, 0.005);
@@ -735,7 +738,7 @@ test_netstim_edit_mid_run (void)
    * >= number after net_event), the third at 25 is not: at 26.5 only the first two events'
    * decay is left, 0.01·(exp(−20.5/2) + exp(−10.5/2)) ≈ 5.3e-5 µS, not a fresh 0.0078. */
   g_assert_true (nrt_model_set_netstim_param (m, 0, "number", 1, &error));
-  next = netstim_swap (m, sim, &rec);
+  next = netstim_swap (m, sim, nets, &rec);
   g_ptr_array_add (keep, next);
   g_assert_true (nrt_sim_run_until (next, 16.5, &error));
   g_assert_cmpfloat (nrt_sim_record_value (next, rec), >, 0.005);
@@ -744,6 +747,7 @@ test_netstim_edit_mid_run (void)
                                   0.01 * (exp (-20.5 / 2) + exp (-10.5 / 2)), 2e-6);
   g_assert_no_error (error);
   g_ptr_array_unref (keep);
+  g_ptr_array_unref (nets);
 }
 
 /* ---- ChannelBuilder channels ---- */
