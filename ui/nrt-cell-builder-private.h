@@ -17,8 +17,12 @@ typedef enum {
   NRT_CB_N_PAGES
 } NrtCbPage;
 
-/* Biophysics "what": Ra, cm, or NRT_CB_BIO_MECH + NrtMechType */
-enum { NRT_CB_BIO_RA, NRT_CB_BIO_CM, NRT_CB_BIO_MECH };
+/* Biophysics "what": Ra, cm, NRT_CB_BIO_MECH + NrtMechType, or NRT_CB_BIO_CHANNEL + the
+ * index of a ChannelBuilder channel in NrtModelData.channels (its value params: 0 gmax in
+ * S/cm², 1 e in mV, the latter for NonSpecific channels). */
+enum { NRT_CB_BIO_RA, NRT_CB_BIO_CM, NRT_CB_BIO_MECH,
+       NRT_CB_BIO_CHANNEL = NRT_CB_BIO_MECH + NRT_N_MECH };
+enum { NRT_CB_CHANNEL_GMAX, NRT_CB_CHANNEL_E };
 
 NrtCbCanvas *nrt_cell_builder_get_canvas (NrtCellBuilder *self);
 NrtModel    *nrt_cell_builder_get_model (NrtCellBuilder *self);

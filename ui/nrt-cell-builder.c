@@ -200,6 +200,7 @@ ensure_specs (NrtCellBuilder *self, GError **error)
                      || (s->pt3d != NULL && s->pt3d->len > 0);
       for (int m = 0; m < NRT_N_MECH; m++)
         any = any || s->mech[m].inserted;
+      any = any || s->channels->len > 0;
       if (any)
         return nrt_model_import_specs (self->model, error);
     }
@@ -366,7 +367,16 @@ nrt_cell_builder_set_geometry_value (NrtCellBuilder *self, const char *target, g
   return commit_geometry (self, specs, error);
 }
 
-/* what: NRT_CB_BIO_RA, NRT_CB_BIO_CM or NRT_CB_BIO_MECH + mechanism */
+/* The library channel a biophysics "what" names, or NULL. */
+static const NrtChannel *
+channel_for (NrtCellBuilder *self, int what)
+{
+  int c = what - NRT_CB_BIO_CHANNEL;
+  return c >= 0 && (guint) c < data (self)->channels->len ? data (self)->channels->pdata[c] : NULL;
+}
+
+/* what: NRT_CB_BIO_RA, NRT_CB_BIO_CM, NRT_CB_BIO_MECH + mechanism or NRT_CB_BIO_CHANNEL +
+ * channel */
 gboolean
 nrt_cell_builder_set_biophysics_strategy (NrtCellBuilder *self, const char *target, int what,
                                           gboolean on, GError **error)
@@ -388,6 +398,17 @@ nrt_cell_builder_set_biophysics_strategy (NrtCellBuilder *self, const char *targ
         b->has_Ra = on;
       else if (what == NRT_CB_BIO_CM)
         b->has_cm = on;
+      else if (what >= NRT_CB_BIO_CHANNEL)
+        {
+          const NrtChannel *ch = channel_for (self, what);
+          if (ch == NULL)
+            ok = FALSE, g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_UNKNOWN_MECHANISM,
+                                     _("There is no channel number %d"), what - NRT_CB_BIO_CHANNEL);
+          else if (on && nrt_biophysics_spec_find_channel (b, ch->name) == NULL)
+            nrt_biophysics_spec_set_channel (b, ch->name, ch->gmax, ch->erev);
+          else if (!on)
+            nrt_biophysics_spec_remove_channel (b, ch->name);
+        }
       else
         {
           const NrtMechanismInfo *info = nrt_mechanism_info (what - NRT_CB_BIO_MECH);
@@ -400,13 +421,20 @@ nrt_cell_builder_set_biophysics_strategy (NrtCellBuilder *self, const char *targ
       any = b->has_Ra || b->has_cm;
       for (int m = 0; m < NRT_N_MECH; m++)
         any = any || b->mech[m].inserted;
-      if (i < 0 && any)
+      any = any || b->channels->len > 0;
+      if (!ok)
+        {
+          if (i < 0)
+            nrt_biophysics_spec_free (b);
+        }
+      else if (i < 0 && any)
         insert_ordered (self, specs, b, target, FALSE);
       else if (i < 0)
         nrt_biophysics_spec_free (b);
       else if (!any)
         g_ptr_array_remove_index (specs, i);
-      ok = commit_biophysics (self, specs, error);
+      if (ok)
+        ok = commit_biophysics (self, specs, error);
     }
   nrt_model_end_group (self->model);
   return ok;
@@ -432,6 +460,27 @@ nrt_cell_builder_set_biophysics_value (NrtCellBuilder *self, const char *target,
     b->Ra = value;
   else if (what == NRT_CB_BIO_CM)
     b->cm = value;
+  else if (what >= NRT_CB_BIO_CHANNEL)
+    {
+      const NrtChannel *ch = channel_for (self, what);
+      NrtBiophysicsChannel *bc = ch ? nrt_biophysics_spec_find_channel (b, ch->name) : NULL;
+      if (bc == NULL)
+        {
+          g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_UNKNOWN_MECHANISM,
+                       _("That channel is not inserted in “%s”"), target);
+          return FALSE;
+        }
+      if (param == NRT_CB_CHANNEL_GMAX)
+        bc->gmax = value;
+      else if (param == NRT_CB_CHANNEL_E && ch->ion == NRT_ION_NONSPECIFIC)
+        bc->e = value;
+      else
+        {
+          g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_UNKNOWN_PARAMETER,
+                       _("%s has no parameter number %d"), ch->name, param);
+          return FALSE;
+        }
+    }
   else
     {
       const NrtMechanismInfo *info = nrt_mechanism_info (what - NRT_CB_BIO_MECH);
@@ -1223,11 +1272,14 @@ build_biophysics (NrtCellBuilder *self)
           g_autoptr(GString) sub = g_string_new (NULL);
           GtkWidget *exp = adw_expander_row_new ();
 
-          for (int w = 0; w < NRT_CB_BIO_MECH + NRT_N_MECH; w++)
+          for (int w = 0; w < NRT_CB_BIO_CHANNEL + (int) data (self)->channels->len; w++)
             {
+              const NrtChannel *ch = channel_for (self, w);
               gboolean on = b != NULL && (w == NRT_CB_BIO_RA ? b->has_Ra : w == NRT_CB_BIO_CM ? b->has_cm
+                                          : ch != NULL ? nrt_biophysics_spec_find_channel (b, ch->name) != NULL
                                           : b->mech[w - NRT_CB_BIO_MECH].inserted);
               const char *name = w == NRT_CB_BIO_RA ? "Ra" : w == NRT_CB_BIO_CM ? "cm"
+                               : ch != NULL ? ch->name
                                : nrt_mechanism_info (w - NRT_CB_BIO_MECH)->name;
               GtkWidget *row = adw_action_row_new ();
               GtkWidget *check = gtk_check_button_new ();
@@ -1291,6 +1343,35 @@ build_biophysics (NrtCellBuilder *self)
               group_add (g, field_row (self, NRT_CB_PAGE_BIOPHYSICS, FALSE, b->target, NRT_CB_BIO_MECH + m, p,
                                        label, b->mech[m].p[p], info->params[p].def,
                                        info->params[p].min, info->params[p].max, FALSE));
+            }
+        }
+      for (guint c = 0; c < b->channels->len; c++)
+        {
+          const NrtBiophysicsChannel *bc = &g_array_index (b->channels, NrtBiophysicsChannel, c);
+          int k = nrt_model_find_channel (self->model, bc->name);
+          const NrtChannel *ch = k >= 0 ? data (self)->channels->pdata[k] : NULL;
+          GtkWidget *row = adw_action_row_new ();
+          g_autofree char *t = g_strdup_printf (_("insert %s"), bc->name);
+          g_autofree char *glabel = NULL, *elabel = NULL;
+
+          if (ch == NULL)
+            continue;
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), t);
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("ChannelBuilder channel"));
+          gtk_widget_add_css_class (row, "property");
+          group_add (g, row);
+          /* TRANSLATORS: a channel's maximum conductance field; %s is the channel's name. */
+          glabel = g_strdup_printf (_("gmax_%s (S/cm²)"), bc->name);
+          group_add (g, field_row (self, NRT_CB_PAGE_BIOPHYSICS, FALSE, b->target,
+                                   NRT_CB_BIO_CHANNEL + k, NRT_CB_CHANNEL_GMAX, glabel, bc->gmax,
+                                   ch->gmax, 0, 1e9, FALSE));
+          if (ch->ion == NRT_ION_NONSPECIFIC)
+            {
+              /* TRANSLATORS: a channel's reversal potential field; %s is its name. */
+              elabel = g_strdup_printf (_("e_%s (mV)"), bc->name);
+              group_add (g, field_row (self, NRT_CB_PAGE_BIOPHYSICS, FALSE, b->target,
+                                       NRT_CB_BIO_CHANNEL + k, NRT_CB_CHANNEL_E, elabel, bc->e,
+                                       ch->erev, -1e9, 1e9, FALSE));
             }
         }
       page_add (page, g);
@@ -1504,6 +1585,15 @@ page_signature (NrtCellBuilder *self, int page)
           g_string_append_printf (s, "/%s:%d%d", b->target, b->has_Ra, b->has_cm);
           for (int m = 0; m < NRT_N_MECH; m++)
             g_string_append_printf (s, "%d", b->mech[m].inserted);
+          for (guint c = 0; c < b->channels->len; c++)
+            g_string_append_printf (s, ",%s", g_array_index (b->channels, NrtBiophysicsChannel, c).name);
+        }
+      /* The channel library: a new, renamed or retyped channel changes the rows. */
+      g_string_append_c (s, '@');
+      for (guint c = 0; c < d->channels->len; c++)
+        {
+          const NrtChannel *ch = d->channels->pdata[c];
+          g_string_append_printf (s, "%s:%d,", ch->name, ch->ion);
         }
     }
   if (page == NRT_CB_PAGE_SUBSETS)
@@ -1541,7 +1631,12 @@ refresh_values (NrtCellBuilder *self, int page)
       else
         {
           const NrtBiophysicsSpec *b = specs->pdata[k];
+          const NrtChannel *ch = channel_for (self, f->kind);
+          const NrtBiophysicsChannel *bc = ch ? nrt_biophysics_spec_find_channel (b, ch->name) : NULL;
+          if (f->kind >= NRT_CB_BIO_CHANNEL && bc == NULL)
+            continue;
           v = f->kind == NRT_CB_BIO_RA ? b->Ra : f->kind == NRT_CB_BIO_CM ? b->cm
+            : bc != NULL ? (f->index == NRT_CB_CHANNEL_GMAX ? bc->gmax : bc->e)
             : b->mech[f->kind - NRT_CB_BIO_MECH].p[f->index];
         }
       nrt_number_entry_set_value (entry, v);

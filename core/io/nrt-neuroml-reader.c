@@ -1569,6 +1569,29 @@ read_biophysics_spec (Reader *r, xmlNodePtr n, NrtBiophysicsSpec *b, GError **er
     {
       g_autofree char *name = nrt_nml_get (m, "name");
       int mech = name ? nrt_mechanism_lookup (name) : -1;
+      if (is_neurite (m, "insertedChannel"))
+        {
+          /* A ChannelBuilder channel by name (read before the specs); the model checks that
+           * it exists when the specs are set. */
+          double gmax = 0.0, e = 0.0;
+          if (name == NULL)
+            {
+              nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, m,
+                                 "<neurite:insertedChannel> lacks a name");
+              return FALSE;
+            }
+          if (!get_number (r, m, "gmax", TRUE, &gmax, error)
+              || !get_number (r, m, "e", FALSE, &e, error))
+            return FALSE;
+          if (nrt_biophysics_spec_find_channel (b, name) != NULL)
+            {
+              nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, m,
+                                 "channel “%s” is listed twice", name);
+              return FALSE;
+            }
+          nrt_biophysics_spec_set_channel (b, name, gmax, e);
+          continue;
+        }
       if (mech < 0)
         {
           nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, m, "unknown mechanism “%s”",

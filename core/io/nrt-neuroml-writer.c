@@ -651,6 +651,15 @@ write_cell_builder (Writer *w)
             attr_num (s, info->params[p].name, b->mech[m].p[p], NULL);
           g_string_append (s, "/>");
         }
+      for (guint c = 0; b->channels != NULL && c < b->channels->len; c++)
+        {
+          const NrtBiophysicsChannel *bc = &g_array_index (b->channels, NrtBiophysicsChannel, c);
+          g_string_append (s, "<neurite:insertedChannel");
+          attr_str (s, "name", bc->name);
+          attr_num (s, "gmax", bc->gmax, NULL);
+          attr_num (s, "e", bc->e, NULL);
+          g_string_append (s, "/>");
+        }
       g_string_append (s, "</neurite:biophysicsSpec>\n");
     }
   g_string_append (s, "        </neurite:cellBuilder>\n");

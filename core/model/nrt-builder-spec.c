@@ -73,6 +73,20 @@ nrt_geometry_spec_equal (const NrtGeometrySpec *a, const NrtGeometrySpec *b)
          && arrays_equal (a->distinct_diam, b->distinct_diam);
 }
 
+static void
+channel_entry_clear (gpointer p)
+{
+  g_free (((NrtBiophysicsChannel *) p)->name);
+}
+
+static GArray *
+channels_new (void)
+{
+  GArray *a = g_array_new (FALSE, FALSE, sizeof (NrtBiophysicsChannel));
+  g_array_set_clear_func (a, channel_entry_clear);
+  return a;
+}
+
 NrtBiophysicsSpec *
 nrt_biophysics_spec_new (const char *target)
 {
@@ -82,6 +96,7 @@ nrt_biophysics_spec_new (const char *target)
   spec->target = g_strdup (target);
   spec->Ra = 35.4;
   spec->cm = 1.0;
+  spec->channels = channels_new ();
   for (int m = 0; m < NRT_N_MECH; m++)
     {
       const NrtMechanismInfo *info = nrt_mechanism_info (m);
@@ -97,6 +112,13 @@ nrt_biophysics_spec_copy (const NrtBiophysicsSpec *src)
   g_return_val_if_fail (src != NULL, NULL);
   NrtBiophysicsSpec *spec = g_memdup2 (src, sizeof *spec);
   spec->target = g_strdup (src->target);
+  spec->channels = channels_new ();
+  for (guint i = 0; src->channels != NULL && i < src->channels->len; i++)
+    {
+      NrtBiophysicsChannel c = g_array_index (src->channels, NrtBiophysicsChannel, i);
+      c.name = g_strdup (c.name);
+      g_array_append_val (spec->channels, c);
+    }
   return spec;
 }
 
@@ -106,7 +128,55 @@ nrt_biophysics_spec_free (NrtBiophysicsSpec *spec)
   if (spec == NULL)
     return;
   g_free (spec->target);
+  g_clear_pointer (&spec->channels, g_array_unref);
   g_free (spec);
+}
+
+NrtBiophysicsChannel *
+nrt_biophysics_spec_find_channel (const NrtBiophysicsSpec *spec, const char *name)
+{
+  g_return_val_if_fail (spec != NULL, NULL);
+  for (guint i = 0; spec->channels != NULL && i < spec->channels->len; i++)
+    {
+      NrtBiophysicsChannel *c = &g_array_index (spec->channels, NrtBiophysicsChannel, i);
+      if (g_strcmp0 (c->name, name) == 0)
+        return c;
+    }
+  return NULL;
+}
+
+NrtBiophysicsChannel *
+nrt_biophysics_spec_set_channel (NrtBiophysicsSpec *spec, const char *name, double gmax,
+                                 double e)
+{
+  NrtBiophysicsChannel *c;
+
+  g_return_val_if_fail (spec != NULL && name != NULL, NULL);
+  if (spec->channels == NULL)
+    spec->channels = channels_new ();
+  c = nrt_biophysics_spec_find_channel (spec, name);
+  if (c == NULL)
+    {
+      NrtBiophysicsChannel fresh = { g_strdup (name), gmax, e };
+      g_array_append_val (spec->channels, fresh);
+      c = &g_array_index (spec->channels, NrtBiophysicsChannel, spec->channels->len - 1);
+    }
+  c->gmax = gmax;
+  c->e = e;
+  return c;
+}
+
+gboolean
+nrt_biophysics_spec_remove_channel (NrtBiophysicsSpec *spec, const char *name)
+{
+  g_return_val_if_fail (spec != NULL, FALSE);
+  for (guint i = 0; spec->channels != NULL && i < spec->channels->len; i++)
+    if (g_strcmp0 (g_array_index (spec->channels, NrtBiophysicsChannel, i).name, name) == 0)
+      {
+        g_array_remove_index (spec->channels, i);
+        return TRUE;
+      }
+  return FALSE;
 }
 
 gboolean
@@ -122,6 +192,17 @@ nrt_biophysics_spec_equal (const NrtBiophysicsSpec *a, const NrtBiophysicsSpec *
       if (a->mech[m].inserted
           && memcmp (a->mech[m].p, b->mech[m].p,
                      nrt_mechanism_info (m)->n_params * sizeof (double)) != 0)
+        return FALSE;
+    }
+  guint na = a->channels ? a->channels->len : 0, nb = b->channels ? b->channels->len : 0;
+  if (na != nb)
+    return FALSE;
+  for (guint i = 0; i < na; i++)
+    {
+      const NrtBiophysicsChannel *x = &g_array_index (a->channels, NrtBiophysicsChannel, i);
+      const NrtBiophysicsChannel *y = &g_array_index (b->channels, NrtBiophysicsChannel, i);
+      if (g_strcmp0 (x->name, y->name) != 0 || memcmp (&x->gmax, &y->gmax, sizeof x->gmax) != 0
+          || memcmp (&x->e, &y->e, sizeof x->e) != 0)
         return FALSE;
     }
   return TRUE;

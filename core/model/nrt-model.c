@@ -1566,6 +1566,17 @@ nrt_model_replace_channel (NrtModel *self, const char *name, const NrtChannel *c
       || !check_channel_name_free (self, channel->name, c, error))
     return FALSE;
   begin_edit (self);
+  if (strcmp (name, channel->name) != 0)
+    for (guint k = 0; k < self->data.biophysics_specs->len; k++)
+      {
+        NrtBiophysicsChannel *bc =
+          nrt_biophysics_spec_find_channel (self->data.biophysics_specs->pdata[k], name);
+        if (bc != NULL)
+          {
+            g_free (bc->name);
+            bc->name = g_strdup (channel->name);
+          }
+      }
   nrt_channel_free (self->data.channels->pdata[c]);
   self->data.channels->pdata[c] = nrt_channel_copy (channel);
   normalize_ions (self);
@@ -1594,6 +1605,8 @@ nrt_model_remove_channel (NrtModel *self, const char *name, GError **error)
             inst->channel--;
         }
     }
+  for (guint k = 0; k < self->data.biophysics_specs->len; k++)
+    nrt_biophysics_spec_remove_channel (self->data.biophysics_specs->pdata[k], name);
   g_ptr_array_remove_index (self->data.channels, c);
   normalize_ions (self);
   emit_changed (self, NRT_CHANGE_STRUCTURE, -1, -1, name);
@@ -2159,6 +2172,30 @@ check_biophysics_spec (NrtModel *self, const NrtBiophysicsSpec *spec, GError **e
                           info->params[p].name, info->params[p].units, error))
           return FALSE;
     }
+  for (guint k = 0; spec->channels != NULL && k < spec->channels->len; k++)
+    {
+      const NrtBiophysicsChannel *c = &g_array_index (spec->channels, NrtBiophysicsChannel, k);
+      int ch = nrt_model_find_channel (self, c->name);
+      g_autofree char *gname = g_strdup_printf ("gmax_%s", c->name ? c->name : "?");
+      g_autofree char *ename = g_strdup_printf ("e_%s", c->name ? c->name : "?");
+
+      if (ch < 0)
+        {
+          g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_UNKNOWN_MECHANISM,
+                       "There is no channel “%s”", c->name ? c->name : "(null)");
+          return FALSE;
+        }
+      for (guint j = 0; j < k; j++)
+        if (strcmp (g_array_index (spec->channels, NrtBiophysicsChannel, j).name, c->name) == 0)
+          {
+            g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE,
+                         "Channel “%s” is listed twice", c->name);
+            return FALSE;
+          }
+      if (!check_range (c->gmax, 0, G_MAXDOUBLE, gname, "S/cm²", error)
+          || !check_range (c->e, -G_MAXDOUBLE, G_MAXDOUBLE, ename, "mV", error))
+        return FALSE;
+    }
   return TRUE;
 }
 
@@ -2242,6 +2279,7 @@ apply_specs (NrtModel *self)
           s->cm = 1.0;
           for (int m = 0; m < NRT_N_MECH; m++)
             s->mech[m].inserted = FALSE;
+          g_array_set_size (s->channels, 0);
         }
       for (guint k = 0; k < d->biophysics_specs->len; k++)
         {
@@ -2262,6 +2300,19 @@ apply_specs (NrtModel *self)
                 {
                   s->e_ion[NRT_ION_NA] = spec->mech[NRT_MECH_HH].p[hh_param_index ("ena")];
                   s->e_ion[NRT_ION_K] = spec->mech[NRT_MECH_HH].p[hh_param_index ("ek")];
+                }
+              for (guint c = 0; spec->channels != NULL && c < spec->channels->len; c++)
+                {
+                  const NrtBiophysicsChannel *bc =
+                    &g_array_index (spec->channels, NrtBiophysicsChannel, c);
+                  int ch = nrt_model_find_channel (self, bc->name);
+                  NrtChannelInstance *inst;
+                  if (ch < 0)
+                    continue;
+                  section_set_channel (self, s, ch, TRUE);
+                  inst = (NrtChannelInstance *) nrt_section_find_channel (s, ch);
+                  inst->gmax = bc->gmax;
+                  inst->e = bc->e;
                 }
             }
         }
@@ -2428,6 +2479,12 @@ nrt_model_import_specs (NrtModel *self, GError **error)
       for (int m = 0; m < NRT_N_MECH; m++)
         if (s->mech[m].inserted)
           b->mech[m] = s->mech[m];
+      for (guint c = 0; c < s->channels->len; c++)
+        {
+          const NrtChannelInstance *inst = &g_array_index (s->channels, NrtChannelInstance, c);
+          nrt_biophysics_spec_set_channel (b, channel_at (self, inst->channel)->name, inst->gmax,
+                                           inst->e);
+        }
       g_ptr_array_add (self->data.biophysics_specs, b);
     }
   apply_specs (self);

@@ -178,11 +178,21 @@ typedef struct {
   GArray *distinct_diam;   /* of double; or NULL */
 } NrtGeometrySpec;
 
+/* A ChannelBuilder channel inserted by a biophysics spec, by the channel's name (renamed with
+ * the channel, dropped when it leaves the library). */
+typedef struct {
+  char   *name;  /* NrtChannel name */
+  double  gmax;  /* S/cm² */
+  double  e;     /* mV, used only by NonSpecific channels */
+} NrtBiophysicsChannel;
+
 typedef struct {
   char           *target;  /* subset or section name */
   gboolean        has_Ra, has_cm;
   double          Ra, cm;  /* Ω·cm (default 35.4), µF/cm² (default 1) */
   NrtMechInstance mech[NRT_N_MECH];  /* inserted mechanisms with their values */
+  /* Inserted channels, of NrtBiophysicsChannel, each name at most once (never NULL). */
+  GArray         *channels;
 } NrtBiophysicsSpec;
 
 typedef struct {
@@ -379,6 +389,16 @@ NrtGeometrySpec   *nrt_geometry_spec_copy (const NrtGeometrySpec *spec);
 NrtBiophysicsSpec *nrt_biophysics_spec_copy (const NrtBiophysicsSpec *spec);
 void               nrt_geometry_spec_free (NrtGeometrySpec *spec);
 void               nrt_biophysics_spec_free (NrtBiophysicsSpec *spec);
+/* The spec's entry for channel name, or NULL. */
+NrtBiophysicsChannel *nrt_biophysics_spec_find_channel (const NrtBiophysicsSpec *spec,
+                                                        const char *name);
+/* Inserts channel name with gmax and e, or updates its entry; returns the entry. */
+NrtBiophysicsChannel *nrt_biophysics_spec_set_channel (NrtBiophysicsSpec *spec,
+                                                       const char *name, double gmax,
+                                                       double e);
+/* Removes channel name's entry; FALSE if there was none. */
+gboolean           nrt_biophysics_spec_remove_channel (NrtBiophysicsSpec *spec,
+                                                       const char *name);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NrtGeometrySpec, nrt_geometry_spec_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NrtBiophysicsSpec, nrt_biophysics_spec_free)
 /* Whether kinds may be combined (NEURON's geo_consist: L and diam, constant or distinct, go

@@ -1192,6 +1192,158 @@ test_channel_undo_redo (void)
   nrt_model_data_free (final);
 }
 
+static const NrtChannelInstance *
+instance_of (NrtModel *m, const char *sec, const char *chan)
+{
+  const NrtSection *s = nrt_model_get_section (m, nrt_model_find_section (m, sec));
+  return nrt_section_find_channel (s, nrt_model_find_channel (m, chan));
+}
+
+/* CellBuilder biophysics specs insert ChannelBuilder channels by name, like pas and hh. */
+static void
+test_specs_channels (void)
+{
+  g_autoptr(NrtModel) m = build_stylized_cell ();
+  g_autoptr(NrtChannel) na = nrt_channel_new_hh_na ();
+  g_autoptr(NrtChannel) k = nrt_channel_new_hh_k ();
+  g_autoptr(NrtChannel) leak = leak_channel ();
+  const NrtModelData *d = nrt_model_get_data (m);
+  GError *e = NULL;
+
+  g_assert_true (nrt_model_add_channel (m, na, &e));
+  g_assert_true (nrt_model_add_channel (m, k, &e));
+  g_assert_true (nrt_model_add_channel (m, leak, &e));
+  /* An instance no spec mentions: the specs' reset removes it, as it does pas and hh. */
+  g_assert_true (nrt_model_insert_mechanism (m, "bas", "khh", &e));
+  g_assert_nonnull (instance_of (m, "bas", "khh"));
+
+  g_autoptr(NrtBiophysicsSpec) all = nrt_biophysics_spec_new ("all");
+  g_autoptr(NrtBiophysicsSpec) soma = nrt_biophysics_spec_new ("soma");
+  all->has_Ra = TRUE;
+  all->Ra = 100;
+  nrt_biophysics_spec_set_channel (all, "nahh", 0.12, 0);
+  nrt_biophysics_spec_set_channel (all, "leak", 0.0003, -54.3);
+  nrt_biophysics_spec_set_channel (soma, "nahh", 0.2, 0);   /* overrides all's */
+  nrt_biophysics_spec_set_channel (soma, "khh", 0.036, 0);
+  nrt_biophysics_spec_set_channel (soma, "leak", 0.001, -60);
+  g_assert_nonnull (nrt_biophysics_spec_find_channel (soma, "khh"));
+  g_assert_null (nrt_biophysics_spec_find_channel (all, "khh"));
+  NrtBiophysicsSpec *list[] = { all, soma };
+
+  NrtModelData *before = nrt_model_data_copy (d);
+  g_assert_true (nrt_model_set_biophysics_specs (m, list, 2, &e));
+  g_assert_no_error (e);
+  NrtModelData *after = nrt_model_data_copy (d);
+  g_assert_null (instance_of (m, "bas", "khh"));
+  g_assert_cmpfloat (instance_of (m, "bas", "nahh")->gmax, ==, 0.12);
+  g_assert_cmpfloat (instance_of (m, "bas", "leak")->e, ==, -54.3);
+  g_assert_cmpfloat (instance_of (m, "soma", "nahh")->gmax, ==, 0.2);
+  g_assert_cmpfloat (instance_of (m, "soma", "khh")->gmax, ==, 0.036);
+  g_assert_cmpfloat (instance_of (m, "soma", "leak")->gmax, ==, 0.001);
+  g_assert_cmpfloat (instance_of (m, "soma", "leak")->e, ==, -60);
+  for (guint i = 0; i < d->sections->len; i++)
+    {
+      const NrtSection *s = nrt_model_get_section (m, i);
+      /* The specs' reset: hh, pas and stray channels are gone, Ra from all. */
+      g_assert_false (s->mech[NRT_MECH_HH].inserted);
+      g_assert_false (s->mech[NRT_MECH_PAS].inserted);
+      g_assert_cmpuint (s->channels->len, ==, strcmp (s->name, "soma") == 0 ? 3 : 2);
+      g_assert_cmpfloat (s->Ra, ==, 100);
+      g_assert_true (nrt_section_uses_ion (d, s, NRT_ION_NA));
+      g_assert_true (nrt_section_uses_ion (d, s, NRT_ION_K) == (strcmp (s->name, "soma") == 0));
+    }
+
+  /* Errors leave the model unchanged and add no undo step. */
+  {
+    for (int which = 0; which < 5; which++)
+      {
+        g_autoptr(NrtBiophysicsSpec) bad = nrt_biophysics_spec_copy (soma);
+        NrtBiophysicsSpec *badlist[] = { all, bad };
+        NrtBiophysicsChannel *bc = nrt_biophysics_spec_find_channel (bad, "leak");
+        switch (which)
+          {
+          case 0: nrt_biophysics_spec_set_channel (bad, "nosuch", 0.1, 0); break;
+          case 1: bc->gmax = -1; break;
+          case 2: bc->gmax = NAN; break;
+          case 3: bc->e = INFINITY; break;
+          default:
+            {
+              NrtBiophysicsChannel dup = { g_strdup ("leak"), 0.1, 0 };
+              g_array_append_val (bad->channels, dup);
+            }
+            break;
+          }
+        g_assert_false (nrt_model_set_biophysics_specs (m, badlist, 2, &e));
+        g_assert_nonnull (e);
+        g_clear_error (&e);
+        g_assert_true (nrt_model_data_equal (after, d));
+      }
+  }
+
+  /* Undo is exact, redo too. */
+  g_assert_true (nrt_model_undo (m, &e));
+  g_assert_true (nrt_model_data_equal (before, d));
+  g_assert_true (nrt_model_redo (m, &e));
+  g_assert_true (nrt_model_data_equal (after, d));
+
+  /* Import derives channel entries that reproduce the instances. */
+  g_assert_true (nrt_model_import_specs (m, &e));
+  g_assert_cmpuint (d->biophysics_specs->len, ==, d->sections->len);
+  {
+    const NrtBiophysicsSpec *b = d->biophysics_specs->pdata[nrt_model_find_section (m, "soma")];
+    g_assert_cmpuint (b->channels->len, ==, 3);
+    g_assert_cmpfloat (nrt_biophysics_spec_find_channel (b, "nahh")->gmax, ==, 0.2);
+    g_assert_cmpfloat (nrt_biophysics_spec_find_channel (b, "leak")->e, ==, -60);
+  }
+  for (guint i = 0; i < d->sections->len; i++)
+    {
+      const NrtSection *x = after->sections->pdata[i], *y = d->sections->pdata[i];
+      g_assert_cmpuint (x->channels->len, ==, y->channels->len);
+      for (guint c = 0; c < x->channels->len; c++)
+        {
+          const NrtChannelInstance *a = &g_array_index (x->channels, NrtChannelInstance, c);
+          const NrtChannelInstance *b = nrt_section_find_channel (y, a->channel);
+          g_assert_nonnull (b);
+          g_assert_cmpfloat (a->gmax, ==, b->gmax);
+          g_assert_cmpfloat (a->e, ==, b->e);
+        }
+    }
+  g_assert_true (nrt_model_undo (m, &e));
+  g_assert_true (nrt_model_data_equal (after, d));
+
+  /* Renaming a channel renames its entries; removing it drops them. */
+  g_autoptr(NrtChannel) lk = nrt_channel_copy (leak);
+  g_free (lk->name);
+  lk->name = g_strdup ("lk");
+  g_assert_true (nrt_model_replace_channel (m, "leak", lk, &e));
+  for (guint i = 0; i < d->biophysics_specs->len; i++)
+    {
+      g_assert_null (nrt_biophysics_spec_find_channel (d->biophysics_specs->pdata[i], "leak"));
+      g_assert_nonnull (nrt_biophysics_spec_find_channel (d->biophysics_specs->pdata[i], "lk"));
+    }
+  g_assert_true (nrt_model_remove_channel (m, "nahh", &e));
+  for (guint i = 0; i < d->biophysics_specs->len; i++)
+    g_assert_null (nrt_biophysics_spec_find_channel (d->biophysics_specs->pdata[i], "nahh"));
+  /* The specs still describe the model: re-applying them changes nothing. */
+  NrtModelData *now = nrt_model_data_copy (d);
+  g_assert_true (nrt_model_set_biophysics_specs (m, (NrtBiophysicsSpec *const *) now->biophysics_specs->pdata,
+                                                 now->biophysics_specs->len, &e));
+  g_assert_true (nrt_model_data_equal (now, d));
+  g_assert_cmpfloat (instance_of (m, "soma", "lk")->e, ==, -60);
+  g_assert_cmpfloat (instance_of (m, "soma", "khh")->gmax, ==, 0.036);
+  g_assert_no_error (e);
+
+  /* data_equal sees the channel entries of a spec. */
+  NrtModelData *x = nrt_model_data_copy (d);
+  g_array_index (((NrtBiophysicsSpec *) x->biophysics_specs->pdata[1])->channels,
+                 NrtBiophysicsChannel, 0).e = 1;
+  g_assert_false (nrt_model_data_equal (x, d));
+  nrt_model_data_free (x);
+  nrt_model_data_free (now);
+  nrt_model_data_free (before);
+  nrt_model_data_free (after);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1215,5 +1367,6 @@ main (int argc, char **argv)
   g_test_add_func ("/core/model/channel/errors", test_channel_errors);
   g_test_add_func ("/core/model/channel/ions", test_channel_ions);
   g_test_add_func ("/core/model/channel/undo-redo", test_channel_undo_redo);
+  g_test_add_func ("/core/model/specs/channels", test_specs_channels);
   return g_test_run ();
 }

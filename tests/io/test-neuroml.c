@@ -292,6 +292,48 @@ test_round_trip_channels (void)
   g_assert_nonnull (strstr (text, "erev=\"120.125 mV\""));
 }
 
+/* CellBuilder biophysics specs inserting ChannelBuilder channels: the neurite:channel entries
+ * of the annotation come back exactly, applied over the channel densities. */
+static void
+test_round_trip_spec_channels (void)
+{
+  g_autoptr (NrtModel) m = nrt_io_build_kitchen_sink ();
+  g_autoptr (GError) e = NULL;
+  g_autoptr (NrtChannel) na = nrt_channel_new_hh_na ();
+  g_autoptr (NrtChannel) k = nrt_channel_new_hh_k ();
+  g_autoptr (NrtChannel) leak = nrt_channel_new ("leak");
+  const NrtModelData *d = nrt_model_get_data (m);
+  const char *sec0 = ((NrtSection *) d->sections->pdata[0])->name;
+  const char *sec1 = ((NrtSection *) d->sections->pdata[1])->name;
+
+  leak->erev = -54.3;
+  g_assert_true (nrt_model_add_channel (m, na, &e));
+  g_assert_true (nrt_model_add_channel (m, k, &e));
+  g_assert_true (nrt_model_add_channel (m, leak, &e));
+
+  g_autoptr (NrtBiophysicsSpec) all = nrt_biophysics_spec_new ("all");
+  g_autoptr (NrtBiophysicsSpec) s0 = nrt_biophysics_spec_new (sec0);
+  g_autoptr (NrtBiophysicsSpec) s1 = nrt_biophysics_spec_new (sec1);
+  all->has_Ra = all->has_cm = TRUE;
+  all->Ra = 123.4;
+  nrt_biophysics_spec_set_channel (all, "leak", 1.0 / 3000, -54.3);
+  nrt_biophysics_spec_set_channel (s0, "nahh", 0.12, 0);
+  nrt_biophysics_spec_set_channel (s0, "khh", 0.036, 0);
+  nrt_biophysics_spec_set_channel (s0, "leak", 0.0003, -2.0 / 3);  /* overrides all's */
+  s1->mech[NRT_MECH_HH].inserted = TRUE;
+  nrt_biophysics_spec_set_channel (s1, "nahh", 0.01, 0);
+  NrtBiophysicsSpec *list[] = { all, s0, s1 };
+  g_assert_true (nrt_model_set_biophysics_specs (m, list, 3, &e));
+  g_assert_no_error (e);
+
+  g_autofree char *text = round_trip (m, "spec-channels");
+  g_assert_nonnull (strstr (text, "<neurite:insertedChannel name=\"nahh\" gmax=\"0.12\" e=\"0\"/>"));
+  g_assert_nonnull (strstr (text, "<neurite:insertedChannel name=\"leak\" gmax=\"0.0003\" "
+                                  "e=\"-0.6666666666666666\"/>"));
+  g_assert_nonnull (strstr (text, "<neurite:insertedChannel name=\"leak\" gmax=\"0.0003333333333333333\" "
+                                  "e=\"-54.3\"/>"));
+}
+
 /* A model edited after loading still round-trips (no stale annotation). */
 static void
 test_round_trip_edited (void)
@@ -697,6 +739,7 @@ main (int argc, char **argv)
   g_test_add_func ("/io/round-trip/cell-builder", test_round_trip_cell_builder);
   g_test_add_func ("/io/round-trip/edited", test_round_trip_edited);
   g_test_add_func ("/io/round-trip/channels", test_round_trip_channels);
+  g_test_add_func ("/io/round-trip/spec-channels", test_round_trip_spec_channels);
   for (guint i = 0; i < G_N_ELEMENTS (officials); i++)
     {
       g_autofree char *p = g_strdup_printf ("/io/official/%s", strrchr (officials[i].file, '/') + 1);
