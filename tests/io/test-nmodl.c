@@ -1,0 +1,415 @@
+/* test-nmodl.c: ChannelBuilder channels as NMODL (core/io/nrt-nmodl.c): the file's layout for
+ * the presets and a NonSpecific channel, exact numbers, refused names, the file writers; and,
+ * where NEURON and nrnivmodl are installed, the exported nahh, khh and leak compiled and run in
+ * NEURON against Neurite's own trace of the same cell.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <math.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+#include "nrt-nmodl.h"
+#include "nrt-neuroml.h"
+#include "nrt-sim.h"
+
+#define PYTHON "/usr/bin/python3"
+#define NRN_LIB "/usr/lib/nrn"
+
+static void
+assert_contains (const char *text, const char *needle)
+{
+  for (const char *p = text; *p; p++)  /* nocmodl refuses non-ASCII, even in comments */
+    g_assert_cmpint ((unsigned char) *p, <, 128);
+  if (strstr (text, needle) == NULL)
+    g_error ("expected “%s” in:\n%s", needle, text);
+}
+
+static void
+test_hh_na (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NrtChannel) na = nrt_channel_new_hh_na ();
+  g_autofree char *text = NULL;
+
+  na->gmax = 0.12;
+  text = nrt_nmodl_write_channel (na, &error);
+  g_assert_no_error (error);
+  assert_contains (text, "SUFFIX nahh\n");
+  assert_contains (text, "USEION na READ ena WRITE ina\n");
+  assert_contains (text, "RANGE gmax, g, i\n");
+  assert_contains (text, "gmax = 0.12 (S/cm2)\n");
+  assert_contains (text, "q10 = 1 (1)\n");
+  assert_contains (text, "STATE { m h }\n");
+  assert_contains (text, "SOLVE states METHOD cnexp\n");
+  assert_contains (text, "g = gmax*(m*m*m)*(h)\n");
+  assert_contains (text, "i = g*(v - ena)\n  ina = i\n");
+  assert_contains (text, "m = inf_m\n  h = inf_h\n");
+  assert_contains (text, "m' = (inf_m - m)/tau_m\n");
+  assert_contains (text, "ks_f = q10^((celsius - q10_temperature)/10)\n");
+  assert_contains (text, "ks_a = ks_linoid(v, ");
+  assert_contains (text, "tau_m = 1/((ks_a + ks_b)*ks_f)\n  inf_m = ks_a*ks_f*tau_m\n");
+  assert_contains (text, "if (fabs(ks_x) > 1e-6) {\n    ks_linoid = ks_A*ks_x/(1 - ks_exp(-ks_x))\n"
+                         "  } else {\n    ks_linoid = ks_A*(1 + ks_x/2)\n");
+  assert_contains (text, "if (ks_x > 700) {\n    ks_exp = exp(700)\n"
+                         "  } else if (ks_x < -700) {\n    ks_exp = exp(-700)\n");
+  g_assert_null (strstr (text, "NONSPECIFIC_CURRENT"));
+  g_assert_null (strstr (text, "  e = "));
+}
+
+static void
+test_hh_k (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NrtChannel) k = nrt_channel_new_hh_k ();
+  g_autofree char *text = nrt_nmodl_write_channel (k, &error);
+
+  g_assert_no_error (error);
+  assert_contains (text, "SUFFIX khh\n");
+  assert_contains (text, "USEION k READ ek WRITE ik\n");
+  assert_contains (text, "STATE { n }\n");
+  assert_contains (text, "g = gmax*(n*n*n*n)\n");
+  assert_contains (text, "i = g*(v - ek)\n  ik = i\n");
+}
+
+/* Every number of the text that g_ascii_strtod reads is exactly one of values. */
+static void
+assert_numbers_exact (const char *text, const double *values, guint n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      char buf[G_ASCII_DTOSTR_BUF_SIZE];
+      g_ascii_formatd (buf, sizeof buf, "%.17g", values[i]);
+      assert_contains (text, buf);
+      g_assert_cmpfloat (g_ascii_strtod (buf, NULL), ==, values[i]);
+    }
+}
+
+static void
+test_nonspecific (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NrtChannel) leak = nrt_channel_new ("leak");
+  g_autoptr(NrtChannel) ih = nrt_channel_new ("ih");
+  const NrtRate inf = { NRT_RATE_SIGMOID, 1, 0.1 + 0.2, -81.0 / 7 };
+  const NrtRate tau = { NRT_RATE_EXP, 1.0 / 3, -0.0125, 1e-5 };
+  const NrtRate alpha = { NRT_RATE_CONSTANT, 0.7, 0, 0 };
+  const NrtRate beta = { NRT_RATE_LINOID, 2.0 / 3, 1.0 / 11, -20 };
+  g_autofree char *t_leak = NULL, *t_ih = NULL;
+
+  leak->gmax = 0.0003;
+  leak->erev = -54.3;
+  t_leak = nrt_nmodl_write_channel (leak, &error);
+  g_assert_no_error (error);
+  assert_contains (t_leak, "SUFFIX leak\n  NONSPECIFIC_CURRENT i\n  RANGE gmax, g, e\n");
+  assert_contains (t_leak, "gmax = 0.00029999999999999997 (S/cm2)\n");
+  assert_contains (t_leak, "e = -54.299999999999997 (mV)\n");
+  assert_contains (t_leak, "g = gmax\n  i = g*(v - e)\n}\n");
+  g_assert_null (strstr (t_leak, "STATE"));
+  g_assert_null (strstr (t_leak, "SOLVE"));
+  g_assert_null (strstr (t_leak, "USEION"));
+
+  ih->gmax = 1e-4 / 3;
+  ih->erev = -30;
+  ih->q10 = 4.5;
+  ih->q10_temperature = 36.6;
+  nrt_channel_add_gate (ih, "q", 2, NRT_GATE_INF_TAU, &inf, &tau);
+  nrt_channel_add_gate (ih, "r", 1, NRT_GATE_ALPHA_BETA, &alpha, &beta);
+  t_ih = nrt_nmodl_write_channel (ih, &error);
+  g_assert_no_error (error);
+  assert_contains (t_ih, "NONSPECIFIC_CURRENT i\n");
+  assert_contains (t_ih, "STATE { q r }\n");
+  assert_contains (t_ih, "g = gmax*(q*q)*(r)\n");
+  assert_contains (t_ih, "q10 = 4.5 (1)\n  q10_temperature = 36.600000000000001 (degC)\n");
+  assert_contains (t_ih, "inf_q = 1/(1 + ks_exp(0.30000000000000004*(v - (-11.571428571428571))))\n");
+  assert_contains (t_ih, "tau_q = (0.33333333333333331*ks_exp(-0.012500000000000001*(v - "
+                         "(1.0000000000000001e-05))))/ks_f\n");
+  assert_contains (t_ih, "ks_a = 0.69999999999999996\n");
+  assert_contains (t_ih, "ks_b = ks_linoid(v, 0.66666666666666663, 0.090909090909090912, -20)\n");
+  {
+    const double values[] = { ih->gmax, ih->erev, ih->q10, ih->q10_temperature, inf.k, inf.d,
+                              tau.A, tau.k, tau.d, alpha.A, beta.A, beta.k };
+    assert_numbers_exact (t_ih, values, G_N_ELEMENTS (values));
+  }
+}
+
+static void
+test_refused (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NrtChannel) ch = nrt_channel_new ("chan");
+  const NrtRate c = { NRT_RATE_CONSTANT, 1, 0, 0 };
+  char *text;
+
+  nrt_channel_add_gate (ch, "m", 1, NRT_GATE_ALPHA_BETA, &c, &c);
+  nrt_channel_add_gate (ch, "inf_m", 1, NRT_GATE_ALPHA_BETA, &c, &c);
+  text = nrt_nmodl_write_channel (ch, &error);
+  g_assert_null (text);
+  g_assert_error (error, NRT_IO_ERROR, NRT_IO_ERROR_UNSUPPORTED);
+  g_clear_error (&error);
+
+  g_free (((NrtGate *) ch->gates->pdata[1])->name);
+  ((NrtGate *) ch->gates->pdata[1])->name = g_strdup ("v");
+  g_assert_null (nrt_nmodl_write_channel (ch, &error));
+  g_assert_error (error, NRT_IO_ERROR, NRT_IO_ERROR_UNSUPPORTED);
+  g_clear_error (&error);
+
+  ch->gmax = -1;  /* invalid: the model's own error */
+  g_assert_null (nrt_nmodl_write_channel (ch, &error));
+  g_assert_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE);
+}
+
+/* The soma of the NEURON comparison: L = diam = 10 µm, nahh, khh (q10 3 at 6.3 °C) and leak
+ * with hh's values, IClamp at 0.5 (2 ms, 0.1 ms, 1 nA), dt 0.025, tstop 10, v_init −65. */
+static NrtModel *
+channel_soma (double celsius)
+{
+  g_autoptr(GError) error = NULL;
+  NrtModel *m = nrt_model_new ();
+  g_autoptr(NrtChannel) na = nrt_channel_new_hh_na ();
+  g_autoptr(NrtChannel) k = nrt_channel_new_hh_k ();
+  g_autoptr(NrtChannel) leak = nrt_channel_new ("leak");
+  NrtRunSettings s;
+  int pp;
+
+  na->gmax = 0.12;
+  k->gmax = 0.036;
+  na->q10 = k->q10 = 3;
+  na->q10_temperature = k->q10_temperature = 6.3;
+  leak->gmax = 0.0003;
+  leak->erev = -54.3;
+  g_assert_cmpint (nrt_model_add_section (m, "soma", NULL, 0, 10, 10, &error), >=, 0);
+  g_assert_true (nrt_model_set_section_nseg (m, "soma", 1, &error));
+  g_assert_true (nrt_model_set_Ra (m, "soma", 35.4, &error));
+  g_assert_true (nrt_model_set_cm (m, "soma", 1, &error));
+  g_assert_true (nrt_model_add_channel (m, na, &error));
+  g_assert_true (nrt_model_add_channel (m, k, &error));
+  g_assert_true (nrt_model_add_channel (m, leak, &error));
+  g_assert_true (nrt_model_insert_mechanism (m, "soma", "nahh", &error));
+  g_assert_true (nrt_model_insert_mechanism (m, "soma", "khh", &error));
+  g_assert_true (nrt_model_insert_mechanism (m, "soma", "leak", &error));
+  pp = nrt_model_add_point_process (m, "IClamp", "soma", 0.5, &error);
+  g_assert_cmpint (pp, >=, 0);
+  g_assert_true (nrt_model_set_point_process_param (m, (guint) pp, "del", 2, &error));
+  g_assert_true (nrt_model_set_point_process_param (m, (guint) pp, "dur", 0.1, &error));
+  g_assert_true (nrt_model_set_point_process_param (m, (guint) pp, "amp", 1, &error));
+  s = nrt_model_get_data (m)->settings;
+  s.tstop = 10;
+  s.dt = 0.025;
+  s.v_init = -65;
+  s.celsius = celsius;
+  g_assert_true (nrt_model_set_settings (m, &s, &error));
+  g_assert_no_error (error);
+  return m;
+}
+
+/* Neurite's soma(0.5).v at t = 0 and after every step. */
+static GArray *
+neurite_trace (NrtModel *m)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NrtNetwork) net = nrt_network_compile (m, &error);
+  g_autoptr(NrtSim) sim = NULL;
+  GArray *v = g_array_new (FALSE, FALSE, sizeof (double));
+  double x;
+  int rec;
+
+  g_assert_no_error (error);
+  sim = nrt_sim_new (net);
+  rec = nrt_sim_add_record (sim, "soma(0.5).v", &error);
+  g_assert_no_error (error);
+  nrt_sim_init (sim);
+  x = nrt_sim_record_value (sim, (guint) rec);
+  g_array_append_val (v, x);
+  while (!nrt_sim_reached (sim, 10))
+    {
+      g_assert_true (nrt_sim_step (sim, &error));
+      x = nrt_sim_record_value (sim, (guint) rec);
+      g_array_append_val (v, x);
+    }
+  return v;
+}
+
+static gboolean
+run (char **argv, const char *cwd, const char *const *envp, char **out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL, *ignored = NULL;
+  int status = 0;
+
+  /* stdout always captured: nrnivmodl's chatter must not reach the TAP stream. */
+  if (!g_spawn_sync (cwd, argv, (char **) envp, G_SPAWN_DEFAULT, NULL, NULL,
+                     out ? out : &ignored, &err,
+                     &status, &error)
+      || !g_spawn_check_wait_status (status, NULL))
+    {
+      g_test_message ("%s failed: %s\n%s", argv[0], error ? error->message : "", err ? err : "");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+find_file (const char *dir, const char *name)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *e;
+
+  if (d == NULL)
+    return NULL;
+  while ((e = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *p = g_build_filename (dir, e, NULL);
+      if (strcmp (e, name) == 0)
+        return g_steal_pointer (&p);
+      if (g_file_test (p, G_FILE_TEST_IS_DIR) && !g_file_test (p, G_FILE_TEST_IS_SYMLINK))
+        {
+          char *found = find_file (p, name);
+          if (found != NULL)
+            return found;
+        }
+    }
+  return NULL;
+}
+
+static void
+rm_tree (const char *path)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_autoptr(GDir) d = g_dir_open (path, 0, NULL);
+      const char *e;
+      while (d != NULL && (e = g_dir_read_name (d)) != NULL)
+        {
+          g_autofree char *p = g_build_filename (path, e, NULL);
+          rm_tree (p);
+        }
+      g_rmdir (path);
+    }
+  else
+    g_unlink (path);
+}
+
+/* The file writers: the same text, one file per library channel, errors reported. */
+static void
+test_files (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("nrt-nmodl-XXXXXX", &error);
+  g_autofree char *dir = g_build_filename (tmp, "mods", NULL);
+  g_autoptr(NrtModel) m = channel_soma (6.3);
+  const NrtModelData *data = nrt_model_get_data (m);
+
+  g_assert_no_error (error);
+  g_assert_true (nrt_nmodl_write_model_channels (m, dir, &error));
+  g_assert_no_error (error);
+  for (guint c = 0; c < data->channels->len; c++)
+    {
+      const NrtChannel *ch = data->channels->pdata[c];
+      g_autofree char *file = g_strdup_printf ("%s.mod", ch->name);
+      g_autofree char *path = g_build_filename (dir, file, NULL);
+      g_autofree char *want = nrt_nmodl_write_channel (ch, &error);
+      g_autofree char *got = NULL;
+      g_assert_true (g_file_get_contents (path, &got, NULL, &error));
+      g_assert_cmpstr (got, ==, want);
+    }
+  {
+    g_autofree char *bad = g_build_filename (tmp, "no", "such", "x.mod", NULL);
+    g_assert_false (nrt_nmodl_write_channel_file (data->channels->pdata[0], bad, &error));
+    g_assert_error (error, NRT_IO_ERROR, NRT_IO_ERROR_WRITE);
+  }
+  rm_tree (tmp);
+}
+
+static void
+test_neuron (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *nrnivmodl = g_find_program_in_path ("nrnivmodl");
+  g_autofree char *tmp = NULL, *home = NULL, *bin = NULL, *link = NULL, *lib = NULL;
+  g_autofree char *script = g_build_filename (NRT_SOURCE_ROOT, "tests", "io", "nmodl-run.py", NULL);
+  g_auto(GStrv) envp = NULL;
+  const double temps[] = { 6.3, 16.3 };
+  char *check[] = { PYTHON, "-c", "import neuron", NULL };
+  double worst = 0;
+
+  if (nrnivmodl == NULL || !g_file_test (NRN_LIB "/nrnmech_makefile", G_FILE_TEST_EXISTS)
+      || !run (check, NULL, NULL, NULL))
+    {
+      g_test_skip ("NEURON (python3 -c 'import neuron', nrnivmodl and "
+                   NRN_LIB "/nrnmech_makefile) is not installed");
+      return;
+    }
+
+  tmp = g_dir_make_tmp ("nrt-nmodl-XXXXXX", &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(NrtModel) m = channel_soma (6.3);
+    g_assert_true (nrt_nmodl_write_model_channels (m, tmp, &error));
+    g_assert_no_error (error);
+  }
+  /* Debian's nrnivmodl looks for $NRNHOME_EXEC/bin/nrnmech_makefile. */
+  home = g_build_filename (tmp, "nrnhome", NULL);
+  bin = g_build_filename (home, "bin", NULL);
+  link = g_build_filename (bin, "nrnmech_makefile", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (bin, 0755), ==, 0);
+  g_assert_cmpint (symlink (NRN_LIB "/nrnmech_makefile", link), ==, 0);
+  envp = g_environ_setenv (g_get_environ (), "NRNHOME_EXEC", home, TRUE);
+  {
+    char *argv[] = { nrnivmodl, "-loadflags", "-L" NRN_LIB " -Wl,-rpath," NRN_LIB,
+                     "nahh.mod", "khh.mod", "leak.mod", NULL };
+    run (argv, tmp, (const char *const *) envp, NULL);  /* special may fail to link */
+  }
+  lib = find_file (tmp, "libnrnmech.so");
+  if (lib == NULL)
+    lib = find_file (tmp, "libnrnmech.so.0");
+  g_assert_nonnull (lib);
+
+  for (guint c = 0; c < G_N_ELEMENTS (temps); c++)
+    {
+      g_autoptr(NrtModel) m = channel_soma (temps[c]);
+      g_autoptr(GArray) ours = neurite_trace (m);
+      g_autofree char *out = NULL, *celsius = NULL;
+      g_auto(GStrv) lines = NULL;
+      double diff = 0, peak = -INFINITY;
+      char buf[G_ASCII_DTOSTR_BUF_SIZE];
+      char *argv[] = { PYTHON, script, lib, NULL, NULL };
+      guint n;
+
+      celsius = g_strdup (g_ascii_formatd (buf, sizeof buf, "%.17g", temps[c]));
+      argv[3] = celsius;
+      /* Not from tmp: importing neuron there would load its x86_64 mechanisms a first time. */
+      g_assert_true (run (argv, home, NULL, &out));
+      lines = g_strsplit (g_strstrip (out), "\n", -1);
+      n = g_strv_length (lines);
+      g_assert_cmpuint (n, ==, ours->len);
+      g_assert_cmpuint (n, ==, 401);
+      for (guint i = 0; i < n; i++)
+        {
+          double theirs = g_ascii_strtod (lines[i], NULL);
+          double v = g_array_index (ours, double, i);
+          diff = MAX (diff, fabs (theirs - v));
+          peak = MAX (peak, v);
+        }
+      g_test_message ("celsius %g: peak %.6f mV, max |dv| NEURON vs Neurite = %.3g mV",
+                      temps[c], peak, diff);
+      g_assert_cmpfloat (peak, >, 0);  /* a spike, not a rest */
+      g_assert_cmpfloat (diff, <=, 1e-6);
+      worst = MAX (worst, diff);
+    }
+  g_test_message ("worst |dv| %.3g mV", worst);
+  rm_tree (tmp);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/io/nmodl/hh-na", test_hh_na);
+  g_test_add_func ("/io/nmodl/hh-k", test_hh_k);
+  g_test_add_func ("/io/nmodl/nonspecific", test_nonspecific);
+  g_test_add_func ("/io/nmodl/refused", test_refused);
+  g_test_add_func ("/io/nmodl/files", test_files);
+  g_test_add_func ("/io/nmodl/neuron", test_neuron);
+  return g_test_run ();
+}
