@@ -11,6 +11,7 @@
 #include "nrt-cell-builder-private.h"
 #include "nrt-neuroml.h"
 #include "nrt-window.h"
+#include "nrt-sim.h"
 
 
 /* Middle of a section's stick, in canvas units. */
@@ -322,10 +323,182 @@ test_part3 (void)
   g_test_trap_assert_passed ();
 }
 
+/* A row of the page's widget tree titled title, or NULL. */
+static GtkWidget *
+find_row (GtkWidget *w, const char *title)
+{
+  if (ADW_IS_PREFERENCES_ROW (w)
+      && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (w)), title) == 0)
+    return w;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *r = find_row (c, title);
+      if (r != NULL)
+        return r;
+    }
+  return NULL;
+}
+
+/* Issue 5: ChannelBuilder channels in the Biophysics page.  hh rebuilt from the nahh and khh
+ * presets and a leak channel, inserted in soma through the page, run for 10 ms against
+ * NEURON's hh without tables. */
+static void
+test_channels (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GError) e = NULL;
+      NrtWindow *win = nrt_window_new (NULL);
+      GtkWindow *window;
+      NrtCellBuilder *cb;
+      NrtModel *model;
+      g_autoptr(NrtChannel) na = nrt_channel_new_hh_na ();
+      g_autoptr(NrtChannel) k = nrt_channel_new_hh_k ();
+      g_autoptr(NrtChannel) leak = nrt_channel_new ("leak");
+      g_autofree char *csv = g_build_filename (NRT_SOURCE_ROOT, "tests", "reference",
+                                               "soma_hh_notable.csv", NULL);
+      g_autofree char *text = NULL;
+      g_auto(GStrv) lines = NULL;
+      GtkWidget *page;
+
+      adw_init ();
+      gtk_window_present (GTK_WINDOW (win));
+      window = nrt_cell_builder_new (win);
+      cb = NRT_CELL_BUILDER (window);
+      model = nrt_cell_builder_get_model (cb);
+      nrt_ui_test_show_and_wait (window);
+      nrt_cell_builder_show_page (cb, NRT_CB_PAGE_BIOPHYSICS);
+      nrt_cell_builder_set_strategy_mode (cb, NRT_CB_PAGE_BIOPHYSICS, TRUE);
+      nrt_cell_builder_flush (cb);
+      page = GTK_WIDGET (window);
+      g_assert_nonnull (find_row (page, "hh"));
+      g_assert_null (find_row (page, "leak"));
+
+      /* The library grows: the page lists the new channels at once. */
+      leak->gmax = 0.0003;
+      leak->erev = -54.3;
+      g_assert_true (nrt_model_add_channel (model, na, &e));
+      g_assert_true (nrt_model_add_channel (model, k, &e));
+      g_assert_true (nrt_model_add_channel (model, leak, &e));
+      g_assert_no_error (e);
+      nrt_cell_builder_flush (cb);
+      g_assert_nonnull (find_row (page, "nahh"));
+      g_assert_nonnull (find_row (page, "khh"));
+      g_assert_nonnull (find_row (page, "leak"));
+
+      /* Geometry of soma_hh: L = diam = 10 µm, nseg 1. */
+      g_assert_true (nrt_cell_builder_set_geometry_kinds (cb, "soma", NRT_GEO_L | NRT_GEO_DIAM | NRT_GEO_NSEG, &e));
+      g_assert_true (nrt_cell_builder_set_geometry_value (cb, "soma", NRT_GEO_L, 0, 10, &e));
+      g_assert_true (nrt_cell_builder_set_geometry_value (cb, "soma", NRT_GEO_DIAM, 0, 10, &e));
+      g_assert_no_error (e);
+
+      const char *names[] = { "nahh", "khh", "leak" };
+      for (int c = 0; c < 3; c++)
+        {
+          int idx = nrt_model_find_channel (model, names[c]);
+          g_assert_cmpint (idx, ==, c);
+          g_assert_true (nrt_cell_builder_set_biophysics_strategy (cb, "soma", NRT_CB_BIO_CHANNEL + idx, TRUE, &e));
+          g_assert_no_error (e);
+        }
+      const NrtSection *soma = nrt_model_get_section (model, 0);
+      g_assert_cmpuint (soma->channels->len, ==, 3);
+      /* One step each, undone exactly. */
+      {
+        NrtModelData *with = nrt_model_data_copy (nrt_model_get_data (model));
+        g_assert_true (nrt_cell_builder_set_biophysics_strategy (cb, "soma", NRT_CB_BIO_CHANNEL + 2, FALSE, &e));
+        g_assert_cmpuint (soma->channels->len, ==, 2);
+        g_assert_true (nrt_model_undo (model, &e));
+        g_assert_true (nrt_model_data_equal (with, nrt_model_get_data (model)));
+        nrt_model_data_free (with);
+      }
+      /* A channel that is not in the library is refused. */
+      g_assert_false (nrt_cell_builder_set_biophysics_strategy (cb, "soma", NRT_CB_BIO_CHANNEL + 3, TRUE, &e));
+      g_clear_error (&e);
+
+      /* Values: gmax for every channel, e only for NonSpecific leak, with units. */
+      nrt_cell_builder_set_strategy_mode (cb, NRT_CB_PAGE_BIOPHYSICS, FALSE);
+      nrt_cell_builder_flush (cb);
+      g_assert_nonnull (find_row (page, "gmax_nahh (S/cm²)"));
+      g_assert_nonnull (find_row (page, "gmax_khh (S/cm²)"));
+      g_assert_nonnull (find_row (page, "gmax_leak (S/cm²)"));
+      g_assert_nonnull (find_row (page, "e_leak (mV)"));
+      g_assert_null (find_row (page, "e_nahh (mV)"));
+      g_assert_true (nrt_cell_builder_set_biophysics_value (cb, "soma", NRT_CB_BIO_CHANNEL + 0, NRT_CB_CHANNEL_GMAX, 0.12, &e));
+      g_assert_true (nrt_cell_builder_set_biophysics_value (cb, "soma", NRT_CB_BIO_CHANNEL + 1, NRT_CB_CHANNEL_GMAX, 0.036, &e));
+      g_assert_true (nrt_cell_builder_set_biophysics_value (cb, "soma", NRT_CB_BIO_CHANNEL + 2, NRT_CB_CHANNEL_GMAX, 0.0003, &e));
+      g_assert_true (nrt_cell_builder_set_biophysics_value (cb, "soma", NRT_CB_BIO_CHANNEL + 2, NRT_CB_CHANNEL_E, -54.3, &e));
+      g_assert_no_error (e);
+      g_assert_false (nrt_cell_builder_set_biophysics_value (cb, "soma", NRT_CB_BIO_CHANNEL + 0, NRT_CB_CHANNEL_E, 1, &e));
+      g_clear_error (&e);
+      g_assert_false (nrt_cell_builder_set_biophysics_value (cb, "soma", NRT_CB_BIO_CHANNEL + 1, NRT_CB_CHANNEL_GMAX, -1, &e));
+      g_clear_error (&e);
+      nrt_cell_builder_flush (cb);
+      gtk_window_set_default_size (window, 1180, 760);
+      page_screenshot (window, "cell-builder-biophysics-channels.png");
+      nrt_cell_builder_set_strategy_mode (cb, NRT_CB_PAGE_BIOPHYSICS, TRUE);
+      nrt_cell_builder_flush (cb);
+      page_screenshot (window, "cell-builder-biophysics-channels-strategy.png");
+
+      /* soma_hh: IClamp 1 nA for 0.1 ms at 2 ms, 10 ms at dt 0.025, 6.3 °C. */
+      int pp = nrt_model_add_point_process (model, "IClamp", "soma", 0.5, &e);
+      g_assert_cmpint (pp, >=, 0);
+      g_assert_true (nrt_model_set_point_process_param (model, pp, "del", 2, &e));
+      g_assert_true (nrt_model_set_point_process_param (model, pp, "dur", 0.1, &e));
+      g_assert_true (nrt_model_set_point_process_param (model, pp, "amp", 1, &e));
+      NrtRunSettings rs = nrt_model_get_data (model)->settings;
+      rs.tstop = 10, rs.dt = 0.025, rs.v_init = -65, rs.celsius = 6.3;
+      rs.method = NRT_METHOD_IMPLICIT;
+      g_assert_true (nrt_model_set_settings (model, &rs, &e));
+      g_assert_no_error (e);
+      g_assert_cmpfloat (soma->L, ==, 10);
+      g_assert_cmpint (soma->nseg, ==, 1);
+      g_assert_false (soma->mech[NRT_MECH_HH].inserted);
+
+      g_autoptr(NrtNetwork) net = nrt_network_compile (model, &e);
+      g_assert_no_error (e);
+      g_autoptr(NrtSim) sim = nrt_sim_new (net);
+      g_assert_cmpint (nrt_sim_add_record (sim, "soma(0.5).v", &e), ==, 0);
+      g_assert_no_error (e);
+      g_assert_true (g_file_get_contents (csv, &text, NULL, &e));
+      lines = g_strsplit (text, "\n", -1);
+      nrt_sim_init (sim);
+      double maxdv = 0;
+      guint rows = 0;
+      for (guint r = 1; lines[r] != NULL && lines[r][0] != '\0'; r++)
+        {
+          char *end;
+          double t = g_ascii_strtod (lines[r], &end);
+          double v = g_ascii_strtod (end + 1, NULL);
+          if (r > 1)
+            g_assert_true (nrt_sim_step (sim, &e));
+          g_assert_cmpfloat (fabs (nrt_sim_get_t (sim) - t), <, 1e-9);
+          maxdv = MAX (maxdv, fabs (nrt_sim_record_value (sim, 0) - v));
+          rows++;
+        }
+      g_assert_cmpuint (rows, ==, 401);
+      g_test_message ("CellBuilder channels vs NEURON hh (no tables): max |Δv| = %.3g mV", maxdv);
+      g_assert_cmpfloat (maxdv, <=, 1e-6);
+
+      /* Leaving the library takes the channel out of the specs and the page. */
+      g_assert_true (nrt_model_remove_channel (model, "leak", &e));
+      g_assert_null (nrt_biophysics_spec_find_channel (nrt_model_get_data (model)->biophysics_specs->pdata[0], "leak"));
+      nrt_cell_builder_flush (cb);
+      g_assert_null (find_row (page, "leak"));
+      g_assert_nonnull (find_row (page, "nahh"));
+
+      gtk_window_destroy (window);
+      gtk_window_destroy (GTK_WINDOW (win));
+      return;
+    }
+  g_test_trap_subprocess (NULL, NRT_UI_TRAP_TIMEOUT, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int argc, char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
   g_test_add_func ("/ui/cell-builder/part3", test_part3);
+  g_test_add_func ("/ui/cell-builder/channels", test_channels);
   return g_test_run ();
 }
