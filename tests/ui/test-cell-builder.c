@@ -450,6 +450,8 @@ test_channels (void)
       rs.method = NRT_METHOD_IMPLICIT;
       g_assert_true (nrt_model_set_settings (model, &rs, &e));
       g_assert_no_error (e);
+      /* Every edit above may have replaced the section structs (undo swaps snapshots). */
+      soma = nrt_model_get_section (model, 0);
       g_assert_cmpfloat (soma->L, ==, 10);
       g_assert_cmpint (soma->nseg, ==, 1);
       g_assert_false (soma->mech[NRT_MECH_HH].inserted);
