@@ -705,18 +705,6 @@ draw_text (cairo_t *cr, const NrtShapeStyle *style, const char *text, double x, 
   pango_cairo_show_layout (cr, pl);
 }
 
-static double
-nice_length (double x)
-{
-  double p = pow (10, floor (log10 (x)));
-
-  if (5 * p <= x)
-    return 5 * p;
-  if (2 * p <= x)
-    return 2 * p;
-  return p;
-}
-
 static void
 draw_color_bar (cairo_t *cr, int width, int height, const NrtShapeStyle *style)
 {
@@ -761,7 +749,7 @@ draw_color_bar (cairo_t *cr, int width, int height, const NrtShapeStyle *style)
 static void
 draw_scale_bar (cairo_t *cr, int height, const NrtShapeCamera *cam, const NrtShapeStyle *style)
 {
-  double len = nice_length (100 / cam->scale), px = len * cam->scale;
+  double len = nrt_nice_length (100 / cam->scale), px = len * cam->scale;
   GdkRGBA fg = style->fg;
   char buf[64];
 

@@ -321,9 +321,8 @@ nrt_stick_layout_new (const NrtModelData *data)
   return layout;
 }
 
-/* 1, 2 or 5 times a power of ten, the largest not above x. */
-static double
-nice_length (double x)
+double
+nrt_nice_length (double x)
 {
   double p = pow (10, floor (log10 (x)));
 
@@ -483,7 +482,7 @@ nrt_stick_render (cairo_t              *cr,
 
   /* A scale bar, bottom left, about a sixth of the width long. */
   {
-    double len_um = nice_length ((width - 2 * margin) / 6.0 / scale);
+    double len_um = nrt_nice_length ((width - 2 * margin) / 6.0 / scale);
     double len_px = len_um * scale;
     double x0 = 16, y0 = height - 16;
     g_autofree char *text = NULL;

@@ -64,5 +64,7 @@ void nrt_stick_render (cairo_t              *cr,
 /* Line width in device units for a diameter in µm: grows with log(diam), so thick somata stay
  * readable beside thin dendrites. */
 double nrt_stick_line_width (double diam);
+/* 1, 2 or 5 times a power of ten, the largest not above x: scale-bar lengths. */
+double nrt_nice_length (double x);
 
 G_END_DECLS
