@@ -1987,7 +1987,7 @@ nrt_point_manager_init (NrtPointManager *self)
 
   /* The type menu and New: None, then every type the core knows, in its order. */
   gtk_string_list_append (types, _("None"));
-  for (int t = 0; t < NRT_N_PP; t++)
+  for (int t = 0; t < NRT_PP_CHANNEL; t++)
     {
       const NrtMechanismInfo *info = nrt_point_process_info (t);
       g_autoptr(GMenuItem) item = g_menu_item_new (info->name, NULL);

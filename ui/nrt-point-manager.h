@@ -52,7 +52,7 @@ char  *nrt_point_location_describe (const char *section,
 /* ---- the window --------------------------------------------------------------------- */
 
 /* The type menu's NetStim, for nrt_point_manager_choose_type() and _get_type_choice(). */
-#define NRT_POINT_MANAGER_NETSTIM NRT_N_PP
+#define NRT_POINT_MANAGER_NETSTIM NRT_PP_CHANNEL
 
 #define NRT_TYPE_POINT_MANAGER (nrt_point_manager_get_type ())
 G_DECLARE_FINAL_TYPE (NrtPointManager, nrt_point_manager, NRT, POINT_MANAGER, AdwWindow)

@@ -32,6 +32,12 @@ nrt_ion_lookup (const char *name)
   return -1;
 }
 
+int
+nrt_ion_charge (NrtIon ion)
+{
+  return ion == NRT_ION_CA ? 2 : ion == NRT_ION_NA || ion == NRT_ION_K ? 1 : 0;
+}
+
 double
 nrt_ion_default_e (NrtIon ion)
 {
@@ -59,6 +65,36 @@ gate_free (NrtGate *gate)
   g_free (gate);
 }
 
+static void
+ks_state_free (NrtKsState *state)
+{
+  if (state == NULL)
+    return;
+  g_free (state->name);
+  g_free (state);
+}
+
+static NrtKsScheme *
+ks_scheme_new (int power)
+{
+  NrtKsScheme *scheme = g_new0 (NrtKsScheme, 1);
+
+  scheme->power = power;
+  scheme->states = g_ptr_array_new_with_free_func ((GDestroyNotify) ks_state_free);
+  scheme->transitions = g_array_new (FALSE, TRUE, sizeof (NrtKsTransition));
+  return scheme;
+}
+
+static void
+ks_scheme_free (NrtKsScheme *scheme)
+{
+  if (scheme == NULL)
+    return;
+  g_ptr_array_unref (scheme->states);
+  g_array_unref (scheme->transitions);
+  g_free (scheme);
+}
+
 NrtChannel *
 nrt_channel_new (const char *name)
 {
@@ -73,6 +109,7 @@ nrt_channel_new (const char *name)
   ch->q10 = 1.0;
   ch->q10_temperature = 6.3;
   ch->gates = g_ptr_array_new_with_free_func ((GDestroyNotify) gate_free);
+  ch->schemes = g_ptr_array_new_with_free_func ((GDestroyNotify) ks_scheme_free);
   return ch;
 }
 
@@ -101,6 +138,100 @@ nrt_channel_find_gate (const NrtChannel *channel, const char *name)
     if (strcmp (((NrtGate *) channel->gates->pdata[i])->name, name) == 0)
       return (int) i;
   return -1;
+}
+
+NrtKsScheme *
+nrt_channel_add_scheme (NrtChannel *channel, int power)
+{
+  g_return_val_if_fail (channel != NULL, NULL);
+  g_ptr_array_add (channel->schemes, ks_scheme_new (power));
+  return g_ptr_array_index (channel->schemes, channel->schemes->len - 1);
+}
+
+guint
+nrt_ks_scheme_add_state (NrtKsScheme *scheme, const char *name, double fraction, double x,
+                         double y)
+{
+  NrtKsState *state;
+
+  g_return_val_if_fail (scheme != NULL, 0);
+  state = g_new0 (NrtKsState, 1);
+  state->name = g_strdup (name);
+  state->fraction = fraction;
+  state->x = x;
+  state->y = y;
+  g_ptr_array_add (scheme->states, state);
+  return scheme->states->len - 1;
+}
+
+NrtKsTransition *
+nrt_ks_scheme_add_transition (NrtKsScheme *scheme, guint from, guint to, NrtGateType type,
+                              const NrtRate *forward, const NrtRate *backward, NrtIon ligand,
+                              int stoichiometry)
+{
+  NrtKsTransition t = { 0 };
+
+  g_return_val_if_fail (scheme != NULL && forward != NULL && backward != NULL, NULL);
+  t.from = from;
+  t.to = to;
+  t.type = type;
+  t.rate[0] = *forward;
+  t.rate[1] = *backward;
+  t.ligand = ligand;
+  t.stoichiometry = stoichiometry;
+  g_array_append_val (scheme->transitions, t);
+  return &g_array_index (scheme->transitions, NrtKsTransition, scheme->transitions->len - 1);
+}
+
+gboolean
+nrt_channel_find_state (const NrtChannel *channel, const char *name, guint *scheme,
+                        guint *state)
+{
+  g_return_val_if_fail (channel != NULL, FALSE);
+  for (guint i = 0; name != NULL && i < channel->schemes->len; i++)
+    {
+      const NrtKsScheme *ks = channel->schemes->pdata[i];
+      for (guint j = 0; j < ks->states->len; j++)
+        if (strcmp (((NrtKsState *) ks->states->pdata[j])->name, name) == 0)
+          {
+            if (scheme)
+              *scheme = i;
+            if (state)
+              *state = j;
+            return TRUE;
+          }
+    }
+  return FALSE;
+}
+
+guint
+nrt_channel_n_states (const NrtChannel *channel)
+{
+  guint n;
+
+  g_return_val_if_fail (channel != NULL, 0);
+  n = channel->gates->len;
+  for (guint i = 0; i < channel->schemes->len; i++)
+    n += ((NrtKsScheme *) channel->schemes->pdata[i])->states->len;
+  return n;
+}
+
+const char *
+nrt_ks_transition_ligand_name (const NrtKsTransition *t)
+{
+  static const char *const names[NRT_N_ION][2] = {
+    [NRT_ION_NONSPECIFIC] = { "", "" },
+    [NRT_ION_NA] = { "nao", "nai" },
+    [NRT_ION_K] = { "ko", "ki" },
+    [NRT_ION_CA] = { "cao", "cai" },
+  };
+
+  g_return_val_if_fail (t != NULL, "");
+  if (t->type != NRT_TRANS_LIGAND_OUTSIDE && t->type != NRT_TRANS_LIGAND_INSIDE)
+    return "";
+  if (t->ligand >= NRT_N_ION)
+    return "";
+  return names[t->ligand][t->type == NRT_TRANS_LIGAND_INSIDE];
 }
 
 /* chanbild.hoc nahh: am = linoid(1, 0.1, −40), bm = exp(4, −1/18, −65), ah = exp(0.07,
@@ -147,6 +278,18 @@ nrt_channel_copy (const NrtChannel *channel)
       const NrtGate *g = channel->gates->pdata[i];
       nrt_channel_add_gate (ch, g->name, g->power, g->type, &g->rate[0], &g->rate[1]);
     }
+  ch->schemes = g_ptr_array_new_full (channel->schemes->len, (GDestroyNotify) ks_scheme_free);
+  for (guint i = 0; i < channel->schemes->len; i++)
+    {
+      const NrtKsScheme *src = channel->schemes->pdata[i];
+      NrtKsScheme *dst = nrt_channel_add_scheme (ch, src->power);
+      for (guint j = 0; j < src->states->len; j++)
+        {
+          const NrtKsState *st = src->states->pdata[j];
+          nrt_ks_scheme_add_state (dst, st->name, st->fraction, st->x, st->y);
+        }
+      g_array_append_vals (dst->transitions, src->transitions->data, src->transitions->len);
+    }
   return ch;
 }
 
@@ -157,6 +300,7 @@ nrt_channel_free (NrtChannel *channel)
     return;
   g_free (channel->name);
   g_ptr_array_unref (channel->gates);
+  g_ptr_array_unref (channel->schemes);
   g_free (channel);
 }
 
@@ -174,6 +318,32 @@ rate_equal (const NrtRate *a, const NrtRate *b)
          && same_double (a->d, b->d);
 }
 
+static gboolean
+scheme_equal (const NrtKsScheme *a, const NrtKsScheme *b)
+{
+  if (a->power != b->power || a->states->len != b->states->len
+      || a->transitions->len != b->transitions->len)
+    return FALSE;
+  for (guint j = 0; j < a->states->len; j++)
+    {
+      const NrtKsState *x = a->states->pdata[j], *y = b->states->pdata[j];
+      if (g_strcmp0 (x->name, y->name) != 0 || !same_double (x->fraction, y->fraction)
+          || !same_double (x->x, y->x) || !same_double (x->y, y->y))
+        return FALSE;
+    }
+  for (guint j = 0; j < a->transitions->len; j++)
+    {
+      const NrtKsTransition *x = &g_array_index (a->transitions, NrtKsTransition, j);
+      const NrtKsTransition *y = &g_array_index (b->transitions, NrtKsTransition, j);
+      gboolean ligand = x->type == NRT_TRANS_LIGAND_OUTSIDE || x->type == NRT_TRANS_LIGAND_INSIDE;
+      if (x->from != y->from || x->to != y->to || x->type != y->type
+          || !rate_equal (&x->rate[0], &y->rate[0]) || !rate_equal (&x->rate[1], &y->rate[1])
+          || (ligand && (x->ligand != y->ligand || x->stoichiometry != y->stoichiometry)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 nrt_channel_equal (const NrtChannel *a, const NrtChannel *b)
 {
@@ -182,8 +352,12 @@ nrt_channel_equal (const NrtChannel *a, const NrtChannel *b)
       || a->conductance != b->conductance || !same_double (a->gmax, b->gmax)
       || !same_double (a->erev, b->erev) || !same_double (a->q10, b->q10)
       || !same_double (a->q10_temperature, b->q10_temperature)
-      || a->gates->len != b->gates->len)
+      || a->gates->len != b->gates->len || a->schemes->len != b->schemes->len
+      || !a->single != !b->single)
     return FALSE;
+  for (guint i = 0; i < a->schemes->len; i++)
+    if (!scheme_equal (a->schemes->pdata[i], b->schemes->pdata[i]))
+      return FALSE;
   for (guint i = 0; i < a->gates->len; i++)
     {
       const NrtGate *x = a->gates->pdata[i], *y = b->gates->pdata[i];
@@ -221,36 +395,43 @@ check_value (double value, double min, double max, const char *chan, const char 
 }
 
 static const char *
-rate_label (const NrtGate *gate, int r)
+rate_label (NrtGateType type, int r)
 {
-  static const char *const labels[2][2] = { { "alpha", "beta" }, { "inf", "tau" } };
-  return labels[gate->type == NRT_GATE_INF_TAU][r];
+  static const char *const labels[4][2] = {
+    { "alpha", "beta" }, { "inf", "tau" }, { "forward", "backward" }, { "forward", "backward" },
+  };
+  return labels[type <= NRT_TRANS_LIGAND_INSIDE ? type : 0][r];
 }
 
+/* One rate of a gate or transition called owner with the given type. */
 static gboolean
-check_rate (const NrtChannel *ch, const NrtGate *gate, int r, GError **error)
+check_rate (const NrtChannel *ch, const char *owner, NrtGateType type, const NrtRate *rate,
+            int r, GError **error)
 {
-  const NrtRate *rate = &gate->rate[r];
   g_autofree char *what = NULL;
   /* KSChan's editor offers a,b ∈ {constant, exp, linoid, sigmoid}, inf ∈ {constant, sigmoid},
-   * tau ∈ {constant, exp} (kstgui.hoc eqnmenu), and clamps A ≥ 0, inf ≤ 1 (chk). */
-  static const guint allowed[2][2] = {
-    { 1u << NRT_RATE_CONSTANT | 1u << NRT_RATE_EXP | 1u << NRT_RATE_LINOID | 1u << NRT_RATE_SIGMOID,
-      1u << NRT_RATE_CONSTANT | 1u << NRT_RATE_EXP | 1u << NRT_RATE_LINOID | 1u << NRT_RATE_SIGMOID },
+   * tau ∈ {constant, exp} (kstgui.hoc eqnmenu), constants only for ligand transitions, and
+   * clamps A ≥ 0, inf ≤ 1 (chk). */
+  static const guint ab = 1u << NRT_RATE_CONSTANT | 1u << NRT_RATE_EXP | 1u << NRT_RATE_LINOID
+                          | 1u << NRT_RATE_SIGMOID;
+  static const guint allowed[4][2] = {
+    { ab, ab },
     { 1u << NRT_RATE_CONSTANT | 1u << NRT_RATE_SIGMOID,
       1u << NRT_RATE_CONSTANT | 1u << NRT_RATE_EXP },
+    { 1u << NRT_RATE_CONSTANT, 1u << NRT_RATE_CONSTANT },
+    { 1u << NRT_RATE_CONSTANT, 1u << NRT_RATE_CONSTANT },
   };
-  gboolean inf_tau = gate->type == NRT_GATE_INF_TAU;
+  gboolean inf_tau = type == NRT_GATE_INF_TAU;
 
   if (rate->form < NRT_RATE_CONSTANT || rate->form > NRT_RATE_SIGMOID
-      || !(allowed[inf_tau][r] & (1u << rate->form)))
+      || !(allowed[type][r] & (1u << rate->form)))
     {
       g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE,
-                   "Channel “%s”: gate %s cannot have rate form %d for %s", ch->name,
-                   gate->name, (int) rate->form, rate_label (gate, r));
+                   "Channel “%s”: %s cannot have rate form %d for %s", ch->name, owner,
+                   (int) rate->form, rate_label (type, r));
       return FALSE;
     }
-  what = g_strdup_printf ("%s of gate %s, A", rate_label (gate, r), gate->name);
+  what = g_strdup_printf ("%s of %s, A", rate_label (type, r), owner);
   if (!check_value (rate->A, inf_tau && r == 1 ? 1e-9 : 0.0, inf_tau && r == 0 ? 1.0 : BIG,
                     ch->name, what, error))
     return FALSE;
@@ -261,6 +442,132 @@ check_rate (const NrtChannel *ch, const NrtGate *gate, int r, GError **error)
     return FALSE;
   what[strlen (what) - 1] = 'd';
   return check_value (rate->d, -BIG, BIG, ch->name, what, error);
+}
+
+static gboolean
+set_invalid (GError **error, const NrtChannel *ch, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
+
+static gboolean
+set_invalid (GError **error, const NrtChannel *ch, const char *fmt, ...)
+{
+  va_list args;
+  g_autofree char *msg = NULL;
+
+  va_start (args, fmt);
+  msg = g_strdup_vprintf (fmt, args);
+  va_end (args);
+  g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE, "Channel “%s”: %s",
+               ch->name, msg);
+  return FALSE;
+}
+
+/* Whether name is used by a gate or a state other than the one at (scheme, state), where
+ * scheme = -1 means HH gate `state`. */
+static gboolean
+name_taken (const NrtChannel *ch, const char *name, int scheme, guint state)
+{
+  for (guint i = 0; i < ch->gates->len; i++)
+    if (!(scheme < 0 && i == state)
+        && strcmp (((NrtGate *) ch->gates->pdata[i])->name, name) == 0)
+      return TRUE;
+  for (guint i = 0; i < ch->schemes->len; i++)
+    {
+      const NrtKsScheme *ks = ch->schemes->pdata[i];
+      for (guint j = 0; j < ks->states->len; j++)
+        if (!(scheme == (int) i && j == state)
+            && strcmp (((NrtKsState *) ks->states->pdata[j])->name, name) == 0)
+          return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+check_state_name (const NrtChannel *ch, const char *name, int scheme, guint state,
+                  GError **error)
+{
+  if (!is_identifier (name))
+    {
+      g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_NAME,
+                   "Channel “%s”: “%s” is not a valid gate or state name", ch->name,
+                   name ? name : "(null)");
+      return FALSE;
+    }
+  if (name_taken (ch, name, scheme, state))
+    {
+      g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_DUPLICATE_NAME,
+                   "Channel “%s” has two gates or states called “%s”", ch->name, name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_scheme (const NrtChannel *ch, guint index, GError **error)
+{
+  const NrtKsScheme *ks = ch->schemes->pdata[index];
+  guint n = ks->states->len;
+  g_autofree guint *component = NULL;
+  gboolean merged;
+
+  if (ks->power < 1 || ks->power > 100)
+    return set_invalid (error, ch, "the power of kinetic scheme %u must be from 1 to 100, not %d",
+                        index + 1, ks->power);
+  if (n < 2 || ks->transitions->len < 1)
+    return set_invalid (error, ch, "kinetic scheme %u needs at least two states and one "
+                        "transition", index + 1);
+  for (guint j = 0; j < n; j++)
+    {
+      const NrtKsState *st = ks->states->pdata[j];
+      if (!check_state_name (ch, st->name, (int) index, j, error))
+        return FALSE;
+      if (!(st->fraction >= 0.0 && st->fraction <= 1.0))
+        return set_invalid (error, ch, "the conductance fraction of state %s must be from 0 "
+                            "to 1, not %g", st->name, st->fraction);
+      if (!isfinite (st->x) || !isfinite (st->y))
+        return set_invalid (error, ch, "state %s has no finite position", st->name);
+    }
+  component = g_new (guint, n);
+  for (guint j = 0; j < n; j++)
+    component[j] = j;
+  for (guint t = 0; t < ks->transitions->len; t++)
+    {
+      const NrtKsTransition *tr = &g_array_index (ks->transitions, NrtKsTransition, t);
+      g_autofree char *owner = NULL;
+      if (tr->from >= n || tr->to >= n || tr->from == tr->to)
+        return set_invalid (error, ch, "transition %u of kinetic scheme %u must join two "
+                            "different states of that scheme", t + 1, index + 1);
+      owner = g_strdup_printf ("transition %s <-> %s",
+                               ((NrtKsState *) ks->states->pdata[tr->from])->name,
+                               ((NrtKsState *) ks->states->pdata[tr->to])->name);
+      for (guint u = 0; u < t; u++)
+        {
+          const NrtKsTransition *o = &g_array_index (ks->transitions, NrtKsTransition, u);
+          if ((o->from == tr->from && o->to == tr->to) || (o->from == tr->to && o->to == tr->from))
+            return set_invalid (error, ch, "%s is given twice", owner);
+        }
+      if (tr->type > NRT_TRANS_LIGAND_INSIDE)
+        return set_invalid (error, ch, "%s has an unknown type %d", owner, (int) tr->type);
+      if ((tr->type == NRT_TRANS_LIGAND_OUTSIDE || tr->type == NRT_TRANS_LIGAND_INSIDE)
+          && (tr->ligand == NRT_ION_NONSPECIFIC || tr->ligand >= NRT_N_ION
+              || tr->stoichiometry < 1 || tr->stoichiometry > 4))
+        return set_invalid (error, ch, "%s needs a ligand (na, k or ca) and a stoichiometry "
+                            "from 1 to 4", owner);
+      for (int r = 0; r < 2; r++)
+        if (!check_rate (ch, owner, tr->type, &tr->rate[r], r, error))
+          return FALSE;
+      /* union the two components */
+      guint a = component[tr->from], b = component[tr->to];
+      for (guint j = 0; j < n; j++)
+        if (component[j] == b)
+          component[j] = a;
+    }
+  merged = TRUE;
+  for (guint j = 1; j < n; j++)
+    merged = merged && component[j] == component[0];
+  if (!merged)
+    return set_invalid (error, ch, "kinetic scheme %u falls apart: connect every state by "
+                        "transitions", index + 1);
+  return TRUE;
 }
 
 gboolean
@@ -281,14 +588,18 @@ nrt_channel_validate (const NrtChannel *ch, GError **error)
                    "“%s” is a built-in mechanism: choose another channel name", ch->name);
       return FALSE;
     }
-  if (ch->kind != NRT_CHANNEL_DENSITY || ch->conductance != NRT_CONDUCTANCE_OHMIC
-      || ch->ion >= NRT_N_ION)
-    {
-      g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE,
-                   "Channel “%s”: only ohmic density channels of NonSpecific, na, k or ca "
-                   "are supported", ch->name);
-      return FALSE;
-    }
+  if ((ch->kind != NRT_CHANNEL_DENSITY && ch->kind != NRT_CHANNEL_POINT)
+      || ch->ion >= NRT_N_ION
+      || (ch->conductance != NRT_CONDUCTANCE_OHMIC && ch->conductance != NRT_CONDUCTANCE_GHK))
+    return set_invalid (error, ch, "unknown kind, ion or conductance form");
+  if (ch->conductance == NRT_CONDUCTANCE_GHK && ch->ion == NRT_ION_NONSPECIFIC)
+    return set_invalid (error, ch, "a Goldman-Hodgkin-Katz current needs an ion (na, k or "
+                        "ca), not NonSpecific");
+  if (ch->single
+      && (ch->kind != NRT_CHANNEL_POINT || ch->gates->len != 0 || ch->schemes->len != 1
+          || ((NrtKsScheme *) ch->schemes->pdata[0])->power != 1))
+    return set_invalid (error, ch, "single channels need a point process with one kinetic "
+                        "scheme of power 1 and no HH gates");
   if (!check_value (ch->gmax, 0.0, BIG, ch->name, "gmax", error)
       || !check_value (ch->erev, -1000.0, 1000.0, ch->name, "e", error)
       || !check_value (ch->q10, 1e-9, BIG, ch->name, "q10", error)
@@ -298,19 +609,9 @@ nrt_channel_validate (const NrtChannel *ch, GError **error)
   for (guint i = 0; i < ch->gates->len; i++)
     {
       const NrtGate *gate = ch->gates->pdata[i];
-      if (!is_identifier (gate->name))
-        {
-          g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_NAME,
-                       "Channel “%s”: “%s” is not a valid gate name", ch->name,
-                       gate->name ? gate->name : "(null)");
-          return FALSE;
-        }
-      if (nrt_channel_find_gate (ch, gate->name) != (int) i)
-        {
-          g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_DUPLICATE_NAME,
-                       "Channel “%s” has two gates called “%s”", ch->name, gate->name);
-          return FALSE;
-        }
+      g_autofree char *owner = NULL;
+      if (!check_state_name (ch, gate->name, -1, i, error))
+        return FALSE;
       if (gate->power < 1 || gate->power > 100)
         {
           g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE,
@@ -324,10 +625,14 @@ nrt_channel_validate (const NrtChannel *ch, GError **error)
                        "Channel “%s”: gate %s has an unknown rate type", ch->name, gate->name);
           return FALSE;
         }
+      owner = g_strdup_printf ("gate %s", gate->name);
       for (int r = 0; r < 2; r++)
-        if (!check_rate (ch, gate, r, error))
+        if (!check_rate (ch, owner, gate->type, &gate->rate[r], r, error))
           return FALSE;
     }
+  for (guint i = 0; i < ch->schemes->len; i++)
+    if (!check_scheme (ch, i, error))
+      return FALSE;
   return TRUE;
 }
 
@@ -391,6 +696,65 @@ nrt_gate_alpha_beta (const NrtGate *gate, double v, double factor, double *alpha
       *alpha = f0 / f1 * factor;
       *beta = (1.0 - f0) / f1 * factor;
     }
+}
+
+void
+nrt_ks_transition_rates (const NrtKsTransition *t, double v, double conc, double factor,
+                         double *forward, double *backward)
+{
+  double f0, f1;
+
+  g_return_if_fail (t != NULL && forward != NULL && backward != NULL);
+  f0 = nrt_rate_eval (&t->rate[0], v);
+  f1 = nrt_rate_eval (&t->rate[1], v);
+  switch (t->type)
+    {
+    case NRT_GATE_ALPHA_BETA:
+      *forward = f0;
+      *backward = f1;
+      break;
+    case NRT_GATE_INF_TAU:
+      *forward = f0 / f1;
+      *backward = (1.0 - f0) / f1;
+      break;
+    case NRT_TRANS_LIGAND_OUTSIDE:
+    case NRT_TRANS_LIGAND_INSIDE:
+    default:
+      {
+        /* KSTransition::alpha for ligand types: f0·[L]^n, by repeated multiplication. */
+        double c = conc;
+        for (int q = 1; q < t->stoichiometry; q++)
+          c *= conc;
+        *forward = f0 * c;
+        *backward = f1;
+      }
+      break;
+    }
+  *forward *= factor;
+  *backward *= factor;
+}
+
+/* NEURON 8.2.2's constants (nrnunits, CODATA 2018), read from h.FARADAY and h.R. */
+#define NRT_FARADAY 96485.33212331001
+#define NRT_GAS_R 8.31446261815324
+
+static double
+ghk_efun (double x)
+{
+  if (fabs (x) < 1e-4)
+    return 1.0 - x / 2.0;
+  return x / (exp (x) - 1.0);
+}
+
+double
+nrt_ghk (double v, double ci, double co, int z, double celsius)
+{
+  double ktf = 1000.0 * NRT_GAS_R * (celsius + 273.15) / NRT_FARADAY;
+  double x = z * v / ktf;
+  double eco = co * ghk_efun (x);
+  double eci = ci * ghk_efun (-x);
+
+  return .001 * z * NRT_FARADAY * (eci - eco);
 }
 
 void

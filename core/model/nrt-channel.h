@@ -37,10 +37,16 @@ typedef struct {
   double      d;  /* mV; unused by NRT_RATE_CONSTANT */
 } NrtRate;
 
-/* How a gate's two rates are read (KSChan's KSTransition type). */
+/* How a gate's or a transition's two rates are read (KSChan's KSTransition type).  HH gates
+ * are ALPHA_BETA or INF_TAU; kinetic-scheme transitions may be any of the four. */
 typedef enum {
   NRT_GATE_ALPHA_BETA = 0,  /* rate[0] = α, rate[1] = β: s' = α(1 − s) − β·s */
   NRT_GATE_INF_TAU = 1,     /* rate[0] = inf, rate[1] = τ: s' = (inf − s)/τ */
+  /* Ligand-gated (transitions only): forward α = A0·[L]^n, backward β = A1, both rates
+   * NRT_RATE_CONSTANT; [L] is the ligand ion's outside (type 2) or inside (type 3)
+   * concentration in mM, n the stoichiometry; A0 in /ms-mM^n, A1 in /ms. */
+  NRT_TRANS_LIGAND_OUTSIDE = 2,
+  NRT_TRANS_LIGAND_INSIDE = 3,
 } NrtGateType;
 
 typedef struct {
@@ -58,15 +64,48 @@ typedef enum {
   NRT_N_ION
 } NrtIon;
 
-/* Ohmic only for now; NEURON's GHK form would be a second value. */
+/* KSChan's iv_type: ohmic i = g·(v − e), or Goldman-Hodgkin-Katz i = p·ghk(v, ci, co, z)
+ * (NEURON's nrn_ghk, eion.cpp) for a real ion (na, k, ca) only; z is the ion's charge. */
 typedef enum {
   NRT_CONDUCTANCE_OHMIC,
+  NRT_CONDUCTANCE_GHK,
 } NrtConductanceForm;
 
-/* Density only for now; point-process channels would be a second value. */
+/* KSChan(0) or KSChan(1): a density mechanism inserted in sections (gmax S/cm², or pmax cm/s
+ * for GHK; i mA/cm²) or a point process placed at section(x) (gmax µS, or pmax cm³/s; i nA,
+ * converted to density with 100/area). */
 typedef enum {
   NRT_CHANNEL_DENSITY,
+  NRT_CHANNEL_POINT,
 } NrtChannelKind;
+
+/* One state of a kinetic scheme (KSState). */
+typedef struct {
+  char   *name;      /* identifier, unique among the channel's gates and states: "C1", "O" */
+  double  fraction;  /* 0..1: the state's share in its scheme's conductance (O 1, C 0) */
+  double  x, y;      /* position on the ChannelBuilder's scheme canvas (layout only) */
+} NrtKsState;
+
+/* One reversible transition between two states of a scheme (KSTransition): forward rate from
+ * → to, backward to → from.  For ALPHA_BETA and INF_TAU the rates are functions of v as for
+ * HH gates (α/β, or inf/τ converted to α = inf/τ, β = (1 − inf)/τ); for the ligand types see
+ * NrtGateType.  New transitions start as constants 0 both ways, as in KSChan. */
+typedef struct {
+  guint       from, to;       /* state indices in the scheme, distinct */
+  NrtGateType type;
+  NrtRate     rate[2];        /* forward, backward */
+  NrtIon      ligand;         /* ligand types: NA, K or CA ([L] = <ion>o or <ion>i) */
+  int         stoichiometry;  /* ligand types: n, 1..4 */
+} NrtKsTransition;
+
+/* A kinetic-scheme gate complex (KSGateComplex with states): its conductance factor is
+ * (Σ fraction_s · s)^power; the occupancies of its states sum to 1.  KSChan orders all HH
+ * gates first, then the schemes, and so does the state vector of an instance. */
+typedef struct {
+  int        power;        /* ≥ 1 */
+  GPtrArray *states;       /* of NrtKsState*, ≥ 2 */
+  GArray    *transitions;  /* of NrtKsTransition, ≥ 1, connecting every state */
+} NrtKsScheme;
 
 typedef struct {
   char              *name;         /* valid identifier, not "pas" or "hh" */
@@ -78,7 +117,16 @@ typedef struct {
   double             q10;          /* > 0; 1: no temperature dependence */
   double             q10_temperature;  /* °C, where the rates are as given */
   GPtrArray         *gates;        /* of NrtGate*, in KSChan order */
+  GPtrArray         *schemes;      /* of NrtKsScheme*, after the gates in KSChan order */
+  /* "Allow Single Channels" (point channels with exactly one scheme of power 1 and no HH
+   * gates): instances with Nsingle ≥ 1 simulate that many channels stochastically. */
+  gboolean           single;
 } NrtChannel;
+
+/* The parameters of a point channel instance (NrtPointProcess of type NRT_PP_CHANNEL, p[]):
+ * gmax (µS; pmax cm³/s for GHK), e (mV, NonSpecific only) and Nsingle (single-channel
+ * channels only: 0 deterministic, ≥ 1 the number of stochastic channels). */
+enum { NRT_PCHAN_GMAX, NRT_PCHAN_E, NRT_PCHAN_NSINGLE, NRT_PCHAN_N_PARAMS };
 
 /* One channel inserted in one section (NEURON's range variables gmax_<name>, e_<name>). */
 typedef struct {
@@ -90,6 +138,8 @@ typedef struct {
 /* "na", "k", "ca", or "NonSpecific" (KSChan's spelling); lookup returns -1 when unknown. */
 const char *nrt_ion_name (NrtIon ion);
 int         nrt_ion_lookup (const char *name);
+/* The ion's charge (na 1, k 1, ca 2; 0 for NonSpecific). */
+int         nrt_ion_charge (NrtIon ion);
 /* NEURON's default reversal potential (mV) of a real ion: ena 50, ek −77, and
  * eca = 12.5·ln(cao/cai) with the default 2 mM and 5e-5 mM (eion.cpp DEF_eca). */
 double      nrt_ion_default_e (NrtIon ion);
@@ -112,9 +162,44 @@ NrtGate    *nrt_channel_add_gate (NrtChannel *channel, const char *name, int pow
 /* Index of the gate called name, or -1. */
 int         nrt_channel_find_gate (const NrtChannel *channel, const char *name);
 
+/* An empty scheme of the given power, appended to the channel; add states and transitions
+ * with the functions below.  (transfer none) */
+NrtKsScheme *nrt_channel_add_scheme (NrtChannel *channel, int power);
+/* Appends a state; returns its index in the scheme. */
+guint       nrt_ks_scheme_add_state (NrtKsScheme *scheme, const char *name, double fraction,
+                                     double x, double y);
+/* Appends a transition (rates copied; ligand fields as given, ignored for v types); returns
+ * it, owned by the scheme. */
+NrtKsTransition *nrt_ks_scheme_add_transition (NrtKsScheme *scheme, guint from, guint to,
+                                               NrtGateType type, const NrtRate *forward,
+                                               const NrtRate *backward, NrtIon ligand,
+                                               int stoichiometry);
+/* The scheme and state index of the state called name, or FALSE. */
+gboolean    nrt_channel_find_state (const NrtChannel *channel, const char *name, guint *scheme,
+                                    guint *state);
+/* Number of state variables of one instance: one per HH gate plus every scheme state. */
+guint       nrt_channel_n_states (const NrtChannel *channel);
+/* "[L]" name of a ligand transition's concentration: "cai", "cao" … (static string). */
+const char *nrt_ks_transition_ligand_name (const NrtKsTransition *transition);
+/* The transition's forward and backward rates (/ms) at v with ligand concentration conc (mM,
+ * used by ligand types only), each scaled by factor. */
+void        nrt_ks_transition_rates (const NrtKsTransition *transition, double v, double conc,
+                                     double factor, double *forward, double *backward);
+/* NEURON's nrn_ghk(v, ci, co, z) at celsius (mA/cm² per cm/s): 1e-3·z·F·(ci·efun(−x) −
+ * co·efun(x)), x = z·v/ktf, ktf = 1000·R·(celsius + 273.15)/F, efun(x) = x/(eˣ − 1)
+ * (1 − x/2 for |x| < 1e-4), with NEURON 8.2.2's FARADAY and R. */
+double      nrt_ghk (double v, double ci, double co, int z, double celsius);
+/* The ChannelBuilder's text summary ("Text to stdout"): name and kind, the current
+ * relation, the conductance product, gmax and e, then each gate's and each transition's
+ * rate formulas with their numbers.  (transfer full) */
+char       *nrt_channel_describe (const NrtChannel *channel);
+
 /* Checks everything the model requires of a channel (names, ion, finite values, gmax ≥ 0,
  * q10 > 0, powers ≥ 1, rate forms, A ≥ 0 and a positive τ for inf/τ gates as KSChan's
- * editor clamps them), with NRT_MODEL_ERROR errors. */
+ * editor clamps them; GHK only for na, k, ca; schemes of ≥ 2 states, fractions in [0, 1],
+ * transitions between distinct existing states, no pair twice, every state connected,
+ * ligand transitions with constant rates and stoichiometry 1..4; single only for point
+ * channels with one scheme of power 1 and no HH gates), with NRT_MODEL_ERROR errors. */
 gboolean    nrt_channel_validate (const NrtChannel *channel, GError **error);
 
 /* KSChan's rate function at v (mV).  Pure. */

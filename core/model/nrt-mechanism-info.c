@@ -100,6 +100,15 @@ static const NrtParamInfo apcount_params[] = {
   { "thresh", "mV", -20.0, V_MIN, V_MAX },
 };
 
+/* A ChannelBuilder point channel (KSChan(1)): gmax (µS; pmax for GHK, cm³/s), e (mV,
+ * NonSpecific channels only) and Nsingle (single-channel channels only). */
+static const NrtParamInfo channel_params[] = {
+  { "gmax", "uS", 0.0, 0.0, 1e9 },
+  { "e", "mV", 0.0, V_MIN, V_MAX },
+  { "Nsingle", "", 1.0, 0.0, 1e9 },
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (channel_params) == NRT_PCHAN_N_PARAMS);
+
 static const NrtMechanismInfo point_processes[NRT_N_PP] = {
   [NRT_PP_ICLAMP] = { "IClamp", G_N_ELEMENTS (iclamp_params), iclamp_params },
   [NRT_PP_ALPHA_SYNAPSE] = { "AlphaSynapse", G_N_ELEMENTS (alpha_params), alpha_params },
@@ -108,6 +117,8 @@ static const NrtMechanismInfo point_processes[NRT_N_PP] = {
   [NRT_PP_SECLAMP] = { "SEClamp", G_N_ELEMENTS (seclamp_params), seclamp_params },
   [NRT_PP_VCLAMP] = { "VClamp", G_N_ELEMENTS (vclamp_params), vclamp_params },
   [NRT_PP_APCOUNT] = { "APCount", G_N_ELEMENTS (apcount_params), apcount_params },
+  /* Named after its channel in the model; "channel" is never looked up. */
+  [NRT_PP_CHANNEL] = { "channel", G_N_ELEMENTS (channel_params), channel_params },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (hh_params) <= NRT_MAX_PARAMS);
@@ -141,7 +152,7 @@ int
 nrt_point_process_lookup (const char *name)
 {
   g_return_val_if_fail (name != NULL, -1);
-  for (int i = 0; i < NRT_N_PP; i++)
+  for (int i = 0; i < NRT_PP_CHANNEL; i++)
     if (strcmp (point_processes[i].name, name) == 0)
       return i;
   return -1;

@@ -108,6 +108,15 @@ settings_init_defaults (NrtRunSettings *s)
   s->points_per_ms = 40.0;
   s->method = NRT_METHOD_IMPLICIT;
   s->hh_use_table = TRUE;
+  /* NEURON's nai0_na_ion … cao0_ca_ion (§0.3). */
+  s->conc_i[NRT_ION_NONSPECIFIC] = s->conc_o[NRT_ION_NONSPECIFIC] = 0.0;
+  s->conc_i[NRT_ION_NA] = 10.0;
+  s->conc_o[NRT_ION_NA] = 140.0;
+  s->conc_i[NRT_ION_K] = 54.4;
+  s->conc_o[NRT_ION_K] = 2.5;
+  s->conc_i[NRT_ION_CA] = 5e-5;
+  s->conc_o[NRT_ION_CA] = 2.0;
+  s->seed = 1;
 }
 
 static void
@@ -333,7 +342,9 @@ nrt_model_data_equal (const NrtModelData *a, const NrtModelData *b)
   return same_double (x->tstop, y->tstop) && same_double (x->dt, y->dt)
          && same_double (x->v_init, y->v_init) && same_double (x->celsius, y->celsius)
          && same_double (x->points_per_ms, y->points_per_ms) && x->method == y->method
-         && x->hh_use_table == y->hh_use_table;
+         && x->hh_use_table == y->hh_use_table && x->seed == y->seed
+         && memcmp (x->conc_i, y->conc_i, sizeof x->conc_i) == 0
+         && memcmp (x->conc_o, y->conc_o, sizeof x->conc_o) == 0;
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -1791,6 +1802,7 @@ nrt_model_add_point_process (NrtModel *self, const char *type, const char *secti
   NrtPointProcess *pp = g_new0 (NrtPointProcess, 1);
   const NrtMechanismInfo *info = nrt_point_process_info (t);
   pp->type = t;
+  pp->channel = -1;
   pp->section = s;
   pp->x = x;
   for (guint p = 0; p < info->n_params; p++)
@@ -2082,6 +2094,14 @@ nrt_model_set_settings (NrtModel *self, const NrtRunSettings *s, GError **error)
       || !check_range (s->celsius, -273.15, 1000, "celsius", "°C", error)
       || !check_positive (s->points_per_ms, "Points plotted/ms", "", error))
     return FALSE;
+  for (int ion = NRT_ION_NA; ion < NRT_N_ION; ion++)
+    {
+      g_autofree char *ci = g_strdup_printf ("%si", nrt_ion_name (ion));
+      g_autofree char *co = g_strdup_printf ("%so", nrt_ion_name (ion));
+      if (!check_positive (s->conc_i[ion], ci, "mM", error)
+          || !check_positive (s->conc_o[ion], co, "mM", error))
+        return FALSE;
+    }
   if (s->method != NRT_METHOD_IMPLICIT && s->method != NRT_METHOD_CN)
     {
       g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE,

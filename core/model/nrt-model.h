@@ -119,6 +119,10 @@ typedef enum {
   NRT_PP_SECLAMP,   /* svclmp.mod: single-electrode clamp with series resistance rs */
   NRT_PP_VCLAMP,    /* vclmp.mod: two-electrode clamp with amplifier dynamics */
   NRT_PP_APCOUNT,   /* apcount.mod: counts upward crossings of thresh */
+  /* A ChannelBuilder point channel (NrtChannelKind NRT_CHANNEL_POINT): which one is
+   * NrtPointProcess.channel; its parameters are NRT_PCHAN_* (nrt-channel.h), and it is named
+   * after the channel ("myK[0]").  Last, so the built-in kernels' per-type arrays skip it. */
+  NRT_PP_CHANNEL,
   NRT_N_PP
 } NrtPointProcessType;
 
@@ -127,6 +131,7 @@ typedef struct {
   int    section;
   double x;                    /* 0..1 */
   double p[NRT_MAX_PARAMS];    /* in the order of nrt_point_process_info() */
+  int    channel;              /* NRT_PP_CHANNEL: index into NrtModelData.channels; else -1 */
 } NrtPointProcess;
 
 /* An artificial spike source (NEURON's NetStim, noise = 0 only for now). */
@@ -203,6 +208,13 @@ typedef struct {
   double    points_per_ms;  /* default 40 */
   NrtMethod method;
   gboolean  hh_use_table;   /* NEURON's usetable_hh, default TRUE */
+  /* Ion concentrations (mM) indexed by NrtIon ([NRT_ION_NONSPECIFIC] unused): NEURON's
+   * globals nai0_na_ion 10, nao0 140, ki0 54.4, ko0 2.5, cai0 5e-5, cao0 2.  Constant in
+   * time (no accumulation); read by GHK channels and ligand-gated transitions. */
+  double    conc_i[NRT_N_ION];
+  double    conc_o[NRT_N_ION];
+  /* Seed of the stochastic channels' gsl_rng (mt19937), saved with the model; default 1. */
+  guint32   seed;
 } NrtRunSettings;
 
 typedef struct {

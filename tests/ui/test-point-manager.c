@@ -244,7 +244,7 @@ type_switch_subprocess (void)
   g_assert_cmpfloat (nrt_number_entry_get_value (nrt_point_manager_get_field (pm, "tau")), ==, 2);
 
   /* Every type the core knows is in the menu, with a page built from its metadata. */
-  for (int t = 0; t < NRT_N_PP; t++)
+  for (int t = 0; t < NRT_PP_CHANNEL; t++)
     {
       const NrtMechanismInfo *info = nrt_point_process_info (t);
 
@@ -271,7 +271,7 @@ type_switch_subprocess (void)
     AdwComboRow *row = ADW_COMBO_ROW (find_row (GTK_WIDGET (pm), ADW_TYPE_COMBO_ROW, "_Type"));
 
     /* None, every point process type, NetStim. */
-    g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (row)), ==, NRT_N_PP + 2);
+    g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (row)), ==, NRT_PP_CHANNEL + 2);
     adw_combo_row_set_selected (row, 1 + NRT_PP_EXP2SYN);
     g_assert_cmpuint (n_pp (model), ==, 1);
     g_assert_cmpint (pp_at (model, 0)->type, ==, NRT_PP_EXP2SYN);
@@ -605,7 +605,7 @@ netstim_type_subprocess (void)
                    ==, "NetStim[0] — an artificial cell: no location");
   {
     AdwComboRow *row = ADW_COMBO_ROW (find_row (GTK_WIDGET (pm), ADW_TYPE_COMBO_ROW, "_Type"));
-    g_assert_cmpuint (adw_combo_row_get_selected (row), ==, NRT_N_PP + 1);
+    g_assert_cmpuint (adw_combo_row_get_selected (row), ==, NRT_POINT_MANAGER_NETSTIM + 1);
   }
   g_assert_cmpstr (nrt_number_entry_get_label (nrt_point_manager_get_field (pm, "start")), ==, "start (ms)");
   g_assert_cmpstr (nrt_number_entry_get_label (nrt_point_manager_get_field (pm, "interval")), ==, "interval (ms)");
