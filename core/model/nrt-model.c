@@ -297,7 +297,8 @@ nrt_model_data_equal (const NrtModelData *a, const NrtModelData *b)
     {
       const NrtPointProcess *pa = a->point_processes->pdata[i];
       const NrtPointProcess *pb = b->point_processes->pdata[i];
-      if (pa->type != pb->type || pa->section != pb->section || !same_double (pa->x, pb->x))
+      if (pa->type != pb->type || pa->section != pb->section || !same_double (pa->x, pb->x)
+          || pa->channel != pb->channel)
         return FALSE;
       for (guint p = 0; p < nrt_point_process_info (pa->type)->n_params; p++)
         if (!same_double (pa->p[p], pb->p[p]))
@@ -909,6 +910,12 @@ renumber_after_section_removal (NrtModel *self, int removed)
     }
 }
 
+static NrtPointProcess *
+pp_at (NrtModel *self, guint i)
+{
+  return self->data.point_processes->pdata[i];
+}
+
 static void
 remove_point_process_at (NrtModel *self, guint index)
 {
@@ -1349,6 +1356,13 @@ set_inserted (NrtModel *self, const char *target, const char *mech, gboolean ins
 
   if (!require_mechanism (self, mech, &m, &channel, error))
     return FALSE;
+  if (channel >= 0 && channel_at (self, channel)->kind == NRT_CHANNEL_POINT)
+    {
+      g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE,
+                   "“%s” is a point channel: place it as a point process, it cannot be "
+                   "inserted in sections", mech);
+      return FALSE;
+    }
   g_autoptr(GArray) secs = resolve_target (self, target, error);
   if (secs == NULL)
     return FALSE;
@@ -1565,6 +1579,24 @@ require_channel (NrtModel *self, const char *name, GError **error)
   return c;
 }
 
+/* Whether channel c has instances: inserted in a section, or placed as point processes
+ * (or named by a biophysics spec). */
+static gboolean
+channel_in_use (NrtModel *self, int c)
+{
+  for (guint i = 0; i < self->data.sections->len; i++)
+    if (nrt_section_find_channel (sec_at (self, i), c) != NULL)
+      return TRUE;
+  for (guint j = 0; j < self->data.point_processes->len; j++)
+    if (pp_at (self, j)->type == NRT_PP_CHANNEL && pp_at (self, j)->channel == c)
+      return TRUE;
+  for (guint k = 0; k < self->data.biophysics_specs->len; k++)
+    if (nrt_biophysics_spec_find_channel (self->data.biophysics_specs->pdata[k],
+                                          channel_at (self, c)->name) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
 gboolean
 nrt_model_replace_channel (NrtModel *self, const char *name, const NrtChannel *channel,
                            GError **error)
@@ -1576,6 +1608,16 @@ nrt_model_replace_channel (NrtModel *self, const char *name, const NrtChannel *c
   if ((c = require_channel (self, name, error)) < 0 || !nrt_channel_validate (channel, error)
       || !check_channel_name_free (self, channel->name, c, error))
     return FALSE;
+  if (channel->kind != channel_at (self, c)->kind && channel_in_use (self, c))
+    {
+      g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE,
+                   "Channel “%s” is in use as a %s: remove its instances before making it a "
+                   "%s", name,
+                   channel_at (self, c)->kind == NRT_CHANNEL_POINT ? "point process"
+                                                                   : "density mechanism",
+                   channel->kind == NRT_CHANNEL_POINT ? "point process" : "density mechanism");
+      return FALSE;
+    }
   begin_edit (self);
   if (strcmp (name, channel->name) != 0)
     for (guint k = 0; k < self->data.biophysics_specs->len; k++)
@@ -1615,6 +1657,18 @@ nrt_model_remove_channel (NrtModel *self, const char *name, GError **error)
           else if (inst->channel > c)
             inst->channel--;
         }
+    }
+  /* Its point processes go (NetCons targeting them too, later indices shift down, as
+   * remove_point_process_at does), and later channels move down one index. */
+  for (guint j = self->data.point_processes->len; j-- > 0;)
+    {
+      NrtPointProcess *pp = pp_at (self, j);
+      if (pp->type != NRT_PP_CHANNEL)
+        continue;
+      if (pp->channel == c)
+        remove_point_process_at (self, j);
+      else if (pp->channel > c)
+        pp->channel--;
     }
   for (guint k = 0; k < self->data.biophysics_specs->len; k++)
     nrt_biophysics_spec_remove_channel (self->data.biophysics_specs->pdata[k], name);
@@ -1764,12 +1818,6 @@ nrt_model_subset_remove_section (NrtModel *self, const char *subset, const char 
 
 /* ---- point processes ---- */
 
-static NrtPointProcess *
-pp_at (NrtModel *self, guint i)
-{
-  return self->data.point_processes->pdata[i];
-}
-
 static gboolean
 require_pp_index (NrtModel *self, guint index, GError **error)
 {
@@ -1788,11 +1836,20 @@ nrt_model_add_point_process (NrtModel *self, const char *type, const char *secti
 {
   g_return_val_if_fail (NRT_IS_MODEL (self), -1);
   int t = type ? nrt_point_process_lookup (type) : -1;
-  if (t < 0)
+  int c = t < 0 && type != NULL ? nrt_model_find_channel (self, type) : -1;
+  if (t < 0 && c < 0)
     {
       g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_UNKNOWN_MECHANISM,
-                   "There is no point process type “%s” (known: IClamp, AlphaSynapse, ExpSyn, "
-                   "Exp2Syn)", type ? type : "(null)");
+                   "There is no point process type or point channel “%s” (built in: IClamp, "
+                   "AlphaSynapse, ExpSyn, Exp2Syn, SEClamp, VClamp, APCount)",
+                   type ? type : "(null)");
+      return -1;
+    }
+  if (c >= 0 && channel_at (self, c)->kind != NRT_CHANNEL_POINT)
+    {
+      g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE,
+                   "“%s” is a density channel: insert it in sections, it cannot be placed as "
+                   "a point process", type);
       return -1;
     }
   int s = require_section (self, section, error);
@@ -1800,13 +1857,22 @@ nrt_model_add_point_process (NrtModel *self, const char *type, const char *secti
     return -1;
   begin_edit (self);
   NrtPointProcess *pp = g_new0 (NrtPointProcess, 1);
+  if (c >= 0)
+    t = NRT_PP_CHANNEL;
   const NrtMechanismInfo *info = nrt_point_process_info (t);
   pp->type = t;
-  pp->channel = -1;
+  pp->channel = c;
   pp->section = s;
   pp->x = x;
   for (guint p = 0; p < info->n_params; p++)
     pp->p[p] = info->params[p].def;
+  if (c >= 0)
+    {
+      /* KSChan(1)'s alloc: gmax and e from the channel's defaults, Nsingle 1. */
+      pp->p[NRT_PCHAN_GMAX] = channel_at (self, c)->gmax;
+      pp->p[NRT_PCHAN_E] = channel_at (self, c)->erev;
+      pp->p[NRT_PCHAN_NSINGLE] = 1.0;
+    }
   g_ptr_array_add (self->data.point_processes, pp);
   int index = (int) self->data.point_processes->len - 1;
   emit_changed (self, NRT_CHANGE_STIMULUS, s, index, NULL);
@@ -1849,12 +1915,30 @@ nrt_model_set_point_process_param (NrtModel *self, guint index, const char *para
   g_return_val_if_fail (NRT_IS_MODEL (self), FALSE);
   if (!require_pp_index (self, index, error))
     return FALSE;
-  const NrtMechanismInfo *info = nrt_point_process_info (pp_at (self, index)->type);
+  const NrtPointProcess *target = pp_at (self, index);
+  const NrtMechanismInfo *info = nrt_point_process_info (target->type);
   int p = param ? nrt_param_lookup (info, param) : -1;
+  if (p >= 0 && target->type == NRT_PP_CHANNEL)
+    {
+      /* e exists only for NonSpecific channels, Nsingle only with Allow Single Channels. */
+      const NrtChannel *ch = channel_at (self, target->channel);
+      if ((p == NRT_PCHAN_E && ch->ion != NRT_ION_NONSPECIFIC)
+          || (p == NRT_PCHAN_NSINGLE && !ch->single))
+        {
+          g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_UNKNOWN_PARAMETER,
+                       p == NRT_PCHAN_E ? "Point channel “%s” uses %s's reversal potential: "
+                                          "it has no parameter “e”"
+                                        : "Point channel “%s” (%s) does not allow single "
+                                          "channels: it has no parameter “Nsingle”",
+                       ch->name, nrt_ion_name (ch->ion));
+          return FALSE;
+        }
+    }
   if (p < 0)
     {
+      g_autofree char *owner = nrt_model_point_process_name (self, index);
       g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_UNKNOWN_PARAMETER,
-                   "%s has no parameter “%s”", info->name, param ? param : "(null)");
+                   "%s has no parameter “%s”", owner, param ? param : "(null)");
       return FALSE;
     }
   const NrtParamInfo *pi = &info->params[p];
@@ -1872,10 +1956,15 @@ nrt_model_point_process_name (NrtModel *self, guint index)
   g_return_val_if_fail (NRT_IS_MODEL (self), NULL);
   g_return_val_if_fail (index < self->data.point_processes->len, NULL);
   NrtPointProcessType type = pp_at (self, index)->type;
+  int channel = pp_at (self, index)->channel;
   guint n = 0;
+  /* Point channels count per channel type ("myK[0]"), as each KSChan(1) is a type of its
+   * own in NEURON. */
   for (guint i = 0; i < index; i++)
-    if (pp_at (self, i)->type == type)
+    if (pp_at (self, i)->type == type && pp_at (self, i)->channel == channel)
       n++;
+  if (type == NRT_PP_CHANNEL)
+    return g_strdup_printf ("%s[%u]", channel_at (self, channel)->name, n);
   return g_strdup_printf ("%s[%u]", nrt_point_process_info (type)->name, n);
 }
 
@@ -2203,6 +2292,13 @@ check_biophysics_spec (NrtModel *self, const NrtBiophysicsSpec *spec, GError **e
         {
           g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_UNKNOWN_MECHANISM,
                        "There is no channel “%s”", c->name ? c->name : "(null)");
+          return FALSE;
+        }
+      if (((NrtChannel *) self->data.channels->pdata[ch])->kind == NRT_CHANNEL_POINT)
+        {
+          g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE,
+                       "“%s” is a point channel: place it as a point process, it cannot be "
+                       "inserted in sections", c->name);
           return FALSE;
         }
       for (guint j = 0; j < k; j++)

@@ -1344,6 +1344,177 @@ test_specs_channels (void)
   nrt_model_data_free (after);
 }
 
+/* ---- point channels (KSChan(1)) ---- */
+
+/* A point channel with one kinetic scheme C <-> O (power 1), single channels allowed. */
+static NrtChannel *
+point_channel (const char *name, NrtIon ion)
+{
+  NrtChannel *ch = nrt_channel_new (name);
+  NrtKsScheme *ks;
+
+  ch->kind = NRT_CHANNEL_POINT;
+  ch->ion = ion;
+  ch->gmax = 0.002;
+  ch->erev = -70;
+  ch->single = TRUE;
+  ks = nrt_channel_add_scheme (ch, 1);
+  nrt_ks_scheme_add_state (ks, "C", 0, 0, 0);
+  nrt_ks_scheme_add_state (ks, "O", 1, 10, 0);
+  nrt_ks_scheme_add_transition (ks, 0, 1, NRT_GATE_ALPHA_BETA,
+                                &(NrtRate) { NRT_RATE_EXP, 0.1, 0.05, -40 },
+                                &(NrtRate) { NRT_RATE_CONSTANT, 0.2, 0, 0 }, NRT_ION_NONSPECIFIC,
+                                1);
+  return ch;
+}
+
+static void
+test_point_channels (void)
+{
+  g_autoptr(NrtModel) m = nrt_model_new_default ();
+  g_autoptr(NrtChannel) pk = point_channel ("pk", NRT_ION_K);
+  g_autoptr(NrtChannel) pl = point_channel ("pl", NRT_ION_NONSPECIFIC);
+  g_autoptr(NrtChannel) na = nrt_channel_new_hh_na ();
+  GError *e = NULL;
+  const NrtModelData *d = nrt_model_get_data (m);
+
+  g_assert_true (nrt_model_add_channel (m, na, &e));
+  g_assert_true (nrt_model_add_channel (m, pk, &e));
+  g_assert_true (nrt_model_add_channel (m, pl, &e));
+  g_assert_no_error (e);
+  g_assert_cmpint (nrt_model_add_point_process (m, "IClamp", "soma", 0.5, &e), ==, 0);
+  g_assert_cmpint (nrt_model_add_point_process (m, "pk", "soma", 0.5, &e), ==, 1);
+  g_assert_cmpint (nrt_model_add_point_process (m, "pl", "soma", 0.2, &e), ==, 2);
+  g_assert_cmpint (nrt_model_add_point_process (m, "pk", "soma", 0.7, &e), ==, 3);
+  g_assert_cmpint (nrt_model_add_point_process (m, "ExpSyn", "soma", 0.5, &e), ==, 4);
+  g_assert_no_error (e);
+
+  const NrtPointProcess *pp = d->point_processes->pdata[1];
+  g_assert_cmpint (pp->type, ==, NRT_PP_CHANNEL);
+  g_assert_cmpint (pp->channel, ==, 1);
+  g_assert_cmpfloat (pp->p[NRT_PCHAN_GMAX], ==, 0.002);
+  g_assert_cmpfloat (pp->p[NRT_PCHAN_NSINGLE], ==, 1);
+  g_assert_cmpint (((NrtPointProcess *) d->point_processes->pdata[0])->channel, ==, -1);
+  g_assert_cmpfloat (((NrtPointProcess *) d->point_processes->pdata[2])->p[NRT_PCHAN_E], ==,
+                     -70);
+
+  /* Names count per channel type. */
+  const char *names[] = { "IClamp[0]", "pk[0]", "pl[0]", "pk[1]", "ExpSyn[0]" };
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *n = nrt_model_point_process_name (m, i);
+      g_assert_cmpstr (n, ==, names[i]);
+      g_assert_cmpint (nrt_model_find_point_process (m, names[i]), ==, (int) i);
+    }
+  g_assert_cmpint (nrt_model_find_point_process (m, "pk[2]"), ==, -1);
+  g_assert_cmpint (nrt_model_find_point_process (m, "channel[0]"), ==, -1);
+
+  /* Parameters by name; e only NonSpecific, Nsingle only single channels. */
+  g_assert_true (nrt_model_set_point_process_param (m, 1, "gmax", 0.01, &e));
+  g_assert_true (nrt_model_set_point_process_param (m, 1, "Nsingle", 100, &e));
+  g_assert_true (nrt_model_set_point_process_param (m, 2, "e", -80, &e));
+  g_assert_no_error (e);
+  g_assert_false (nrt_model_set_point_process_param (m, 1, "e", -80, &e));
+  g_assert_error (e, NRT_MODEL_ERROR, NRT_MODEL_ERROR_UNKNOWN_PARAMETER);
+  g_assert_nonnull (strstr (e->message, "“e”"));
+  g_clear_error (&e);
+  g_assert_false (nrt_model_set_point_process_param (m, 1, "gmax", -1, &e));
+  g_assert_error (e, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE);
+  g_clear_error (&e);
+  g_assert_false (nrt_model_set_point_process_param (m, 1, "amp", 1, &e));
+  g_assert_error (e, NRT_MODEL_ERROR, NRT_MODEL_ERROR_UNKNOWN_PARAMETER);
+  g_assert_nonnull (strstr (e->message, "pk[0]"));
+  g_clear_error (&e);
+  {
+    /* Without "Allow Single Channels" there is no Nsingle. */
+    g_autoptr(NrtChannel) multi = point_channel ("pk", NRT_ION_K);
+    multi->single = FALSE;
+    g_assert_true (nrt_model_replace_channel (m, "pk", multi, &e));
+    g_assert_false (nrt_model_set_point_process_param (m, 1, "Nsingle", 3, &e));
+    g_assert_error (e, NRT_MODEL_ERROR, NRT_MODEL_ERROR_UNKNOWN_PARAMETER);
+    g_assert_nonnull (strstr (e->message, "Nsingle"));
+    g_clear_error (&e);
+    g_assert_true (nrt_model_undo (m, &e));
+  }
+
+  /* Density channels are not point processes; point channels are not inserted. */
+  g_assert_cmpint (nrt_model_add_point_process (m, "nahh", "soma", 0.5, &e), ==, -1);
+  g_assert_error (e, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE);
+  g_assert_nonnull (strstr (e->message, "density"));
+  g_clear_error (&e);
+  g_assert_false (nrt_model_insert_mechanism (m, "soma", "pk", &e));
+  g_assert_error (e, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE);
+  g_assert_nonnull (strstr (e->message, "point channel"));
+  g_clear_error (&e);
+  g_assert_cmpint (nrt_model_add_point_process (m, "nope", "soma", 0.5, &e), ==, -1);
+  g_assert_error (e, NRT_MODEL_ERROR, NRT_MODEL_ERROR_UNKNOWN_MECHANISM);
+  g_clear_error (&e);
+  {
+    /* Changing the kind of a channel in use is refused; unused, it is fine. */
+    g_autoptr(NrtChannel) dens = point_channel ("pk", NRT_ION_K);
+    dens->kind = NRT_CHANNEL_DENSITY;
+    dens->single = FALSE;
+    g_assert_false (nrt_model_replace_channel (m, "pk", dens, &e));
+    g_assert_error (e, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE);
+    g_clear_error (&e);
+    g_autoptr(NrtChannel) napt = nrt_channel_new_hh_na ();
+    napt->kind = NRT_CHANNEL_POINT;
+    g_assert_true (nrt_model_replace_channel (m, "nahh", napt, &e));
+    g_assert_true (nrt_model_undo (m, &e));
+    g_assert_true (nrt_model_insert_mechanism (m, "soma", "nahh", &e));
+    g_assert_false (nrt_model_replace_channel (m, "nahh", napt, &e));
+    g_assert_error (e, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE);
+    g_clear_error (&e);
+    g_assert_true (nrt_model_undo (m, &e));
+  }
+
+  /* Renaming keeps the instances (names follow). */
+  {
+    g_autoptr(NrtChannel) renamed = point_channel ("kpt", NRT_ION_K);
+    g_assert_true (nrt_model_replace_channel (m, "pk", renamed, &e));
+    g_assert_cmpint (nrt_model_find_point_process (m, "kpt[1]"), ==, 3);
+    g_assert_cmpfloat (((NrtPointProcess *) d->point_processes->pdata[1])->p[NRT_PCHAN_GMAX],
+                       ==, 0.01);
+    g_assert_true (nrt_model_undo (m, &e));
+  }
+
+  /* Copies compare the channel index. */
+  {
+    NrtModelData *x = nrt_model_data_copy (d);
+    g_assert_true (nrt_model_data_equal (x, d));
+    ((NrtPointProcess *) x->point_processes->pdata[1])->channel = 2;
+    g_assert_false (nrt_model_data_equal (x, d));
+    nrt_model_data_free (x);
+  }
+
+  /* Removing a channel removes its point processes, renumbers later channels and keeps
+   * NetCons on the right targets; undo brings everything back. */
+  NrtModelData *before = nrt_model_data_copy (d);
+  g_assert_cmpint (nrt_model_add_netstim (m, 0, 10, 1, 0, &e), ==, 0);
+  g_assert_cmpint (nrt_model_add_netcon (m, 0, 4, 0.01, 1, 10, &e), ==, 0);
+  g_assert_true (nrt_model_remove_channel (m, "nahh", &e));
+  g_assert_cmpint (((NrtPointProcess *) d->point_processes->pdata[1])->channel, ==, 0);
+  g_assert_cmpint (((NrtPointProcess *) d->point_processes->pdata[2])->channel, ==, 1);
+  g_assert_true (nrt_model_remove_channel (m, "pk", &e));
+  g_assert_no_error (e);
+  g_assert_cmpuint (d->point_processes->len, ==, 3);
+  const char *left[] = { "IClamp[0]", "pl[0]", "ExpSyn[0]" };
+  for (guint i = 0; i < G_N_ELEMENTS (left); i++)
+    {
+      g_autofree char *n = nrt_model_point_process_name (m, i);
+      g_assert_cmpstr (n, ==, left[i]);
+    }
+  g_assert_cmpint (((NrtPointProcess *) d->point_processes->pdata[1])->channel, ==, 0);
+  g_assert_cmpint (g_array_index (d->netcons, NrtNetCon, 0).target, ==, 2);
+  g_assert_true (nrt_model_undo (m, &e));
+  g_assert_true (nrt_model_undo (m, &e));
+  g_assert_true (nrt_model_undo (m, &e));
+  g_assert_true (nrt_model_undo (m, &e));
+  g_assert_true (nrt_model_data_equal (d, before));
+  g_assert_no_error (e);
+  nrt_model_data_free (before);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1368,5 +1539,6 @@ main (int argc, char **argv)
   g_test_add_func ("/core/model/channel/ions", test_channel_ions);
   g_test_add_func ("/core/model/channel/undo-redo", test_channel_undo_redo);
   g_test_add_func ("/core/model/specs/channels", test_specs_channels);
+  g_test_add_func ("/core/model/channel/point", test_point_channels);
   return g_test_run ();
 }
