@@ -62,10 +62,24 @@ static const NrtParamInfo netstim_params[] = {
 };
 static const NrtMechanismInfo netstim_info = { "NetStim", G_N_ELEMENTS (netstim_params), netstim_params };
 
+/* Type choices above NETSTIM are the library's point channels: CHANNEL0 + channel index. */
+#define CHANNEL0 NRT_POINT_MANAGER_CHANNEL0
+
+/* A point channel's parameters are NRT_PCHAN_* in p[]; its page shows gmax, e for
+ * NonSpecific channels and Nsingle for single-channel ones. */
 static const NrtMechanismInfo *
 type_info (int type)
 {
-  return type == NETSTIM ? &netstim_info : nrt_point_process_info (type);
+  return type == NETSTIM ? &netstim_info
+         : type >= CHANNEL0 ? nrt_point_process_info (NRT_PP_CHANNEL)
+         : nrt_point_process_info (type);
+}
+
+/* The type menu's choice for an instance. */
+static int
+choice_of (const NrtPointProcess *pp)
+{
+  return pp->type == NRT_PP_CHANNEL ? CHANNEL0 + pp->channel : (int) pp->type;
 }
 
 static void
@@ -94,6 +108,9 @@ struct _NrtPointManager
   char            *loc_section;   /* where None sits, and where the next instance goes */
   double           loc_x;
   double           remembered[N_TYPES][NRT_MAX_PARAMS];
+  GHashTable      *chan_remembered; /* point channel name → double[NRT_MAX_PARAMS] */
+  GArray          *type_choices;    /* of int: the type menu's choice at each position */
+  char            *types_key;       /* the point channels the menus were built for */
   gboolean         global_spec;
 
   /* The parameter rows built for a type (-1: none built). */
@@ -256,6 +273,67 @@ get_section (NrtPointManager *self,
   return g_ptr_array_index (data->sections, index);
 }
 
+/* The library's point channel behind a type choice, or NULL. */
+static const NrtChannel *
+type_channel (NrtPointManager *self,
+              int              type)
+{
+  const NrtModelData *data = nrt_model_get_data (self->model);
+
+  if (type < CHANNEL0 || type - CHANNEL0 >= (int) data->channels->len)
+    return NULL;
+  return g_ptr_array_index (data->channels, type - CHANNEL0);
+}
+
+static const char *
+type_name (NrtPointManager *self,
+           int              type)
+{
+  const NrtChannel *ch = type_channel (self, type);
+
+  return ch != NULL ? ch->name : type_info (type)->name;
+}
+
+/* Whether parameter k of type has a field: all of them, except a point channel's e
+ * (NonSpecific only) and Nsingle (single channels only). */
+static gboolean
+param_applies (NrtPointManager *self,
+               int              type,
+               guint            k)
+{
+  const NrtChannel *ch = type_channel (self, type);
+
+  if (ch == NULL)
+    return TRUE;
+  if (k == NRT_PCHAN_E)
+    return ch->ion == NRT_ION_NONSPECIFIC;
+  if (k == NRT_PCHAN_NSINGLE)
+    return ch->single;
+  return TRUE;
+}
+
+/* The values a new instance of type gets (the last ones used), in p[] order. */
+static double *
+remembered_for (NrtPointManager *self,
+                int              type)
+{
+  const NrtChannel *ch = type_channel (self, type);
+  double *values;
+
+  if (ch == NULL)
+    return self->remembered[type];
+  values = g_hash_table_lookup (self->chan_remembered, ch->name);
+  if (values == NULL)
+    {
+      values = g_new0 (double, NRT_MAX_PARAMS);
+      values[NRT_PCHAN_GMAX] = ch->gmax;
+      values[NRT_PCHAN_E] = ch->erev;
+      values[NRT_PCHAN_NSINGLE] = 1;
+      g_hash_table_insert (self->chan_remembered, g_strdup (ch->name), values);
+    }
+  return values;
+}
+
 static void
 toast (NrtPointManager *self,
        const char      *message)
@@ -369,7 +447,9 @@ remember_selected (NrtPointManager *self)
   const NrtPointProcess *pp = get_pp (self, self->selected);
   const NrtNetStim *ns = get_ns (self, self->selected_ns);
 
-  if (pp != NULL)
+  if (pp != NULL && type_channel (self, choice_of (pp)) != NULL)
+    memcpy (remembered_for (self, choice_of (pp)), pp->p, sizeof pp->p);
+  else if (pp != NULL && pp->type != NRT_PP_CHANNEL)
     memcpy (self->remembered[pp->type], pp->p, sizeof pp->p);
   else if (ns != NULL)
     netstim_values (ns, self->remembered[NETSTIM]);
@@ -410,11 +490,15 @@ build_rows (NrtPointManager     *self,
   for (guint k = 0; k < info->n_params; k++)
     {
       const NrtParamInfo *p = &info->params[k];
-      g_autofree char *label = param_label (p);
-      GtkWidget *row = adw_preferences_row_new ();
-      GtkWidget *entry = nrt_number_entry_new (label, p->def, p->def);
+      g_autofree char *label = NULL;
+      GtkWidget *row, *entry;
       const char *tip = param_tooltip (info->name, p->name);
 
+      if (!param_applies (self, type, k))
+        continue;
+      label = param_label (p);
+      row = adw_preferences_row_new ();
+      entry = nrt_number_entry_new (label, p->def, p->def);
       nrt_number_entry_set_range (NRT_NUMBER_ENTRY (entry), p->min, p->max,
                                   type == NETSTIM && g_str_equal (p->name, "interval"));
       nrt_number_entry_set_step (NRT_NUMBER_ENTRY (entry), param_step (p));
@@ -422,6 +506,7 @@ build_rows (NrtPointManager     *self,
       if (tip != NULL)
         gtk_widget_set_tooltip_text (entry, tip);
       g_object_set_data (G_OBJECT (entry), "nrt-param", (gpointer) p->name);
+      g_object_set_data (G_OBJECT (entry), "nrt-param-index", GUINT_TO_POINTER (k + 1));
       g_signal_connect (entry, "value-committed", committed, self);
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), label);
@@ -438,7 +523,12 @@ show_values (GPtrArray    *entries,
              const double *values)
 {
   for (guint k = 0; k < entries->len; k++)
-    nrt_number_entry_set_value (g_ptr_array_index (entries, k), values[k]);
+    {
+      NrtNumberEntry *entry = g_ptr_array_index (entries, k);
+      guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (entry), "nrt-param-index"));
+
+      nrt_number_entry_set_value (entry, values[index - 1]);
+    }
 }
 
 static NrtNumberEntry *
@@ -664,7 +754,8 @@ list_title (NrtPointManager       *self,
 }
 
 static char *
-list_subtitle (const NrtPointProcess *pp)
+list_subtitle (NrtPointManager       *self,
+               const NrtPointProcess *pp)
 {
   const NrtMechanismInfo *info = nrt_point_process_info (pp->type);
   GString *s = g_string_new (NULL);
@@ -673,7 +764,9 @@ list_subtitle (const NrtPointProcess *pp)
     {
       char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
-      g_string_append_printf (s, "%s%s = %s", k > 0 ? ", " : "", info->params[k].name,
+      if (!param_applies (self, choice_of (pp), k))
+        continue;
+      g_string_append_printf (s, "%s%s = %s", s->len > 0 ? ", " : "", info->params[k].name,
                               g_ascii_formatd (buf, sizeof buf, "%.5g", pp->p[k]));
     }
   return g_string_free (s, FALSE);
@@ -781,7 +874,7 @@ update_group_list (NrtPointManager *self)
       const NrtPointProcess *pp = g_ptr_array_index (data->point_processes, i);
 
       g_ptr_array_add (titles, list_title (self, i, pp));
-      g_ptr_array_add (subtitles, list_subtitle (pp));
+      g_ptr_array_add (subtitles, list_subtitle (self, pp));
     }
   /* Then the NetStims, which have no place on the cell. */
   for (guint k = 0; k < data->netstims->len; k++)
@@ -834,7 +927,7 @@ update_group_params (NrtPointManager *self)
 {
   const NrtPointProcess *pp = get_pp (self, self->selected);
   const NrtNetStim *ns = get_ns (self, self->selected_ns);
-  int type = pp != NULL ? (int) pp->type : ns != NULL ? NETSTIM : -1;
+  int type = pp != NULL ? choice_of (pp) : ns != NULL ? NETSTIM : -1;
   g_autofree char *name = pp != NULL ? nrt_model_point_process_name (self->model, self->selected)
                         : ns != NULL ? g_strdup_printf ("NetStim[%d]", self->selected_ns)
                         : NULL;
@@ -863,7 +956,7 @@ update_group_params (NrtPointManager *self)
   if (self->global_spec)
     {
       const NrtModelData *data = nrt_model_get_data (self->model);
-      const char *type_name = type_info (type)->name;
+      const char *tname = type_name (self, type);
       g_autofree char *title = NULL;
       g_autofree char *description = NULL;
       guint n = 0;
@@ -871,16 +964,16 @@ update_group_params (NrtPointManager *self)
       if (type == NETSTIM)
         n = data->netstims->len;
       for (guint i = 0; type != NETSTIM && i < data->point_processes->len; i++)
-        if (((const NrtPointProcess *) g_ptr_array_index (data->point_processes, i))->type == pp->type)
+        if (choice_of (g_ptr_array_index (data->point_processes, i)) == type)
           n++;
       /* Translators: the title of NEURON's Global Spec panel, "Every ExpSyn" */
-      title = g_strdup_printf (_("Every %s"), type_name);
+      title = g_strdup_printf (_("Every %s"), tname);
       /* Translators: NEURON's "All PP's set to these values" */
       description = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                                   "Set to these values: what you enter goes to the %u %s (one undo step).",
                                                   "Set to these values: what you enter goes to all %u %s at once (one undo step).",
                                                   n),
-                                     n, type_name);
+                                     n, tname);
       adw_preferences_group_set_title (self->group_params_group, title);
       adw_preferences_group_set_description (self->group_params_group, description);
     }
@@ -1057,6 +1150,65 @@ update_actions (NrtPointManager *self)
                                  receives_events (get_pp (self, self->selected)));
 }
 
+/* The type menu and New: None, the built-in types in the core's order, NetStim, then the
+ * library's point channels.  Rebuilt when the point channels change. */
+static void
+update_type_menus (NrtPointManager *self)
+{
+  const NrtModelData *data = nrt_model_get_data (self->model);
+  g_autoptr(GString) key = g_string_new (NULL);
+  g_autoptr(GtkStringList) types = NULL;
+  g_autoptr(GMenu) new_menu = NULL;
+
+  for (guint c = 0; c < data->channels->len; c++)
+    {
+      const NrtChannel *ch = g_ptr_array_index (data->channels, c);
+      if (ch->kind == NRT_CHANNEL_POINT)
+        g_string_append_printf (key, "%u:%s:%d:%d;", c, ch->name, ch->ion, ch->single);
+    }
+  if (self->types_key != NULL && g_str_equal (key->str, self->types_key))
+    return;
+  g_free (self->types_key);
+  self->types_key = g_strdup (key->str);
+  /* Which parameters a channel's page shows may have changed. */
+  self->built_type = self->group_built_type = -2;
+
+  types = gtk_string_list_new (NULL);
+  new_menu = g_menu_new ();
+  g_array_set_size (self->type_choices, 0);
+  for (int t = -1; t < CHANNEL0 + (int) data->channels->len; t++)
+    {
+      const char *name;
+
+      if (t >= CHANNEL0
+          && ((const NrtChannel *) g_ptr_array_index (data->channels, t - CHANNEL0))->kind
+             != NRT_CHANNEL_POINT)
+        continue;
+      name = t < 0 ? _("None") : type_name (self, t);
+      gtk_string_list_append (types, name);
+      g_array_append_val (self->type_choices, t);
+      if (t >= 0)
+        {
+          g_autoptr(GMenuItem) item = g_menu_item_new (name, NULL);
+
+          g_menu_item_set_action_and_target_value (item, "pm.new", g_variant_new_string (name));
+          g_menu_append_item (new_menu, item);
+        }
+    }
+  adw_combo_row_set_model (self->type_row, G_LIST_MODEL (types));
+  gtk_menu_button_set_menu_model (self->new_button, G_MENU_MODEL (new_menu));
+}
+
+static guint
+type_position (NrtPointManager *self,
+               int              type)
+{
+  for (guint i = 0; i < self->type_choices->len; i++)
+    if (g_array_index (self->type_choices, int, i) == type)
+      return i;
+  return 0;
+}
+
 static void
 nrt_point_manager_refresh (NrtPointManager *self)
 {
@@ -1079,7 +1231,7 @@ nrt_point_manager_refresh (NrtPointManager *self)
     self->selected = (int) data->point_processes->len - 1;
   pp = get_pp (self, self->selected);
   ns = get_ns (self, self->selected_ns);
-  type = pp != NULL ? (int) pp->type : ns != NULL ? NETSTIM : -1;
+  type = pp != NULL ? choice_of (pp) : ns != NULL ? NETSTIM : -1;
   if (pp != NULL)
     {
       const NrtSection *sec = get_section (self, pp->section);
@@ -1097,7 +1249,8 @@ nrt_point_manager_refresh (NrtPointManager *self)
   self->updating = TRUE;
 
   update_sections (self);
-  adw_combo_row_set_selected (self->type_row, (guint) (type + 1));
+  update_type_menus (self);
+  adw_combo_row_set_selected (self->type_row, type_position (self, type));
 
   current_location (self, &section, &x);
   if (pp != NULL)
@@ -1155,7 +1308,7 @@ nrt_point_manager_refresh (NrtPointManager *self)
       /* Translators: the parameters group's description, "IClamp: values with their units;
        * ⟲ restores NEURON's default" */
       description = g_strdup_printf (_("%s: values with their units; ⟲ restores NEURON’s default"),
-                                     type_info (type)->name);
+                                     type_name (self, type));
       if (ns != NULL && ns->noise > 0)
         {
           char *with_note = g_strconcat (description, "\n",
@@ -1219,14 +1372,14 @@ add_with_values (NrtPointManager *self,
                  const double    *values,
                  GError         **error)
 {
-  const NrtMechanismInfo *info = nrt_point_process_info (type);
-  int index = nrt_model_add_point_process (self->model, info->name, section, x, error);
+  const NrtMechanismInfo *info = type_info (type);
+  int index = nrt_model_add_point_process (self->model, type_name (self, type), section, x, error);
 
   if (index < 0)
     return -1;
   for (guint k = 0; k < info->n_params; k++)
     {
-      if (get_pp (self, index)->p[k] == values[k])
+      if (get_pp (self, index)->p[k] == values[k] || !param_applies (self, type, k))
         continue;
       if (!nrt_model_set_point_process_param (self->model, index, info->params[k].name,
                                               values[k], error))
@@ -1249,11 +1402,17 @@ nrt_point_manager_choose_type (NrtPointManager *self,
   gboolean ok = TRUE, touched = FALSE;
 
   g_return_val_if_fail (NRT_IS_POINT_MANAGER (self), FALSE);
-  g_return_val_if_fail (type >= -1 && type < N_TYPES, FALSE);
+  g_return_val_if_fail (type >= -1, FALSE);
+  if (type >= N_TYPES && type_channel (self, type) == NULL)
+    {
+      g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_UNKNOWN_MECHANISM,
+                   _("There is no point channel number %d in the library"), type - CHANNEL0);
+      return FALSE;
+    }
 
   pp = get_pp (self, self->selected);
   ns = get_ns (self, self->selected_ns);
-  current = pp != NULL ? (int) pp->type : ns != NULL ? NETSTIM : -1;
+  current = pp != NULL ? choice_of (pp) : ns != NULL ? NETSTIM : -1;
   if (current == type)
     return TRUE;
 
@@ -1288,7 +1447,7 @@ nrt_point_manager_choose_type (NrtPointManager *self,
     {
       guint n_before = nrt_model_get_data (self->model)->point_processes->len;
 
-      index = add_with_values (self, type, section, x, self->remembered[type], error);
+      index = add_with_values (self, type, section, x, remembered_for (self, type), error);
       ok = index >= 0;
       /* add_with_values may have added the instance and then been refused a value. */
       touched = touched || nrt_model_get_data (self->model)->point_processes->len != n_before;
@@ -1321,7 +1480,7 @@ nrt_point_manager_get_type_choice (NrtPointManager *self)
   pp = get_pp (self, self->selected);
   if (pp == NULL && get_ns (self, self->selected_ns) != NULL)
     return NETSTIM;
-  return pp != NULL ? (int) pp->type : -1;
+  return pp != NULL ? choice_of (pp) : -1;
 }
 
 const double *
@@ -1329,9 +1488,10 @@ nrt_point_manager_get_remembered (NrtPointManager *self,
                                   int              type)
 {
   g_return_val_if_fail (NRT_IS_POINT_MANAGER (self), NULL);
-  g_return_val_if_fail (type >= 0 && type < N_TYPES, NULL);
+  g_return_val_if_fail (type >= 0, NULL);
+  g_return_val_if_fail (type < N_TYPES || type_channel (self, type) != NULL, NULL);
 
-  return self->remembered[type];
+  return remembered_for (self, type);
 }
 
 static void
@@ -1342,7 +1502,10 @@ on_type_selected (NrtPointManager *self)
 
   if (self->updating || selected == GTK_INVALID_LIST_POSITION)
     return;
-  if (!nrt_point_manager_choose_type (self, (int) selected - 1, &error))
+  if (selected >= self->type_choices->len)
+    return;
+  if (!nrt_point_manager_choose_type (self, g_array_index (self->type_choices, int, selected),
+                                      &error))
     toast (self, error->message);
 }
 
@@ -1497,7 +1660,7 @@ on_group_param_committed (NrtNumberEntry  *entry,
   const char *param = g_object_get_data (G_OBJECT (entry), "nrt-param");
   const NrtPointProcess *pp = get_pp (self, self->selected);
   g_autoptr(GError) error = NULL;
-  NrtPointProcessType type;
+  int type;
   gboolean ok = TRUE;
 
   if (get_ns (self, self->selected_ns) != NULL)
@@ -1525,10 +1688,10 @@ on_group_param_committed (NrtNumberEntry  *entry,
       return;
     }
 
-  type = pp->type;
+  type = choice_of (pp);
   begin_batch (self, _("Global Spec"));
   for (guint i = 0; ok && i < data->point_processes->len; i++)
-    if (((const NrtPointProcess *) g_ptr_array_index (data->point_processes, i))->type == type)
+    if (choice_of (g_ptr_array_index (data->point_processes, i)) == type)
       ok = nrt_model_set_point_process_param (self->model, i, param, value, &error);
   end_batch (self);
   /* Every instance of a type has the same domain, so the first one refuses and nothing
@@ -1559,7 +1722,7 @@ action_new (GtkWidget  *widget,
             GVariant   *param)
 {
   NrtPointManager *self = NRT_POINT_MANAGER (widget);
-  int type = nrt_point_process_lookup (g_variant_get_string (param, NULL));
+  const char *name = g_variant_get_string (param, NULL);
   g_autoptr(GError) error = NULL;
   const char *section;
   double x;
@@ -1577,12 +1740,12 @@ action_new (GtkWidget  *widget,
       return;
     }
   current_location (self, &section, &x);
-  if (type < 0 || section == NULL)
+  if (section == NULL)
     return;
   /* pointgrp.hoc New: a fresh instance with the type's defaults, here at the selected one's
-   * place (NEURON: the accessed section's middle). */
-  index = nrt_model_add_point_process (self->model, nrt_point_process_info (type)->name,
-                                       section, x, &error);
+   * place (NEURON: the accessed section's middle).  name is a built-in type or a point
+   * channel of the library. */
+  index = nrt_model_add_point_process (self->model, name, section, x, &error);
   if (index < 0)
     {
       toast (self, error->message);
@@ -1647,7 +1810,7 @@ action_copy (GtkWidget  *widget,
   if (pp == NULL)
     return;
   memcpy (values, pp->p, sizeof values);
-  type = pp->type;
+  type = choice_of (pp);
   section = g_strdup (get_section (self, pp->section)->name);
   x = pp->x;
 
@@ -1890,6 +2053,9 @@ nrt_point_manager_finalize (GObject *object)
   g_ptr_array_unref (self->conn_entries);
   g_free (self->input_key);
   g_free (self->conn_key);
+  g_hash_table_unref (self->chan_remembered);
+  g_array_unref (self->type_choices);
+  g_free (self->types_key);
 
   G_OBJECT_CLASS (nrt_point_manager_parent_class)->finalize (object);
 }
@@ -1957,9 +2123,6 @@ static void
 nrt_point_manager_init (NrtPointManager *self)
 {
   static gboolean css_loaded;
-  g_autoptr(GtkStringList) types = gtk_string_list_new (NULL);
-  g_autoptr(GMenu) new_menu = g_menu_new ();
-
   gtk_widget_init_template (GTK_WIDGET (self));
   /* Picks land on nodes such as 10.5/43: enough digits to tell nodes apart, no more. */
   nrt_number_entry_set_digits (self->x_entry, 6);
@@ -1985,31 +2148,17 @@ nrt_point_manager_init (NrtPointManager *self)
   self->group_entries = g_ptr_array_new ();
   self->list_titles = g_ptr_array_new_with_free_func (g_free);
 
-  /* The type menu and New: None, then every type the core knows, in its order. */
-  gtk_string_list_append (types, _("None"));
+  self->chan_remembered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->type_choices = g_array_new (FALSE, FALSE, sizeof (int));
   for (int t = 0; t < NRT_PP_CHANNEL; t++)
     {
       const NrtMechanismInfo *info = nrt_point_process_info (t);
-      g_autoptr(GMenuItem) item = g_menu_item_new (info->name, NULL);
 
-      gtk_string_list_append (types, info->name);
-      g_menu_item_set_action_and_target_value (item, "pm.new", g_variant_new_string (info->name));
-      g_menu_append_item (new_menu, item);
       for (guint k = 0; k < info->n_params; k++)
         self->remembered[t][k] = info->params[k].def;
     }
-  /* NetStim last: an artificial cell, with no location. */
-  {
-    g_autoptr(GMenuItem) item = g_menu_item_new (netstim_info.name, NULL);
-
-    gtk_string_list_append (types, netstim_info.name);
-    g_menu_item_set_action_and_target_value (item, "pm.new", g_variant_new_string (netstim_info.name));
-    g_menu_append_item (new_menu, item);
-    for (guint k = 0; k < netstim_info.n_params; k++)
-      self->remembered[NETSTIM][k] = netstim_info.params[k].def;
-  }
-  adw_combo_row_set_model (self->type_row, G_LIST_MODEL (types));
-  gtk_menu_button_set_menu_model (self->new_button, G_MENU_MODEL (new_menu));
+  for (guint k = 0; k < netstim_info.n_params; k++)
+    self->remembered[NETSTIM][k] = netstim_info.params[k].def;
 
   /* The form for a new spike input, folded until asked for; it stays below the inputs. */
   self->input_rows = g_ptr_array_new ();

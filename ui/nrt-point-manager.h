@@ -53,6 +53,10 @@ char  *nrt_point_location_describe (const char *section,
 
 /* The type menu's NetStim, for nrt_point_manager_choose_type() and _get_type_choice(). */
 #define NRT_POINT_MANAGER_NETSTIM NRT_PP_CHANNEL
+/* The type menu's choice for the library's point channel c (an index into
+ * NrtModelData.channels of an NRT_CHANNEL_POINT channel): NRT_POINT_MANAGER_CHANNEL0 + c.
+ * Point channels follow NetStim in the menu, in library order. */
+#define NRT_POINT_MANAGER_CHANNEL0 (NRT_POINT_MANAGER_NETSTIM + 1)
 
 #define NRT_TYPE_POINT_MANAGER (nrt_point_manager_get_type ())
 G_DECLARE_FINAL_TYPE (NrtPointManager, nrt_point_manager, NRT, POINT_MANAGER, AdwWindow)
@@ -80,13 +84,14 @@ int        nrt_point_manager_get_selected_netstim (NrtPointManager *self);
 void       nrt_point_manager_select_netstim       (NrtPointManager *self,
                                                    int              netstim);
 
-/* As the type menu does: type is an NrtPointProcessType, NRT_POINT_MANAGER_NETSTIM, or -1 for
- * None.  Replaces the selected point process or NetStim (one undo step; a NetStim goes with
+/* As the type menu does: type is an NrtPointProcessType, NRT_POINT_MANAGER_NETSTIM,
+ * NRT_POINT_MANAGER_CHANNEL0 + c for a point channel, or -1 for None.  Replaces the selected point process or NetStim (one undo step; a NetStim goes with
  * its NetCons) or creates one at the manager's location. */
 gboolean   nrt_point_manager_choose_type  (NrtPointManager *self,
                                            int              type,
                                            GError         **error);
-/* The type shown in the menu: an NrtPointProcessType, NRT_POINT_MANAGER_NETSTIM or -1. */
+/* The type shown in the menu: an NrtPointProcessType, NRT_POINT_MANAGER_NETSTIM,
+ * NRT_POINT_MANAGER_CHANNEL0 + c, or -1. */
 int        nrt_point_manager_get_type_choice (NrtPointManager *self);
 /* The values the manager will give a new instance of type (the last ones used). */
 const double *nrt_point_manager_get_remembered (NrtPointManager *self,

@@ -1014,6 +1014,108 @@ screenshots_subprocess (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+
+/* The library's point channels join the type menu after NetStim; their page shows gmax (µS),
+ * e only for NonSpecific channels and Nsingle only for single-channel ones; removing the
+ * channel from the library takes its instances and its menu entry away. */
+static void
+point_channels_subprocess (void)
+{
+  NrtWindow *window = nrt_window_new (NULL);
+  NrtModel *model = nrt_window_get_model (window);
+  NrtPointManager *pm = open_manager (window, "win.point-manager");
+  g_autoptr(NrtChannel) myk = nrt_channel_new_hh_k ();
+  g_autoptr(NrtChannel) gap = nrt_channel_new ("gap");
+  g_autoptr(NrtChannel) dens = nrt_channel_new ("dens");
+  g_autoptr(GError) error = NULL;
+  NrtKsScheme *ks;
+  AdwComboRow *row;
+  GListModel *types;
+  int c_myk, c_gap;
+
+  g_free (myk->name);
+  myk->name = g_strdup ("myK");
+  myk->kind = NRT_CHANNEL_POINT;
+  myk->gmax = 0.002;
+  gap->kind = NRT_CHANNEL_POINT;
+  gap->erev = -20;
+  gap->single = TRUE;
+  ks = nrt_channel_add_scheme (gap, 1);
+  nrt_ks_scheme_add_state (ks, "C", 0, 0, 0);
+  nrt_ks_scheme_add_state (ks, "O", 1, 40, 0);
+  nrt_ks_scheme_add_transition (ks, 0, 1, NRT_GATE_ALPHA_BETA,
+                                &(NrtRate) { NRT_RATE_CONSTANT, 0.5, 0, 0 },
+                                &(NrtRate) { NRT_RATE_CONSTANT, 0.25, 0, 0 }, NRT_ION_NA, 1);
+  g_assert_true (nrt_model_add_channel (model, dens, &error));
+  g_assert_true (nrt_model_add_channel (model, myk, &error));
+  g_assert_true (nrt_model_add_channel (model, gap, &error));
+  g_assert_no_error (error);
+  c_myk = nrt_model_find_channel (model, "myK");
+  c_gap = nrt_model_find_channel (model, "gap");
+
+  /* None, 7 built-ins, NetStim, then myK and gap (not the density channel). */
+  row = ADW_COMBO_ROW (find_row (GTK_WIDGET (pm), ADW_TYPE_COMBO_ROW, "_Type"));
+  g_assert_nonnull (row);
+  types = adw_combo_row_get_model (row);
+  g_assert_cmpuint (g_list_model_get_n_items (types), ==, NRT_PP_CHANNEL + 4);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (types), NRT_PP_CHANNEL + 2), ==, "myK");
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (types), NRT_PP_CHANNEL + 3), ==, "gap");
+
+  g_assert_true (nrt_point_manager_choose_type (pm, NRT_POINT_MANAGER_CHANNEL0 + c_myk, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_pp (model), ==, 1);
+  g_assert_cmpint (pp_at (model, 0)->type, ==, NRT_PP_CHANNEL);
+  g_assert_cmpint (pp_at (model, 0)->channel, ==, c_myk);
+  g_assert_cmpfloat (pp_at (model, 0)->p[NRT_PCHAN_GMAX], ==, 0.002);
+  g_assert_cmpint (nrt_point_manager_get_type_choice (pm), ==, NRT_POINT_MANAGER_CHANNEL0 + c_myk);
+  g_assert_cmpuint (adw_combo_row_get_selected (row), ==, NRT_PP_CHANNEL + 2);
+  g_assert_cmpstr (nrt_number_entry_get_label (nrt_point_manager_get_field (pm, "gmax")), ==,
+                   "gmax (µS)");
+  g_assert_null (nrt_point_manager_get_field (pm, "e"));
+  g_assert_null (nrt_point_manager_get_field (pm, "Nsingle"));
+  g_assert_true (nrt_number_entry_commit_text (nrt_point_manager_get_field (pm, "gmax"), "0.5"));
+  g_assert_cmpfloat (pp_at (model, 0)->p[NRT_PCHAN_GMAX], ==, 0.5);
+  g_assert_false (nrt_number_entry_commit_text (nrt_point_manager_get_field (pm, "gmax"), "-1"));
+  g_assert_cmpfloat (pp_at (model, 0)->p[NRT_PCHAN_GMAX], ==, 0.5);
+
+  /* → gap: e and Nsingle; myK's value is remembered for later. */
+  g_assert_true (nrt_point_manager_choose_type (pm, NRT_POINT_MANAGER_CHANNEL0 + c_gap, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_pp (model), ==, 1);
+  g_assert_cmpint (pp_at (model, 0)->channel, ==, c_gap);
+  g_assert_cmpfloat (nrt_point_manager_get_remembered (pm, NRT_POINT_MANAGER_CHANNEL0 + c_myk)[NRT_PCHAN_GMAX], ==, 0.5);
+  g_assert_nonnull (nrt_point_manager_get_field (pm, "e"));
+  g_assert_cmpfloat (nrt_number_entry_get_value (nrt_point_manager_get_field (pm, "e")), ==, -20);
+  g_assert_true (nrt_number_entry_commit_text (nrt_point_manager_get_field (pm, "Nsingle"), "100"));
+  g_assert_cmpfloat (pp_at (model, 0)->p[NRT_PCHAN_NSINGLE], ==, 100);
+  {
+    g_autofree char *name = nrt_model_point_process_name (model, 0);
+    g_assert_cmpstr (name, ==, "gap[0]");
+  }
+  g_assert_true (nrt_point_manager_choose_type (pm, NRT_POINT_MANAGER_CHANNEL0 + c_myk, &error));
+  g_assert_cmpfloat (pp_at (model, 0)->p[NRT_PCHAN_GMAX], ==, 0.5);
+
+  /* Removing myK from the library removes its instance and its menu entry. */
+  g_assert_true (nrt_model_remove_channel (model, "myK", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_pp (model), ==, 0);
+  types = adw_combo_row_get_model (row);
+  g_assert_cmpuint (g_list_model_get_n_items (types), ==, NRT_PP_CHANNEL + 3);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (types), NRT_PP_CHANNEL + 2), ==, "gap");
+  g_assert_cmpint (nrt_point_manager_get_type_choice (pm), ==, -1);
+
+  /* Undo brings both back, and the manager shows the instance again. */
+  g_assert_true (nrt_model_undo (model, NULL));
+  g_assert_cmpuint (n_pp (model), ==, 1);
+  nrt_point_manager_select (pm, 0);
+  g_assert_cmpint (nrt_point_manager_get_type_choice (pm), ==,
+                   NRT_POINT_MANAGER_CHANNEL0 + nrt_model_find_channel (model, "myK"));
+  nrt_ui_test_show_and_wait (GTK_WINDOW (pm));
+  nrt_ui_test_save_screenshot (GTK_WIDGET (pm), "point-manager-channel.png");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1031,6 +1133,7 @@ main (int   argc,
   NRT_UI_ADD_TRAPPED ("/ui/point-manager/lab-part2", lab_part2_subprocess, have_squid_axon,
                       "models/squid-axon.nml is missing");
   NRT_UI_ADD_TRAPPED ("/ui/point-manager/layout", layout_subprocess);
+  NRT_UI_ADD_TRAPPED ("/ui/point-manager/point-channels", point_channels_subprocess);
   NRT_UI_ADD_TRAPPED ("/ui/point-manager/screenshots", screenshots_subprocess, have_stylized_cell,
                       "models/stylized-cell.nml is missing");
 
