@@ -11,6 +11,7 @@
 #include "nrt-neuroml.h"
 #include "nrt-run-control.h"
 #include "nrt-movie-run.h"
+#include "nrt-globals.h"
 #include "nrt-shape-plot.h"
 #include "nrt-window-private.h"
 
@@ -447,6 +448,14 @@ action_movie_run (GtkWidget  *widget,
   present_single_tool (NRT_WINDOW (widget), NRT_TYPE_MOVIE_RUN, nrt_movie_run_new);
 }
 
+static void
+action_globals (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  present_single_tool (NRT_WINDOW (widget), NRT_TYPE_GLOBALS, nrt_globals_new);
+}
+
 /* ---- File → Open Recent: this application's own .nml files ---- */
 
 void
@@ -566,6 +575,7 @@ _nrt_window_class_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.graph", "s", action_graph);
   gtk_widget_class_install_action (widget_class, "win.shape-plot", NULL, action_shape_plot);
   gtk_widget_class_install_action (widget_class, "win.movie-run", NULL, action_movie_run);
+  gtk_widget_class_install_action (widget_class, "win.globals", NULL, action_globals);
   gtk_widget_class_install_action (widget_class, "win.open-recent", "s", action_open_recent);
 }
 

@@ -13,6 +13,7 @@
 #include "nrt-ui-test.h"
 #include "nrt-cell-builder.h"
 #include "nrt-cell-builder-private.h"
+#include "nrt-globals.h"
 #include "nrt-graph-window.h"
 #include "nrt-movie-run.h"
 #include "nrt-point-manager.h"
@@ -1085,6 +1086,62 @@ layout_roundtrip_subprocess (void)
   g_rmdir (dir);
 }
 
+
+/* Tools → Temperature and Ions: celsius, the six concentrations and the seed, each an undo
+ * step; refused values leave the model alone; the fields follow undo. */
+static void
+globals_subprocess (void)
+{
+  NrtWindow *window = nrt_window_new (NULL);
+  NrtModel *model = nrt_window_get_model (window);
+  GtkWindow *tool;
+  NrtGlobals *globals;
+  const NrtRunSettings *s;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.globals", NULL);
+  tool = _nrt_window_find_tool (window, NRT_TYPE_GLOBALS);
+  g_assert_nonnull (tool);
+  globals = NRT_GLOBALS (tool);
+  s = &nrt_model_get_data (model)->settings;
+
+  /* NEURON's values to start with. */
+  g_assert_cmpfloat (nrt_number_entry_get_value (nrt_globals_get_field (globals, "celsius")), ==, 6.3);
+  g_assert_cmpfloat (nrt_number_entry_get_value (nrt_globals_get_field (globals, "cao")), ==, 2);
+  g_assert_cmpfloat (nrt_number_entry_get_value (nrt_globals_get_field (globals, "ki")), ==, 54.4);
+  g_assert_cmpstr (nrt_number_entry_get_label (nrt_globals_get_field (globals, "cai")), ==,
+                   "cai, inside (mM)");
+  g_assert_null (nrt_globals_get_field (globals, "eca"));
+
+  g_assert_true (nrt_number_entry_commit_text (nrt_globals_get_field (globals, "celsius"), "16.3"));
+  g_assert_cmpfloat (nrt_model_get_data (model)->settings.celsius, ==, 16.3);
+  g_assert_true (nrt_number_entry_commit_text (nrt_globals_get_field (globals, "cai"), "0.001"));
+  s = &nrt_model_get_data (model)->settings;
+  g_assert_cmpfloat (s->conc_i[NRT_ION_CA], ==, 0.001);
+  g_assert_cmpfloat (s->conc_o[NRT_ION_CA], ==, 2);
+  g_assert_true (nrt_number_entry_commit_text (nrt_globals_get_field (globals, "seed"), "12345"));
+  g_assert_cmpuint (nrt_model_get_data (model)->settings.seed, ==, 12345);
+
+  /* Refusals: the reason shows and the model keeps its values. */
+  g_assert_false (nrt_number_entry_commit_text (nrt_globals_get_field (globals, "nao"), "0"));
+  g_assert_nonnull (nrt_number_entry_get_error (nrt_globals_get_field (globals, "nao")));
+  nrt_number_entry_commit_text (nrt_globals_get_field (globals, "seed"), "1.5");
+  g_assert_nonnull (nrt_number_entry_get_error (nrt_globals_get_field (globals, "seed")));
+  s = &nrt_model_get_data (model)->settings;
+  g_assert_cmpfloat (s->conc_o[NRT_ION_NA], ==, 140);
+  g_assert_cmpuint (s->seed, ==, 12345);
+
+  /* Undo goes back one field at a time, and the fields follow. */
+  g_assert_true (nrt_model_undo (model, NULL));
+  g_assert_cmpuint (nrt_model_get_data (model)->settings.seed, ==, 1);
+  g_assert_cmpfloat (nrt_number_entry_get_value (nrt_globals_get_field (globals, "seed")), ==, 1);
+  g_assert_true (nrt_model_undo (model, NULL));
+  g_assert_cmpfloat (nrt_number_entry_get_value (nrt_globals_get_field (globals, "cai")), ==, 5e-5);
+
+  nrt_ui_test_show_and_wait (tool);
+  nrt_ui_test_save_screenshot (GTK_WIDGET (tool), "temperature-and-ions.png");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1114,6 +1171,7 @@ main (int   argc,
   NRT_UI_ADD_TRAPPED ("/ui/window/tools-and-screenshots", tools_subprocess);
   NRT_UI_ADD_TRAPPED ("/ui/run-control/fields-and-setdt", run_control_subprocess);
   NRT_UI_ADD_TRAPPED ("/ui/window/undo-topology", undo_topology_subprocess);
+  NRT_UI_ADD_TRAPPED ("/ui/window/globals", globals_subprocess);
   NRT_UI_ADD_TRAPPED ("/ui/window/layout-roundtrip", layout_roundtrip_subprocess);
   NRT_UI_ADD_TRAPPED ("/ui/lab/part1", lab_part1_subprocess);
   NRT_UI_ADD_TRAPPED ("/ui/lab/part3", lab_part3_subprocess, have_stylized_cell,
