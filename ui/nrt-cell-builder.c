@@ -1275,7 +1275,12 @@ build_biophysics (NrtCellBuilder *self)
           for (int w = 0; w < NRT_CB_BIO_CHANNEL + (int) data (self)->channels->len; w++)
             {
               const NrtChannel *ch = channel_for (self, w);
-              gboolean on = b != NULL && (w == NRT_CB_BIO_RA ? b->has_Ra : w == NRT_CB_BIO_CM ? b->has_cm
+              gboolean on;
+
+              /* Point channels are placed with the Point Manager, not inserted in sections. */
+              if (ch != NULL && ch->kind != NRT_CHANNEL_DENSITY)
+                continue;
+              on = b != NULL && (w == NRT_CB_BIO_RA ? b->has_Ra : w == NRT_CB_BIO_CM ? b->has_cm
                                           : ch != NULL ? nrt_biophysics_spec_find_channel (b, ch->name) != NULL
                                           : b->mech[w - NRT_CB_BIO_MECH].inserted);
               const char *name = w == NRT_CB_BIO_RA ? "Ra" : w == NRT_CB_BIO_CM ? "cm"
@@ -1593,7 +1598,7 @@ page_signature (NrtCellBuilder *self, int page)
       for (guint c = 0; c < d->channels->len; c++)
         {
           const NrtChannel *ch = d->channels->pdata[c];
-          g_string_append_printf (s, "%s:%d,", ch->name, ch->ion);
+          g_string_append_printf (s, "%s:%d:%d,", ch->name, ch->ion, ch->kind);
         }
     }
   if (page == NRT_CB_PAGE_SUBSETS)

@@ -385,6 +385,20 @@ test_channels (void)
       g_assert_nonnull (find_row (page, "nahh"));
       g_assert_nonnull (find_row (page, "khh"));
       g_assert_nonnull (find_row (page, "leak"));
+      /* A point channel is placed with the Point Manager: it has no row here. */
+      {
+        g_autoptr(NrtChannel) pk = nrt_channel_new_hh_k ();
+
+        g_free (pk->name);
+        pk->name = g_strdup ("pk");
+        pk->kind = NRT_CHANNEL_POINT;
+        g_assert_true (nrt_model_add_channel (model, pk, &e));
+        nrt_cell_builder_flush (cb);
+        g_assert_null (find_row (page, "pk"));
+        g_assert_nonnull (find_row (page, "leak"));
+        g_assert_true (nrt_model_remove_channel (model, "pk", &e));
+        g_assert_no_error (e);
+      }
 
       /* Geometry of soma_hh: L = diam = 10 µm, nseg 1. */
       g_assert_true (nrt_cell_builder_set_geometry_kinds (cb, "soma", NRT_GEO_L | NRT_GEO_DIAM | NRT_GEO_NSEG, &e));
