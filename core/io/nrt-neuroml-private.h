@@ -29,6 +29,7 @@ typedef enum {
   NRT_DIM_TEMPERATURE,   /* °C */
   NRT_DIM_LENGTH,        /* µm */
   NRT_DIM_CONCENTRATION, /* mM */
+  NRT_DIM_PERMEABILITY,  /* cm/s */
 } NrtDimension;
 
 /* Parses "number[spaces]unit" into Neurite units.  Every NeuroML unit of these dimensions is a

@@ -877,6 +877,42 @@ read_biophysics (Reader *r, GError **error)
                 s->has_leak = TRUE, s->gl = g, s->el = e;
             }
         }
+      else if (nrt_nml_is (d, "channelDensityGHK"))
+        {
+          /* A GHK ChannelBuilder channel: permeability = pmax (cm/s). */
+          g_autofree char *chan = nrt_nml_get (d, "ionChannel");
+          g_autofree char *ion = nrt_nml_get (d, "ion");
+          int cb = chan ? nrt_model_find_channel (r->model, chan) : -1;
+          const NrtChannel *cdef = cb >= 0 ? nrt_model_get_data (r->model)->channels->pdata[cb]
+                                           : NULL;
+          RChan rc = { cb, 0, 0 };
+
+          if (cdef == NULL || cdef->conductance != NRT_CONDUCTANCE_GHK)
+            {
+              nrt_nml_set_error (error, NRT_IO_ERROR_UNSUPPORTED, r->set, d,
+                                 "channelDensityGHK of \"%s\": Neurite simulates GHK currents "
+                                 "only of its own channels defined with conductance=\"ghk\"",
+                                 chan ? chan : "");
+              return FALSE;
+            }
+          if (g_strcmp0 (ion, nrt_ion_name (cdef->ion)) != 0)
+            {
+              nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, d,
+                                 "ion \"%s\" does not match the species of channel \"%s\"",
+                                 ion ? ion : "", chan);
+              return FALSE;
+            }
+          if (!get_quantity (r, d, "permeability", NRT_DIM_PERMEABILITY, TRUE, &rc.g, error)
+              || (secs = group_sections (r, gid, d, FALSE, error)) == NULL)
+            return FALSE;
+          for (guint k = 0; k < secs->len; k++)
+            {
+              RSec *s = r->secs->pdata[g_array_index (secs, int, k)];
+              if (s->chans == NULL)
+                s->chans = g_array_new (FALSE, FALSE, sizeof (RChan));
+              g_array_append_val (s->chans, rc);
+            }
+        }
       else if (nrt_nml_is (d, "specificCapacitance"))
         {
           double cm;
@@ -1049,6 +1085,129 @@ add_sections (Reader *r, GError **error)
   return TRUE;
 }
 
+/* form0 A0 k0 d0 form1 A1 k1 d1 of a neurite:gate or neurite:transition. */
+static gboolean
+read_rates (Reader *r, xmlNodePtr n, NrtRate *rate, GError **error)
+{
+  static const char *const keys[8] = { "form0", "A0", "k0", "d0", "form1", "A1", "k1", "d1" };
+  double v[8];
+
+  for (int k = 0; k < 8; k++)
+    if (!get_number (r, n, keys[k], TRUE, &v[k], error))
+      return FALSE;
+  for (int i = 0; i < 2; i++)
+    {
+      if (v[4 * i] < NRT_RATE_CONSTANT || v[4 * i] > NRT_RATE_SIGMOID
+          || v[4 * i] != (int) v[4 * i])
+        {
+          nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, n,
+                             "<%s form%d=\"%g\">: not a rate form (1 to 4)", n->name, i, v[4 * i]);
+          return FALSE;
+        }
+      rate[i] = (NrtRate) { (NrtRateForm) (int) v[4 * i], v[4 * i + 1], v[4 * i + 2],
+                            v[4 * i + 3] };
+    }
+  return TRUE;
+}
+
+/* An integer attribute in [min, max]. */
+static gboolean
+get_int (Reader *r, xmlNodePtr n, const char *attr, int min, int max, int *value, GError **error)
+{
+  double v = 0;
+
+  if (!get_number (r, n, attr, TRUE, &v, error))
+    return FALSE;
+  if (v != floor (v) || v < min || v > max)
+    {
+      nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, n,
+                         "<%s %s=\"%g\">: not an integer from %d to %d", n->name, attr, v, min, max);
+      return FALSE;
+    }
+  *value = (int) v;
+  return TRUE;
+}
+
+/* A state index of ks by name (a neurite:transition's from or to). */
+static gboolean
+scheme_state (Reader *r, const NrtKsScheme *ks, xmlNodePtr n, const char *attr, guint *index,
+              GError **error)
+{
+  g_autofree char *name = nrt_nml_get (n, attr);
+
+  for (guint j = 0; name != NULL && j < ks->states->len; j++)
+    if (strcmp (((NrtKsState *) ks->states->pdata[j])->name, name) == 0)
+      {
+        *index = j;
+        return TRUE;
+      }
+  nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, n,
+                     "<%s %s=\"%s\">: no such state in this scheme", n->name, attr,
+                     name ? name : "");
+  return FALSE;
+}
+
+static gboolean
+read_scheme (Reader *r, NrtChannel *ch, xmlNodePtr n, GError **error)
+{
+  int power = 1;
+  NrtKsScheme *ks;
+
+  if (!get_int (r, n, "power", 1, 100, &power, error))
+    return FALSE;
+  ks = nrt_channel_add_scheme (ch, power);
+  for (xmlNodePtr m = nrt_nml_first_child (n, NULL); m; m = nrt_nml_next (m, NULL))
+    if (is_neurite (m, "state"))
+      {
+        g_autofree char *name = nrt_nml_get (m, "name");
+        double frac = 0, x = 0, y = 0;
+        if (!get_number (r, m, "fraction", TRUE, &frac, error)
+            || !get_number (r, m, "x", TRUE, &x, error)
+            || !get_number (r, m, "y", TRUE, &y, error))
+          return FALSE;
+        nrt_ks_scheme_add_state (ks, name ? name : "", frac, x, y);
+      }
+  for (xmlNodePtr m = nrt_nml_first_child (n, NULL); m; m = nrt_nml_next (m, NULL))
+    if (is_neurite (m, "transition"))
+      {
+        static const char *const types[] = { "alpha_beta", "inf_tau", "ligand_outside",
+                                             "ligand_inside" };
+        g_autofree char *type = nrt_nml_get (m, "type");
+        g_autofree char *ligand = nrt_nml_get (m, "ligand");
+        NrtRate rate[2];
+        guint from = 0, to = 0;
+        int t = -1, lig = NRT_ION_NONSPECIFIC, stoich = 1;
+
+        for (guint i = 0; type != NULL && i < G_N_ELEMENTS (types); i++)
+          if (strcmp (type, types[i]) == 0)
+            t = (int) i;
+        if (t < 0)
+          {
+            nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, m,
+                               "unknown transition type \"%s\"", type ? type : "");
+            return FALSE;
+          }
+        if (t == NRT_TRANS_LIGAND_OUTSIDE || t == NRT_TRANS_LIGAND_INSIDE)
+          {
+            lig = nrt_ion_lookup (ligand);
+            if (lig <= NRT_ION_NONSPECIFIC)
+              {
+                nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, m,
+                                   "unknown ligand ion \"%s\"", ligand ? ligand : "");
+                return FALSE;
+              }
+            if (!get_int (r, m, "stoichiometry", 1, 4, &stoich, error))
+              return FALSE;
+          }
+        if (!scheme_state (r, ks, m, "from", &from, error)
+            || !scheme_state (r, ks, m, "to", &to, error) || !read_rates (r, m, rate, error))
+          return FALSE;
+        nrt_ks_scheme_add_transition (ks, from, to, (NrtGateType) t, &rate[0], &rate[1],
+                                      (NrtIon) lig, stoich);
+      }
+  return TRUE;
+}
+
 /* ChannelBuilder channels from the annotation (neurite:channelType), exact as written. */
 static gboolean
 read_channel_types (Reader *r, GError **error)
@@ -1060,6 +1219,9 @@ read_channel_types (Reader *r, GError **error)
         continue;
       g_autofree char *name = nrt_nml_get (a, "name");
       g_autofree char *ion = nrt_nml_get (a, "ion");
+      g_autofree char *kind = nrt_nml_get (a, "kind");
+      g_autofree char *cond = nrt_nml_get (a, "conductance");
+      g_autofree char *single = nrt_nml_get (a, "single");
       g_autoptr (NrtChannel) ch = nrt_channel_new (name);
       GError *e = NULL;
       int ion_index = nrt_ion_lookup (ion);
@@ -1070,7 +1232,19 @@ read_channel_types (Reader *r, GError **error)
                              ion ? ion : "");
           return FALSE;
         }
+      if ((kind && strcmp (kind, "point") != 0 && strcmp (kind, "density") != 0)
+          || (cond && strcmp (cond, "ghk") != 0 && strcmp (cond, "ohmic") != 0)
+          || (single && strcmp (single, "true") != 0 && strcmp (single, "false") != 0))
+        {
+          nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, a,
+                             "channel \"%s\": kind must be density or point, conductance ohmic "
+                             "or ghk, single true or false", name ? name : "");
+          return FALSE;
+        }
       ch->ion = ion_index;
+      ch->kind = g_strcmp0 (kind, "point") == 0 ? NRT_CHANNEL_POINT : NRT_CHANNEL_DENSITY;
+      ch->conductance = g_strcmp0 (cond, "ghk") == 0 ? NRT_CONDUCTANCE_GHK : NRT_CONDUCTANCE_OHMIC;
+      ch->single = g_strcmp0 (single, "true") == 0;
       if (!get_number (r, a, "gmax", TRUE, &ch->gmax, error)
           || !get_number (r, a, "erev", TRUE, &ch->erev, error)
           || !get_number (r, a, "q10", TRUE, &ch->q10, error)
@@ -1078,24 +1252,24 @@ read_channel_types (Reader *r, GError **error)
         return FALSE;
       for (xmlNodePtr g = nrt_nml_first_child (a, NULL); g; g = nrt_nml_next (g, NULL))
         {
+          if (is_neurite (g, "scheme"))
+            {
+              if (!read_scheme (r, ch, g, error))
+                return FALSE;
+              continue;
+            }
           if (!is_neurite (g, "gate"))
             continue;
           g_autofree char *gname = nrt_nml_get (g, "name");
           g_autofree char *type = nrt_nml_get (g, "type");
-          double power = 0, v[8];
-          static const char *const keys[8] = { "form0", "A0", "k0", "d0",
-                                               "form1", "A1", "k1", "d1" };
-          if (!get_number (r, g, "power", TRUE, &power, error))
+          int power = 1;
+          NrtRate rate[2];
+          if (!get_int (r, g, "power", 1, 100, &power, error) || !read_rates (r, g, rate, error))
             return FALSE;
-          for (int k = 0; k < 8; k++)
-            if (!get_number (r, g, keys[k], TRUE, &v[k], error))
-              return FALSE;
-          NrtRate r0 = { (NrtRateForm) (int) v[0], v[1], v[2], v[3] };
-          NrtRate r1 = { (NrtRateForm) (int) v[4], v[5], v[6], v[7] };
-          nrt_channel_add_gate (ch, gname, (int) power,
+          nrt_channel_add_gate (ch, gname, power,
                                 g_strcmp0 (type, "inf_tau") == 0 ? NRT_GATE_INF_TAU
                                                                  : NRT_GATE_ALPHA_BETA,
-                                &r0, &r1);
+                                &rate[0], &rate[1]);
         }
       if (!model_ok (r, nrt_model_add_channel (r->model, ch, &e), e, a, error))
         return FALSE;
@@ -1140,6 +1314,26 @@ apply_biophysics (Reader *r, GError **error)
               || !set_param (r, s, "e_pas", s->epas, at, error))
             return FALSE;
         }
+      if (s->ann != NULL && s->chans != NULL)
+        {
+          /* The written insertion order of a section with GHK channels. */
+          g_autofree char *order = nrt_nml_get (s->ann, "channelOrder");
+          g_auto (GStrv) names = order ? g_strsplit (order, " ", -1) : NULL;
+          guint done = 0;
+          for (guint q = 0; names != NULL && names[q] != NULL; q++)
+            {
+              int want = nrt_model_find_channel (r->model, names[q]);
+              for (guint c = done; c < s->chans->len; c++)
+                if (g_array_index (s->chans, RChan, c).channel == want)
+                  {
+                    RChan tmp = g_array_index (s->chans, RChan, c);
+                    g_array_remove_index (s->chans, c);
+                    g_array_insert_val (s->chans, done, tmp);
+                    done++;
+                    break;
+                  }
+            }
+        }
       for (guint c = 0; s->chans != NULL && c < s->chans->len; c++)
         {
           const RChan *rc = &g_array_index (s->chans, RChan, c);
@@ -1151,7 +1345,8 @@ apply_biophysics (Reader *r, GError **error)
           if (!model_ok (r, nrt_model_insert_mechanism (r->model, s->name, ch->name, &e), e, at,
                          error)
               || !set_param (r, s, gname, rc->g, at, error)
-              || !set_param (r, s, ename, rc->e, at, error))
+              || (ch->conductance != NRT_CONDUCTANCE_GHK
+                  && !set_param (r, s, ename, rc->e, at, error)))
             return FALSE;
         }
     }
@@ -1474,6 +1669,26 @@ read_settings (Reader *r, GError **error)
           st.method = strcmp (method, "cn") == 0 ? NRT_METHOD_CN : NRT_METHOD_IMPLICIT;
         if (table)
           st.hh_use_table = strcmp (table, "true") == 0;
+        for (int ion = NRT_ION_NA; ion < NRT_N_ION; ion++)
+          {
+            g_autofree char *ci = g_strdup_printf ("%si0", nrt_ion_name (ion));
+            g_autofree char *co = g_strdup_printf ("%so0", nrt_ion_name (ion));
+            if (!get_number (r, n, ci, FALSE, &st.conc_i[ion], error)
+                || !get_number (r, n, co, FALSE, &st.conc_o[ion], error))
+              return FALSE;
+          }
+        {
+          double seed = st.seed;
+          if (!get_number (r, n, "seed", FALSE, &seed, error))
+            return FALSE;
+          if (seed != floor (seed) || seed < 0 || seed > G_MAXUINT32)
+            {
+              nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, n,
+                                 "seed %g is not an integer from 0 to %u", seed, G_MAXUINT32);
+              return FALSE;
+            }
+          st.seed = (guint32) seed;
+        }
       }
   if (r->sim)
     {
@@ -1762,8 +1977,10 @@ nrt_nml_build_model (NrtNmlDocSet *set, GError **error)
       if (g_hash_table_contains (r.consumed, n) || nrt_nml_is (n, "include") || nrt_nml_is (n, "notes")
           || nrt_nml_is (n, "annotation") || nrt_nml_is (n, "property"))
         continue;
-      if (nrt_nml_is (n, "ionChannelHH") && id && nrt_model_find_channel (r.model, id) >= 0)
-        continue;  /* a ChannelBuilder channel, defined exactly in the annotation */
+      if ((nrt_nml_is (n, "ionChannelHH") || nrt_nml_is (n, "ionChannel")
+           || nrt_nml_is (n, "ionChannelKS"))
+          && id && nrt_model_find_channel (r.model, id) >= 0)
+        continue;  /* a ChannelBuilder channel (defined exactly in the annotation) */
       if (nrt_nml_is (n, "ionChannel") || nrt_nml_is (n, "ionChannelHH"))
         {
           ChanKind k;

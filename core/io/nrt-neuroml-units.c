@@ -32,6 +32,8 @@ static const NrtUnit units[] = {
   { NRT_DIM_LENGTH, "um", 0 }, { NRT_DIM_LENGTH, "cm", 4 }, { NRT_DIM_LENGTH, "m", 6 },
   { NRT_DIM_CONCENTRATION, "mM", 0 }, { NRT_DIM_CONCENTRATION, "mol_per_m3", 0 },
   { NRT_DIM_CONCENTRATION, "M", 3 }, { NRT_DIM_CONCENTRATION, "mol_per_cm3", 6 },
+  { NRT_DIM_PERMEABILITY, "cm_per_s", 0 }, { NRT_DIM_PERMEABILITY, "m_per_s", 2 },
+  { NRT_DIM_PERMEABILITY, "um_per_ms", -1 }, { NRT_DIM_PERMEABILITY, "cm_per_ms", 3 },
 };
 
 static const char *
@@ -51,6 +53,7 @@ dim_name (NrtDimension dim)
     case NRT_DIM_TEMPERATURE: return "a temperature (degC)";
     case NRT_DIM_LENGTH: return "a length (um, cm, m)";
     case NRT_DIM_CONCENTRATION: return "a concentration (mM, M, mol_per_m3, mol_per_cm3)";
+    case NRT_DIM_PERMEABILITY: return "a permeability (cm_per_s, m_per_s, um_per_ms, cm_per_ms)";
     default: return "a quantity";
     }
 }

@@ -326,17 +326,54 @@ attr_scale (GString *s, double k, double sign)
 }
 
 static void
-write_rate (GString *s, const char *tag, const NrtRate *r)
+write_rate (GString *s, const char *indent, const char *tag, const NrtRate *r)
 {
   static const char *const names[] = {
     [NRT_RATE_CONSTANT] = "HHExpRate", [NRT_RATE_EXP] = "HHExpRate",
     [NRT_RATE_LINOID] = "HHExpLinearRate", [NRT_RATE_SIGMOID] = "HHSigmoidRate",
   };
-  g_string_append_printf (s, "      <%s type=\"%s\"", tag, names[r->form]);
+  g_string_append_printf (s, "%s<%s type=\"%s\"", indent, tag, names[r->form]);
   attr_num (s, "rate", r->A, "per_ms");
   attr_num (s, "midpoint", r->form == NRT_RATE_CONSTANT ? 0.0 : r->d, "mV");
   attr_scale (s, r->form == NRT_RATE_CONSTANT ? 0.0 : r->k,
               r->form == NRT_RATE_SIGMOID ? -1.0 : 1.0);
+  g_string_append (s, "/>\n");
+}
+
+/* timeCourse then steadyState of an inf/τ gate or transition (rate[0] inf, rate[1] τ). */
+static void
+write_inf_tau (GString *s, const char *indent, const NrtRate *inf, const NrtRate *tau)
+{
+  if (tau->form == NRT_RATE_CONSTANT)
+    {
+      g_string_append_printf (s, "%s<timeCourse type=\"fixedTimeCourse\"", indent);
+      attr_num (s, "tau", tau->A, "ms");
+    }
+  else
+    {
+      g_string_append_printf (s, "%s<timeCourse type=\"neurite_expTime\"", indent);
+      attr_num (s, "rate", tau->A, "ms");
+      attr_num (s, "midpoint", tau->d, "mV");
+      attr_scale (s, tau->k, 1.0);
+    }
+  g_string_append (s, "/>\n");
+  g_string_append_printf (s, "%s<steadyState type=\"%s\"", indent,
+                          inf->form == NRT_RATE_SIGMOID ? "HHSigmoidVariable" : "HHExpVariable");
+  attr_num (s, "rate", inf->A, NULL);
+  attr_num (s, "midpoint", inf->form == NRT_RATE_SIGMOID ? inf->d : 0.0, "mV");
+  attr_scale (s, inf->form == NRT_RATE_SIGMOID ? inf->k : 0.0,
+              inf->form == NRT_RATE_SIGMOID ? -1.0 : 1.0);
+  g_string_append (s, "/>\n");
+}
+
+static void
+write_q10 (GString *s, const char *indent, const NrtChannel *ch)
+{
+  if (ch->q10 == 1.0)
+    return;
+  g_string_append_printf (s, "%s<q10Settings type=\"q10ExpTemp\"", indent);
+  attr_num (s, "q10Factor", ch->q10, NULL);
+  attr_num (s, "experimentalTemp", ch->q10_temperature, "degC");
   g_string_append (s, "/>\n");
 }
 
@@ -350,48 +387,129 @@ write_gate (GString *s, const NrtChannel *ch, const NrtGate *g, gboolean generic
   else
     g_string_append_printf (s, "    <%s id=\"%s\"", kind, g->name);
   g_string_append_printf (s, " instances=\"%d\">\n", g->power);
-  if (ch->q10 != 1.0)
-    {
-      g_string_append (s, "      <q10Settings type=\"q10ExpTemp\"");
-      attr_num (s, "q10Factor", ch->q10, NULL);
-      attr_num (s, "experimentalTemp", ch->q10_temperature, "degC");
-      g_string_append (s, "/>\n");
-    }
+  write_q10 (s, "      ", ch);
   if (g->type == NRT_GATE_ALPHA_BETA)
     {
-      write_rate (s, "forwardRate", &g->rate[0]);
-      write_rate (s, "reverseRate", &g->rate[1]);
+      write_rate (s, "      ", "forwardRate", &g->rate[0]);
+      write_rate (s, "      ", "reverseRate", &g->rate[1]);
     }
   else
-    {
-      const NrtRate *inf = &g->rate[0], *tau = &g->rate[1];
-      if (tau->form == NRT_RATE_CONSTANT)
-        {
-          g_string_append (s, "      <timeCourse type=\"fixedTimeCourse\"");
-          attr_num (s, "tau", tau->A, "ms");
-        }
-      else
-        {
-          g_string_append (s, "      <timeCourse type=\"neurite_expTime\"");
-          attr_num (s, "rate", tau->A, "ms");
-          attr_num (s, "midpoint", tau->d, "mV");
-          attr_scale (s, tau->k, 1.0);
-        }
-      g_string_append (s, "/>\n");
-      g_string_append_printf (s, "      <steadyState type=\"%s\"",
-                              inf->form == NRT_RATE_SIGMOID ? "HHSigmoidVariable"
-                                                            : "HHExpVariable");
-      attr_num (s, "rate", inf->A, NULL);
-      attr_num (s, "midpoint", inf->form == NRT_RATE_SIGMOID ? inf->d : 0.0, "mV");
-      attr_scale (s, inf->form == NRT_RATE_SIGMOID ? inf->k : 0.0,
-                  inf->form == NRT_RATE_SIGMOID ? -1.0 : 1.0);
-      g_string_append (s, "/>\n");
-    }
+    write_inf_tau (s, "      ", &g->rate[0], &g->rate[1]);
   g_string_append_printf (s, "    </%s>\n", generic ? "gate" : kind);
 }
 
+/* One reversible transition of a gateKS: α/β as a forwardTransition/reverseTransition pair
+ * (NeuroML's reverseTransition has the same from and to as its forward partner), inf/τ as a
+ * tauInfTransition, a ligand transition's forward rate A·[L]^n as a rate of type
+ * "neurite_ligandRate" (the transitions' content is not checked by the XSD; only Neurite
+ * reads that type). */
 static void
-write_channel_types (Writer *w)
+write_ks_transition (GString *s, NrtGateType type, const NrtRate *rate, NrtIon ligand_ion,
+                     const char *ligand, int stoichiometry, const char *from, const char *to)
+{
+  if (type == NRT_GATE_INF_TAU)
+    {
+      g_string_append_printf (s, "      <tauInfTransition id=\"tauinf_%s_%s\" from=\"%s\" "
+                              "to=\"%s\">\n", from, to, from, to);
+      write_inf_tau (s, "        ", &rate[0], &rate[1]);
+      g_string_append (s, "      </tauInfTransition>\n");
+      return;
+    }
+  g_string_append_printf (s, "      <forwardTransition id=\"fwd_%s_%s\" from=\"%s\" to=\"%s\">\n",
+                          from, to, from, to);
+  if (type == NRT_TRANS_LIGAND_OUTSIDE || type == NRT_TRANS_LIGAND_INSIDE)
+    {
+      g_string_append (s, "        <rate type=\"neurite_ligandRate\"");
+      attr_num (s, "rate", rate[0].A, "per_ms");
+      attr_str (s, "ligand", ligand);
+      attr_str (s, "species", nrt_ion_name (ligand_ion));
+      attr_num (s, "stoichiometry", stoichiometry, NULL);
+      g_string_append (s, "/>\n");
+    }
+  else
+    write_rate (s, "        ", "rate", &rate[0]);
+  g_string_append (s, "      </forwardTransition>\n");
+  g_string_append_printf (s, "      <reverseTransition id=\"rev_%s_%s\" from=\"%s\" to=\"%s\">\n",
+                          from, to, from, to);
+  write_rate (s, "        ", "rate", &rate[1]);
+  g_string_append (s, "      </reverseTransition>\n");
+}
+
+/* Whether id names an HH gate or a scheme state of ch. */
+static gboolean
+channel_uses_name (const NrtChannel *ch, const char *id)
+{
+  return nrt_channel_find_gate (ch, id) >= 0 || nrt_channel_find_state (ch, id, NULL, NULL);
+}
+
+/* A channel with kinetic schemes as an ionChannelKS (neuroml.md §4.5): each HH gate becomes
+ * a two-state gateKS named after it (closedState C, openState O, its α/β or inf/τ as the
+ * transition C → O), each scheme a gateKS "scheme<N>" whose states with a conductance
+ * fraction > 0 are openStates and the others closedStates, closed first as the XSD orders
+ * them.  NeuroML's states conduct 0 or 1: fractions between travel in the annotation, as
+ * does a scheme where no state (or every state) conducts, written with its last (first)
+ * state open (closed) to satisfy the schema's one of each. */
+static void
+write_channel_ks (GString *s, const NrtChannel *ch)
+{
+  g_string_append_printf (s, "  <ionChannelKS id=\"%s\"", ch->name);
+  if (ch->ion != NRT_ION_NONSPECIFIC)
+    attr_str (s, "species", nrt_ion_name (ch->ion));
+  g_string_append (s, " conductance=\"10pS\">\n");
+  for (guint g = 0; g < ch->gates->len; g++)
+    {
+      const NrtGate *gate = ch->gates->pdata[g];
+      g_string_append_printf (s, "    <gateKS id=\"%s\" instances=\"%d\">\n", gate->name,
+                              gate->power);
+      write_q10 (s, "      ", ch);
+      g_string_append (s, "      <closedState id=\"C\"/>\n      <openState id=\"O\"/>\n");
+      write_ks_transition (s, gate->type, gate->rate, NRT_ION_NONSPECIFIC, "", 0, "C", "O");
+      g_string_append (s, "    </gateKS>\n");
+    }
+  for (guint k = 0; k < ch->schemes->len; k++)
+    {
+      const NrtKsScheme *ks = ch->schemes->pdata[k];
+      guint n = ks->states->len, n_open = 0;
+      g_autofree gboolean *open = g_new0 (gboolean, n);
+      g_autofree char *id = g_strdup_printf ("scheme%u", k + 1);
+
+      while (channel_uses_name (ch, id))
+        {
+          char *longer = g_strconcat (id, "_", NULL);
+          g_free (id);
+          id = longer;
+        }
+      for (guint j = 0; j < n; j++)
+        n_open += open[j] = ((NrtKsState *) ks->states->pdata[j])->fraction > 0.0;
+      if (n_open == 0)
+        open[n - 1] = TRUE;
+      else if (n_open == n)
+        open[0] = FALSE;
+      g_string_append_printf (s, "    <gateKS id=\"%s\" instances=\"%d\">\n", id, ks->power);
+      write_q10 (s, "      ", ch);
+      for (int pass = 0; pass < 2; pass++)
+        for (guint j = 0; j < n; j++)
+          if (open[j] == pass)
+            g_string_append_printf (s, "      <%s id=\"%s\"/>\n",
+                                    pass ? "openState" : "closedState",
+                                    ((NrtKsState *) ks->states->pdata[j])->name);
+      for (guint t = 0; t < ks->transitions->len; t++)
+        {
+          const NrtKsTransition *tr = &g_array_index (ks->transitions, NrtKsTransition, t);
+          write_ks_transition (s, tr->type, tr->rate, tr->ligand,
+                               nrt_ks_transition_ligand_name (tr), tr->stoichiometry,
+                               ((NrtKsState *) ks->states->pdata[tr->from])->name,
+                               ((NrtKsState *) ks->states->pdata[tr->to])->name);
+        }
+      g_string_append (s, "    </gateKS>\n");
+    }
+  g_string_append (s, "  </ionChannelKS>\n");
+}
+
+/* The library's channels: without kinetic schemes as ionChannelHH (ks FALSE), with them as
+ * ionChannelKS (ks TRUE), each in its place in the document's order. */
+static void
+write_channel_types (Writer *w, gboolean ks)
 {
   GString *s = w->out;
 
@@ -400,6 +518,13 @@ write_channel_types (Writer *w)
       const NrtChannel *ch = w->data->channels->pdata[c];
       gboolean generic = FALSE;
 
+      if ((ch->schemes->len > 0) != ks)
+        continue;
+      if (ks)
+        {
+          write_channel_ks (s, ch);
+          continue;
+        }
       for (guint g = 1; g < ch->gates->len; g++)
         if (((NrtGate *) ch->gates->pdata[g])->type != ((NrtGate *) ch->gates->pdata[0])->type)
           generic = TRUE;
@@ -419,7 +544,31 @@ write_channel_types (Writer *w)
     }
 }
 
-/* The exact definitions, for the reader. */
+static const char *const gate_type_names[] = {
+  [NRT_GATE_ALPHA_BETA] = "alpha_beta", [NRT_GATE_INF_TAU] = "inf_tau",
+  [NRT_TRANS_LIGAND_OUTSIDE] = "ligand_outside", [NRT_TRANS_LIGAND_INSIDE] = "ligand_inside",
+};
+
+/* The two rates as form0 A0 k0 d0 form1 A1 k1 d1 attributes. */
+static void
+attr_rates (GString *s, const NrtRate *rate)
+{
+  for (int r = 0; r < 2; r++)
+    {
+      char key[8];
+      g_snprintf (key, sizeof key, "form%d", r);
+      attr_num (s, key, rate[r].form, NULL);
+      g_snprintf (key, sizeof key, "A%d", r);
+      attr_num (s, key, rate[r].A, NULL);
+      g_snprintf (key, sizeof key, "k%d", r);
+      attr_num (s, key, rate[r].k, NULL);
+      g_snprintf (key, sizeof key, "d%d", r);
+      attr_num (s, key, rate[r].d, NULL);
+    }
+}
+
+/* The exact definitions, for the reader.  kind, conductance and single are written only
+ * when they differ from a new channel's (density, ohmic, no single channels). */
 static void
 write_channel_annotation (Writer *w)
 {
@@ -428,14 +577,21 @@ write_channel_annotation (Writer *w)
   for (guint c = 0; c < w->data->channels->len; c++)
     {
       const NrtChannel *ch = w->data->channels->pdata[c];
+      gboolean empty = ch->gates->len == 0 && ch->schemes->len == 0;
       g_string_append (s, "        <neurite:channelType");
       attr_str (s, "name", ch->name);
       attr_str (s, "ion", nrt_ion_name (ch->ion));
+      if (ch->kind == NRT_CHANNEL_POINT)
+        attr_str (s, "kind", "point");
+      if (ch->conductance == NRT_CONDUCTANCE_GHK)
+        attr_str (s, "conductance", "ghk");
+      if (ch->single)
+        attr_str (s, "single", "true");
       attr_num (s, "gmax", ch->gmax, NULL);
       attr_num (s, "erev", ch->erev, NULL);
       attr_num (s, "q10", ch->q10, NULL);
       attr_num (s, "q10Temperature", ch->q10_temperature, NULL);
-      g_string_append (s, ch->gates->len ? ">\n" : "/>\n");
+      g_string_append (s, empty ? "/>\n" : ">\n");
       for (guint g = 0; g < ch->gates->len; g++)
         {
           const NrtGate *gate = ch->gates->pdata[g];
@@ -443,21 +599,43 @@ write_channel_annotation (Writer *w)
           attr_str (s, "name", gate->name);
           attr_num (s, "power", gate->power, NULL);
           attr_str (s, "type", gate->type == NRT_GATE_INF_TAU ? "inf_tau" : "alpha_beta");
-          for (int r = 0; r < 2; r++)
-            {
-              char key[8];
-              g_snprintf (key, sizeof key, "form%d", r);
-              attr_num (s, key, gate->rate[r].form, NULL);
-              g_snprintf (key, sizeof key, "A%d", r);
-              attr_num (s, key, gate->rate[r].A, NULL);
-              g_snprintf (key, sizeof key, "k%d", r);
-              attr_num (s, key, gate->rate[r].k, NULL);
-              g_snprintf (key, sizeof key, "d%d", r);
-              attr_num (s, key, gate->rate[r].d, NULL);
-            }
+          attr_rates (s, gate->rate);
           g_string_append (s, "/>\n");
         }
-      if (ch->gates->len)
+      for (guint k = 0; k < ch->schemes->len; k++)
+        {
+          const NrtKsScheme *ks = ch->schemes->pdata[k];
+          g_string_append (s, "          <neurite:scheme");
+          attr_num (s, "power", ks->power, NULL);
+          g_string_append (s, ">\n");
+          for (guint j = 0; j < ks->states->len; j++)
+            {
+              const NrtKsState *st = ks->states->pdata[j];
+              g_string_append (s, "            <neurite:state");
+              attr_str (s, "name", st->name);
+              attr_num (s, "fraction", st->fraction, NULL);
+              attr_num (s, "x", st->x, NULL);
+              attr_num (s, "y", st->y, NULL);
+              g_string_append (s, "/>\n");
+            }
+          for (guint t = 0; t < ks->transitions->len; t++)
+            {
+              const NrtKsTransition *tr = &g_array_index (ks->transitions, NrtKsTransition, t);
+              g_string_append (s, "            <neurite:transition");
+              attr_str (s, "from", ((NrtKsState *) ks->states->pdata[tr->from])->name);
+              attr_str (s, "to", ((NrtKsState *) ks->states->pdata[tr->to])->name);
+              attr_str (s, "type", gate_type_names[tr->type]);
+              if (tr->type == NRT_TRANS_LIGAND_OUTSIDE || tr->type == NRT_TRANS_LIGAND_INSIDE)
+                {
+                  attr_str (s, "ligand", nrt_ion_name (tr->ligand));
+                  attr_num (s, "stoichiometry", tr->stoichiometry, NULL);
+                }
+              attr_rates (s, tr->rate);
+              g_string_append (s, "/>\n");
+            }
+          g_string_append (s, "          </neurite:scheme>\n");
+        }
+      if (!empty)
         g_string_append (s, "        </neurite:channelType>\n");
     }
 }
@@ -698,6 +876,22 @@ write_annotation (Writer *w)
       attr_num (s, "nseg", sec->nseg, NULL);
       attr_num (s, "dLambda", sec->d_lambda, NULL);
       attr_num (s, "dX", sec->d_X, NULL);
+      /* GHK channels are written after the others (channelDensityGHK follows every
+       * channelDensity): their insertion order, when it matters, is kept here. */
+      if (sec->channels->len > 1)
+        {
+          gboolean ghk = FALSE;
+          g_autoptr (GString) names = g_string_new (NULL);
+          for (guint c = 0; c < sec->channels->len; c++)
+            {
+              const NrtChannel *ch = w->data->channels->pdata[
+                g_array_index (sec->channels, NrtChannelInstance, c).channel];
+              ghk = ghk || ch->conductance == NRT_CONDUCTANCE_GHK;
+              g_string_append_printf (names, "%s%s", c ? " " : "", ch->name);
+            }
+          if (ghk)
+            attr_str (s, "channelOrder", names->str);
+        }
       g_string_append (s, "/>\n");
     }
   for (guint i = 1; i < w->data->subsets->len; i++)
@@ -729,18 +923,42 @@ write_annotation (Writer *w)
   attr_num (s, "pointsPerMs", st->points_per_ms, NULL);
   attr_str (s, "method", st->method == NRT_METHOD_CN ? "cn" : "implicit");
   attr_str (s, "hhUseTable", st->hh_use_table ? "true" : "false");
+  /* Ion concentrations and the stochastic seed only when not NEURON's defaults, so files of
+   * models without ChannelBuilder channels keep their old text. */
+  {
+    g_autoptr (NrtModel) fresh = nrt_model_new ();
+    const NrtRunSettings *def = &nrt_model_get_data (fresh)->settings;
+    for (int ion = NRT_ION_NA; ion < NRT_N_ION; ion++)
+      for (int side = 0; side < 2; side++)
+        {
+          double v = side ? st->conc_o[ion] : st->conc_i[ion];
+          double d = side ? def->conc_o[ion] : def->conc_i[ion];
+          g_autofree char *name = g_strdup_printf ("%s%s0", nrt_ion_name (ion), side ? "o" : "i");
+          if (v != d)
+            attr_num (s, name, v, NULL);
+        }
+    if (st->seed != def->seed)
+      g_string_append_printf (s, " seed=\"%u\"", (unsigned) st->seed);
+  }
   g_string_append (s, "/>\n");
   for (guint i = 0; i < w->data->point_processes->len; i++)
     {
       const NrtPointProcess *pp = w->data->point_processes->pdata[i];
       const NrtMechanismInfo *info = nrt_point_process_info (pp->type);
+      const NrtChannel *ch = pp->type == NRT_PP_CHANNEL ? w->data->channels->pdata[pp->channel]
+                                                        : NULL;
       g_string_append (s, "        <neurite:pointProcess");
-      attr_str (s, "type", info->name);
+      /* A point channel by its channel's name, with the parameters it has (e for NonSpecific
+       * channels, Nsingle with single channels), as nrt_model_add_point_process takes it. */
+      attr_str (s, "type", ch ? ch->name : info->name);
       attr_str (s, "section", ((NrtSection *) w->data->sections->pdata[pp->section])->name);
       attr_num (s, "x", pp->x, NULL);
       g_string_append (s, ">");
       for (guint p = 0; p < info->n_params; p++)
         {
+          if (ch && ((p == NRT_PCHAN_E && ch->ion != NRT_ION_NONSPECIFIC)
+                     || (p == NRT_PCHAN_NSINGLE && !ch->single)))
+            continue;
           g_string_append (s, "<neurite:param");
           attr_str (s, "name", info->params[p].name);
           attr_num (s, "value", pp->p[p], NULL);
@@ -873,8 +1091,28 @@ write_biophysics (Writer *w)
           const NrtChannelInstance *inst = &g_array_index (sec->channels, NrtChannelInstance, c);
           const NrtChannel *ch = w->data->channels->pdata[inst->channel];
           gboolean ns = ch->ion == NRT_ION_NONSPECIFIC;
+          if (ch->conductance == NRT_CONDUCTANCE_GHK)
+            continue;
           density (s, ch->name, g, inst->gmax, ns ? inst->e : sec->e_ion[ch->ion],
                    ns ? "non_specific" : nrt_ion_name (ch->ion));
+        }
+    }
+  /* GHK channels, after every channelDensity as the schema orders them: pmax in cm/s. */
+  for (guint k = 0; k < w->order->len; k++)
+    {
+      int i = g_array_index (w->order, int, k);
+      const NrtSection *sec = w->data->sections->pdata[i];
+      for (guint c = 0; c < sec->channels->len; c++)
+        {
+          const NrtChannelInstance *inst = &g_array_index (sec->channels, NrtChannelInstance, c);
+          const NrtChannel *ch = w->data->channels->pdata[inst->channel];
+          if (ch->conductance != NRT_CONDUCTANCE_GHK)
+            continue;
+          g_string_append_printf (s, "        <channelDensityGHK id=\"%s_%s\" ionChannel=\"%s\"",
+                                  ch->name, w->lay[i].group, ch->name);
+          attr_num (s, "permeability", inst->gmax, "cm_per_s");
+          g_string_append_printf (s, " segmentGroup=\"%s\" ion=\"%s\"/>\n", w->lay[i].group,
+                                  nrt_ion_name (ch->ion));
         }
     }
   g_string_append (s, "        <spikeThresh value=\"0mV\"/>\n");
@@ -1046,7 +1284,9 @@ nrt_neuroml_write_string (NrtModel *model, GError **error)
                                 "  <ionChannelHH id=\"hh_leak\" conductance=\"10pS\"/>\n",
                                 hh_gates_na, hh_gates_k);
       if (strcmp (*kind, "ionChannelHH") == 0)
-        write_channel_types (&w);
+        write_channel_types (&w, FALSE);
+      if (strcmp (*kind, "ionChannelKS") == 0)
+        write_channel_types (&w, TRUE);
       if (strcmp (*kind, "alphaSynapse") == 0)
         write_point_process_elements (&w, NRT_PP_ALPHA_SYNAPSE);
       if (strcmp (*kind, "expOneSynapse") == 0)

@@ -334,6 +334,162 @@ test_round_trip_spec_channels (void)
                                   "e=\"-54.3\"/>"));
 }
 
+/* Kinetic schemes, GHK, point channels (single channels, Nsingle), ion concentrations and
+ * the seed: a density channel with an HH gate and a scheme (α/β, inf/τ and a ligand
+ * transition, a fractional state), a scheme where every state conducts and one where none
+ * does, a GHK channel inserted before an ohmic one, point channels placed twice. */
+static void
+test_round_trip_schemes (void)
+{
+  g_autoptr (NrtModel) m = nrt_io_build_kitchen_sink ();
+  g_autoptr (GError) e = NULL;
+  g_autoptr (NrtChannel) ks3 = nrt_channel_new ("ks3");
+  g_autoptr (NrtChannel) edge = nrt_channel_new ("edge");
+  g_autoptr (NrtChannel) cal = nrt_channel_new ("cal");
+  g_autoptr (NrtChannel) pk = nrt_channel_new ("pk");
+  g_autoptr (NrtChannel) pleak = nrt_channel_new ("pleak");
+  const NrtModelData *d = nrt_model_get_data (m);
+  const char *sec0 = ((NrtSection *) d->sections->pdata[0])->name;
+  const char *sec1 = ((NrtSection *) d->sections->pdata[1])->name;
+  NrtKsScheme *ks;
+  NrtRunSettings st;
+  int pp;
+
+  ks3->ion = NRT_ION_K;
+  ks3->gmax = 0.005;
+  ks3->q10 = 3;
+  ks3->q10_temperature = 22.5;
+  nrt_channel_add_gate (ks3, "h", 1, NRT_GATE_INF_TAU,
+                        &(NrtRate) { NRT_RATE_SIGMOID, 1, 0.1 + 0.2, -81.0 / 7 },
+                        &(NrtRate) { NRT_RATE_EXP, 1.0 / 3, -0.0125, 1e-5 });
+  ks = nrt_channel_add_scheme (ks3, 2);
+  nrt_ks_scheme_add_state (ks, "C1", 0, 10, 20);
+  nrt_ks_scheme_add_state (ks, "C2", 0, 60, 20);
+  nrt_ks_scheme_add_state (ks, "O", 1, 110, 20);
+  nrt_ks_scheme_add_state (ks, "O2", 1.0 / 3, 110, 70);
+  nrt_ks_scheme_add_transition (ks, 0, 1, NRT_GATE_ALPHA_BETA,
+                                &(NrtRate) { NRT_RATE_EXP, 0.2, 0.05, -40 },
+                                &(NrtRate) { NRT_RATE_LINOID, 0.1, -1.0 / 7, -40.25 },
+                                NRT_ION_NONSPECIFIC, 1);
+  nrt_ks_scheme_add_transition (ks, 1, 2, NRT_TRANS_LIGAND_INSIDE,
+                                &(NrtRate) { NRT_RATE_CONSTANT, 1e3 / 7, 0, 0 },
+                                &(NrtRate) { NRT_RATE_CONSTANT, 0.1, 0, 0 }, NRT_ION_CA, 2);
+  nrt_ks_scheme_add_transition (ks, 3, 2, NRT_GATE_INF_TAU,
+                                &(NrtRate) { NRT_RATE_CONSTANT, 0.25, 0, 0 },
+                                &(NrtRate) { NRT_RATE_CONSTANT, 4, 0, 0 }, NRT_ION_NONSPECIFIC, 1);
+  nrt_ks_scheme_add_transition (ks, 3, 0, NRT_TRANS_LIGAND_OUTSIDE,
+                                &(NrtRate) { NRT_RATE_CONSTANT, 0.5, 0, 0 },
+                                &(NrtRate) { NRT_RATE_CONSTANT, 0.125, 0, 0 }, NRT_ION_NA, 1);
+
+  edge->erev = -20;
+  ks = nrt_channel_add_scheme (edge, 1);
+  nrt_ks_scheme_add_state (edge->schemes->pdata[0], "A", 0.25, 0, 0);
+  nrt_ks_scheme_add_state (edge->schemes->pdata[0], "B", 1, 0, 0);
+  nrt_ks_scheme_add_transition (ks, 0, 1, NRT_GATE_ALPHA_BETA,
+                                &(NrtRate) { NRT_RATE_SIGMOID, 2, 0.1, -30 },
+                                &(NrtRate) { NRT_RATE_CONSTANT, 0.3, 0, 0 }, NRT_ION_NONSPECIFIC, 1);
+  ks = nrt_channel_add_scheme (edge, 3);
+  nrt_ks_scheme_add_state (ks, "X", 0, 0, 0);
+  nrt_ks_scheme_add_state (ks, "Y", 0, 0, 0);
+  nrt_ks_scheme_add_transition (ks, 1, 0, NRT_GATE_ALPHA_BETA,
+                                &(NrtRate) { NRT_RATE_CONSTANT, 0, 0, 0 },
+                                &(NrtRate) { NRT_RATE_CONSTANT, 0, 0, 0 }, NRT_ION_NONSPECIFIC, 1);
+
+  cal->ion = NRT_ION_CA;
+  cal->conductance = NRT_CONDUCTANCE_GHK;
+  cal->gmax = 2.5e-5;
+  nrt_channel_add_gate (cal, "m", 2, NRT_GATE_ALPHA_BETA,
+                        &(NrtRate) { NRT_RATE_LINOID, 0.055, 1 / 3.8, -27 },
+                        &(NrtRate) { NRT_RATE_EXP, 0.94, -1 / 17.6, -75 });
+
+  pk->kind = NRT_CHANNEL_POINT;
+  pk->ion = NRT_ION_K;
+  pk->single = TRUE;
+  pk->gmax = 1e-5;
+  ks = nrt_channel_add_scheme (pk, 1);
+  nrt_ks_scheme_add_state (ks, "C", 0, 0, 0);
+  nrt_ks_scheme_add_state (ks, "O", 1, 50, 0);
+  nrt_ks_scheme_add_transition (ks, 0, 1, NRT_GATE_ALPHA_BETA,
+                                &(NrtRate) { NRT_RATE_EXP, 0.1, 0.04, -30 },
+                                &(NrtRate) { NRT_RATE_EXP, 0.1, -0.04, -30 }, NRT_ION_NONSPECIFIC, 1);
+
+  pleak->kind = NRT_CHANNEL_POINT;
+  pleak->gmax = 0.001;
+  pleak->erev = -70;
+  nrt_channel_add_gate (pleak, "s", 1, NRT_GATE_ALPHA_BETA,
+                        &(NrtRate) { NRT_RATE_CONSTANT, 0.5, 0, 0 },
+                        &(NrtRate) { NRT_RATE_CONSTANT, 0.5, 0, 0 });
+
+  g_assert_true (nrt_model_add_channel (m, ks3, &e));
+  g_assert_true (nrt_model_add_channel (m, edge, &e));
+  g_assert_true (nrt_model_add_channel (m, cal, &e));
+  g_assert_true (nrt_model_add_channel (m, pk, &e));
+  g_assert_true (nrt_model_add_channel (m, pleak, &e));
+  g_assert_no_error (e);
+  g_assert_true (nrt_model_insert_mechanism (m, sec0, "ks3", &e));
+  g_assert_true (nrt_model_insert_mechanism (m, sec0, "cal", &e));
+  g_assert_true (nrt_model_insert_mechanism (m, sec1, "cal", &e));
+  g_assert_true (nrt_model_insert_mechanism (m, sec1, "edge", &e));
+  g_assert_true (nrt_model_insert_mechanism (m, sec1, "ks3", &e));
+  g_assert_true (nrt_model_set_mechanism_param (m, sec1, "gmax_cal", 1e-4 / 3, &e));
+  g_assert_true (nrt_model_set_mechanism_param (m, sec1, "gmax_ks3", 0.0125, &e));
+  g_assert_true (nrt_model_set_mechanism_param (m, sec1, "e_edge", -33.5, &e));
+  g_assert_no_error (e);
+  pp = nrt_model_add_point_process (m, "pk", sec0, 0.5, &e);
+  g_assert_cmpint (pp, >=, 0);
+  g_assert_true (nrt_model_set_point_process_param (m, pp, "Nsingle", 25, &e));
+  pp = nrt_model_add_point_process (m, "pk", sec1, 0.25, &e);
+  g_assert_true (nrt_model_set_point_process_param (m, pp, "Nsingle", 0, &e));
+  g_assert_true (nrt_model_set_point_process_param (m, pp, "gmax", 2e-5 / 3, &e));
+  pp = nrt_model_add_point_process (m, "pleak", sec1, 1, &e);
+  g_assert_true (nrt_model_set_point_process_param (m, pp, "e", -66.25, &e));
+  g_assert_no_error (e);
+  st = d->settings;
+  st.conc_i[NRT_ION_CA] = 1e-4 / 3;
+  st.conc_o[NRT_ION_CA] = 2.5;
+  st.conc_o[NRT_ION_NA] = 145;
+  st.seed = 4000000001u;
+  g_assert_true (nrt_model_set_settings (m, &st, &e));
+  g_assert_no_error (e);
+
+  g_autofree char *text = round_trip (m, "schemes");
+  g_assert_nonnull (strstr (text, "<ionChannelKS id=\"ks3\" species=\"k\" conductance=\"10pS\">\n"
+                                  "    <gateKS id=\"h\" instances=\"1\">\n"
+                                  "      <q10Settings type=\"q10ExpTemp\" q10Factor=\"3\" "
+                                  "experimentalTemp=\"22.5 degC\"/>\n"
+                                  "      <closedState id=\"C\"/>\n      <openState id=\"O\"/>\n"
+                                  "      <tauInfTransition id=\"tauinf_C_O\" from=\"C\" to=\"O\">\n"));
+  g_assert_nonnull (strstr (text, "    <gateKS id=\"scheme1\" instances=\"2\">\n"));
+  g_assert_nonnull (strstr (text, "      <closedState id=\"C1\"/>\n      <closedState id=\"C2\"/>\n"
+                                  "      <openState id=\"O\"/>\n      <openState id=\"O2\"/>\n"));
+  g_assert_nonnull (strstr (text, "      <forwardTransition id=\"fwd_C1_C2\" from=\"C1\" to=\"C2\">\n"
+                                  "        <rate type=\"HHExpRate\" rate=\"0.2 per_ms\" "
+                                  "midpoint=\"-40 mV\" scale=\"20 mV\"/>\n"
+                                  "      </forwardTransition>\n"
+                                  "      <reverseTransition id=\"rev_C1_C2\" from=\"C1\" to=\"C2\">\n"
+                                  "        <rate type=\"HHExpLinearRate\" rate=\"0.1 per_ms\" "
+                                  "midpoint=\"-40.25 mV\" scale=\"-7 mV\"/>\n"));
+  g_assert_nonnull (strstr (text, "<rate type=\"neurite_ligandRate\" rate=\"142.85714285714286 per_ms\" "
+                                  "ligand=\"cai\" species=\"ca\" stoichiometry=\"2\"/>"));
+  /* Every state of edge's first scheme conducts: A goes closed; none of X, Y: Y goes open. */
+  g_assert_nonnull (strstr (text, "      <closedState id=\"A\"/>\n      <openState id=\"B\"/>\n"));
+  g_assert_nonnull (strstr (text, "      <closedState id=\"X\"/>\n      <openState id=\"Y\"/>\n"));
+  g_assert_nonnull (strstr (text, "<ionChannelHH id=\"cal\" species=\"ca\""));
+  g_assert_nonnull (strstr (text, "<channelDensityGHK id=\"cal_"));
+  g_assert_nonnull (strstr (text, "permeability=\"2.5e-05 cm_per_s\""));
+  g_assert_nonnull (strstr (text, "channelOrder=\"cal edge ks3\""));
+  g_assert_nonnull (strstr (text, "<neurite:channelType name=\"pk\" ion=\"k\" kind=\"point\" "
+                                  "single=\"true\""));
+  g_assert_nonnull (strstr (text, "<neurite:channelType name=\"cal\" ion=\"ca\" conductance=\"ghk\""));
+  g_assert_nonnull (strstr (text, "<neurite:pointProcess type=\"pk\""));
+  g_assert_nonnull (strstr (text, "<neurite:param name=\"Nsingle\" value=\"25\"/>"));
+  g_assert_nonnull (strstr (text, "<neurite:param name=\"e\" value=\"-66.25\"/>"));
+  g_assert_nonnull (strstr (text, "cai0=\"3.3333333333333335e-05\" cao0=\"2.5\""));
+  g_assert_nonnull (strstr (text, "seed=\"4000000001\""));
+  g_assert_nonnull (strstr (text, "<neurite:transition from=\"C2\" to=\"O\" type=\"ligand_inside\" "
+                                  "ligand=\"ca\" stoichiometry=\"2\""));
+}
+
 /* A model edited after loading still round-trips (no stale annotation). */
 static void
 test_round_trip_edited (void)
@@ -740,6 +896,7 @@ main (int argc, char **argv)
   g_test_add_func ("/io/round-trip/edited", test_round_trip_edited);
   g_test_add_func ("/io/round-trip/channels", test_round_trip_channels);
   g_test_add_func ("/io/round-trip/spec-channels", test_round_trip_spec_channels);
+  g_test_add_func ("/io/round-trip/schemes", test_round_trip_schemes);
   for (guint i = 0; i < G_N_ELEMENTS (officials); i++)
     {
       g_autofree char *p = g_strdup_printf ("/io/official/%s", strrchr (officials[i].file, '/') + 1);
