@@ -4,8 +4,9 @@
  * Sections are named as NEURON's converters name them (neuroml.md §2.4): section segment
  * groups (neuroLexId sao864921383) by their id, otherwise one section per segment, named after
  * the segment.  The standard HH Na/K channels (hh.mod's rate forms, §5) map onto hh, passive
- * channels onto pas (or hh's leak next to the HH channels); any other channel is refused with
- * NRT_IO_ERROR_UNSUPPORTED.  A Neurite <annotation> (written by nrt-neuroml-writer.c) restores
+ * channels onto pas (or hh's leak next to the HH channels); other channels built of the
+ * standard rate forms (gateHHrates, gateHHtauInf, gateKS) become ChannelBuilder channels, and
+ * anything else is refused with NRT_IO_ERROR_UNSUPPORTED.  A Neurite <annotation> (written by nrt-neuroml-writer.c) restores
  * what NeuroML cannot hold.  Whatever of the main file is not modelled is kept verbatim.
  */
 #include <math.h>
@@ -688,6 +689,401 @@ unsupported:
   return FALSE;
 }
 
+/* ---------------------------------------------------------------- foreign channels
+ *
+ * An ionChannel/ionChannelHH whose gates are gateHHrates or gateHHtauInf (directly or as
+ * generic <gate type=…>) with the standard forms, or an ionChannelKS of gateKS with standard
+ * transitions, and that is not hh's, becomes a ChannelBuilder channel of the model's library
+ * (editable like one made in Neurite).  The forms map onto KSChan's exactly (x = (v −
+ * midpoint)/scale, so k = 1/scale, or −1/scale for the sigmoid):
+ *   HHExpRate / HHExpVariable        → exp      A = rate, k = 1/scale, d = midpoint
+ *   HHExpLinearRate                  → linoid   A = rate, k = 1/scale, d = midpoint
+ *   HHSigmoidRate / HHSigmoidVariable → sigmoid A = rate, k = −1/scale, d = midpoint
+ *   fixedTimeCourse                  → constant τ
+ * An exp form with |scale| ≥ 1e9 mV is read as a constant (Neurite writes constants so), as
+ * are Neurite's own neurite_expTime τ and neurite_ligandRate ligand rates.  One q10Settings
+ * (q10ExpTemp) shared by every gate becomes the channel's q10 and its temperature. */
+
+#define IMPORT_NO_SCALE 1e9
+
+typedef enum { SLOT_RATE, SLOT_INF, SLOT_TAU } RateSlot;
+
+static gboolean
+import_unsupported (Reader *r, xmlNodePtr at, const char *chan, GError **error,
+                    const char *what)
+{
+  nrt_nml_set_error (error, NRT_IO_ERROR_UNSUPPORTED, r->set, at, "ion channel \"%s\": %s",
+                     chan, what);
+  return FALSE;
+}
+
+/* One rate, steady state or time course element as a KSChan rate. */
+static gboolean
+import_rate (Reader *r, xmlNodePtr n, RateSlot slot, const char *chan, NrtRate *out,
+             GError **error)
+{
+  g_autofree char *type = n ? nrt_nml_get (n, "type") : NULL;
+  double A = 0, mid = 0, scale = 0;
+  gboolean exp_form, lin_form, sig_form;
+
+  if (n == NULL || type == NULL)
+    return import_unsupported (r, n, chan, error, "a gate lacks a rate or its type");
+  if (slot == SLOT_TAU)
+    {
+      if (strcmp (type, "fixedTimeCourse") == 0)
+        {
+          if (!get_quantity (r, n, "tau", NRT_DIM_TIME, TRUE, &A, error))
+            return FALSE;
+          *out = (NrtRate) { NRT_RATE_CONSTANT, A, 0, 0 };
+          return TRUE;
+        }
+      if (strcmp (type, "neurite_expTime") != 0)
+        {
+          g_autofree char *why = g_strdup_printf ("timeCourse type \"%s\" is not "
+                                                  "fixedTimeCourse", type);
+          return import_unsupported (r, n, chan, error, why);
+        }
+      if (!get_quantity (r, n, "rate", NRT_DIM_TIME, TRUE, &A, error))
+        return FALSE;
+      exp_form = TRUE, lin_form = sig_form = FALSE;
+    }
+  else
+    {
+      const char *suffix = slot == SLOT_INF ? "Variable" : "Rate";
+      exp_form = g_str_has_prefix (type, "HHExp") && strcmp (type + 5, suffix) == 0;
+      lin_form = slot == SLOT_RATE && strcmp (type, "HHExpLinearRate") == 0;
+      sig_form = g_str_has_prefix (type, "HHSigmoid") && strcmp (type + 9, suffix) == 0;
+      if (!exp_form && !lin_form && !sig_form)
+        {
+          g_autofree char *why = g_strdup_printf (
+            "%s type \"%s\" is not one of the standard forms Neurite simulates (%s)",
+            n->name, type, slot == SLOT_INF ? "HHSigmoidVariable, or HHExpVariable as a constant"
+                                            : "HHExpRate, HHExpLinearRate, HHSigmoidRate");
+          return import_unsupported (r, n, chan, error, why);
+        }
+      if (slot == SLOT_INF ? !get_number (r, n, "rate", TRUE, &A, error)
+                           : !get_quantity (r, n, "rate", NRT_DIM_PER_TIME, TRUE, &A, error))
+        return FALSE;
+    }
+  if (!get_quantity (r, n, "midpoint", NRT_DIM_VOLTAGE, TRUE, &mid, error)
+      || !get_quantity (r, n, "scale", NRT_DIM_VOLTAGE, TRUE, &scale, error))
+    return FALSE;
+  if (scale == 0)
+    {
+      nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, n, "<%s scale> must not be 0",
+                         n->name);
+      return FALSE;
+    }
+  if (exp_form && fabs (scale) >= IMPORT_NO_SCALE)
+    *out = (NrtRate) { NRT_RATE_CONSTANT, A, 0, 0 };
+  else if (exp_form)
+    *out = (NrtRate) { NRT_RATE_EXP, A, 1.0 / scale, mid };
+  else if (lin_form)
+    *out = (NrtRate) { NRT_RATE_LINOID, A, 1.0 / scale, mid };
+  else
+    *out = (NrtRate) { NRT_RATE_SIGMOID, A, -1.0 / scale, mid };
+  if (slot == SLOT_INF && out->form == NRT_RATE_EXP)
+    return import_unsupported (r, n, chan, error, "an HHExpVariable steady state varies with "
+                               "v: KSChan's inf is a constant or a sigmoid");
+  return TRUE;
+}
+
+/* The gate's q10Settings; all gates of a channel must agree (*seen tracks the first). */
+static gboolean
+import_q10 (Reader *r, xmlNodePtr gate, NrtChannel *ch, int *seen, GError **error)
+{
+  xmlNodePtr q = nrt_nml_first_child (gate, "q10Settings");
+  double factor = 1, temp = 6.3;
+  int has = q != NULL;
+
+  if (q)
+    {
+      g_autofree char *type = nrt_nml_get (q, "type");
+      if (g_strcmp0 (type, "q10ExpTemp") != 0)
+        return import_unsupported (r, q, ch->name, error, "only q10Settings of type "
+                                   "q10ExpTemp can be simulated");
+      if (!get_quantity (r, q, "q10Factor", NRT_DIM_NONE, TRUE, &factor, error)
+          || !get_quantity (r, q, "experimentalTemp", NRT_DIM_TEMPERATURE, TRUE, &temp, error))
+        return FALSE;
+    }
+  if (*seen < 0)
+    {
+      *seen = has;
+      if (has)
+        {
+          ch->q10 = factor;
+          ch->q10_temperature = temp;
+        }
+      return TRUE;
+    }
+  if (*seen != has || (has && (ch->q10 != factor || ch->q10_temperature != temp)))
+    return import_unsupported (r, q ? q : gate, ch->name, error,
+                               "its gates have different q10Settings (Neurite has one q10 per "
+                               "channel)");
+  return TRUE;
+}
+
+/* A name unused by ch's gates and states: want, else gate_want, gate_want_2 … */
+static char *
+unique_state_name (const NrtChannel *ch, const char *gate, const char *want)
+{
+  char *name = g_strdup (want);
+
+  for (int n = 1; nrt_channel_find_gate (ch, name) >= 0
+                  || nrt_channel_find_state (ch, name, NULL, NULL); n++)
+    {
+      g_free (name);
+      name = n == 1 ? g_strdup_printf ("%s_%s", gate, want)
+                    : g_strdup_printf ("%s_%s_%d", gate, want, n);
+    }
+  return name;
+}
+
+/* A transition's rate element: the first element child of forward/reverseTransition. */
+static gboolean
+import_ks_rate (Reader *r, xmlNodePtr tr, const char *chan, NrtRate *rate, NrtGateType *type,
+                NrtIon *ligand, int *stoich, GError **error)
+{
+  xmlNodePtr n = nrt_nml_first_child (tr, NULL);
+  g_autofree char *t = n ? nrt_nml_get (n, "type") : NULL;
+
+  if (n == NULL)
+    {
+      nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, tr, "<%s> has no rate", tr->name);
+      return FALSE;
+    }
+  if (g_strcmp0 (t, "neurite_ligandRate") == 0)
+    {
+      g_autofree char *lig = nrt_nml_get (n, "ligand");
+      g_autofree char *species = nrt_nml_get (n, "species");
+      int ion = nrt_ion_lookup (species);
+      double st = 1;
+      gsize len = lig ? strlen (lig) : 0;
+      if (!nrt_nml_is (tr, "forwardTransition") || ion <= NRT_ION_NONSPECIFIC || len < 2
+          || (lig[len - 1] != 'i' && lig[len - 1] != 'o')
+          || strncmp (lig, species, len - 1) != 0 || species[len - 1] != '\0')
+        {
+          nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, n,
+                             "a ligand rate needs a forward transition, a species (na, k, ca) "
+                             "and a ligand <species>i or <species>o");
+          return FALSE;
+        }
+      if (!get_quantity (r, n, "rate", NRT_DIM_PER_TIME, TRUE, &rate->A, error)
+          || !get_number (r, n, "stoichiometry", TRUE, &st, error))
+        return FALSE;
+      rate->form = NRT_RATE_CONSTANT;
+      rate->k = rate->d = 0;
+      *type = lig[len - 1] == 'i' ? NRT_TRANS_LIGAND_INSIDE : NRT_TRANS_LIGAND_OUTSIDE;
+      *ligand = (NrtIon) ion;
+      *stoich = (int) st;
+      return TRUE;
+    }
+  return import_rate (r, n, SLOT_RATE, chan, rate, error);
+}
+
+static gboolean
+import_gate_ks (Reader *r, xmlNodePtr gate, NrtChannel *ch, guint index, int *q10_seen,
+                GError **error)
+{
+  g_autofree char *gid = nrt_nml_get (gate, "id");
+  g_autofree char *inst = nrt_nml_get (gate, "instances");
+  g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GArray) trans = g_array_new (FALSE, TRUE, sizeof (NrtKsTransition));
+  g_autoptr (GArray) closed = g_array_new (FALSE, FALSE, sizeof (gboolean));
+  int power = inst ? atoi (inst) : 0;
+  guint n_closed = 0;
+
+  if (power < 1 || power > 100)
+    return import_unsupported (r, gate, ch->name, error, "gateKS instances must be from 1 "
+                               "to 100");
+  if (!import_q10 (r, gate, ch, q10_seen, error))
+    return FALSE;
+  for (xmlNodePtr n = nrt_nml_first_child (gate, NULL); n; n = nrt_nml_next (n, NULL))
+    {
+      if (nrt_nml_is (n, "closedState") || nrt_nml_is (n, "openState"))
+        {
+          gboolean c = nrt_nml_is (n, "closedState");
+          g_ptr_array_add (ids, nrt_nml_get (n, "id"));
+          g_array_append_val (closed, c);
+          n_closed += c;
+        }
+    }
+  for (xmlNodePtr n = nrt_nml_first_child (gate, NULL); n; n = nrt_nml_next (n, NULL))
+    {
+      NrtKsTransition t = { 0 };
+      g_autofree char *from = NULL, *to = NULL, *tid = NULL;
+      gboolean found_from = FALSE, found_to = FALSE;
+
+      if (!nrt_nml_is (n, "forwardTransition") && !nrt_nml_is (n, "tauInfTransition"))
+        {
+          if (nrt_nml_is (n, "reverseTransition") || nrt_nml_is (n, "closedState")
+              || nrt_nml_is (n, "openState") || nrt_nml_is (n, "notes")
+              || nrt_nml_is (n, "q10Settings"))
+            continue;
+          {
+            g_autofree char *why = g_strdup_printf ("<%s> in a gateKS is not supported",
+                                                    n->name);
+            return import_unsupported (r, n, ch->name, error, why);
+          }
+        }
+      from = nrt_nml_get (n, "from");
+      to = nrt_nml_get (n, "to");
+      tid = nrt_nml_get (n, "id");
+      for (guint j = 0; j < ids->len; j++)
+        {
+          if (g_strcmp0 (ids->pdata[j], from) == 0)
+            t.from = j, found_from = TRUE;
+          if (g_strcmp0 (ids->pdata[j], to) == 0)
+            t.to = j, found_to = TRUE;
+        }
+      if (!found_from || !found_to)
+        {
+          nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, n,
+                             "transition \"%s\" of gate \"%s\" refers to unknown state \"%s\"",
+                             tid ? tid : "", gid ? gid : "", found_from ? to : from);
+          return FALSE;
+        }
+      t.ligand = NRT_ION_NONSPECIFIC;
+      t.stoichiometry = 1;
+      if (nrt_nml_is (n, "tauInfTransition"))
+        {
+          t.type = NRT_GATE_INF_TAU;
+          if (!import_rate (r, nrt_nml_first_child (n, "steadyState"), SLOT_INF, ch->name,
+                            &t.rate[0], error)
+              || !import_rate (r, nrt_nml_first_child (n, "timeCourse"), SLOT_TAU, ch->name,
+                               &t.rate[1], error))
+            return FALSE;
+        }
+      else
+        {
+          xmlNodePtr rev = nrt_nml_next (n, NULL);
+          g_autofree char *rfrom = rev ? nrt_nml_get (rev, "from") : NULL;
+          g_autofree char *rto = rev ? nrt_nml_get (rev, "to") : NULL;
+          NrtGateType rtype = NRT_GATE_ALPHA_BETA;
+          NrtIon rlig = NRT_ION_NONSPECIFIC;
+          int rst = 1;
+          /* NeuroML's reverseTransition repeats its forward partner's from and to. */
+          if (!nrt_nml_is (rev, "reverseTransition") || g_strcmp0 (rfrom, from) != 0
+              || g_strcmp0 (rto, to) != 0)
+            {
+              nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, rev ? rev : n,
+                                 "forwardTransition \"%s\" (%s to %s) must be followed by a "
+                                 "reverseTransition with the same from and to", tid ? tid : "",
+                                 from, to);
+              return FALSE;
+            }
+          t.type = NRT_GATE_ALPHA_BETA;
+          if (!import_ks_rate (r, n, ch->name, &t.rate[0], &t.type, &t.ligand,
+                               &t.stoichiometry, error)
+              || !import_ks_rate (r, rev, ch->name, &t.rate[1], &rtype, &rlig, &rst, error))
+            return FALSE;
+          if (t.type != NRT_GATE_ALPHA_BETA && t.rate[1].form != NRT_RATE_CONSTANT)
+            return import_unsupported (r, rev, ch->name, error, "the backward rate of a "
+                                       "ligand transition must be a constant");
+        }
+      g_array_append_val (trans, t);
+    }
+  if (trans->len == 0)
+    return import_unsupported (r, gate, ch->name, error, "a gateKS without transitions");
+  /* A closed and an open state joined by one voltage-gated transition is an HH gate. */
+  if (ids->len == 2 && n_closed == 1 && trans->len == 1
+      && g_array_index (trans, NrtKsTransition, 0).type <= NRT_GATE_INF_TAU
+      && g_array_index (closed, gboolean, g_array_index (trans, NrtKsTransition, 0).from)
+      && nrt_channel_find_gate (ch, gid) < 0 && !nrt_channel_find_state (ch, gid, NULL, NULL))
+    {
+      const NrtKsTransition *t = &g_array_index (trans, NrtKsTransition, 0);
+      nrt_channel_add_gate (ch, gid, power, t->type, &t->rate[0], &t->rate[1]);
+      return TRUE;
+    }
+  {
+    NrtKsScheme *ks = nrt_channel_add_scheme (ch, power);
+    for (guint j = 0; j < ids->len; j++)
+      {
+        g_autofree char *name = unique_state_name (ch, gid ? gid : "ks", ids->pdata[j]);
+        nrt_ks_scheme_add_state (ks, name, g_array_index (closed, gboolean, j) ? 0.0 : 1.0,
+                                 60.0 * j, 60.0 * index);
+      }
+    g_array_append_vals (ks->transitions, trans->data, trans->len);
+  }
+  return TRUE;
+}
+
+/* Imports the foreign channel ch into the library; *index is its place there. */
+static gboolean
+import_channel (Reader *r, xmlNodePtr node, int *index, GError **error)
+{
+  g_autofree char *id = nrt_nml_get (node, "id");
+  g_autofree char *species = nrt_nml_get (node, "species");
+  g_autoptr (NrtChannel) ch = nrt_channel_new (id ? id : "");
+  gboolean ks = nrt_nml_is (node, "ionChannelKS");
+  int q10_seen = -1;
+  guint n_gate = 0;
+  GError *e = NULL;
+
+  if (species == NULL)
+    ch->ion = NRT_ION_NONSPECIFIC;
+  else if (nrt_ion_lookup (species) > NRT_ION_NONSPECIFIC)
+    ch->ion = nrt_ion_lookup (species);
+  else
+    {
+      g_autofree char *why = g_strdup_printf ("species \"%s\" is not na, k or ca", species);
+      return import_unsupported (r, node, ch->name, error, why);
+    }
+  for (xmlNodePtr n = nrt_nml_first_child (node, NULL); n; n = nrt_nml_next (n, NULL))
+    {
+      g_autofree char *type = nrt_nml_get (n, "type");
+      g_autofree char *gid = nrt_nml_get (n, "id");
+      g_autofree char *inst = nrt_nml_get (n, "instances");
+      const char *kind = NULL;
+
+      if (nrt_nml_is (n, "notes") || nrt_nml_is (n, "annotation") || nrt_nml_is (n, "property"))
+        continue;
+      if (ks && nrt_nml_is (n, "gateKS"))
+        {
+          if (!import_gate_ks (r, n, ch, n_gate++, &q10_seen, error))
+            return FALSE;
+          continue;
+        }
+      if (!ks && nrt_nml_is (n, "gate"))
+        kind = type;
+      else if (!ks && (nrt_nml_is (n, "gateHHrates") || nrt_nml_is (n, "gateHHtauInf")))
+        kind = (const char *) n->name;
+      if (g_strcmp0 (kind, "gateHHrates") != 0 && g_strcmp0 (kind, "gateHHtauInf") != 0)
+        {
+          g_autofree char *why = g_strdup_printf ("<%s%s%s> cannot be simulated (Neurite reads "
+                                                  "gateHHrates, gateHHtauInf and gateKS)",
+                                                  n->name, kind ? " type=" : "",
+                                                  kind ? kind : "");
+          return import_unsupported (r, n, ch->name, error, why);
+        }
+      {
+        gboolean rates = strcmp (kind, "gateHHrates") == 0;
+        int power = inst ? atoi (inst) : 0;
+        NrtRate r0, r1;
+        if (power < 1 || power > 100)
+          return import_unsupported (r, n, ch->name, error, "gate instances must be from 1 "
+                                     "to 100");
+        if (!import_q10 (r, n, ch, &q10_seen, error))
+          return FALSE;
+        if (rates ? (!import_rate (r, nrt_nml_first_child (n, "forwardRate"), SLOT_RATE,
+                                   ch->name, &r0, error)
+                     || !import_rate (r, nrt_nml_first_child (n, "reverseRate"), SLOT_RATE,
+                                      ch->name, &r1, error))
+                  : (!import_rate (r, nrt_nml_first_child (n, "steadyState"), SLOT_INF,
+                                   ch->name, &r0, error)
+                     || !import_rate (r, nrt_nml_first_child (n, "timeCourse"), SLOT_TAU,
+                                      ch->name, &r1, error)))
+          return FALSE;
+        nrt_channel_add_gate (ch, gid ? gid : "", power,
+                              rates ? NRT_GATE_ALPHA_BETA : NRT_GATE_INF_TAU, &r0, &r1);
+      }
+    }
+  if (!model_ok (r, nrt_model_add_channel (r->model, ch, &e), e, node, error))
+    return FALSE;
+  *index = nrt_model_find_channel (r->model, ch->name);
+  return TRUE;
+}
+
 /* ---------------------------------------------------------------- groups → sections */
 
 static gboolean
@@ -806,6 +1202,14 @@ read_biophysics (Reader *r, GError **error)
               return FALSE;
             }
           int cb = chan ? nrt_model_find_channel (r->model, chan) : -1;
+          if (cb < 0 && ch != NULL)
+            {
+              /* hh's channels stay hh; any other standard channel joins the library. */
+              g_autoptr (GError) local = NULL;
+              if (nrt_nml_is (ch, "ionChannelKS") || !classify_channel (r, ch, &kind, &local))
+                if (!import_channel (r, ch, &cb, error))
+                  return FALSE;
+            }
           if (cb >= 0)
             {
               const NrtChannel *cdef = nrt_model_get_data (r->model)->channels->pdata[cb];

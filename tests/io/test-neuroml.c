@@ -115,6 +115,9 @@ assert_schema_valid (const char *xml)
     g_test_message ("schema absent: XSD validation skipped");
 }
 
+static char *tmp_file (const char *name, const char *text);
+static void  remove_tmp (const char *path);
+
 /* write → read → data_equal, and save → load → save byte-identical; returns the text. */
 static char *
 round_trip (NrtModel *model, const char *tag)
@@ -488,6 +491,134 @@ test_round_trip_schemes (void)
   g_assert_nonnull (strstr (text, "seed=\"4000000001\""));
   g_assert_nonnull (strstr (text, "<neurite:transition from=\"C2\" to=\"O\" type=\"ligand_inside\" "
                                   "ligand=\"ca\" stoichiometry=\"2\""));
+}
+
+/* Foreign channels with the standard forms become ChannelBuilder channels: an ionChannelHH
+ * of gateHHrates with q10Settings, an ionChannel of generic gates (inf/τ with a sigmoid steady
+ * state and a fixed time course; α/β with a sigmoid and an exp of huge scale, i.e. a
+ * constant), and an ionChannelKS whose two-state gateKS becomes an HH gate and whose
+ * three-state gateKS (α/β pair and tauInfTransition) a scheme.  The model then round-trips. */
+static const char foreign_channels_nml[] =
+  "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+  "<neuroml xmlns=\"http://www.neuroml.org/schema/neuroml2\" id=\"doc\">\n"
+  "  <ionChannelHH id=\"kdr\" species=\"k\" conductance=\"10pS\">\n"
+  "    <gateHHrates id=\"n\" instances=\"4\">\n"
+  "      <q10Settings type=\"q10ExpTemp\" q10Factor=\"3\" experimentalTemp=\"6.3 degC\"/>\n"
+  "      <forwardRate type=\"HHExpLinearRate\" rate=\"0.2per_ms\" midpoint=\"-50mV\" scale=\"10mV\"/>\n"
+  "      <reverseRate type=\"HHExpRate\" rate=\"0.125per_ms\" midpoint=\"-65mV\" scale=\"-0.08V\"/>\n"
+  "    </gateHHrates>\n"
+  "  </ionChannelHH>\n"
+  "  <ionChannel id=\"nap\" type=\"ionChannelHH\" species=\"na\" conductance=\"10pS\">\n"
+  "    <gate id=\"a\" type=\"gateHHtauInf\" instances=\"3\">\n"
+  "      <timeCourse type=\"fixedTimeCourse\" tau=\"5 ms\"/>\n"
+  "      <steadyState type=\"HHSigmoidVariable\" rate=\"1\" midpoint=\"-52mV\" scale=\"5mV\"/>\n"
+  "    </gate>\n"
+  "    <gate id=\"b\" type=\"gateHHrates\" instances=\"1\">\n"
+  "      <forwardRate type=\"HHSigmoidRate\" rate=\"0.5per_ms\" midpoint=\"-48mV\" scale=\"-4mV\"/>\n"
+  "      <reverseRate type=\"HHExpRate\" rate=\"20per_s\" midpoint=\"0mV\" scale=\"1e9mV\"/>\n"
+  "    </gate>\n"
+  "  </ionChannel>\n"
+  "  <ionChannelKS id=\"kks\" species=\"k\" conductance=\"10pS\">\n"
+  "    <gateKS id=\"m\" instances=\"2\">\n"
+  "      <closedState id=\"c\"/><openState id=\"o\"/>\n"
+  "      <forwardTransition id=\"f\" from=\"c\" to=\"o\"><rate type=\"HHExpRate\" rate=\"0.1per_ms\" midpoint=\"-40mV\" scale=\"8mV\"/></forwardTransition>\n"
+  "      <reverseTransition id=\"r\" from=\"c\" to=\"o\"><rate type=\"HHExpRate\" rate=\"0.1per_ms\" midpoint=\"-40mV\" scale=\"-8mV\"/></reverseTransition>\n"
+  "    </gateKS>\n"
+  "    <gateKS id=\"s\" instances=\"1\">\n"
+  "      <closedState id=\"c\"/><closedState id=\"i\"/><openState id=\"o\"/>\n"
+  "      <forwardTransition id=\"f1\" from=\"c\" to=\"o\"><rate type=\"HHExpLinearRate\" rate=\"0.3per_ms\" midpoint=\"-30mV\" scale=\"9mV\"/></forwardTransition>\n"
+  "      <reverseTransition id=\"r1\" from=\"c\" to=\"o\"><rate type=\"HHSigmoidRate\" rate=\"0.2per_ms\" midpoint=\"-45mV\" scale=\"-6mV\"/></reverseTransition>\n"
+  "      <tauInfTransition id=\"t2\" from=\"o\" to=\"i\"><steadyState type=\"HHSigmoidVariable\" rate=\"1\" midpoint=\"-20mV\" scale=\"10mV\"/>"
+  "<timeCourse type=\"fixedTimeCourse\" tau=\"12ms\"/></tauInfTransition>\n"
+  "    </gateKS>\n"
+  "  </ionChannelKS>\n"
+  "  <cell id=\"c\">\n"
+  "    <morphology id=\"m\">\n"
+  "      <segment id=\"0\" name=\"soma\"><proximal x=\"0\" y=\"0\" z=\"0\" diameter=\"10\"/><distal x=\"0\" y=\"10\" z=\"0\" diameter=\"10\"/></segment>\n"
+  "    </morphology>\n"
+  "    <biophysicalProperties id=\"b\">\n"
+  "      <membraneProperties>\n"
+  "        <channelDensity id=\"d1\" ionChannel=\"kdr\" condDensity=\"36 mS_per_cm2\" erev=\"-77mV\" ion=\"k\"/>\n"
+  "        <channelDensity id=\"d2\" ionChannel=\"nap\" condDensity=\"0.1 mS_per_cm2\" erev=\"55mV\" ion=\"na\"/>\n"
+  "        <channelDensity id=\"d3\" ionChannel=\"kks\" condDensity=\"2 mS_per_cm2\" erev=\"-77mV\" ion=\"k\"/>\n"
+  "        <spikeThresh value=\"0mV\"/><specificCapacitance value=\"1 uF_per_cm2\"/><initMembPotential value=\"-65mV\"/>\n"
+  "      </membraneProperties>\n"
+  "      <intracellularProperties><resistivity value=\"100 ohm_cm\"/></intracellularProperties>\n"
+  "    </biophysicalProperties>\n"
+  "  </cell>\n"
+  "</neuroml>\n";
+
+static void
+test_foreign_channels (void)
+{
+  g_autofree char *path = tmp_file ("foreign.nml", foreign_channels_nml);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NrtModel) m = nrt_neuroml_read_file (path, &error);
+  g_autoptr (NrtChannel) kdr = nrt_channel_new ("kdr");
+  g_autoptr (NrtChannel) nap = nrt_channel_new ("nap");
+  g_autoptr (NrtChannel) kks = nrt_channel_new ("kks");
+  const NrtModelData *d;
+  const NrtSection *soma;
+  NrtKsScheme *ks;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (m);
+  d = nrt_model_get_data (m);
+  g_assert_cmpuint (d->channels->len, ==, 3);
+
+  kdr->ion = NRT_ION_K;
+  kdr->q10 = 3;
+  kdr->q10_temperature = 6.3;
+  nrt_channel_add_gate (kdr, "n", 4, NRT_GATE_ALPHA_BETA,
+                        &(NrtRate) { NRT_RATE_LINOID, 0.2, 1.0 / 10, -50 },
+                        &(NrtRate) { NRT_RATE_EXP, 0.125, 1.0 / -80, -65 });
+  nap->ion = NRT_ION_NA;
+  nrt_channel_add_gate (nap, "a", 3, NRT_GATE_INF_TAU,
+                        &(NrtRate) { NRT_RATE_SIGMOID, 1, -1.0 / 5, -52 },
+                        &(NrtRate) { NRT_RATE_CONSTANT, 5, 0, 0 });
+  nrt_channel_add_gate (nap, "b", 1, NRT_GATE_ALPHA_BETA,
+                        &(NrtRate) { NRT_RATE_SIGMOID, 0.5, -1.0 / -4, -48 },
+                        &(NrtRate) { NRT_RATE_CONSTANT, 0.02, 0, 0 });
+  kks->ion = NRT_ION_K;
+  nrt_channel_add_gate (kks, "m", 2, NRT_GATE_ALPHA_BETA,
+                        &(NrtRate) { NRT_RATE_EXP, 0.1, 1.0 / 8, -40 },
+                        &(NrtRate) { NRT_RATE_EXP, 0.1, 1.0 / -8, -40 });
+  ks = nrt_channel_add_scheme (kks, 1);
+  /* Gate m's states became the HH gate m, so the scheme keeps its state names. */
+  nrt_ks_scheme_add_state (ks, "c", 0, 0, 60);
+  nrt_ks_scheme_add_state (ks, "i", 0, 60, 60);
+  nrt_ks_scheme_add_state (ks, "o", 1, 120, 60);
+  nrt_ks_scheme_add_transition (ks, 0, 2, NRT_GATE_ALPHA_BETA,
+                                &(NrtRate) { NRT_RATE_LINOID, 0.3, 1.0 / 9, -30 },
+                                &(NrtRate) { NRT_RATE_SIGMOID, 0.2, -1.0 / -6, -45 },
+                                NRT_ION_NONSPECIFIC, 1);
+  nrt_ks_scheme_add_transition (ks, 2, 1, NRT_GATE_INF_TAU,
+                                &(NrtRate) { NRT_RATE_SIGMOID, 1, -1.0 / 10, -20 },
+                                &(NrtRate) { NRT_RATE_CONSTANT, 12, 0, 0 },
+                                NRT_ION_NONSPECIFIC, 1);
+  for (int i = 0; i < 3; i++)
+    {
+      const NrtChannel *want = i == 0 ? kdr : i == 1 ? nap : kks;
+      const NrtChannel *got = d->channels->pdata[nrt_model_find_channel (m, want->name)];
+      if (!nrt_channel_equal (got, want))
+        {
+          g_autofree char *a = nrt_channel_describe (got);
+          g_autofree char *b = nrt_channel_describe (want);
+          g_error ("imported channel differs:\n%s\nexpected\n%s", a, b);
+        }
+    }
+  soma = d->sections->pdata[0];
+  g_assert_cmpuint (soma->channels->len, ==, 3);
+  g_assert_cmpfloat (g_array_index (soma->channels, NrtChannelInstance, 0).gmax, ==, 0.036);
+  g_assert_cmpfloat (soma->e_ion[NRT_ION_K], ==, -77);
+  g_assert_cmpfloat (soma->e_ion[NRT_ION_NA], ==, 55);
+  g_assert_false (soma->mech[NRT_MECH_HH].inserted);
+  {
+    g_autofree char *text = round_trip (m, "foreign channels");
+    g_assert_nonnull (strstr (text, "<ionChannelKS id=\"kks\""));
+    g_assert_nonnull (strstr (text, "<neurite:channelType name=\"nap\""));
+  }
+  remove_tmp (path);
 }
 
 /* A model edited after loading still round-trips (no stale annotation). */
@@ -897,6 +1028,7 @@ main (int argc, char **argv)
   g_test_add_func ("/io/round-trip/channels", test_round_trip_channels);
   g_test_add_func ("/io/round-trip/spec-channels", test_round_trip_spec_channels);
   g_test_add_func ("/io/round-trip/schemes", test_round_trip_schemes);
+  g_test_add_func ("/io/foreign/channels", test_foreign_channels);
   for (guint i = 0; i < G_N_ELEMENTS (officials); i++)
     {
       g_autofree char *p = g_strdup_printf ("/io/official/%s", strrchr (officials[i].file, '/') + 1);

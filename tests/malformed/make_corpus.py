@@ -44,13 +44,27 @@ def doc(**kw):
 
 SEC_GROUPS = ('<segmentGroup id="soma" neuroLexId="sao864921383"><member segment="0"/></segmentGroup>'
               '<segmentGroup id="dend" neuroLexId="sao864921383"><member segment="1"/><member segment="2"/></segmentGroup>')
+# A channel with a rate form of its own (a LEMS ComponentType Neurite cannot evaluate).
 KDR = """<ionChannelHH id="kdr" species="k" conductance="10pS">
     <gateHHrates id="n" instances="4">
-      <forwardRate type="HHExpLinearRate" rate="0.2per_ms" midpoint="-50mV" scale="10mV"/>
+      <forwardRate type="Bezaire_kdr_alpha" rate="0.2per_ms" midpoint="-50mV" scale="10mV"/>
       <reverseRate type="HHExpRate" rate="0.125per_ms" midpoint="-65mV" scale="-80mV"/>
     </gateHHrates>
   </ionChannelHH>
   """
+
+
+def ks(body, chan_id="ks"):
+    """An ionChannelKS of species k with one gateKS holding body."""
+    return ('<ionChannelKS id="%s" species="k" conductance="10pS">\n'
+            '    <gateKS id="n" instances="1">\n%s    </gateKS>\n  </ionChannelKS>\n  ' % (chan_id, body))
+
+
+RATE_F = '<rate type="HHExpRate" rate="0.1per_ms" midpoint="-40mV" scale="10mV"/>'
+RATE_R = '<rate type="HHExpRate" rate="0.05per_ms" midpoint="-40mV" scale="-10mV"/>'
+KS_STATES = '      <closedState id="c1"/>\n      <closedState id="c2"/>\n      <openState id="o"/>\n'
+KS_OK = ('      <forwardTransition id="f1" from="c1" to="c2">%s</forwardTransition>\n'
+         '      <reverseTransition id="r1" from="c1" to="c2">%s</reverseTransition>\n' % (RATE_F, RATE_R))
 
 cases = [
     ("01-not-well-formed.nml", doc().replace("</cell>", "</cel>"), "not well-formed XML"),
@@ -74,7 +88,7 @@ cases = [
     ("11-missing-include.nml", doc(include='<include href="no-such-file.nml"/>\n  '),
      'included file'),
     ("12-unknown-channel.nml", doc(channel=KDR, chan="kdr").replace('ion="non_specific"', 'ion="k"'),
-     'unknown ion channel "kdr"'),
+     'ion channel "kdr": forwardRate type "Bezaire_kdr_alpha" is not one of the standard forms'),
     ("13-undefined-channel.nml", doc(chan="nothere"), 'refers to unknown ion channel "nothere"'),
     ("14-nan-value.nml", doc().replace('<distal x="0" y="110"', '<distal x="NaN" y="110"'),
      "not a finite number"),
@@ -111,6 +125,47 @@ cases = [
      '  <Simulation id="sim1" length="10ms" step="0.025ms" target="nonet"/>\n</Lems>\n',
      'Simulation target "nonet" is not a network'),
     ("valid-helper.nml", doc(), None),
+    # Kinetic-scheme channels (gateKS) that are valid XML but wrong.
+    ("33-ks-unknown-state.nml",
+     doc(channel=ks(KS_STATES + KS_OK +
+                    '      <forwardTransition id="f2" from="c2" to="o9">%s</forwardTransition>\n'
+                    '      <reverseTransition id="r2" from="c2" to="o9">%s</reverseTransition>\n' % (RATE_F, RATE_R)),
+         chan="ks").replace('ion="non_specific"', 'ion="k"'),
+     'transition "f2" of gate "n" refers to unknown state "o9"'),
+    ("34-ks-unpaired-transition.nml",
+     doc(channel=ks(KS_STATES + KS_OK +
+                    '      <forwardTransition id="f2" from="c2" to="o">%s</forwardTransition>\n'
+                    '      <reverseTransition id="r2" from="o" to="c2">%s</reverseTransition>\n' % (RATE_F, RATE_R)),
+         chan="ks").replace('ion="non_specific"', 'ion="k"'),
+     'forwardTransition "f2" (c2 to o) must be followed by a reverseTransition with the same from and to'),
+    ("35-ks-custom-rate.nml",
+     doc(channel=ks(KS_STATES + KS_OK +
+                    '      <forwardTransition id="f2" from="c2" to="o"><rate type="myRate" rate="1per_ms" midpoint="0mV" scale="1mV"/></forwardTransition>\n'
+                    '      <reverseTransition id="r2" from="c2" to="o">%s</reverseTransition>\n' % RATE_R),
+         chan="ks").replace('ion="non_specific"', 'ion="k"'),
+     'ion channel "ks": rate type "myRate" is not one of the standard forms'),
+    ("36-ks-scale-zero.nml",
+     doc(channel=ks(KS_STATES + KS_OK.replace('scale="10mV"', 'scale="0mV"') +
+                    '      <tauInfTransition id="t2" from="c2" to="o"><steadyState type="HHSigmoidVariable" rate="1" midpoint="-30mV" scale="5mV"/>'
+                    '<timeCourse type="fixedTimeCourse" tau="2ms"/></tauInfTransition>\n'),
+         chan="ks").replace('ion="non_specific"', 'ion="k"'),
+     '<rate scale> must not be 0'),
+    ("37-ks-ligand-reverse.nml",
+     doc(channel=ks(KS_STATES + KS_OK +
+                    '      <forwardTransition id="f2" from="c2" to="o"><rate type="neurite_ligandRate" rate="10per_ms" ligand="cai" species="ca" stoichiometry="2"/></forwardTransition>\n'
+                    '      <reverseTransition id="r2" from="c2" to="o">%s</reverseTransition>\n' % RATE_R),
+         chan="ks").replace('ion="non_specific"', 'ion="k"'),
+     'the backward rate of a ligand transition must be a constant'),
+    ("38-q10-mismatch.nml",
+     doc(channel='<ionChannelHH id="kq" species="k" conductance="10pS">\n'
+                 '    <gateHHrates id="n" instances="4"><q10Settings type="q10ExpTemp" q10Factor="3" experimentalTemp="6.3 degC"/>'
+                 '<forwardRate type="HHExpLinearRate" rate="0.2per_ms" midpoint="-50mV" scale="10mV"/>'
+                 '<reverseRate type="HHExpRate" rate="0.125per_ms" midpoint="-65mV" scale="-80mV"/></gateHHrates>\n'
+                 '    <gateHHrates id="h" instances="1"><q10Settings type="q10ExpTemp" q10Factor="2" experimentalTemp="6.3 degC"/>'
+                 '<forwardRate type="HHExpRate" rate="0.2per_ms" midpoint="-50mV" scale="10mV"/>'
+                 '<reverseRate type="HHExpRate" rate="0.125per_ms" midpoint="-65mV" scale="-80mV"/></gateHHrates>\n'
+                 '  </ionChannelHH>\n  ', chan="kq").replace('ion="non_specific"', 'ion="k"'),
+     'its gates have different q10Settings'),
     ("32-annotation-zero-L.nml",
      open(os.path.join(HERE, "..", "..", "models", "soma-hh.nml")).read().replace('L="10"', 'L="0"'),
      "L must be greater than 0"),
