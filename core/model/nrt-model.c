@@ -739,14 +739,17 @@ nrt_section_lambda_f (const NrtSection *sec, double freq_hz)
   if (sec->pt3d == NULL || sec->pt3d->len < 2)
     return 1e5 * sqrt (sec->diam / (4.0 * G_PI * freq_hz * sec->Ra * sec->cm));
 
+  /* NEURON keeps the cumulative arc3d(i) in double and lambda_f sums the differences
+   * arc3d(i) - arc3d(i-1), which can differ from the piece length in the last bit: do the
+   * same, so nseg flips at exactly the same L. */
   double lam = 0.0, arc = 0.0;
   for (guint i = 1; i < sec->pt3d->len; i++)
     {
       const NrtPt3d *a = &g_array_index (sec->pt3d, NrtPt3d, i - 1);
       const NrtPt3d *b = &g_array_index (sec->pt3d, NrtPt3d, i);
-      double darc = nrt_pt3d_segment_length (a, b);
-      arc += darc;
-      lam += darc / sqrt ((double) a->d + (double) b->d);
+      double next = arc + nrt_pt3d_segment_length (a, b);
+      lam += (next - arc) / sqrt ((double) a->d + (double) b->d);
+      arc = next;
     }
   lam *= sqrt (2.0) * 1e-5 * sqrt (4.0 * G_PI * freq_hz * sec->Ra * sec->cm);
   return sec->L / lam;
