@@ -721,11 +721,18 @@ nrt_ks_transition_rates (const NrtKsTransition *t, double v, double conc, double
     case NRT_TRANS_LIGAND_INSIDE:
     default:
       {
-        /* KSTransition::alpha for ligand types: f0·[L]^n, by repeated multiplication. */
+        /* KSTransition::alpha for ligand types: [L]^n·A, the power formed as KSChan forms it
+         * (x, x·x, x·x·x, (x·x)·(x·x)) so that the rounding is the same. */
         double c = conc;
-        for (int q = 1; q < t->stoichiometry; q++)
-          c *= conc;
-        *forward = f0 * c;
+        if (t->stoichiometry == 4)
+          {
+            c = conc * conc;
+            c = c * c;
+          }
+        else
+          for (int q = 1; q < t->stoichiometry; q++)
+            c *= conc;
+        *forward = c * f0;
         *backward = f1;
       }
       break;

@@ -227,39 +227,119 @@ renumber_by_depth (NrtNetwork *net)
     net->chan_node[k] = perm[net->chan_node[k]];
 }
 
-/* The channel library and the instances, in the same section order as hh and pas. */
+/* One kinetic scheme of a channel type, ligand rates evaluated at the run's concentrations. */
+static void
+compile_scheme (NrtNetChannel *t, NrtNetScheme *sc, const NrtKsScheme *ks,
+                const NrtRunSettings *settings, guint offset)
+{
+  guint k = 0;
+
+  sc->n_states = ks->states->len;
+  sc->offset = offset;
+  sc->power = ks->power;
+  sc->fraction = g_new (double, sc->n_states);
+  for (guint j = 0; j < sc->n_states; j++)
+    {
+      const NrtKsState *st = g_ptr_array_index (ks->states, j);
+      sc->fraction[j] = st->fraction;
+      t->state_names[offset + j] = g_strdup (st->name);
+    }
+  sc->n_trans = ks->transitions->len;
+  sc->trans = g_new0 (NrtNetTrans, sc->n_trans + 1);
+  /* KSChan keeps voltage-gated transitions before ligand-gated ones (iligtrans_), and fills
+   * its matrix in that order. */
+  for (int pass = 0; pass < 2; pass++)
+    for (guint j = 0; j < ks->transitions->len; j++)
+      {
+        const NrtKsTransition *tr = &g_array_index (ks->transitions, NrtKsTransition, j);
+        gboolean ligand = tr->type == NRT_TRANS_LIGAND_OUTSIDE
+                          || tr->type == NRT_TRANS_LIGAND_INSIDE;
+        if (ligand != (pass == 1))
+          continue;
+        NrtNetTrans *nt = &sc->trans[k++];
+        nt->from = tr->from;
+        nt->to = tr->to;
+        nt->ligand = ligand;
+        nt->t = *tr;
+        if (ligand)
+          {
+            double conc = tr->type == NRT_TRANS_LIGAND_INSIDE ? settings->conc_i[tr->ligand]
+                                                              : settings->conc_o[tr->ligand];
+            nrt_ks_transition_rates (tr, 0.0, conc, t->factor, &nt->alpha, &nt->beta);
+            t->uses_ligands = TRUE;
+          }
+      }
+  g_assert (k == sc->n_trans);
+}
+
+static void
+compile_channel_type (NrtNetChannel *t, const NrtChannel *ch, const NrtRunSettings *settings,
+                      guint *max_scheme_states)
+{
+  guint offset;
+
+  t->name = g_strdup (ch->name);
+  t->kind = ch->kind;
+  t->ion = ch->ion;
+  t->ghk = ch->conductance == NRT_CONDUCTANCE_GHK && ch->ion != NRT_ION_NONSPECIFIC;
+  t->z = nrt_ion_charge (ch->ion);
+  t->ci = settings->conc_i[ch->ion];
+  t->co = settings->conc_o[ch->ion];
+  t->single = ch->single;
+  t->factor = nrt_channel_rate_factor (ch, settings->celsius);
+  t->n_gates = ch->gates->len;
+  t->n_states = nrt_channel_n_states (ch);
+  t->state_names = g_new0 (char *, t->n_states + 1);
+  t->gates = g_new0 (NrtGate, t->n_gates + 1);
+  for (guint g = 0; g < t->n_gates; g++)
+    {
+      t->gates[g] = *(const NrtGate *) g_ptr_array_index (ch->gates, g);
+      t->gates[g].name = g_strdup (t->gates[g].name);
+      t->state_names[g] = g_strdup (t->gates[g].name);
+    }
+  t->n_schemes = ch->schemes->len;
+  t->schemes = g_new0 (NrtNetScheme, t->n_schemes + 1);
+  offset = t->n_gates;
+  for (guint i = 0; i < t->n_schemes; i++)
+    {
+      const NrtKsScheme *ks = g_ptr_array_index (ch->schemes, i);
+      compile_scheme (t, &t->schemes[i], ks, settings, offset);
+      offset += t->schemes[i].n_states;
+      *max_scheme_states = MAX (*max_scheme_states, t->schemes[i].n_states);
+    }
+  g_assert (offset == t->n_states);
+}
+
+/* The channel library and the density instances, in the same section order as hh and pas;
+ * room for the point channels, which compile_point_channels fills once the point processes
+ * have their nodes. */
 static void
 compile_channels (NrtNetwork *net, const NrtModelData *md, const guint *order)
 {
-  guint nsec = md->sections->len;
+  guint nsec = md->sections->len, n_point = 0;
 
   net->n_chan_types = md->channels->len;
   net->chan_types = g_new0 (NrtNetChannel, net->n_chan_types + 1);
   for (guint c = 0; c < net->n_chan_types; c++)
-    {
-      const NrtChannel *ch = g_ptr_array_index (md->channels, c);
-      NrtNetChannel *t = &net->chan_types[c];
-      t->name = g_strdup (ch->name);
-      t->ion = ch->ion;
-      t->n_gates = ch->gates->len;
-      t->gates = g_new0 (NrtGate, t->n_gates + 1);
-      for (guint g = 0; g < t->n_gates; g++)
-        {
-          t->gates[g] = *(const NrtGate *) g_ptr_array_index (ch->gates, g);
-          t->gates[g].name = g_strdup (t->gates[g].name);
-        }
-      t->factor = nrt_channel_rate_factor (ch, net->settings.celsius);
-    }
+    compile_channel_type (&net->chan_types[c], g_ptr_array_index (md->channels, c),
+                          &net->settings, &net->max_scheme_states);
   for (guint i = 0; i < nsec; i++)
     {
       const NrtSection *s = g_ptr_array_index (md->sections, i);
-      net->n_chan += net->sections[i].nseg * s->channels->len;
+      net->n_chan_density += net->sections[i].nseg * s->channels->len;
     }
+  for (guint i = 0; i < md->point_processes->len; i++)
+    if (((NrtPointProcess *) g_ptr_array_index (md->point_processes, i))->type == NRT_PP_CHANNEL)
+      n_point++;
+  net->n_chan = net->n_chan_density + n_point;
   net->chan_node = g_new (int, net->n_chan + 1);
   net->chan_type = g_new (int, net->n_chan + 1);
   net->chan_state0 = g_new (guint, net->n_chan + 1);
   net->chan_gmax = g_new (double, net->n_chan + 1);
   net->chan_e = g_new (double, net->n_chan + 1);
+  net->chan_mfact = g_new (double, net->n_chan + 1);
+  net->chan_pp = g_new (int, net->n_chan + 1);
+  net->chan_nsingle = g_new0 (int, net->n_chan + 1);
   guint k = 0;
   for (guint o = 0; o < nsec; o++)
     {
@@ -280,8 +360,39 @@ compile_channels (NrtNetwork *net, const NrtModelData *md, const guint *order)
             net->chan_state0[k] = net->n_chan_states;
             net->chan_gmax[k] = inst->gmax;
             net->chan_e[k] = t->ion == NRT_ION_NONSPECIFIC ? inst->e : s->e_ion[t->ion];
-            net->n_chan_states += t->n_gates;
+            net->chan_mfact[k] = 1.0;
+            net->chan_pp[k] = -1;
+            net->n_chan_states += t->n_states;
           }
+    }
+  g_assert (k == net->n_chan_density);
+}
+
+/* Point channels (KSChan(1)): one instance per NRT_PP_CHANNEL at its point process's node,
+ * gmax in µS, the current converted to density with the point process's 1e2/area. */
+static void
+compile_point_channels (NrtNetwork *net, const NrtModelData *md)
+{
+  guint k = net->n_chan_density;
+
+  for (guint p = 0; p < net->n_pp; p++)
+    {
+      const NrtPointProcess *pp = g_ptr_array_index (md->point_processes, p);
+      if (pp->type != NRT_PP_CHANNEL)
+        continue;
+      const NrtNetChannel *t = &net->chan_types[pp->channel];
+      const NrtSection *s = g_ptr_array_index (md->sections, pp->section);
+      net->chan_node[k] = net->pp_node[p];
+      net->chan_type[k] = pp->channel;
+      net->chan_state0[k] = net->n_chan_states;
+      net->chan_gmax[k] = pp->p[NRT_PCHAN_GMAX];
+      net->chan_e[k] = t->ion == NRT_ION_NONSPECIFIC ? pp->p[NRT_PCHAN_E] : s->e_ion[t->ion];
+      net->chan_mfact[k] = net->pp_mfact[p];
+      net->chan_pp[k] = (int) p;
+      /* KSChan::init: nsingle = int(Nsingle + .5); stochastic when ≥ 1. */
+      net->chan_nsingle[k] = t->single ? (int) (pp->p[NRT_PCHAN_NSINGLE] + .5) : 0;
+      net->n_chan_states += t->n_states;
+      k++;
     }
   g_assert (k == net->n_chan);
 }
@@ -460,6 +571,7 @@ nrt_network_compile (NrtModel *model, GError **error)
       net->pp_name[i] = nrt_model_point_process_name (model, i);
       net->pp_of[pp->type][net->n_pp_of[pp->type]++] = i;
     }
+  compile_point_channels (net, md);
 
   net->n_netstims = md->netstims->len;
   net->netstims = g_new0 (NrtNetStim, net->n_netstims + 1);
@@ -527,10 +639,18 @@ nrt_network_free (NrtNetwork *net)
   g_free (net->pas_e);
   for (guint c = 0; c < net->n_chan_types; c++)
     {
-      g_free (net->chan_types[c].name);
-      for (guint g = 0; g < net->chan_types[c].n_gates; g++)
-        g_free (net->chan_types[c].gates[g].name);
-      g_free (net->chan_types[c].gates);
+      NrtNetChannel *t = &net->chan_types[c];
+      g_free (t->name);
+      for (guint g = 0; g < t->n_gates; g++)
+        g_free (t->gates[g].name);
+      g_free (t->gates);
+      for (guint i = 0; i < t->n_schemes; i++)
+        {
+          g_free (t->schemes[i].fraction);
+          g_free (t->schemes[i].trans);
+        }
+      g_free (t->schemes);
+      g_strfreev (t->state_names);
     }
   g_free (net->chan_types);
   g_free (net->chan_node);
@@ -538,6 +658,9 @@ nrt_network_free (NrtNetwork *net)
   g_free (net->chan_state0);
   g_free (net->chan_gmax);
   g_free (net->chan_e);
+  g_free (net->chan_mfact);
+  g_free (net->chan_pp);
+  g_free (net->chan_nsingle);
   for (guint i = 0; i < net->n_pp; i++)
     g_free (net->pp_name[i]);
   g_free (net->pp_name);

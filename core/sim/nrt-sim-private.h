@@ -34,14 +34,44 @@ typedef struct {
   double L;         /* µm */
 } NrtNetSection;
 
-/* A channel type as the step loop needs it: its gates and the q10 factor at the run's
- * temperature. */
+/* One transition of a compiled kinetic scheme.  Ligand transitions have constant rates (the
+ * run's concentrations are constant), computed once as KSTransition::alpha/beta do. */
 typedef struct {
-  char    *name;
-  NrtIon   ion;
-  guint    n_gates;
-  NrtGate *gates;    /* copies; names point into the model's strings copied here */
-  double   factor;   /* nrt_channel_rate_factor at settings.celsius */
+  guint           from, to;     /* state indices within the scheme */
+  gboolean        ligand;
+  NrtKsTransition t;            /* the model's transition (rates for v types) */
+  double          alpha, beta;  /* /ms, ligand types only, the q10 factor included */
+} NrtNetTrans;
+
+/* A kinetic scheme (KSGateComplex with states) of a channel type. */
+typedef struct {
+  guint        n_states;
+  guint        offset;     /* of its first state in the instance's state vector */
+  int          power;
+  double      *fraction;   /* n_states conductance fractions */
+  guint        n_trans;
+  NrtNetTrans *trans;      /* voltage-gated first, then ligand-gated (KSChan's order) */
+} NrtNetScheme;
+
+/* A channel type as the step loop needs it: its gates, schemes and the q10 factor at the
+ * run's temperature.  An instance's state vector is the n_gates HH gates, then every
+ * scheme's states (KSChan's order). */
+typedef struct {
+  char         *name;
+  NrtChannelKind kind;
+  NrtIon        ion;
+  gboolean      ghk;       /* NRT_CONDUCTANCE_GHK */
+  int           z;         /* the ion's charge (GHK) */
+  double        ci, co;    /* mM, the ion's concentrations (GHK) */
+  gboolean      single;    /* Allow Single Channels */
+  gboolean      uses_ligands;
+  guint         n_gates;
+  NrtGate      *gates;     /* copies; names point into the model's strings copied here */
+  guint         n_schemes;
+  NrtNetScheme *schemes;
+  guint         n_states;  /* n_gates + every scheme's states */
+  char        **state_names;  /* n_states names, gates first */
+  double        factor;    /* nrt_channel_rate_factor at settings.celsius */
 } NrtNetChannel;
 
 struct _NrtNetwork {
@@ -72,18 +102,24 @@ struct _NrtNetwork {
   int    *pas_node;
   double *pas_g, *pas_e;
 
-  /* ChannelBuilder channel types (the model's library, same indices) and their instances,
-   * one per segment and inserted channel.  An instance's gate states are
-   * chan_state0[k] .. chan_state0[k] + types[chan_type[k]].n_gates - 1 in the run state. */
+  /* ChannelBuilder channel types (the model's library, same indices) and their instances:
+   * first one per segment and inserted density channel (n_chan_density), then one per point
+   * channel (NRT_PP_CHANNEL) in model order.  An instance's states are chan_state0[k] ..
+   * chan_state0[k] + types[chan_type[k]].n_states - 1 in the run state. */
   guint           n_chan_types;
   NrtNetChannel  *chan_types;
   guint           n_chan;
+  guint           n_chan_density;
   guint           n_chan_states;
+  guint           max_scheme_states;  /* the largest scheme, for the solver's workspace */
   int            *chan_node;
   int            *chan_type;
   guint          *chan_state0;
-  double         *chan_gmax;   /* S/cm² */
+  double         *chan_gmax;   /* S/cm² (pmax cm/s for GHK); point: µS (cm³/s) */
   double         *chan_e;      /* mV: e_<name> for NonSpecific, the section's e<ion> otherwise */
+  double         *chan_mfact;  /* 1 for density; 1e2/area for point channels (nA → mA/cm²) */
+  int            *chan_pp;     /* the point process of a point channel, or -1 */
+  int            *chan_nsingle;  /* ≥ 1: stochastic single channels (int(Nsingle + .5)) */
 
   /* Point processes, in model order; params as in nrt_point_process_info(). */
   guint                n_pp;

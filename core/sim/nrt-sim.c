@@ -11,8 +11,23 @@
 #include "nrt-sim-private.h"
 #include "nrt-exp.h"
 
+#include <gsl/gsl_rng.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* kssingle.cpp: a stochastic instance redraws its pending transition when v moved by vres
+ * (KSChan.vres(), 0.1 mV by default) or more since the rates were computed. */
+#define NRT_SINGLE_VRES 0.1
+
+/* The event state of a stochastic point channel (KSSingleNodeData): the populations live in
+ * the run state (chan_s) as integers. */
+typedef struct {
+  double   vlast;  /* mV: v at which the pending transition's rates were computed */
+  double   t0;     /* ms: the last transition (or redraw) time */
+  double   t1;     /* ms: the pending transition's time */
+  int      next;   /* the pending transition: 2·j forward, 2·j + 1 backward of scheme trans j */
+  gsl_rng *rng;
+} SingleChan;
 
 typedef enum {
   REC_PTR,          /* a double in the run state */
@@ -56,8 +71,13 @@ struct _NrtSim {
   /* scratch for the state update: x∞ and τ of m, h, n at every hh instance */
   double *rate_block, *minf, *mtau, *hinf, *htau, *ninf, *ntau;
   double *pas_i;
-  /* channels: gate states (net->chan_state0), and per instance g (S/cm²) and i (mA/cm²) */
+  /* channels: states (net->chan_state0), and per instance g (S/cm², point µS) and i
+   * (mA/cm², point nA) */
   double *chan_s, *chan_g, *chan_i;
+  /* scratch for the kinetic schemes: a max_scheme_states² matrix and cumulative rates */
+  double *ks_work;
+  /* per channel instance; rng non-NULL only for stochastic instances */
+  SingleChan *single;
   /* point processes, indexed like net->pp_* */
   double *pp_i, *pp_g, *pp_A, *pp_B, *pp_factor;
   /* per point process, the STATE and ASSIGNED variables of the clamps and APCount */
@@ -148,6 +168,7 @@ receive (NrtSim *sim, guint pp, double weight)
     case NRT_PP_SECLAMP:
     case NRT_PP_VCLAMP:
     case NRT_PP_APCOUNT:
+    case NRT_PP_CHANNEL:
     case NRT_N_PP:
     default:
       break;
@@ -205,20 +226,230 @@ hh_current (double v, double gna, double gk, double gl, double el, double ena, d
   return *ina + *ik + *il;
 }
 
-/* KSChan::cur for an ohmic density channel: g = gmax·Π G_j with G_j = s_j^power_j
- * (KSGateComplex::conductance), i = g·(v − e); KSIv::jacob gives di/dv = g exactly. */
+/* KSGateComplex::conductance: x^power formed as KSChan forms it (1 to 4 by products). */
+static inline double
+gate_power (double x, int power)
+{
+  switch (power)
+    {
+    case 1:
+      return x;
+    case 2:
+      return x * x;
+    case 3:
+      return x * x * x;
+    case 4:
+      x = x * x;
+      return x * x;
+    default:
+      return pow (x, (double) power);
+    }
+}
+
+/* KSChan::conductance: g = gmax·Π G_j over the HH gates (G = s^power) and then the schemes
+ * (G = (Σ fraction·s)^power), the product formed from 1 in that order. */
 static inline double
 channel_conductance (const NrtNetChannel *t, double gmax, const double *s)
 {
-  double g = gmax;
+  double g = 1.;
   for (guint j = 0; j < t->n_gates; j++)
+    g *= gate_power (s[j], t->gates[j].power);
+  for (guint i = 0; i < t->n_schemes; i++)
     {
-      double x = s[j], p = x;
-      for (int q = 1; q < t->gates[j].power; q++)
-        p *= x;
-      g *= p;
+      const NrtNetScheme *sc = &t->schemes[i];
+      double o = 0.;
+      for (guint j = 0; j < sc->n_states; j++)
+        o += s[sc->offset + j] * sc->fraction[j];
+      g *= gate_power (o, sc->power);
     }
-  return g;
+  return gmax * g;
+}
+
+/* The forward (from → to) and backward rates (/ms) of a scheme transition at v. */
+static inline void
+trans_rates (const NrtNetChannel *t, const NrtNetTrans *tr, double v, double *a, double *b)
+{
+  if (tr->ligand)
+    {
+      *a = tr->alpha;
+      *b = tr->beta;
+    }
+  else
+    nrt_ks_transition_rates (&tr->t, v, 0.0, t->factor, a, b);
+}
+
+/* One backward-Euler step of a scheme, as KSChan's fillmat, mat_dt and solvemat:
+ * (M(v) − I/dt)·y_new = −y_old/dt, with M[s][s] −= a, M[s][t] += b, M[t][t] −= b,
+ * M[t][s] += a for each transition s → t.  KSChan solves it with Sparse13; here dense
+ * Gaussian elimination with partial pivoting in the preallocated work matrix (schemes are a
+ * handful of states).  KSChan::init uses the same step with dt = 1e9 from all population in
+ * the first state. */
+static void
+scheme_step (const NrtNetChannel *t, const NrtNetScheme *sc, double v, double dt,
+             double *restrict y, double *restrict A)
+{
+  const guint n = sc->n_states;
+  const double dt1 = -1. / dt;
+
+  memset (A, 0, n * n * sizeof (double));
+  for (guint j = 0; j < sc->n_trans; j++)
+    {
+      const NrtNetTrans *tr = &sc->trans[j];
+      double a, b;
+      trans_rates (t, tr, v, &a, &b);
+      A[tr->from * n + tr->from] -= a;
+      A[tr->from * n + tr->to] += b;
+      A[tr->to * n + tr->to] -= b;
+      A[tr->to * n + tr->from] += a;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      A[i * n + i] += dt1;
+      y[i] *= dt1;
+    }
+  for (guint c = 0; c < n; c++)
+    {
+      guint piv = c;
+      for (guint r = c + 1; r < n; r++)
+        if (fabs (A[r * n + c]) > fabs (A[piv * n + c]))
+          piv = r;
+      if (piv != c)
+        {
+          for (guint j = c; j < n; j++)
+            {
+              double tmp = A[c * n + j];
+              A[c * n + j] = A[piv * n + j];
+              A[piv * n + j] = tmp;
+            }
+          double tmp = y[c];
+          y[c] = y[piv];
+          y[piv] = tmp;
+        }
+      for (guint r = c + 1; r < n; r++)
+        {
+          double f = A[r * n + c] / A[c * n + c];
+          if (f == 0.0)
+            continue;
+          for (guint j = c + 1; j < n; j++)
+            A[r * n + j] -= f * A[c * n + j];
+          y[r] -= f * y[c];
+        }
+    }
+  for (guint r = n; r-- > 0;)
+    {
+      double sum = y[r];
+      for (guint j = r + 1; j < n; j++)
+        sum -= A[r * n + j] * y[j];
+      y[r] = sum / A[r * n + r];
+    }
+}
+
+/* ---- stochastic single channels (kssingle.cpp, N channels of one scheme of power 1) ---- */
+
+/* KSSingle::nextNtrans: the total rate x of every possible move (population × rate, each
+ * transition forward then backward), an exponential waiting time from t0 and, by a second
+ * uniform number, which move; nothing within 1e9 ms when x ≤ 1e-9. */
+static void
+single_next (const NrtNetChannel *t, SingleChan *sc, const double *pop, double v,
+             double *cum)
+{
+  const NrtNetScheme *ks = &t->schemes[0];
+  double x = 0.;
+  guint n = 2 * ks->n_trans;
+
+  for (guint j = 0; j < ks->n_trans; j++)
+    {
+      const NrtNetTrans *tr = &ks->trans[j];
+      double a, b;
+      trans_rates (t, tr, v, &a, &b);
+      x += pop[tr->from] * a;
+      cum[2 * j] = x;
+      x += pop[tr->to] * b;
+      cum[2 * j + 1] = x;
+    }
+  if (x > 1e-9)
+    {
+      /* exprand() = −log(U), U in (0, 1); the branch by U·x against the cumulative sums. */
+      sc->t1 = -log (gsl_rng_uniform_pos (sc->rng)) / x + sc->t0;
+      double u = gsl_rng_uniform_pos (sc->rng) * x;
+      sc->next = (int) n - 1;
+      for (guint i = 0; i + 1 < n; i++)
+        if (cum[i] >= u)
+          {
+            sc->next = (int) i;
+            break;
+          }
+    }
+  else
+    {
+      sc->t1 = 1e9 + sc->t0;
+      sc->next = 0;
+    }
+}
+
+/* KSSingle::doNtrans: the pending move happens at t1. */
+static void
+single_do (const NrtNetChannel *t, SingleChan *sc, double *pop, double v, double *cum)
+{
+  const NrtNetTrans *tr = &t->schemes[0].trans[sc->next / 2];
+  guint src = sc->next % 2 == 0 ? tr->from : tr->to;
+  guint dst = sc->next % 2 == 0 ? tr->to : tr->from;
+
+  sc->t0 = sc->t1;
+  g_assert (pop[src] >= 1.);
+  pop[src] -= 1.;
+  pop[dst] += 1.;
+  single_next (t, sc, pop, v, cum);
+}
+
+/* KSSingle::multi at the end of a step (t the new time): rates are constant within a dt;
+ * when v moved by vres or more (or the scheme has ligands) the pending move is redrawn from
+ * the step's start with the rates at the new v; then every move due by t happens. */
+static void
+single_state (const NrtNetChannel *t, SingleChan *sc, double *pop, double v, double tnow,
+              double dt, double *cum)
+{
+  if (t->uses_ligands || !(fabs (v - sc->vlast) < NRT_SINGLE_VRES))
+    {
+      sc->vlast = v;
+      sc->t0 = tnow - dt;
+      single_next (t, sc, pop, v, cum);
+    }
+  while (sc->t1 <= tnow)
+    {
+      sc->vlast = v;
+      single_do (t, sc, pop, v, cum);
+    }
+}
+
+/* KSSingle::init: each of the nsingle channels is placed independently by the steady-state
+ * occupancies s (laid end to end; a uniform number picks the state), then the first move is
+ * drawn. */
+static void
+single_init (const NrtNetChannel *t, SingleChan *sc, int nsingle, double *s, double v,
+             double tnow, double *cum)
+{
+  const NrtNetScheme *ks = &t->schemes[0];
+  double x = 0.;
+
+  for (guint j = 0; j < ks->n_states; j++)
+    {
+      x += s[j];
+      cum[j] = x;
+    }
+  for (guint j = 0; j < ks->n_states; j++)
+    s[j] = 0.;
+  for (int c = 0; c < nsingle; c++)
+    {
+      double u = gsl_rng_uniform_pos (sc->rng) * cum[ks->n_states - 1];
+      guint j = 0;
+      while (j + 1 < ks->n_states && cum[j] < u)
+        j++;
+      s[j] += 1.;
+    }
+  sc->t0 = tnow;
+  sc->vlast = v;
+  single_next (t, sc, s, v, cum);
 }
 
 /* svclmp.mod PROCEDURE vstim(): the level at t (the step's midpoint inside a step). */
@@ -401,17 +632,42 @@ compute_currents (NrtSim *sim, double t)
         d[nd] += (g - i) / .001;
       }
   }
-  /* ChannelBuilder channels, after hh as NEURON orders KSChan types after the built-ins. */
+  /* ChannelBuilder channels, after hh as NEURON orders KSChan types after the built-ins.
+   * Ohmic (KSIv, KSPPIv): i = g·(v − e) with di/dv = g exactly.  GHK (KSIvghk, KSPPIvghk):
+   * i = g·ghk(v, ci, co, z) (×1e6 for point channels: µS-scaled pmax in cm³/s to nA), di/dv
+   * by the forward difference (i(v + 0.001) − i)·1000.  Point channels' nA become mA/cm²
+   * by mfact = 1e2/area. */
   for (guint k = 0; k < net->n_chan; k++)
     {
       int nd = net->chan_node[k];
-      double g = channel_conductance (&net->chan_types[net->chan_type[k]], net->chan_gmax[k],
-                                      &sim->chan_s[net->chan_state0[k]]);
-      double i = g * (v[nd] - net->chan_e[k]);
+      const NrtNetChannel *t = &net->chan_types[net->chan_type[k]];
+      double g = channel_conductance (t, net->chan_gmax[k], &sim->chan_s[net->chan_state0[k]]);
+      double mf = net->chan_mfact[k], i, didv;
+      if (t->ghk)
+        {
+          double scale = net->chan_pp[k] >= 0 ? 1e6 : 1.0;
+          double celsius = net->settings.celsius;
+          i = g * nrt_ghk (v[nd], t->ci, t->co, t->z, celsius) * scale;
+          double i1 = g * nrt_ghk (v[nd] + .001, t->ci, t->co, t->z, celsius) * scale;
+          didv = (i1 - i) * 1000.;
+        }
+      else
+        {
+          i = g * (v[nd] - net->chan_e[k]);
+          didv = g;
+        }
       sim->chan_g[k] = g;
       sim->chan_i[k] = i;
-      rhs[nd] -= i;
-      d[nd] += g;
+      if (net->chan_pp[k] >= 0)
+        {
+          rhs[nd] -= i * mf;
+          d[nd] += didv * mf;
+        }
+      else
+        {
+          rhs[nd] -= i;
+          d[nd] += didv;
+        }
     }
   /* passive.mod: i = g*(v - e). */
   for (guint k = 0; k < net->n_pas; k++)
@@ -559,18 +815,27 @@ update_states (NrtSim *sim)
   nrt_hh_advance_gates (nhh, dt, sim->m, sim->h, sim->n, sim->minf, sim->mtau, sim->hinf,
                         sim->htau, sim->ninf, sim->ntau);
 
-  /* KSChan::state for HH gates: s += (inf − s)·(1 − exp(−dt/τ)) with inf and τ at the new
-   * v (α/β converted by KSTransition::inftau), no rate tables (KSChan's default). */
+  /* KSChan::state with the new v: HH gates s += (inf − s)·(1 − Exp(−dt/τ)) (α/β converted
+   * by KSTransition::inftau, no rate tables: KSChan's default), then each scheme by one
+   * backward-Euler step; stochastic instances (Nsingle ≥ 1) by their transitions instead. */
   for (guint k = 0; k < net->n_chan; k++)
     {
       const NrtNetChannel *t = &net->chan_types[net->chan_type[k]];
       double *s = &sim->chan_s[net->chan_state0[k]], vk = v[net->chan_node[k]];
+      if (net->chan_nsingle[k] > 0)
+        {
+          single_state (t, &sim->single[k], s, vk, sim->t, dt, sim->ks_work);
+          continue;
+        }
       for (guint j = 0; j < t->n_gates; j++)
         {
-          double inf, tau;
+          double inf, tau, x = -dt;
           nrt_gate_inf_tau (&t->gates[j], vk, t->factor, &inf, &tau);
-          s[j] += (inf - s[j]) * (1.0 - exp (-dt / tau));
+          x /= tau;
+          s[j] += (inf - s[j]) * (1.0 - exp (x > 700.0 ? 700.0 : x < -700.0 ? -700.0 : x));
         }
+      for (guint i = 0; i < t->n_schemes; i++)
+        scheme_step (t, &t->schemes[i], vk, dt, s + t->schemes[i].offset, sim->ks_work);
     }
 
   /* expsyn.mod g' = -g/tau; exp2syn.mod A' = -A/tau1, B' = -B/tau2 (cnexp, exact decay). */
@@ -660,6 +925,12 @@ nrt_sim_new (const NrtNetwork *net)
   sim->chan_s = g_new0 (double, net->n_chan_states + 1);
   sim->chan_g = g_new0 (double, net->n_chan + 1);
   sim->chan_i = g_new0 (double, net->n_chan + 1);
+  sim->ks_work = g_new0 (double, net->max_scheme_states * net->max_scheme_states
+                                 + 2 * net->max_scheme_states * net->max_scheme_states + 4);
+  sim->single = g_new0 (SingleChan, net->n_chan + 1);
+  for (guint k = 0; k < net->n_chan; k++)
+    if (net->chan_nsingle[k] > 0)
+      sim->single[k].rng = gsl_rng_alloc (gsl_rng_mt19937);
   sim->pp_i = g_new0 (double, npp);
   sim->pp_g = g_new0 (double, npp);
   sim->pp_A = g_new0 (double, npp);
@@ -710,6 +981,11 @@ nrt_sim_free (NrtSim *sim)
   g_free (sim->chan_s);
   g_free (sim->chan_g);
   g_free (sim->chan_i);
+  g_free (sim->ks_work);
+  for (guint k = 0; k < sim->net->n_chan; k++)
+    if (sim->single[k].rng != NULL)
+      gsl_rng_free (sim->single[k].rng);
+  g_free (sim->single);
   g_free (sim->pp_i);
   g_free (sim->pp_g);
   g_free (sim->pp_A);
@@ -726,6 +1002,53 @@ nrt_sim_free (NrtSim *sim)
   g_free (sim->heap);
   g_array_unref (sim->records);
   g_free (sim);
+}
+
+/* The instance's state at v as KSChan::init sets it: HH states at inf(v); each scheme's
+ * steady state, from all population in its first state by one backward-Euler step with
+ * dt = 1e9 ms; stochastic instances then place their channels by those occupancies,
+ * reseeding their generator with settings.seed + the point process's model index. */
+static void
+channel_init_states (const NrtSim *sim, guint k, double *s, double v)
+{
+  const NrtNetwork *net = sim->net;
+  const NrtNetChannel *t = &net->chan_types[net->chan_type[k]];
+  double tau;
+
+  for (guint j = 0; j < t->n_gates; j++)
+    nrt_gate_inf_tau (&t->gates[j], v, t->factor, &s[j], &tau);
+  for (guint i = 0; i < t->n_schemes; i++)
+    {
+      const NrtNetScheme *sc = &t->schemes[i];
+      double sum = 0.;
+      for (guint j = 0; j < sc->n_states; j++)
+        s[sc->offset + j] = j == 0 ? 1. : 0.;
+      scheme_step (t, sc, v, 1e9, s + sc->offset, sim->ks_work);
+      /* That system is nearly singular (M is, and 1/dt = 1e-9): its rounding leaves the
+       * occupancies' sum off 1 by up to ~1e-8 (NEURON 8.2.2's own: −8.8e-9 in
+       * ks_scheme_soma).  The backward-Euler steps conserve the sum, so it is restored
+       * here, once, and then holds to rounding. */
+      for (guint j = 0; j < sc->n_states; j++)
+        sum += s[sc->offset + j];
+      for (guint j = 0; j < sc->n_states; j++)
+        s[sc->offset + j] /= sum;
+    }
+}
+
+static void
+channel_init (NrtSim *sim, guint k)
+{
+  const NrtNetwork *net = sim->net;
+  const NrtNetChannel *t = &net->chan_types[net->chan_type[k]];
+  double *s = &sim->chan_s[net->chan_state0[k]], v = sim->v[net->chan_node[k]];
+
+  channel_init_states (sim, k, s, v);
+  if (net->chan_nsingle[k] > 0)
+    {
+      SingleChan *sc = &sim->single[k];
+      gsl_rng_set (sc->rng, net->settings.seed + (guint32) net->chan_pp[k]);
+      single_init (t, sc, net->chan_nsingle[k], s, v, sim->t, sim->ks_work);
+    }
 }
 
 /* finitialize(v_init) (fadvance.cpp nrn_finitialize): t = 0, every node at v_init, INITIAL
@@ -758,14 +1081,8 @@ nrt_sim_init (NrtSim *sim)
       sim->h[k] = r.hinf;
       sim->n[k] = r.ninf;
     }
-  /* KSChan::init: every HH state at inf(v). */
   for (guint k = 0; k < net->n_chan; k++)
-    {
-      const NrtNetChannel *t = &net->chan_types[net->chan_type[k]];
-      double *s = &sim->chan_s[net->chan_state0[k]], tau;
-      for (guint j = 0; j < t->n_gates; j++)
-        nrt_gate_inf_tau (&t->gates[j], sim->v[net->chan_node[k]], t->factor, &s[j], &tau);
-    }
+    channel_init (sim, k);
   for (guint p = 0; p < net->n_pp; p++)
     {
       const double *pa = net->pp_param[p];
@@ -791,6 +1108,7 @@ nrt_sim_init (NrtSim *sim)
         case NRT_PP_ALPHA_SYNAPSE:
         case NRT_PP_EXPSYN:
         case NRT_PP_EXP2SYN:
+        case NRT_PP_CHANNEL:
         case NRT_N_PP:
         default:
           break;
@@ -937,6 +1255,11 @@ ion_used_at (const NrtNetwork *net, guint is, int ion)
   for (guint c = 0; s->chan >= 0 && c < s->n_chan; c++)
     if ((int) net->chan_types[net->chan_type[s->chan + (int) c]].ion == ion)
       return TRUE;
+  for (guint k = net->n_chan_density; k < net->n_chan; k++)
+    if ((int) net->chan_types[net->chan_type[k]].ion == ion)
+      for (guint j = 0; j < s->nseg; j++)
+        if (net->chan_node[k] == s->node[j])
+          return TRUE;
   return FALSE;
 }
 
@@ -958,6 +1281,10 @@ ion_current_at (const NrtSim *sim, guint is, guint seg, int ion)
       if ((int) net->chan_types[net->chan_type[k]].ion == ion)
         i += sim->chan_i[k];
     }
+  /* Point channels add their i·1e2/area to the ion's current at their node (KSPPIv). */
+  for (guint k = net->n_chan_density; k < net->n_chan; k++)
+    if ((int) net->chan_types[net->chan_type[k]].ion == ion && net->chan_node[k] == s->node[seg])
+      i += sim->chan_i[k] * net->chan_mfact[k];
   return i;
 }
 
@@ -987,8 +1314,8 @@ parse_channel_record (NrtSim *sim, const NrtNetSection *s, guint seg, const char
         rec->ptr = &sim->chan_i[k];
       else if (len == 1 && var[0] == 'e' && t->ion == NRT_ION_NONSPECIFIC)
         rec->ptr = &net->chan_e[k];
-      for (guint j = 0; rec->ptr == NULL && j < t->n_gates; j++)
-        if (strlen (t->gates[j].name) == len && strncmp (var, t->gates[j].name, len) == 0)
+      for (guint j = 0; rec->ptr == NULL && j < t->n_states; j++)
+        if (strlen (t->state_names[j]) == len && strncmp (var, t->state_names[j], len) == 0)
           rec->ptr = &sim->chan_s[net->chan_state0[k] + j];
       return rec->ptr != NULL;
     }
@@ -1030,7 +1357,7 @@ parse_section_record (NrtSim *sim, const char *expr, Record *rec, GError **error
       return TRUE;
     }
   /* With channels in the section, ina, ik and ica are sums (hh's part included). */
-  if (s->chan >= 0
+  if ((s->chan >= 0 || net->n_chan > net->n_chan_density)
       && (strcmp (var, "ina") == 0 || strcmp (var, "ik") == 0 || strcmp (var, "ica") == 0)
       && ion_used_at (net, (guint) is, nrt_ion_lookup (var + 1)))
     {
@@ -1097,6 +1424,39 @@ pp_state_slot (NrtPointProcessType type, const char *var)
   return -1;
 }
 
+/* A point channel's variables (KSChan(1)): g (µS; p, cm³/s, for GHK), i (nA), its states by
+ * plain name, and the parameters gmax (pmax for GHK), e (NonSpecific) and Nsingle (single
+ * channels). */
+static gboolean
+parse_point_channel_record (NrtSim *sim, guint p, const char *expr, const char *var,
+                            Record *rec, GError **error)
+{
+  const NrtNetwork *net = sim->net;
+  guint k = net->n_chan_density;
+
+  while (k < net->n_chan && net->chan_pp[k] != (int) p)
+    k++;
+  g_assert (k < net->n_chan);
+  const NrtNetChannel *t = &net->chan_types[net->chan_type[k]];
+  /* GHK channels call g and gmax p and pmax (cm³/s), as KSChan does. */
+  if (strcmp (var, t->ghk ? "p" : "g") == 0)
+    rec->ptr = &sim->chan_g[k];
+  else if (strcmp (var, "i") == 0)
+    rec->ptr = &sim->chan_i[k];
+  else if (strcmp (var, t->ghk ? "pmax" : "gmax") == 0)
+    rec->ptr = &net->chan_gmax[k];
+  else if (strcmp (var, "e") == 0 && t->ion == NRT_ION_NONSPECIFIC)
+    rec->ptr = &net->chan_e[k];
+  else if (strcmp (var, "Nsingle") == 0 && t->single)
+    rec->ptr = &net->pp_param[p][NRT_PCHAN_NSINGLE];
+  for (guint j = 0; rec->ptr == NULL && j < t->n_states; j++)
+    if (strcmp (var, t->state_names[j]) == 0)
+      rec->ptr = &sim->chan_s[net->chan_state0[k] + j];
+  if (rec->ptr == NULL)
+    return bad_record (error, expr, "no such variable in that point channel");
+  return TRUE;
+}
+
 static gboolean
 parse_point_record (NrtSim *sim, const char *expr, Record *rec, GError **error)
 {
@@ -1112,6 +1472,8 @@ parse_point_record (NrtSim *sim, const char *expr, Record *rec, GError **error)
       if (strcmp (net->pp_name[p], name) != 0)
         continue;
       NrtPointProcessType type = net->pp_type[p];
+      if (type == NRT_PP_CHANNEL)
+        return parse_point_channel_record (sim, p, expr, var, rec, error);
       int slot = pp_state_slot (type, var);
       if (slot >= 0)
         rec->ptr = &sim->pp_state[p][slot];
@@ -1172,7 +1534,7 @@ ionic_current (const NrtSim *sim, int node)
       i += sim->pas_i[k];
   for (guint k = 0; k < net->n_chan; k++)
     if (net->chan_node[k] == node)
-      i += sim->chan_i[k];
+      i += sim->chan_i[k] * net->chan_mfact[k];
   for (guint p = 0; p < net->n_pp; p++)
     if (net->pp_node[p] == node && nrt_point_process_is_membrane_current (net->pp_type[p]))
       i += sim->pp_i[p] * net->pp_mfact[p];
@@ -1278,7 +1640,7 @@ nrt_sim_get_node_values (const NrtSim *sim, int var_id, double *out)
   for (guint k = 0; k < net->n_pas; k++)
     out[net->pas_node[k]] += sim->pas_i[k];
   for (guint k = 0; k < net->n_chan; k++)
-    out[net->chan_node[k]] += sim->chan_i[k];
+    out[net->chan_node[k]] += sim->chan_i[k] * net->chan_mfact[k];
   for (guint p = 0; p < net->n_pp; p++)
     if (nrt_point_process_is_membrane_current (net->pp_type[p]) && !isnan (out[net->pp_node[p]]))
       out[net->pp_node[p]] += sim->pp_i[p] * net->pp_mfact[p];

@@ -1,0 +1,213 @@
+#!/usr/bin/python3
+# generate_ks.py: NEURON 8.2.2 references for kinetic-scheme, GHK and point KSChan channels.
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Plain NEURON Python, no GUI: run with Debian's interpreter,
+#     /usr/bin/python3 tests/reference/generate_ks.py
+# Each channel is a KSChan built as the ChannelBuilder's "Hoc file for KSChan" builds it
+# (reference/neuron-gui.md §2.8): ion_register, add_ksstate into one gate complex, frac,
+# add_transition, tobj.type(3, "cai"), stoichiometry, set_f(direction, ftype, [params]),
+# add_hhstate for HH gates, iv_type(2) for GHK.  The same channels are built through the model
+# API in tests/validation/test-kinetic.c; the numbers here and there must stay identical.
+# Writes NAME.csv next to this script (header of Neurite record expressions, one row per
+# fixed step of 0.025 ms, 15 significant digits).
+import os
+
+import numpy as np
+from neuron import h
+
+h.load_file("stdrun.hoc")
+h.ion_register("ca", 2)
+# Neurite's settings.conc_i/conc_o (NEURON's cai0_ca_ion...) with cai raised so that the
+# ligand transition matters.  Nothing writes cai or cao, so finitialize leaves the ion's
+# values alone (ion_style 49) and a new ion starts at the built-in 5e-5 mM whatever
+# cai0_ca_ion says: run() sets them in every section that has the ion.
+CAI, CAO = 0.01, 2
+h.cai0_ca_ion = CAI
+h.cao0_ca_ion = CAO
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TSTOP = 20
+
+
+def settings():
+    h.celsius = 6.3
+    h.v_init = -65
+    h.dt = 0.025
+    h.steps_per_ms = 40
+    h.secondorder = 0
+    h.tstop = TSTOP
+    h.usetable_hh = 0          # Neurite's hh_use_table = FALSE
+
+
+def run(name, cols):
+    settings()
+    for sec in h.allsec():
+        if h.ismembrane("ca_ion", sec=sec):
+            sec.cai, sec.cao = CAI, CAO
+    tvec = h.Vector().record(h._ref_t)
+    vecs = [(n, h.Vector().record(ref)) for n, ref in cols]
+    h.run()
+    t = np.round(np.array(tvec), 6)
+    arr = np.column_stack([t] + [np.array(v) for _, v in vecs])
+    with open(os.path.join(HERE, name + ".csv"), "w") as f:
+        f.write(",".join(["t"] + [n for n, _ in cols]) + "\n")
+        np.savetxt(f, arr, delimiter=",", fmt="%.15g")
+    print("wrote %s.csv (%d rows)" % (name, arr.shape[0]))
+
+
+def soma_hh():
+    soma = h.Section(name="soma")
+    soma.L = soma.diam = 10
+    soma.nseg = 1
+    soma.Ra = 35.4
+    soma.cm = 1
+    soma.insert("hh")
+    stim = h.IClamp(soma(0.5))
+    stim.delay, stim.dur, stim.amp = 2, 0.1, 1
+    return soma, stim
+
+
+def setf(tr, direction, ftype, params):
+    tr.set_f(direction, ftype, h.Vector(params))
+
+
+def scheme(ks, states, transitions):
+    """states: [(name, frac)]; transitions: [(src, tgt, type, ligand, n, f0, f1)] with
+    f = (ftype, params...)."""
+    gate = None
+    objs = []
+    for name, frac in states:
+        st = ks.add_ksstate(gate, name)
+        gate = st.gate()
+        st.frac(frac)
+        objs.append(st)
+    # All transitions first, then their types (the ChannelBuilder's hoc file does the same;
+    # adding a voltage transition after a ligand one trips an assertion in KSChan).
+    for src, tgt, ttype, lig, n, f0, f1 in transitions:
+        ks.add_transition(objs[src], objs[tgt])
+    for src, tgt, ttype, lig, n, f0, f1 in transitions:
+        tr = ks.trans(objs[src], objs[tgt])
+        if ttype >= 2:
+            tr.type(ttype, lig)
+            # type() may move the transition (ligand transitions go last): fetch it again
+            tr = ks.trans(objs[src], objs[tgt])
+            tr.stoichiometry(n)
+        else:
+            tr.type(ttype)
+        setf(tr, 0, f0[0], f0[1:])
+        setf(tr, 1, f1[0], f1[1:])
+    return objs
+
+
+def hhgate(ks, name, power, f0, f1):
+    st = ks.add_hhstate(name)
+    st.gate().power(power)
+    tr = ks.trans(st, st)
+    tr.type(0)
+    setf(tr, 0, f0[0], f0[1:])
+    setf(tr, 1, f1[0], f1[1:])
+
+
+KEEP = []
+
+
+def channels():
+    # kca: density, k, ohmic, gmax 0.002 S/cm2; C1 <-> C2 (linoid a, exp b), C2 <-> O
+    # (ligand cai, stoichiometry 2: 2000 /ms-mM2, 0.1 /ms), O <-> C1 (inf sigmoid, tau exp).
+    ks = h.KSChan(0)
+    ks.name("kca")
+    ks.ion("k")
+    ks.iv_type(0)
+    ks.gmax(0.002)
+    scheme(ks, [("C1", 0), ("C2", 0), ("O", 1)], [
+        (0, 1, 0, None, 1, (3, 0.1, 0.1, -40), (2, 0.05, -1 / 20, -65)),
+        (1, 2, 3, "cai", 2, (1, 2000), (1, 0.1)),
+        (2, 0, 1, None, 1, (4, 1, -0.1, -45), (2, 5, -0.01, -60)),
+    ])
+    KEEP.append(ks)
+    # cag: density, ca, GHK, pmax 2e-5 cm/s, m^2 with a sigmoid, b exp.
+    ks = h.KSChan(0)
+    ks.name("cag")
+    ks.ion("ca")
+    ks.iv_type(2)
+    ks.gmax(2e-5)
+    hhgate(ks, "m", 2, (4, 1.0, -0.1, -30), (2, 0.2, -1 / 20, -65))
+    KEEP.append(ks)
+    # pk: point, NonSpecific ohmic, gmax 0.005 uS, e -80 mV; C <-> O (exp a, sigmoid b).
+    ks = h.KSChan(1)
+    ks.name("pk")
+    ks.ion("NonSpecific")
+    ks.iv_type(0)
+    ks.gmax(0.005)
+    ks.erev(-80)
+    scheme(ks, [("C", 0), ("O", 1)], [
+        (0, 1, 0, None, 1, (2, 0.2, 0.05, -40), (4, 0.4, 0.1, -50)),
+    ])
+    KEEP.append(ks)
+    # pca: point, ca, GHK, pmax 1e-11 cm3/s, the same m^2 gate as cag.
+    ks = h.KSChan(1)
+    ks.name("pca")
+    ks.ion("ca")
+    ks.iv_type(2)
+    ks.gmax(1e-11)
+    hhgate(ks, "m", 2, (4, 1.0, -0.1, -30), (2, 0.2, -1 / 20, -65))
+    KEEP.append(ks)
+
+
+def clear():
+    for sec in list(h.allsec()):
+        h.delete_section(sec=sec)
+
+
+def case_scheme():
+    soma, stim = soma_hh()
+    soma.insert("kca")
+    s = soma(0.5)
+    cols = [("soma(0.5).v", s._ref_v), ("soma(0.5).C1_kca", s._ref_C1_kca),
+            ("soma(0.5).C2_kca", s._ref_C2_kca), ("soma(0.5).O_kca", s._ref_O_kca),
+            ("soma(0.5).i_kca", s._ref_i_kca), ("soma(0.5).ik", s._ref_ik)]
+    run("ks_scheme_soma", cols)
+    del stim, s, cols
+    clear()
+
+
+def case_ghk():
+    soma, stim = soma_hh()
+    soma.insert("cag")
+    s = soma(0.5)
+    cols = [("soma(0.5).v", s._ref_v), ("soma(0.5).m_cag", s._ref_m_cag),
+            ("soma(0.5).i_cag", s._ref_i_cag), ("soma(0.5).ica", s._ref_ica)]
+    run("ks_ghk_soma", cols)
+    print("ghk(-65, 5e-5, 2, 2) at 6.3 C = %.17g" % h.ghk(-65, 5e-5, 2, 2))
+    print("cai during the run: %g" % soma(0.5).cai)
+    del stim, s, cols
+    clear()
+
+
+def case_point():
+    """NEURON 8.2.2 names a GHK point channel's variables pmax and p, and its first state
+    name (m) lands on the slot after p, which holds the current i (nA): pca._ref_m is
+    recorded as pca[0].i.  pca's m itself has no name."""
+    soma, stim = soma_hh()
+    pk = h.pk(soma(0.5))
+    pca = h.pca(soma(0.5))
+    # KSChan(1)'s alloc writes Nsingle's default 1 into param[0], which is gmax when single
+    # channels are off: a new instance has gmax 1 whatever ks.gmax() says.  Set the values
+    # Neurite gives a new instance (the channel's default gmax).
+    pk.gmax = 0.005
+    pca.pmax = 1e-11
+    s = soma(0.5)
+    cols = [("soma(0.5).v", s._ref_v), ("pk[0].O", pk._ref_O), ("pk[0].g", pk._ref_g),
+            ("pk[0].i", pk._ref_i), ("pca[0].i", pca._ref_m), ("pca[0].p", pca._ref_p),
+            ("soma(0.5).ica", s._ref_ica)]
+    run("ks_point_soma", cols)
+    del stim, s, cols, pk, pca
+    clear()
+
+
+if __name__ == "__main__":
+    channels()
+    case_scheme()
+    case_ghk()
+    case_point()
