@@ -249,6 +249,203 @@ test_ghk_value (void)
   g_assert_cmpfloat (fabs (x - -2092.9395294715841), <=, 1e-12 * 2092.9395294715841);
 }
 
+/* ---- stochastic single channels ---- */
+
+#define SINGLE_GMAX 1e-9  /* µS: the clamp holds v to well under a µV */
+
+/* A passive soma clamped (SEClamp, rs 0.01 MΩ) at −65 mV for 5 ms, then at −40 mV; two "ps"
+ * point channels (C <-> O as pk, Allow Single Channels): ps[0] with nsingle stochastic
+ * channels, ps[1] deterministic (Nsingle 0). */
+static NrtModel *
+build_single (double nsingle, guint32 seed, double tstop)
+{
+  GError *error = NULL;
+  NrtModel *m = nrt_model_new ();
+  g_autoptr (NrtChannel) ps = channel_pk ();
+  NrtRunSettings s;
+
+  g_free (ps->name);
+  ps->name = g_strdup ("ps");
+  ps->single = TRUE;
+  ps->gmax = SINGLE_GMAX;
+  ps->erev = -40;
+  g_assert_cmpint (nrt_model_add_section (m, "soma", NULL, 0, 10, 10, &error), ==, 0);
+  ok (nrt_model_add_channel (m, ps, &error), error);
+  g_assert_cmpint (nrt_model_add_point_process (m, "SEClamp", "soma", 0.5, &error), ==, 0);
+  ok (nrt_model_set_point_process_param (m, 0, "rs", 0.01, &error), error);
+  ok (nrt_model_set_point_process_param (m, 0, "dur1", 5, &error), error);
+  ok (nrt_model_set_point_process_param (m, 0, "amp1", -65, &error), error);
+  ok (nrt_model_set_point_process_param (m, 0, "dur2", 1000, &error), error);
+  ok (nrt_model_set_point_process_param (m, 0, "amp2", -40, &error), error);
+  g_assert_cmpint (nrt_model_add_point_process (m, "ps", "soma", 0.5, &error), ==, 1);
+  g_assert_cmpint (nrt_model_add_point_process (m, "ps", "soma", 0.5, &error), ==, 2);
+  ok (nrt_model_set_point_process_param (m, 1, "Nsingle", nsingle, &error), error);
+  ok (nrt_model_set_point_process_param (m, 2, "Nsingle", 0, &error), error);
+  nrt_case_set_run (m, tstop, NRT_METHOD_IMPLICIT, FALSE);
+  s = nrt_model_get_data (m)->settings;
+  s.seed = seed;
+  ok (nrt_model_set_settings (m, &s, &error), error);
+  return m;
+}
+
+typedef struct {
+  guint   n;
+  double *t, *v, *C, *O, *g, *det;
+} SingleTrace;
+
+static void
+single_trace_free (SingleTrace *tr)
+{
+  g_free (tr->t);
+  g_free (tr->v);
+  g_free (tr->C);
+  g_free (tr->O);
+  g_free (tr->g);
+  g_free (tr->det);
+}
+
+static void
+single_run (double nsingle, guint32 seed, double tstop, SingleTrace *tr)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NrtModel) m = build_single (nsingle, seed, tstop);
+  g_autoptr (NrtNetwork) net = nrt_network_compile (m, &error);
+  g_assert_no_error (error);
+  g_autoptr (NrtSim) sim = nrt_sim_new (net);
+  static const char *const recs[] = { "soma(0.5).v", "ps[0].C", "ps[0].O", "ps[0].g",
+                                      "ps[1].O" };
+  for (guint j = 0; j < G_N_ELEMENTS (recs); j++)
+    {
+      g_assert_cmpint (nrt_sim_add_record (sim, recs[j], &error), ==, (int) j);
+      g_assert_no_error (error);
+    }
+  guint n = (guint) (tstop / 0.025 + 0.5) + 1;
+  *tr = (SingleTrace) { n, g_new (double, n), g_new (double, n), g_new (double, n),
+                        g_new (double, n), g_new (double, n), g_new (double, n) };
+  nrt_sim_init (sim);
+  for (guint i = 0; i < n; i++)
+    {
+      tr->t[i] = nrt_sim_get_t (sim);
+      tr->v[i] = nrt_sim_record_value (sim, 0);
+      tr->C[i] = nrt_sim_record_value (sim, 1);
+      tr->O[i] = nrt_sim_record_value (sim, 2);
+      tr->g[i] = nrt_sim_record_value (sim, 3);
+      tr->det[i] = nrt_sim_record_value (sim, 4);
+      if (i + 1 < n)
+        g_assert_true (nrt_sim_step (sim, &error));
+    }
+  g_assert_no_error (error);
+}
+
+/* The exact expectation of the open fraction: every channel is a two-state Markov chain whose
+ * rates are those at the step's new v over the whole step (kssingle's constant rates within a
+ * dt), starting from the steady state at v_init. */
+static double *
+single_expectation (const SingleTrace *tr)
+{
+  g_autoptr (NrtChannel) ps = channel_pk ();
+  const NrtKsTransition *t =
+    &g_array_index (((NrtKsScheme *) ps->schemes->pdata[0])->transitions, NrtKsTransition, 0);
+  double *p = g_new (double, tr->n), a, b;
+
+  nrt_ks_transition_rates (t, tr->v[0], 0, 1, &a, &b);
+  p[0] = a / (a + b);
+  for (guint i = 1; i < tr->n; i++)
+    {
+      nrt_ks_transition_rates (t, tr->v[i], 0, 1, &a, &b);
+      double inf = a / (a + b);
+      p[i] = inf + (p[i - 1] - inf) * exp (-(a + b) * 0.025);
+    }
+  return p;
+}
+
+static void
+test_single_statistics (void)
+{
+  const double N = 10000, tstop = 30;
+  const guint K = 6;  /* windows of 5 ms */
+  SingleTrace tr;
+  single_run (N, 12345, tstop, &tr);
+  g_autofree double *p = single_expectation (&tr);
+  double max_z = 0, max_z_det = 0, max_det = 0;
+  guint per = (tr.n - 1) / K;
+
+  for (guint i = 0; i < tr.n; i++)
+    {
+      /* integer populations that sum to Nsingle; g = gmax·(open count) as in KSChan, from
+       * the states the step started with (g is computed with the currents) */
+      g_assert_cmpfloat (tr.C[i] + tr.O[i], ==, N);
+      g_assert_cmpfloat (floor (tr.O[i]), ==, tr.O[i]);
+      g_assert_cmpfloat (tr.O[i], >=, 0);
+      g_assert_cmpfloat (tr.g[i], ==, SINGLE_GMAX * tr.O[i > 0 ? i - 1 : 0]);
+      max_det = MAX (max_det, fabs (tr.det[i] - p[i]));
+    }
+  /* Each window's mean of O/N has a variance at most the largest binomial p(1 − p)/N of its
+   * samples (they are correlated, never more variable than one sample). */
+  for (guint w = 0; w < K; w++)
+    {
+      double mean = 0, mp = 0, mdet = 0, var = 0;
+      for (guint i = w * per; i < (w + 1) * per; i++)
+        {
+          mean += tr.O[i] / N;
+          mp += p[i];
+          mdet += tr.det[i];
+          var = MAX (var, p[i] * (1 - p[i]) / N);
+        }
+      mean /= per;
+      mp /= per;
+      mdet /= per;
+      double z = fabs (mean - mp) / sqrt (var), zd = fabs (mean - mdet) / sqrt (var);
+      g_test_message ("window %u (%g–%g ms): mean open fraction %.5f, exact %.5f, "
+                      "deterministic %.5f, σ %.5f: %.2fσ from exact, %.2fσ from deterministic",
+                      w, tr.t[w * per], tr.t[(w + 1) * per], mean, mp, mdet, sqrt (var), z, zd);
+      max_z = MAX (max_z, z);
+      max_z_det = MAX (max_z_det, zd);
+      g_assert_cmpfloat (z, <, 5);
+      g_assert_cmpfloat (zd, <, 5);
+    }
+  g_test_message ("Nsingle %g: max %.2fσ from the exact mean, %.2fσ from the deterministic "
+                  "(Nsingle 0) trace; deterministic vs exact max |Δ| %.2g", N, max_z, max_z_det,
+                  max_det);
+  g_assert_cmpfloat (max_det, <, 0.01);
+  /* the clamp is fixed: v moved from −65 to −40 */
+  g_assert_cmpfloat (fabs (tr.v[tr.n - 1] - -40), <, 1e-3);
+  single_trace_free (&tr);
+}
+
+static void
+test_single_seed (void)
+{
+  SingleTrace a, b, c, one;
+  single_run (1000, 7, 20, &a);
+  single_run (1000, 7, 20, &b);
+  single_run (1000, 8, 20, &c);
+  guint differ = 0;
+  for (guint i = 0; i < a.n; i++)
+    {
+      g_assert_cmpfloat (a.O[i], ==, b.O[i]);
+      g_assert_cmpfloat (a.v[i], ==, b.v[i]);
+      differ += a.O[i] != c.O[i];
+    }
+  g_test_message ("seed 7 vs 8: %u of %u steps differ", differ, a.n);
+  g_assert_cmpuint (differ, >, a.n / 2);
+  /* One channel: open or closed, g ∈ {0, gmax}; it does switch. */
+  single_run (1, 3, 20, &one);
+  guint switches = 0;
+  for (guint i = 0; i < one.n; i++)
+    {
+      g_assert_true (one.O[i] == 0 || one.O[i] == 1);
+      g_assert_cmpfloat (one.C[i] + one.O[i], ==, 1);
+      switches += i > 0 && one.O[i] != one.O[i - 1];
+    }
+  g_test_message ("one channel: %u switches in 20 ms", switches);
+  g_assert_cmpuint (switches, >, 0);
+  single_trace_free (&a);
+  single_trace_free (&b);
+  single_trace_free (&c);
+  single_trace_free (&one);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -259,5 +456,7 @@ main (int argc, char **argv)
       g_test_add_data_func (path, &ks_cases[i], test_ks_case);
     }
   g_test_add_func ("/kinetic/ghk-value", test_ghk_value);
+  g_test_add_func ("/kinetic/single/statistics", test_single_statistics);
+  g_test_add_func ("/kinetic/single/seed", test_single_seed);
   return g_test_run ();
 }
