@@ -1,0 +1,683 @@
+/* test-expr.c: the LEMS expression engine (nrt-expr): precedence, functions against libm,
+ * conditions, error messages, canonical text round trips, dimensions; with --bench, ns per
+ * evaluation of a typical rate against the same expression compiled in C.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <math.h>
+#include <string.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include "nrt-expr.h"
+
+/* Symbol values used throughout: slots in this order. */
+enum { X, Y, Z, A, B, C, V, N_SLOTS };
+static const char *slot_names[N_SLOTS] = { "x", "y", "z", "a", "b", "c", "v" };
+static const double vals[N_SLOTS] = { 1.7, -0.3, 2.5, 3.0, 7.0, 0.5, -0.065 };
+
+static NrtExprSymbols *
+test_symbols (void)
+{
+  NrtExprSymbols *s = nrt_expr_symbols_new ();
+
+  for (int i = 0; i < N_SLOTS; i++)
+    g_assert_cmpuint (nrt_expr_symbols_add (s, slot_names[i], NRT_EXPR_DIM_NONE, 1.0), ==, i);
+  return s;
+}
+
+static gboolean
+same_double (double a, double b)
+{
+  return (isnan (a) && isnan (b)) || memcmp (&a, &b, sizeof a) == 0;
+}
+
+static double
+eval_text (const NrtExprSymbols *s, const char *text, const double *values)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NrtExpr) e = nrt_expr_parse (text, s, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (e);
+  return nrt_expr_eval (e, values);
+}
+
+#define CHECK(text, value) check_value (s, text, (value), __LINE__)
+
+static void
+check_value (const NrtExprSymbols *s, const char *text, double expected, int line)
+{
+  double got = eval_text (s, text, vals);
+
+  if (!same_double (got, expected))
+    g_error ("line %d: '%s' gave %.17g, expected %.17g", line, text, got, expected);
+}
+
+static void
+test_precedence (void)
+{
+  g_autoptr (NrtExprSymbols) s = test_symbols ();
+  const double x = vals[X], y = vals[Y], z = vals[Z], a = vals[A], b = vals[B], c = vals[C];
+
+  CHECK ("1 + 2 * 3", 7);
+  CHECK ("(1 + 2) * 3", 9);
+  CHECK ("x + y * z", x + y * z);
+  CHECK ("x * y + z", x * y + z);
+  CHECK ("x - y - z", (x - y) - z);
+  CHECK ("x - (y - z)", x - (y - z));
+  CHECK ("x / y / z", (x / y) / z);
+  CHECK ("x / y * z", (x / y) * z);
+  CHECK ("x * y / z", (x * y) / z);
+  CHECK ("a - b + c", (a - b) + c);
+  CHECK ("x + y - z", (x + y) - z);
+  CHECK ("2 ^ 3 ^ 2", 512);                   /* right to left: 2^9 */
+  CHECK ("(2 ^ 3) ^ 2", 64);
+  CHECK ("a ^ c ^ b", pow (a, pow (c, b)));
+  CHECK ("2 * a ^ 2", 2 * a * a);
+  CHECK ("a ^ 2 * 2", a * a * 2);
+  CHECK ("-x ^ 2", -(x * x));                  /* unary minus looser than ^ */
+  CHECK ("-2 ^ 2", -4);
+  CHECK ("(-x) ^ 2", x * x);
+  CHECK ("2 ^ -1", 0.5);
+  CHECK ("2 ^ -a * 3", pow (2, -a) * 3);
+  CHECK ("-x * y", -x * y);
+  CHECK ("x * -y", x * -y);
+  CHECK ("x - -y", x - -y);
+  CHECK ("--x", x);
+  CHECK ("+x", x);
+  CHECK ("-(x + y)", -(x + y));
+  CHECK ("x^3", pow (x, 3));
+  CHECK ("x^0.5", pow (x, 0.5));
+  CHECK ("1e-3", 1e-3);
+  CHECK (".5 * x", .5 * x);
+  CHECK ("2.5E+2", 250);
+  CHECK ("1.", 1);
+}
+
+static void
+test_functions (void)
+{
+  g_autoptr (NrtExprSymbols) s = test_symbols ();
+  static const double args[] = { -2.5, -1, -0.3, 0, 0.3, 1, 1.7, 2.5, 40, -700, 710 };
+  static const struct {
+    const char *name;
+    double (*f) (double);
+  } fns[] = {
+    { "exp", exp }, { "log", log }, { "ln", log }, { "sqrt", sqrt }, { "abs", fabs },
+    { "sin", sin }, { "cos", cos }, { "tan", tan }, { "sinh", sinh }, { "cosh", cosh },
+    { "tanh", tanh }, { "floor", floor }, { "ceil", ceil },
+  };
+
+  for (gsize f = 0; f < G_N_ELEMENTS (fns); f++)
+    for (gsize i = 0; i < G_N_ELEMENTS (args); i++)
+      {
+        double values[N_SLOTS] = { args[i] };
+        g_autofree char *text = g_strdup_printf ("%s(x)", fns[f].name);
+        g_autofree char *text2 = g_strdup_printf ("%s(x * 1)", fns[f].name);
+        double want = fns[f].f (args[i]);
+        g_assert_true (same_double (eval_text (s, text, values), want));
+        g_assert_true (same_double (eval_text (s, text2, values), want));
+      }
+  for (gsize i = 0; i < G_N_ELEMENTS (args); i++)
+    for (gsize j = 0; j < G_N_ELEMENTS (args); j++)
+      {
+        double values[N_SLOTS] = { args[i], args[j] };
+        double want = pow (args[i], args[j]);
+        g_assert_true (same_double (eval_text (s, "pow(x, y)", values), want));
+        g_assert_true (same_double (eval_text (s, "x ^ y", values), want));
+        g_assert_true (same_double (eval_text (s, "(x + 0) ^ (y + 0)", values), want));
+      }
+  /* H: jNeuroML's NEURON definition, 0.5 at 0 */
+  CHECK ("H(x)", 1);
+  CHECK ("H(y)", 0);
+  CHECK ("H(0)", 0.5);
+  CHECK ("H(x - 1.7)", 0.5);
+  /* constants folded at parse time give the same bits as at run time */
+  CHECK ("exp(1/3) * x", exp (1.0 / 3) * vals[X]);
+  CHECK ("x * exp(-(0.065 + 0.035) / 0.01)", vals[X] * exp (-(0.065 + 0.035) / 0.01));
+}
+
+static void
+test_conditions (void)
+{
+  g_autoptr (NrtExprSymbols) s = test_symbols ();
+  static const struct {
+    const char *text;
+    double      value;
+  } cases[] = {
+    { "x .gt. y", 1 }, { "x .lt. y", 0 }, { "x .geq. 1.7", 1 }, { "x .leq. 1.7", 1 },
+    { "x .eq. 1.7", 1 }, { "x .neq. 1.7", 0 }, { "x .gt. 1.7", 0 }, { "x .lt. 1.7", 0 },
+    { "x .ge. 1.7", 1 }, { "x .le. 1", 0 }, { "x .ne. 1", 1 },
+    { "x .gt. 0 .and. y .gt. 0", 0 }, { "x .gt. 0 .or. y .gt. 0", 1 },
+    { "x .gt. 0 .and. y .lt. 0", 1 },
+    /* .and. binds tighter than .or. */
+    { "x .lt. 0 .and. y .lt. 0 .or. z .gt. 0", 1 },
+    { "x .lt. 0 .and. (y .lt. 0 .or. z .gt. 0)", 0 },
+    { "x + y .gt. z - 1", 0 }, { "x * 2 .geq. 3.4", 1 },
+    { "(x .gt. 1)", 1 }, { "v .lt. -0.06", 1 }, { "v .lt. -0.06 + 0", 1 }, { "v .gt. -0.06", 0 },
+    { "x.gt.1", 1 }, { "1.gt.x", 0 }, { "2.0.gt.x", 1 },
+    { "v*1000 .eq. -65", 1 },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (NrtExpr) e = nrt_expr_parse (cases[i].text, s, &error);
+      g_assert_no_error (error);
+      g_assert_true (nrt_expr_is_condition (e));
+      if (nrt_expr_eval (e, vals) != cases[i].value)
+        g_error ("'%s' gave %g", cases[i].text, nrt_expr_eval (e, vals));
+    }
+  {
+    g_autoptr (NrtExpr) e = nrt_expr_parse ("x + 1", s, NULL);
+    g_assert_false (nrt_expr_is_condition (e));
+    g_assert_true (nrt_expr_uses_slot (e, X));
+    g_assert_false (nrt_expr_uses_slot (e, Y));
+  }
+}
+
+static void
+test_errors (void)
+{
+  g_autoptr (NrtExprSymbols) s = test_symbols ();
+  static const struct {
+    const char  *text;
+    NrtExprError code;
+    const char  *message;
+  } cases[] = {
+    { "x + foo(y)", NRT_EXPR_ERROR_UNKNOWN_FUNCTION, "unknown function 'foo' at column 5" },
+    { "2 * (x + 1", NRT_EXPR_ERROR_SYNTAX,
+      "unbalanced parenthesis: '(' at column 5 is not closed" },
+    { "(x + 1))", NRT_EXPR_ERROR_SYNTAX,
+      "unbalanced parenthesis: ')' at column 8 has no '('" },
+    { "exp(x", NRT_EXPR_ERROR_SYNTAX, "unbalanced parenthesis: '(' at column 4 is not closed" },
+    { "x + w", NRT_EXPR_ERROR_UNKNOWN_SYMBOL, "unknown symbol 'w' at column 5" },
+    { "x +", NRT_EXPR_ERROR_SYNTAX,
+      "expected a number, a name or '(' but found the end of the expression" },
+    { "x * * y", NRT_EXPR_ERROR_SYNTAX,
+      "expected a number, a name or '(' but found '*' at column 5" },
+    { "x y", NRT_EXPR_ERROR_SYNTAX, "unexpected 'y' at column 3" },
+    { "", NRT_EXPR_ERROR_SYNTAX, "empty expression" },
+    { "   ", NRT_EXPR_ERROR_SYNTAX, "empty expression" },
+    { "x # 2", NRT_EXPR_ERROR_SYNTAX, "unexpected character '#' at column 3" },
+    { "x .gte. 2", NRT_EXPR_ERROR_SYNTAX, "unknown operator '.gte.' at column 3" },
+    { ".not. (x .gt. 2)", NRT_EXPR_ERROR_SYNTAX,
+      "unknown operator '.not.' at column 1 (LEMS has no .not.)" },
+    { "pow(x)", NRT_EXPR_ERROR_SYNTAX, "pow takes 2 arguments, not 1 (column 1)" },
+    { "exp(x, y)", NRT_EXPR_ERROR_SYNTAX, "exp takes 1 argument, not 2 (column 1)" },
+    { "exp + 1", NRT_EXPR_ERROR_SYNTAX, "function 'exp' at column 1 needs '('" },
+    { "(x .gt. 1) + 2", NRT_EXPR_ERROR_TYPE,
+      "'(x .gt. 1)' is a condition, but '+' needs a number (column 1)" },
+    { "x .and. y .gt. 0", NRT_EXPR_ERROR_TYPE,
+      "'x' is a number, but '.and.' needs a condition (column 1)" },
+    { "exp(x .gt. 0)", NRT_EXPR_ERROR_TYPE,
+      "'x .gt. 0' is a condition, but a function needs a number (column 5)" },
+    { "x .lt. y .lt. z", NRT_EXPR_ERROR_SYNTAX,
+      "comparisons cannot be chained: '.lt.' at column 10 (use .and.)" },
+    { "1e999 * x", NRT_EXPR_ERROR_SYNTAX, "number '1e999' out of range at column 1" },
+    { "x . 2", NRT_EXPR_ERROR_SYNTAX, "unexpected '.' at column 3" },
+    { "exp(x,)", NRT_EXPR_ERROR_SYNTAX,
+      "expected a number, a name or '(' but found ')' at column 7" },
+    { "exp(x y)", NRT_EXPR_ERROR_SYNTAX, "expected ',' or ')' but found 'y' at column 7" },
+    { "2e", NRT_EXPR_ERROR_SYNTAX, "unexpected 'e' at column 2" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (NrtExpr) e = nrt_expr_parse (cases[i].text, s, &error);
+      g_assert_null (e);
+      g_assert_nonnull (error);
+      if (!g_error_matches (error, NRT_EXPR_ERROR, cases[i].code)
+          || strcmp (error->message, cases[i].message) != 0)
+        g_error ("'%s': got \"%s\" (code %d), expected \"%s\" (code %d)", cases[i].text,
+                 error->message, error->code, cases[i].message, cases[i].code);
+    }
+}
+
+/* ---- round trips ---- */
+
+static void
+check_round_trip (const NrtExprSymbols *s, const char *text, guint n_values)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NrtExpr) e = nrt_expr_parse (text, s, &error);
+  g_autofree char *canon = NULL, *canon2 = NULL;
+  g_autoptr (NrtExpr) e2 = NULL;
+  GRand *rand = g_rand_new_with_seed (42);
+  g_autofree double *values = g_new (double, MAX (n_values, 1));
+
+  g_assert_no_error (error);
+  canon = nrt_expr_to_string (e);
+  e2 = nrt_expr_parse (canon, s, &error);
+  if (!e2)
+    g_error ("'%s' → '%s' does not parse: %s", text, canon, error->message);
+  canon2 = nrt_expr_to_string (e2);
+  g_assert_cmpstr (canon, ==, canon2);
+  g_assert_cmpint (nrt_expr_is_condition (e), ==, nrt_expr_is_condition (e2));
+  for (int trial = 0; trial < 200; trial++)
+    {
+      for (guint i = 0; i < n_values; i++)
+        values[i] = trial == 0 ? 0 : g_rand_double_range (rand, -0.1, 0.1)
+                                     * (trial % 3 == 0 ? 1000 : 1);
+      double a = nrt_expr_eval (e, values), b = nrt_expr_eval (e2, values);
+      if (!same_double (a, b))
+        g_error ("'%s' (%.17g) and '%s' (%.17g) differ", text, a, canon, b);
+    }
+  g_rand_free (rand);
+}
+
+/* Representative custom rate types (the forms of Open Source Brain channel files: SI values
+ * rescaled to mV and ms, conditional branches at singularities), written for this test. */
+static const char *const corpus[] = {
+  "v / VOLT_SCALE",
+  "(0.07 * exp(-(V + 58) / 20)) / TIME_SCALE",
+  "(1 / (exp(-0.1 * (V + 28)) + 1)) / TIME_SCALE",
+  "0.1 * (V + 40) / (1 - exp(-(V + 40) / 10)) / TIME_SCALE",
+  "1 / TIME_SCALE",
+  "4 * exp(-(V + 65) / 18) / TIME_SCALE",
+  "-0.01 * (V + 55) / (exp(-(V + 55) / 10) - 1)",
+  "0.125 * exp(-(V + 65) / 80)",
+  "1 / (1 + exp((V + 75) / 5.5))",
+  "(1 / (exp((V + 82.3) / 9.5) + exp(-(V + 21.6) / 9.5)) + 0.5) * TIME_SCALE",
+  "rate * exp((v - midpoint) / scale)",
+  "rate / (1 + exp(0 - (v - midpoint) / scale))",
+  "rate * (v - midpoint) / scale / (1 - exp(-(v - midpoint) / scale))",
+  "(rate / (1 + exp(0 - (table_max - midpoint) / scale))) / TIME_SCALE",
+  "V .eq. -40",
+  "V .lt. -35 .and. V .geq. -80",
+  "v .gt. table_max",
+  "caConc / CONC_SCALE",
+  "(1e-3 * ca) / (ca + 0.5e-3)",
+  "2^((temperature - 296.15) / 10)",
+  "q10 ^ ((temperature - 279.45) / 10) * 1e3",
+  "1 / (1 + (0.5 / ca) ^ 4)",
+  "-x^2 + a*-x^2 - (-x)^3 + 2^-x^2",
+  "x - (y - z) - (a + b) / (c * x) / (y / z) + x ^ (y ^ z) + (x ^ y) ^ z",
+  "H(V + 40) * exp(-V) + (1 - H(V + 40)) * 0.5",
+  "abs(x) + floor(y) + ceil(z) + sqrt(a) + log(b) + ln(c) + sin(x) + cos(y) + tan(z)",
+  "sinh(x) + cosh(y) + tanh(z) + pow(a, b) + pow(-x, 2)",
+  "0.1 * 10 + 1e-300 * 1e300 + 123456789012345678 + 0.30000000000000004",
+};
+
+static NrtExprSymbols *
+corpus_symbols (void)
+{
+  static const char *names[] = {
+    "v", "V", "VOLT_SCALE", "TIME_SCALE", "CONC_SCALE", "rate", "midpoint", "scale",
+    "table_max", "caConc", "ca", "temperature", "q10", "x", "y", "z", "a", "b", "c",
+  };
+  NrtExprSymbols *s = nrt_expr_symbols_new ();
+
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    nrt_expr_symbols_add (s, names[i], NRT_EXPR_DIM_NONE, 1.0);
+  return s;
+}
+
+static void
+test_round_trip_corpus (void)
+{
+  g_autoptr (NrtExprSymbols) s = corpus_symbols ();
+  g_autoptr (GError) error = NULL;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (corpus); i++)
+    check_round_trip (s, corpus[i], nrt_expr_symbols_count (s));
+
+  /* canonical spellings */
+  static const struct {
+    const char *in, *out;
+  } canon[] = {
+    { "(1+2)*3", "(1 + 2) * 3" },
+    { "((x))", "x" },
+    { "-x^2", "-(x^2)" },
+    { "2^-1", "2^(-1)" },
+    { "2^3^2", "2^(3^2)" },  /* jLEMS would group 2^3^2 as (2^3)^2 */
+    { "(2^3)^2", "(2^3)^2" },
+    { "a-(b-c)", "a - (b - c)" },
+    { "a-(b+c)", "a - (b + c)" },
+    { "(a-b)+c", "a - b + c" },
+    { "a/(b*c)", "a / (b * c)" },
+    { "x.gt.0.and.y.lt.1.or.z.eq.2", "x .gt. 0 .and. y .lt. 1 .or. z .eq. 2" },
+    { "x .ge. 1", "x .geq. 1" },
+    { "1.0e-3 * .5", "0.001 * 0.5" },
+    { "+x", "x" },
+    { "pow(x,2)", "pow(x, 2)" },
+    { "0.1", "0.1" },
+    { "2.5E+20", "2.5e+20" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (canon); i++)
+    {
+      g_autoptr (NrtExpr) e = nrt_expr_parse (canon[i].in, s, &error);
+      g_autofree char *text = NULL;
+      g_assert_no_error (error);
+      text = nrt_expr_to_string (e);
+      g_assert_cmpstr (text, ==, canon[i].out);
+    }
+}
+
+/* Every value= and condition= inside a ComponentType's Dynamics in the NeuroML files under
+ * the shared directory. */
+static void
+collect_expressions (xmlNodePtr node, gboolean in_type, GPtrArray *exprs, GPtrArray *names)
+{
+  for (xmlNodePtr n = node; n; n = n->next)
+    {
+      gboolean here = in_type;
+      if (n->type != XML_ELEMENT_NODE)
+        continue;
+      if (xmlStrcmp (n->name, BAD_CAST "ComponentType") == 0)
+        here = TRUE;
+      if (here)
+        {
+          xmlChar *name = xmlGetProp (n, BAD_CAST "name");
+          xmlChar *value = xmlGetProp (n, BAD_CAST "value");
+          xmlChar *cond = xmlGetProp (n, BAD_CAST "condition");
+          if (name)
+            g_ptr_array_add (names, g_strdup ((char *) name));
+          if (value && (xmlStrcmp (n->name, BAD_CAST "DerivedVariable") == 0
+                        || xmlStrcmp (n->name, BAD_CAST "Case") == 0))
+            g_ptr_array_add (exprs, g_strdup ((char *) value));
+          if (cond)
+            g_ptr_array_add (exprs, g_strdup ((char *) cond));
+          xmlFree (name);
+          xmlFree (value);
+          xmlFree (cond);
+        }
+      collect_expressions (n->children, here, exprs, names);
+    }
+}
+
+static void
+scan_dir (const char *dir, GPtrArray *files)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  if (!d)
+    return;
+  while ((name = g_dir_read_name (d)))
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        scan_dir (path, files);
+      else if (g_str_has_suffix (name, ".nml") || g_str_has_suffix (name, ".xml"))
+        g_ptr_array_add (files, g_steal_pointer (&path));
+    }
+}
+
+static void
+test_round_trip_files (void)
+{
+  const char *shared = g_getenv ("NRT_SHARED_DIR");
+  g_autofree char *dir = NULL;
+  g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) exprs = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (NrtExprSymbols) s = NULL;
+
+  if (!shared)
+    {
+      g_test_skip ("NRT_SHARED_DIR is not set");
+      return;
+    }
+  dir = g_build_filename (shared, "neuroml", NULL);
+  scan_dir (dir, files);
+  for (guint i = 0; i < files->len; i++)
+    {
+      xmlDocPtr doc = xmlReadFile (g_ptr_array_index (files, i), NULL,
+                                   XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+      if (!doc)
+        continue;
+      collect_expressions (xmlDocGetRootElement (doc), FALSE, exprs, names);
+      xmlFreeDoc (doc);
+    }
+  if (exprs->len == 0)
+    {
+      g_autofree char *msg = g_strdup_printf (
+          "no LEMS ComponentType expressions in the %u NeuroML files under %s "
+          "(the representative corpus of /expr/round-trip/corpus still runs)",
+          files->len, dir);
+      g_test_skip (msg);
+      return;
+    }
+  s = corpus_symbols ();
+  for (guint i = 0; i < names->len; i++)
+    nrt_expr_symbols_add (s, g_ptr_array_index (names, i), NRT_EXPR_DIM_NONE, 1.0);
+  for (guint i = 0; i < exprs->len; i++)
+    check_round_trip (s, g_ptr_array_index (exprs, i), nrt_expr_symbols_count (s));
+  g_test_message ("%u expressions from %u files", exprs->len, files->len);
+}
+
+/* ---- dimensions ---- */
+
+static NrtExprSymbols *
+dim_symbols (void)
+{
+  NrtExprSymbols *s = nrt_expr_symbols_new ();
+  static const char *syms[][2] = {
+    { "v", "voltage" }, { "midpoint", "voltage" }, { "scale", "voltage" },
+    { "rate", "per_time" }, { "t", "time" }, { "tau", "time" }, { "n", "none" },
+    { "temperature", "temperature" }, { "caConc", "concentration" },
+    { "g", "conductanceDensity" }, { "area", "area" }, { "len", "length" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (syms); i++)
+    {
+      NrtExprDim d;
+      g_assert_true (nrt_expr_dim_from_name (syms[i][1], &d));
+      nrt_expr_symbols_add (s, syms[i][0], d, 1.0);
+    }
+  return s;
+}
+
+static void
+test_dimensions (void)
+{
+  g_autoptr (NrtExprSymbols) s = dim_symbols ();
+  static const struct {
+    const char *text;
+    const char *dim;      /* expected, or NULL when rejected */
+    const char *message;  /* when rejected */
+  } cases[] = {
+    { "rate * exp((v - midpoint) / scale)", "per_time (T^-1)", NULL },
+    { "rate / (1 + exp(0 - (v - midpoint) / scale))", "per_time (T^-1)", NULL },
+    { "1 / tau", "per_time (T^-1)", NULL },
+    { "v", "voltage (M L^2 T^-3 I^-1)", NULL },
+    { "v * v / v", "voltage (M L^2 T^-3 I^-1)", NULL },
+    { "g * area * v", "current (I)", NULL },
+    { "n ^ 2.5", "dimensionless", NULL },
+    { "2 ^ n", "dimensionless", NULL },
+    { "len ^ 2", "area (L^2)", NULL },
+    { "len ^ 3", "volume (L^3)", NULL },
+    { "len ^ -(2)", "L^-2", NULL },
+    { "len ^ (1 + 2)", "volume (L^3)", NULL },
+    { "sqrt(area)", "length (L)", NULL },
+    { "abs(v) + v", "voltage (M L^2 T^-3 I^-1)", NULL },
+    { "H(v - midpoint)", "dimensionless", NULL },
+    { "v .gt. 0", "dimensionless", NULL },
+    { "v - 0", "voltage (M L^2 T^-3 I^-1)", NULL },
+    { "0 * v + 0", "voltage (M L^2 T^-3 I^-1)", NULL },
+    { "v .gt. midpoint .and. t .lt. tau", "dimensionless", NULL },
+    { "caConc / 0.001", "concentration (L^-3 N)", NULL },
+    { "temperature - 273.15", NULL,
+      "cannot subtract '273.15' (dimensionless) from 'temperature' (temperature (K)) in "
+      "'temperature - 273.15'" },
+    { "v + t", NULL,
+      "cannot add 'v' (voltage (M L^2 T^-3 I^-1)) and 't' (time (T)) in 'v + t'" },
+    { "rate * exp(v - midpoint)", NULL,
+      "exp needs a dimensionless argument, but 'v - midpoint' is voltage "
+      "(M L^2 T^-3 I^-1)" },
+    { "v .gt. tau", NULL,
+      "cannot compare 'v' (voltage (M L^2 T^-3 I^-1)) with 'tau' (time (T)) in 'v .gt. tau'" },
+    { "len ^ n", NULL, "'len' is length (L): in 'len ^ n' its exponent must be a constant "
+      "integer" },
+    { "len ^ 0.5", NULL, "'len' is length (L): in 'len ^ 0.5' its exponent must be a "
+      "constant integer" },
+    { "n ^ t", NULL, "the exponent 't' in 'n ^ t' must be dimensionless, not time (T)" },
+    { "sqrt(len)", NULL, "sqrt of 'len', which is length (L), has no dimension with integer "
+      "exponents" },
+    { "pow(v, 2)", NULL, "pow needs a dimensionless argument, but 'v' is voltage "
+      "(M L^2 T^-3 I^-1)" },
+    { "log(caConc)", NULL, "log needs a dimensionless argument, but 'caConc' is "
+      "concentration (L^-3 N)" },
+    { "1 + (v .gt. 0 .and. v * t .lt. 1)", NULL, NULL },  /* type error at parse */
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (NrtExpr) e = nrt_expr_parse (cases[i].text, s, &error);
+      NrtExprDim d;
+      if (!cases[i].dim && !cases[i].message)
+        {
+          g_assert_null (e);
+          continue;
+        }
+      g_assert_no_error (error);
+      gboolean ok = nrt_expr_check_dimensions (e, &d, &error);
+      if (cases[i].dim)
+        {
+          g_autofree char *text = NULL;
+          if (!ok)
+            g_error ("'%s' rejected: %s", cases[i].text, error->message);
+          text = nrt_expr_dim_to_string (d);
+          g_assert_cmpstr (text, ==, cases[i].dim);
+        }
+      else
+        {
+          if (ok)
+            g_error ("'%s' accepted", cases[i].text);
+          g_assert_error (error, NRT_EXPR_ERROR, NRT_EXPR_ERROR_DIMENSION);
+          g_assert_cmpstr (error->message, ==, cases[i].message);
+        }
+    }
+}
+
+static void
+test_scale (void)
+{
+  /* values in mV and ms, expression in SI */
+  g_autoptr (NrtExprSymbols) s = nrt_expr_symbols_new ();
+  NrtExprDim volt, time;
+  g_assert_true (nrt_expr_dim_from_name ("voltage", &volt));
+  g_assert_true (nrt_expr_dim_from_name ("time", &time));
+  g_assert_false (nrt_expr_dim_from_name ("voltages", &time));
+  guint sv = nrt_expr_symbols_add (s, "v", volt, 1e-3);
+  guint st = nrt_expr_symbols_add (s, "t", time, 1e-3);
+  double values[2];
+  values[sv] = -65;
+  values[st] = 2;
+  g_autoptr (NrtExpr) e = nrt_expr_parse ("v / t + v * 1 - t", s, NULL);
+  g_assert_cmpfloat (nrt_expr_eval (e, values), ==,
+                     (-65 * 1e-3) / (2 * 1e-3) + (-65 * 1e-3) * 1 - 2 * 1e-3);
+  g_assert_cmpuint (nrt_expr_symbols_count (s), ==, 2);
+  g_assert_cmpstr (nrt_expr_symbols_name (s, st), ==, "t");
+  g_assert_true (nrt_expr_dim_equal (nrt_expr_symbols_dim (s, sv), volt));
+  /* rebinding keeps the slot */
+  g_assert_cmpuint (nrt_expr_symbols_add (s, "v", volt, 1.0), ==, sv);
+  g_assert_cmpint (nrt_expr_symbols_lookup (s, "nope"), ==, -1);
+}
+
+static void
+test_deep (void)
+{
+  /* deeper than the evaluator's on-stack array */
+  g_autoptr (NrtExprSymbols) s = test_symbols ();
+  GString *t = g_string_new (NULL);
+  double want = 0;
+
+  for (int i = 0; i < 100; i++)
+    g_string_append (t, "x + (");
+  g_string_append (t, "y");
+  for (int i = 0; i < 100; i++)
+    g_string_append (t, ")");
+  want = vals[Y];
+  for (int i = 0; i < 100; i++)
+    want = vals[X] + want;
+  g_assert_cmpfloat (eval_text (s, t->str, vals), ==, want);
+  g_string_free (t, TRUE);
+}
+
+/* ---- benchmark ---- */
+
+static double __attribute__ ((noinline))
+c_rate (const double *p)
+{
+  /* HHExpLinearRate-style custom rate in SI: v, rate, midpoint, scale */
+  double x = (p[0] - p[2]) / p[3];
+  return p[1] * x / (1 - exp (-x));
+}
+
+static double __attribute__ ((noinline))
+c_rate2 (const double *p)
+{
+  return (0.07 * exp (-(p[0] / 0.001 + 58) / 20)) / 0.001;
+}
+
+static int
+bench (void)
+{
+  g_autoptr (NrtExprSymbols) s = nrt_expr_symbols_new ();
+  const int n = 2000000;
+  double p[4] = { -0.065, 1000, -0.040, 0.010 };
+  volatile double sink = 0;
+  const char *texts[] = { "rate * ((v - midpoint) / scale) / (1 - exp(-((v - midpoint) / scale)))",
+                          "(0.07 * exp(-(v / VOLT_SCALE + 58) / 20)) / TIME_SCALE" };
+  double (*cf[]) (const double *) = { c_rate, c_rate2 };
+
+  nrt_expr_symbols_add (s, "v", NRT_EXPR_DIM_NONE, 1);
+  nrt_expr_symbols_add (s, "rate", NRT_EXPR_DIM_NONE, 1);
+  nrt_expr_symbols_add (s, "midpoint", NRT_EXPR_DIM_NONE, 1);
+  nrt_expr_symbols_add (s, "scale", NRT_EXPR_DIM_NONE, 1);
+  /* constants of the second form, folded at parse time once bound as numbers */
+  for (gsize k = 0; k < G_N_ELEMENTS (texts); k++)
+    {
+      g_autofree char *text = g_strdup (texts[k]);
+      g_autoptr (NrtExpr) e = NULL;
+      gint64 t0, t1, t2;
+
+      if (k == 1)
+        {
+          g_free (text);
+          text = g_strdup ("(0.07 * exp(-(v / 0.001 + 58) / 20)) / 0.001");
+        }
+      e = nrt_expr_parse (text, s, NULL);
+      g_assert_nonnull (e);
+      t0 = g_get_monotonic_time ();
+      for (int i = 0; i < n; i++)
+        {
+          p[0] = -0.08 + 1e-9 * (i & 1023);
+          sink += nrt_expr_eval (e, p);
+        }
+      t1 = g_get_monotonic_time ();
+      for (int i = 0; i < n; i++)
+        {
+          p[0] = -0.08 + 1e-9 * (i & 1023);
+          sink += cf[k] (p);
+        }
+      t2 = g_get_monotonic_time ();
+      g_print ("%-72s  nrt_expr %6.1f ns/eval   C %6.1f ns/eval   ratio %.2f\n", text,
+               (t1 - t0) * 1e3 / n, (t2 - t1) * 1e3 / n, (double) (t1 - t0) / (t2 - t1));
+      /* and the same value */
+      p[0] = -0.0713;
+      g_print ("  value %.17g vs C %.17g\n", nrt_expr_eval (e, p), cf[k] (p));
+    }
+  (void) sink;
+  return 0;
+}
+
+int
+main (int argc, char **argv)
+{
+  for (int i = 1; i < argc; i++)
+    if (strcmp (argv[i], "--bench") == 0)
+      return bench ();
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/expr/precedence", test_precedence);
+  g_test_add_func ("/expr/functions", test_functions);
+  g_test_add_func ("/expr/conditions", test_conditions);
+  g_test_add_func ("/expr/errors", test_errors);
+  g_test_add_func ("/expr/round-trip/corpus", test_round_trip_corpus);
+  g_test_add_func ("/expr/round-trip/files", test_round_trip_files);
+  g_test_add_func ("/expr/dimensions", test_dimensions);
+  g_test_add_func ("/expr/scale", test_scale);
+  g_test_add_func ("/expr/deep", test_deep);
+  return g_test_run ();
+}
