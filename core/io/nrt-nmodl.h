@@ -11,6 +11,17 @@
  * gates inf, τ/f, with f = q10^((celsius − q10_temperature)/10); states advance by
  * METHOD cnexp and g = gmax·Π gate^power multiplies as KSChan does.  Every number is
  * written with %.17g, so it reads back as the same double.
+ *
+ * Kinetic schemes become a KINETIC block (one STATE per scheme state, `~ A <-> B (kf, kb)`
+ * per transition, a CONSERVE per scheme) solved by METHOD sparse, i.e. backward Euler as
+ * KSChan steps them; INITIAL starts each scheme in its first state and solves STEADYSTATE
+ * sparse, the limit KSChan's single 1e9 ms step approximates.  Ligand transitions read their
+ * concentration (USEION ca READ cai …) and multiply [L]^n·A in KSChan's order.  GHK channels
+ * are USEION <ion> READ <ion>i, <ion>o WRITE i<ion> with p = pmax·Π… and NEURON's nrn_ghk
+ * written out with 8.2.2's FARADAY and R (KSChan's names pmax and p are kept).  Point
+ * channels are POINT_PROCESSes with gmax in µS (pmax cm³/s), currents in nA (GHK ×1e6).
+ * Stochastic single channels have no NMODL form: the file is the deterministic channel and
+ * says so in a comment (Nsingle is accepted and ignored).
  */
 #pragma once
 

@@ -203,9 +203,9 @@ channel_soma (double celsius)
   return m;
 }
 
-/* Neurite's soma(0.5).v at t = 0 and after every step. */
+/* Neurite's soma(0.5).v at t = 0 and after every step until tstop. */
 static GArray *
-neurite_trace (NrtModel *m)
+neurite_trace_until (NrtModel *m, double tstop)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(NrtNetwork) net = nrt_network_compile (m, &error);
@@ -221,7 +221,7 @@ neurite_trace (NrtModel *m)
   nrt_sim_init (sim);
   x = nrt_sim_record_value (sim, (guint) rec);
   g_array_append_val (v, x);
-  while (!nrt_sim_reached (sim, 10))
+  while (!nrt_sim_reached (sim, tstop))
     {
       g_assert_true (nrt_sim_step (sim, &error));
       x = nrt_sim_record_value (sim, (guint) rec);
@@ -321,20 +321,60 @@ test_files (void)
   rm_tree (tmp);
 }
 
+/* Whether NEURON (python3 with neuron, nrnivmodl, nrnmech_makefile) is installed. */
+static gboolean
+have_neuron (void)
+{
+  g_autofree char *nrnivmodl = g_find_program_in_path ("nrnivmodl");
+  char *check[] = { PYTHON, "-c", "import neuron", NULL };
+
+  return nrnivmodl != NULL && g_file_test (NRN_LIB "/nrnmech_makefile", G_FILE_TEST_EXISTS)
+         && run (check, NULL, NULL, NULL);
+}
+
+/* Compiles tmp/<mods> with nrnivmodl; returns libnrnmech.so's path and sets *home to the
+ * NRNHOME_EXEC folder made for Debian's nrnivmodl (a neutral working folder for python). */
+static char *
+compile_mods (const char *tmp, const char *const *mods, char **home)
+{
+  g_autofree char *nrnivmodl = g_find_program_in_path ("nrnivmodl");
+  g_autofree char *bin = NULL, *link = NULL;
+  g_auto(GStrv) envp = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  char *lib;
+
+  /* Debian's nrnivmodl looks for $NRNHOME_EXEC/bin/nrnmech_makefile. */
+  *home = g_build_filename (tmp, "nrnhome", NULL);
+  bin = g_build_filename (*home, "bin", NULL);
+  link = g_build_filename (bin, "nrnmech_makefile", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (bin, 0755), ==, 0);
+  g_assert_cmpint (symlink (NRN_LIB "/nrnmech_makefile", link), ==, 0);
+  envp = g_environ_setenv (g_get_environ (), "NRNHOME_EXEC", *home, TRUE);
+  g_ptr_array_add (argv, nrnivmodl);
+  g_ptr_array_add (argv, "-loadflags");
+  g_ptr_array_add (argv, "-L" NRN_LIB " -Wl,-rpath," NRN_LIB);
+  for (guint i = 0; mods[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) mods[i]);
+  g_ptr_array_add (argv, NULL);
+  run ((char **) argv->pdata, tmp, (const char *const *) envp, NULL);  /* special may fail */
+  lib = find_file (tmp, "libnrnmech.so");
+  if (lib == NULL)
+    lib = find_file (tmp, "libnrnmech.so.0");
+  g_assert_nonnull (lib);
+  return lib;
+}
+
 static void
 test_neuron (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *nrnivmodl = g_find_program_in_path ("nrnivmodl");
-  g_autofree char *tmp = NULL, *home = NULL, *bin = NULL, *link = NULL, *lib = NULL;
+  g_autofree char *tmp = NULL, *home = NULL, *lib = NULL;
   g_autofree char *script = g_build_filename (NRT_SOURCE_ROOT, "tests", "io", "nmodl-run.py", NULL);
-  g_auto(GStrv) envp = NULL;
   const double temps[] = { 6.3, 16.3 };
-  char *check[] = { PYTHON, "-c", "import neuron", NULL };
+  const char *const mods[] = { "nahh.mod", "khh.mod", "leak.mod", NULL };
   double worst = 0;
 
-  if (nrnivmodl == NULL || !g_file_test (NRN_LIB "/nrnmech_makefile", G_FILE_TEST_EXISTS)
-      || !run (check, NULL, NULL, NULL))
+  if (!have_neuron ())
     {
       g_test_skip ("NEURON (python3 -c 'import neuron', nrnivmodl and "
                    NRN_LIB "/nrnmech_makefile) is not installed");
@@ -348,27 +388,12 @@ test_neuron (void)
     g_assert_true (nrt_nmodl_write_model_channels (m, tmp, &error));
     g_assert_no_error (error);
   }
-  /* Debian's nrnivmodl looks for $NRNHOME_EXEC/bin/nrnmech_makefile. */
-  home = g_build_filename (tmp, "nrnhome", NULL);
-  bin = g_build_filename (home, "bin", NULL);
-  link = g_build_filename (bin, "nrnmech_makefile", NULL);
-  g_assert_cmpint (g_mkdir_with_parents (bin, 0755), ==, 0);
-  g_assert_cmpint (symlink (NRN_LIB "/nrnmech_makefile", link), ==, 0);
-  envp = g_environ_setenv (g_get_environ (), "NRNHOME_EXEC", home, TRUE);
-  {
-    char *argv[] = { nrnivmodl, "-loadflags", "-L" NRN_LIB " -Wl,-rpath," NRN_LIB,
-                     "nahh.mod", "khh.mod", "leak.mod", NULL };
-    run (argv, tmp, (const char *const *) envp, NULL);  /* special may fail to link */
-  }
-  lib = find_file (tmp, "libnrnmech.so");
-  if (lib == NULL)
-    lib = find_file (tmp, "libnrnmech.so.0");
-  g_assert_nonnull (lib);
+  lib = compile_mods (tmp, mods, &home);
 
   for (guint c = 0; c < G_N_ELEMENTS (temps); c++)
     {
       g_autoptr(NrtModel) m = channel_soma (temps[c]);
-      g_autoptr(GArray) ours = neurite_trace (m);
+      g_autoptr(GArray) ours = neurite_trace_until (m, 10);
       g_autofree char *out = NULL, *celsius = NULL;
       g_auto(GStrv) lines = NULL;
       double diff = 0, peak = -INFINITY;
@@ -401,6 +426,283 @@ test_neuron (void)
   rm_tree (tmp);
 }
 
+/* ---- kinetic schemes, GHK and point channels ---- */
+
+#define RATE(form, A, k, d) (&(NrtRate) { (form), (A), (k), (d) })
+
+/* The channels of nmodl-ks-run.py (and of tests/reference/generate_ks.py).  kca: density, k,
+ * ohmic, 0.002 S/cm2; C1 <-> C2 (linoid a, exp b), C2 + 2 cai <-> O (2000 /ms-mM2, 0.1 /ms),
+ * O <-> C1 (inf sigmoid, tau exp). */
+static NrtChannel *
+channel_kca (void)
+{
+  NrtChannel *ch = nrt_channel_new ("kca");
+  NrtKsScheme *ks;
+
+  ch->ion = NRT_ION_K;
+  ch->gmax = 0.002;
+  ks = nrt_channel_add_scheme (ch, 1);
+  nrt_ks_scheme_add_state (ks, "C1", 0, 0, 0);
+  nrt_ks_scheme_add_state (ks, "C2", 0, 50, 0);
+  nrt_ks_scheme_add_state (ks, "O", 1, 100, 0);
+  nrt_ks_scheme_add_transition (ks, 0, 1, NRT_GATE_ALPHA_BETA, RATE (NRT_RATE_LINOID, 0.1, 0.1, -40),
+                                RATE (NRT_RATE_EXP, 0.05, -1.0 / 20, -65), NRT_ION_NONSPECIFIC, 1);
+  nrt_ks_scheme_add_transition (ks, 1, 2, NRT_TRANS_LIGAND_INSIDE,
+                                RATE (NRT_RATE_CONSTANT, 2000, 0, 0),
+                                RATE (NRT_RATE_CONSTANT, 0.1, 0, 0), NRT_ION_CA, 2);
+  nrt_ks_scheme_add_transition (ks, 2, 0, NRT_GATE_INF_TAU, RATE (NRT_RATE_SIGMOID, 1, -0.1, -45),
+                                RATE (NRT_RATE_EXP, 5, -0.01, -60), NRT_ION_NONSPECIFIC, 1);
+  return ch;
+}
+
+/* cag / pca: ca, GHK, m^2 with a sigmoid(1, -0.1, -30), b exp(0.2, -1/20, -65). */
+static NrtChannel *
+channel_ghk (const char *name, NrtChannelKind kind, double pmax)
+{
+  NrtChannel *ch = nrt_channel_new (name);
+
+  ch->kind = kind;
+  ch->ion = NRT_ION_CA;
+  ch->conductance = NRT_CONDUCTANCE_GHK;
+  ch->gmax = pmax;
+  nrt_channel_add_gate (ch, "m", 2, NRT_GATE_ALPHA_BETA, RATE (NRT_RATE_SIGMOID, 1, -0.1, -30),
+                        RATE (NRT_RATE_EXP, 0.2, -1.0 / 20, -65));
+  return ch;
+}
+
+/* pk: point, NonSpecific, 0.005 uS, e -80 mV; C <-> O (exp a, sigmoid b); single channels. */
+static NrtChannel *
+channel_pk (void)
+{
+  NrtChannel *ch = nrt_channel_new ("pk");
+  NrtKsScheme *ks;
+
+  ch->kind = NRT_CHANNEL_POINT;
+  ch->gmax = 0.005;
+  ch->erev = -80;
+  ch->single = TRUE;
+  ks = nrt_channel_add_scheme (ch, 1);
+  nrt_ks_scheme_add_state (ks, "C", 0, 0, 0);
+  nrt_ks_scheme_add_state (ks, "O", 1, 50, 0);
+  nrt_ks_scheme_add_transition (ks, 0, 1, NRT_GATE_ALPHA_BETA, RATE (NRT_RATE_EXP, 0.2, 0.05, -40),
+                                RATE (NRT_RATE_SIGMOID, 0.4, 0.1, -50), NRT_ION_NONSPECIFIC, 1);
+  return ch;
+}
+
+static void
+test_kinetic_text (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NrtChannel) kca = channel_kca ();
+  g_autofree char *text = NULL;
+  NrtKsScheme *ks = kca->schemes->pdata[0];
+
+  text = nrt_nmodl_write_channel (kca, &error);
+  g_assert_no_error (error);
+  assert_contains (text, "SUFFIX kca\n  USEION k READ ek WRITE ik\n  RANGE gmax, g, i\n"
+                         "  USEION ca READ cai\n");
+  assert_contains (text, "(mM) = (milli/liter)\n");
+  assert_contains (text, "STATE { C1 C2 O }\n");
+  assert_contains (text, "  SOLVE kin METHOD sparse\n  g = gmax*((O))\n");
+  assert_contains (text, "INITIAL {\n  C1 = 1\n  C2 = 0\n  O = 0\n  SOLVE kin STEADYSTATE sparse\n}\n");
+  assert_contains (text, "KINETIC kin {\n  ks_rates(v)\n  ~ C1 <-> C2 (kf_C1_C2, kb_C1_C2)\n"
+                         "  ~ C2 <-> O (kf_C2_O, kb_C2_O)\n  ~ O <-> C1 (kf_O_C1, kb_O_C1)\n"
+                         "  CONSERVE C1 + C2 + O = 1\n}\n");
+  assert_contains (text, "kf_C1_C2 = (ks_linoid(v, 0.10000000000000001, 0.10000000000000001, -40))*ks_f\n");
+  assert_contains (text, "kb_C1_C2 = (0.050000000000000003*ks_exp(-0.050000000000000003*(v - (-65))))*ks_f\n");
+  assert_contains (text, "kf_C2_O = cai*cai*2000*ks_f\n  kb_C2_O = 0.10000000000000001*ks_f\n");
+  assert_contains (text, "kf_O_C1 = ks_a/ks_b*ks_f\n  kb_O_C1 = (1 - ks_a)/ks_b*ks_f\n");
+  g_assert_null (strstr (text, "DERIVATIVE"));
+  g_clear_pointer (&text, g_free);
+
+  /* Ligand of the channel's own ion, outside, stoichiometry 4; a fractional state; power 2;
+   * an HH gate beside the scheme. */
+  kca->ion = NRT_ION_CA;
+  g_array_index (ks->transitions, NrtKsTransition, 1).type = NRT_TRANS_LIGAND_OUTSIDE;
+  g_array_index (ks->transitions, NrtKsTransition, 1).stoichiometry = 4;
+  ((NrtKsState *) ks->states->pdata[1])->fraction = 0.25;
+  ks->power = 2;
+  nrt_channel_add_gate (kca, "h", 1, NRT_GATE_ALPHA_BETA, RATE (NRT_RATE_CONSTANT, 0.5, 0, 0),
+                        RATE (NRT_RATE_CONSTANT, 0.25, 0, 0));
+  text = nrt_nmodl_write_channel (kca, &error);
+  g_assert_no_error (error);
+  assert_contains (text, "USEION ca READ eca, cao WRITE ica\n");
+  assert_contains (text, "STATE { h C1 C2 O }\n");
+  assert_contains (text, "SOLVE states METHOD cnexp\n  SOLVE kin METHOD sparse\n"
+                         "  g = gmax*(h)*((C2*0.25 + O)*(C2*0.25 + O))\n");
+  assert_contains (text, "kf_C2_O = (cao*cao)*(cao*cao)*2000*ks_f\n");
+  assert_contains (text, "  rates(v)\n  h = inf_h\n  C1 = 1\n");
+  g_clear_pointer (&text, g_free);
+
+  /* A state name the file needs is refused. */
+  g_free (((NrtKsState *) ks->states->pdata[0])->name);
+  ((NrtKsState *) ks->states->pdata[0])->name = g_strdup ("kin");
+  g_assert_null (nrt_nmodl_write_channel (kca, &error));
+  g_assert_error (error, NRT_IO_ERROR, NRT_IO_ERROR_UNSUPPORTED);
+}
+
+static void
+test_ghk_point_text (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NrtChannel) cag = channel_ghk ("cag", NRT_CHANNEL_DENSITY, 2e-5);
+  g_autoptr(NrtChannel) pca = channel_ghk ("pca", NRT_CHANNEL_POINT, 1e-11);
+  g_autoptr(NrtChannel) pk = channel_pk ();
+  g_autoptr(NrtChannel) pleak = nrt_channel_new ("pleak");
+  g_autofree char *t1 = NULL, *t2 = NULL, *t3 = NULL, *t4 = NULL;
+
+  t1 = nrt_nmodl_write_channel (cag, &error);
+  g_assert_no_error (error);
+  assert_contains (t1, "SUFFIX cag\n  USEION ca READ cai, cao WRITE ica\n  RANGE pmax, p, i\n");
+  assert_contains (t1, "pmax = 2.0000000000000002e-05 (cm/s)\n");
+  assert_contains (t1, "p = pmax*(m*m)\n  i = p*ks_ghk(v, cai, cao, 2)\n  ica = i\n");
+  assert_contains (t1, "ks_ktf = 1000*8.3144626181532395*(celsius + 273.15)/96485.33212331001\n");
+  assert_contains (t1, "ks_ghk = 0.001*ks_z*96485.33212331001*(ks_eci - ks_eco)\n");
+  g_assert_null (strstr (t1, "eca"));
+
+  t2 = nrt_nmodl_write_channel (pca, &error);
+  g_assert_no_error (error);
+  assert_contains (t2, "POINT_PROCESS pca\n  USEION ca READ cai, cao WRITE ica\n");
+  assert_contains (t2, "pmax = 9.9999999999999994e-12 (cm3/s)\n");
+  assert_contains (t2, "i = p*ks_ghk(v, cai, cao, 2)*1e6\n  ica = i\n");
+  assert_contains (t2, "  i (nA)\n");
+
+  t3 = nrt_nmodl_write_channel (pk, &error);
+  g_assert_no_error (error);
+  assert_contains (t3, "POINT_PROCESS pk\n  NONSPECIFIC_CURRENT i\n  RANGE gmax, g, e\n"
+                       "  RANGE Nsingle\n");
+  assert_contains (t3, "(nA) = (nanoamp)\n  (uS) = (microsiemens)\n");
+  assert_contains (t3, "gmax = 0.0050000000000000001 (uS)\n  e = -80 (mV)\n");
+  assert_contains (t3, "no equivalent of KSChan's\n: stochastic mode: this file is the "
+                       "deterministic channel, and Nsingle is ignored.\n");
+  assert_contains (t3, "g = gmax*((O))\n  i = g*(v - e)\n");
+
+  pleak->kind = NRT_CHANNEL_POINT;
+  pleak->ion = NRT_ION_K;
+  t4 = nrt_nmodl_write_channel (pleak, &error);
+  g_assert_no_error (error);
+  assert_contains (t4, "POINT_PROCESS pleak\n  USEION k READ ek WRITE ik\n  RANGE gmax, g, i\n");
+  assert_contains (t4, "  g (uS)\n  i (nA)\n  ek (mV)\n  ik (nA)\n");
+  g_assert_null (strstr (t4, "STATE"));
+}
+
+/* test-nmodl's soma with hh (no tables) and the case's channels; 20 ms, cai 0.01, cao 2 mM. */
+static NrtModel *
+kinetic_soma (const char *which)
+{
+  g_autoptr(GError) error = NULL;
+  NrtModel *m = nrt_model_new ();
+  NrtRunSettings s;
+  int pp;
+
+  g_assert_cmpint (nrt_model_add_section (m, "soma", NULL, 0, 10, 10, &error), >=, 0);
+  g_assert_true (nrt_model_set_Ra (m, "soma", 35.4, &error));
+  g_assert_true (nrt_model_set_cm (m, "soma", 1, &error));
+  g_assert_true (nrt_model_insert_mechanism (m, "soma", "hh", &error));
+  pp = nrt_model_add_point_process (m, "IClamp", "soma", 0.5, &error);
+  g_assert_true (nrt_model_set_point_process_param (m, (guint) pp, "del", 2, &error));
+  g_assert_true (nrt_model_set_point_process_param (m, (guint) pp, "dur", 0.1, &error));
+  g_assert_true (nrt_model_set_point_process_param (m, (guint) pp, "amp", 1, &error));
+  if (strcmp (which, "scheme") == 0)
+    {
+      g_autoptr(NrtChannel) kca = channel_kca ();
+      g_assert_true (nrt_model_add_channel (m, kca, &error));
+      g_assert_true (nrt_model_insert_mechanism (m, "soma", "kca", &error));
+    }
+  else if (strcmp (which, "ghk") == 0)
+    {
+      g_autoptr(NrtChannel) cag = channel_ghk ("cag", NRT_CHANNEL_DENSITY, 2e-5);
+      g_assert_true (nrt_model_add_channel (m, cag, &error));
+      g_assert_true (nrt_model_insert_mechanism (m, "soma", "cag", &error));
+    }
+  else
+    {
+      g_autoptr(NrtChannel) pk = channel_pk ();
+      g_autoptr(NrtChannel) pca = channel_ghk ("pca", NRT_CHANNEL_POINT, 1e-11);
+      g_assert_true (nrt_model_add_channel (m, pk, &error));
+      g_assert_true (nrt_model_add_channel (m, pca, &error));
+      pp = nrt_model_add_point_process (m, "pk", "soma", 0.5, &error);
+      g_assert_cmpint (pp, >=, 0);
+      /* deterministic, as the exported file is */
+      g_assert_true (nrt_model_set_point_process_param (m, (guint) pp, "Nsingle", 0, &error));
+      g_assert_cmpint (nrt_model_add_point_process (m, "pca", "soma", 0.5, &error), >=, 0);
+    }
+  s = nrt_model_get_data (m)->settings;
+  s.tstop = 20;
+  s.dt = 0.025;
+  s.v_init = -65;
+  s.celsius = 6.3;
+  s.hh_use_table = FALSE;
+  s.conc_i[NRT_ION_CA] = 0.01;
+  s.conc_o[NRT_ION_CA] = 2;
+  g_assert_true (nrt_model_set_settings (m, &s, &error));
+  g_assert_no_error (error);
+  return m;
+}
+
+/* The exported kca (3 states, a ligand transition), cag (GHK) and pk + pca (point channels,
+ * pca with GHK) compiled and run in NEURON against NEURON's own KSChan built the same way
+ * and against Neurite's trace. */
+static void
+test_neuron_kinetic (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = NULL, *home = NULL, *lib = NULL;
+  g_autofree char *script = g_build_filename (NRT_SOURCE_ROOT, "tests", "io", "nmodl-ks-run.py",
+                                              NULL);
+  const char *const cases[] = { "scheme", "ghk", "point" };
+  const char *const mods[] = { "kca.mod", "cag.mod", "pk.mod", "pca.mod", NULL };
+
+  if (!have_neuron ())
+    {
+      g_test_skip ("NEURON (python3 -c 'import neuron', nrnivmodl and "
+                   NRN_LIB "/nrnmech_makefile) is not installed");
+      return;
+    }
+  tmp = g_dir_make_tmp ("nrt-nmodl-XXXXXX", &error);
+  g_assert_no_error (error);
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autoptr(NrtModel) m = kinetic_soma (cases[c]);
+      g_assert_true (nrt_nmodl_write_model_channels (m, tmp, &error));
+      g_assert_no_error (error);
+    }
+  lib = compile_mods (tmp, mods, &home);
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autoptr(NrtModel) m = kinetic_soma (cases[c]);
+      g_autoptr(GArray) ours = NULL;
+      g_autofree char *out = NULL;
+      g_auto(GStrv) lines = NULL;
+      char *argv[] = { PYTHON, script, lib, (char *) cases[c], NULL };
+      double d_ks = 0, d_neurite = 0, peak = -INFINITY;
+      guint n;
+
+      g_assert_true (run (argv, home, NULL, &out));
+      lines = g_strsplit (g_strstrip (out), "\n", -1);
+      n = g_strv_length (lines);
+      g_assert_cmpuint (n, ==, 801);
+      ours = neurite_trace_until (m, 20);
+      g_assert_cmpuint (ours->len, ==, n);
+      for (guint i = 0; i < n; i++)
+        {
+          char *end;
+          double mod = g_ascii_strtod (lines[i], &end);
+          double ks = g_ascii_strtod (end, NULL);
+          double v = g_array_index (ours, double, i);
+          d_ks = MAX (d_ks, fabs (mod - ks));
+          d_neurite = MAX (d_neurite, fabs (mod - v));
+          peak = MAX (peak, mod);
+        }
+      g_test_message ("%s: peak %.6f mV; max |dv| exported NMODL vs NEURON KSChan %.3g mV, "
+                      "vs Neurite %.3g mV", cases[c], peak, d_ks, d_neurite);
+      g_assert_cmpfloat (d_ks, <=, 1e-6);
+      g_assert_cmpfloat (d_neurite, <=, 1e-6);
+    }
+  rm_tree (tmp);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -411,5 +713,8 @@ main (int argc, char **argv)
   g_test_add_func ("/io/nmodl/refused", test_refused);
   g_test_add_func ("/io/nmodl/files", test_files);
   g_test_add_func ("/io/nmodl/neuron", test_neuron);
+  g_test_add_func ("/io/nmodl/kinetic-text", test_kinetic_text);
+  g_test_add_func ("/io/nmodl/ghk-point-text", test_ghk_point_text);
+  g_test_add_func ("/io/nmodl/neuron-kinetic", test_neuron_kinetic);
   return g_test_run ();
 }
