@@ -1667,10 +1667,12 @@ nrt_network_same_layout (const NrtNetwork *a, const NrtNetwork *b)
 {
   g_return_val_if_fail (a != NULL && b != NULL, FALSE);
 
+  /* Channel instances must be the same (type index and node); the types' gates and schemes
+   * may differ: nrt_sim_transfer_state matches their states by name. */
   if (a->n_nodes != b->n_nodes || a->n_roots != b->n_roots || a->n_hh != b->n_hh
       || a->n_pas != b->n_pas || a->n_pp != b->n_pp || a->n_netstims != b->n_netstims
       || a->n_netcons != b->n_netcons || a->n_chan != b->n_chan
-      || a->n_chan_states != b->n_chan_states)
+      || a->n_chan_density != b->n_chan_density)
     return FALSE;
   if (!same_ints (a->parent, b->parent, a->n_nodes)
       || !same_ints (a->hh_node, b->hh_node, a->n_hh)
@@ -1678,9 +1680,6 @@ nrt_network_same_layout (const NrtNetwork *a, const NrtNetwork *b)
       || !same_ints (a->chan_node, b->chan_node, a->n_chan)
       || !same_ints (a->chan_type, b->chan_type, a->n_chan))
     return FALSE;
-  for (guint k = 0; k < a->n_chan; k++)
-    if (a->chan_types[a->chan_type[k]].n_gates != b->chan_types[b->chan_type[k]].n_gates)
-      return FALSE;
   for (guint p = 0; p < a->n_pp; p++)
     if (a->pp_type[p] != b->pp_type[p])
       return FALSE;
@@ -1692,6 +1691,94 @@ copy_doubles (double *dest, const double *src, guint n)
 {
   if (n > 0)
     memcpy (dest, src, n * sizeof (double));
+}
+
+static int
+find_name (char *const *names, guint from, guint to, const char *name)
+{
+  for (guint j = from; j < to; j++)
+    if (strcmp (names[j], name) == 0)
+      return (int) j;
+  return -1;
+}
+
+/* Whether two schemes have the same states by name, in the same order. */
+static gboolean
+same_scheme_states (const NrtNetChannel *a, const NrtNetScheme *sa, const NrtNetChannel *b,
+                    const NrtNetScheme *sb)
+{
+  if (sa->n_states != sb->n_states)
+    return FALSE;
+  for (guint j = 0; j < sa->n_states; j++)
+    if (strcmp (a->state_names[sa->offset + j], b->state_names[sb->offset + j]) != 0)
+      return FALSE;
+  return TRUE;
+}
+
+/* One channel instance's states across an edit (dest->v already carried over).  KSChan keeps
+ * its state array by position when its structure changes, which can leave a scheme whose
+ * occupancies do not sum to 1; here states are kept where they still mean the same thing:
+ * - an HH gate keeps its value if the new type has a gate of that name, else starts at
+ *   inf(v);
+ * - a scheme keeps its occupancies if the old type had a scheme with the same state names in
+ *   the same order (as fractions of Nsingle if the old instance was stochastic), else starts
+ *   at its steady state at v, as at initialisation;
+ * - a stochastic instance (Nsingle ≥ 1) that was stochastic with the same Nsingle and kept
+ *   its scheme continues exactly (populations, pending transition, generator); otherwise its
+ *   channels are placed anew by the kept or steady-state occupancies, with its generator
+ *   reseeded as at initialisation. */
+static void
+transfer_channel (NrtSim *dest, const NrtSim *src, guint k)
+{
+  const NrtNetwork *nd = dest->net, *ns = src->net;
+  const NrtNetChannel *td = &nd->chan_types[nd->chan_type[k]];
+  const NrtNetChannel *ts = &ns->chan_types[ns->chan_type[k]];
+  double *sd = &dest->chan_s[nd->chan_state0[k]];
+  const double *ss = &src->chan_s[ns->chan_state0[k]];
+  double v = dest->v[nd->chan_node[k]];
+  int n_src = ns->chan_nsingle[k], n_dest = nd->chan_nsingle[k];
+  gboolean kept = TRUE;
+
+  channel_init_states (dest, k, sd, v);
+  for (guint j = 0; j < td->n_gates; j++)
+    {
+      int i = find_name (ts->state_names, 0, ts->n_gates, td->state_names[j]);
+      if (i >= 0)
+        sd[j] = ss[i];
+    }
+  for (guint i = 0; i < td->n_schemes; i++)
+    {
+      const NrtNetScheme *scd = &td->schemes[i];
+      const NrtNetScheme *scs = NULL;
+      for (guint j = 0; j < ts->n_schemes && scs == NULL; j++)
+        if (same_scheme_states (td, scd, ts, &ts->schemes[j]))
+          scs = &ts->schemes[j];
+      if (scs == NULL)
+        {
+          kept = FALSE;
+          continue;
+        }
+      for (guint j = 0; j < scd->n_states; j++)
+        sd[scd->offset + j] = ss[scs->offset + j] / (n_src > 0 ? (double) n_src : 1.0);
+    }
+  if (n_dest <= 0)
+    return;
+  SingleChan *scd = &dest->single[k];
+  if (kept && n_src == n_dest && src->single[k].rng != NULL
+      && td->schemes[0].n_trans == ts->schemes[0].n_trans)
+    {
+      const SingleChan *scs = &src->single[k];
+      /* the populations themselves (a division and a product could round) */
+      copy_doubles (sd, ss, td->schemes[0].n_states);
+      scd->vlast = scs->vlast;
+      scd->t0 = scs->t0;
+      scd->t1 = scs->t1;
+      scd->next = scs->next;
+      gsl_rng_memcpy (scd->rng, scs->rng);
+      return;
+    }
+  gsl_rng_set (scd->rng, nd->settings.seed + (guint32) nd->chan_pp[k]);
+  single_init (td, scd, n_dest, sd, v, dest->t, dest->ks_work);
 }
 
 /* What NEURON keeps across a parameter change between two fadvance() calls is every STATE
@@ -1726,7 +1813,8 @@ nrt_sim_transfer_state (NrtSim *dest, const NrtSim *src)
   copy_doubles (dest->gna, src->gna, nhh);
   copy_doubles (dest->gk, src->gk, nhh);
   copy_doubles (dest->pas_i, src->pas_i, net->n_pas);
-  copy_doubles (dest->chan_s, src->chan_s, net->n_chan_states);
+  for (guint k = 0; k < net->n_chan; k++)
+    transfer_channel (dest, src, k);
   copy_doubles (dest->chan_g, src->chan_g, net->n_chan);
   copy_doubles (dest->chan_i, src->chan_i, net->n_chan);
   copy_doubles (dest->pp_i, src->pp_i, npp);

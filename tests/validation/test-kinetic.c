@@ -446,6 +446,133 @@ test_single_seed (void)
   single_trace_free (&one);
 }
 
+/* ---- live edits: nrt_sim_transfer_state with channel states ---- */
+
+static NrtSim *
+new_sim (NrtModel *m, NrtNetwork **net, const char *const *recs)
+{
+  g_autoptr (GError) error = NULL;
+  *net = nrt_network_compile (m, &error);
+  g_assert_no_error (error);
+  NrtSim *sim = nrt_sim_new (*net);
+  for (guint j = 0; recs[j] != NULL; j++)
+    {
+      g_assert_cmpint (nrt_sim_add_record (sim, recs[j], &error), ==, (int) j);
+      g_assert_no_error (error);
+    }
+  return sim;
+}
+
+static void
+steps (NrtSim *sim, guint n)
+{
+  g_autoptr (GError) error = NULL;
+  for (guint i = 0; i < n; i++)
+    g_assert_true (nrt_sim_step (sim, &error));
+  g_assert_no_error (error);
+}
+
+/* A scheme carried across edits: unchanged structure continues exactly; a renamed state makes
+ * the scheme restart at its steady state at the current v (occupancies still sum to 1); a new
+ * HH gate starts at inf(v). */
+static void
+test_transfer_scheme (void)
+{
+  g_autoptr (GError) error = NULL;
+  static const char *const recs[] = { "soma(0.5).C1_kca", "soma(0.5).C2_kca",
+                                      "soma(0.5).O_kca", "soma(0.5).v", NULL };
+  static const char *const recs2[] = { "soma(0.5).C1_kca", "soma(0.5).C2_kca",
+                                       "soma(0.5).Op_kca", "soma(0.5).v", "soma(0.5).w_kca",
+                                       NULL };
+  g_autoptr (NrtModel) m = build_scheme ();
+  NrtNetwork *n1, *n2, *n3, *n4;
+  NrtSim *a = new_sim (m, &n1, recs), *b = new_sim (m, &n2, recs);
+
+  nrt_sim_init (a);
+  steps (a, 100);
+  /* the same network: b continues a's run exactly */
+  g_assert_true (nrt_sim_transfer_state (b, a));
+  steps (a, 100);
+  steps (b, 100);
+  for (guint j = 0; j < 4; j++)
+    g_assert_cmpfloat (nrt_sim_record_value (a, j), ==, nrt_sim_record_value (b, j));
+
+  /* O renamed Op and an HH gate w added (w^1 with constant rates, so g changes) */
+  g_autoptr (NrtChannel) kca = channel_kca ();
+  NrtKsScheme *ks = kca->schemes->pdata[0];
+  g_free (((NrtKsState *) ks->states->pdata[2])->name);
+  ((NrtKsState *) ks->states->pdata[2])->name = g_strdup ("Op");
+  nrt_channel_add_gate (kca, "w", 1, NRT_GATE_ALPHA_BETA, &rate (NRT_RATE_CONSTANT, 0.3, 0, 0),
+                        &rate (NRT_RATE_CONSTANT, 0.1, 0, 0));
+  ok (nrt_model_replace_channel (m, "kca", kca, &error), error);
+  NrtSim *c = new_sim (m, &n3, recs2);
+  g_assert_true (nrt_sim_transfer_state (c, b));
+  double v = nrt_sim_record_value (c, 3);
+  g_assert_cmpfloat (v, ==, nrt_sim_record_value (b, 3));
+  g_assert_cmpfloat (fabs (nrt_sim_record_value (c, 4) - 0.75), <=, 1e-15);
+  double sum = nrt_sim_record_value (c, 0) + nrt_sim_record_value (c, 1)
+               + nrt_sim_record_value (c, 2);
+  g_assert_cmpfloat (fabs (sum - 1), <=, SUM_TOL);
+  g_assert_cmpfloat (nrt_sim_record_value (c, 0), !=, nrt_sim_record_value (b, 0));
+  /* ... which is the steady state at v: a run initialised at v holds the same values */
+  NrtRunSettings st = nrt_model_get_data (m)->settings;
+  st.v_init = v;
+  ok (nrt_model_set_settings (m, &st, &error), error);
+  NrtSim *d = new_sim (m, &n4, recs2);
+  nrt_sim_init (d);
+  for (guint j = 0; j < 3; j++)
+    g_assert_cmpfloat (fabs (nrt_sim_record_value (c, j) - nrt_sim_record_value (d, j)), <=,
+                       1e-15);
+  steps (c, 100);
+  sum = nrt_sim_record_value (c, 0) + nrt_sim_record_value (c, 1) + nrt_sim_record_value (c, 2);
+  g_assert_cmpfloat (fabs (sum - 1), <=, SUM_TOL);
+  nrt_sim_free (a);
+  nrt_sim_free (b);
+  nrt_sim_free (c);
+  nrt_sim_free (d);
+  nrt_network_free (n1);
+  nrt_network_free (n2);
+  nrt_network_free (n3);
+  nrt_network_free (n4);
+}
+
+/* Stochastic instances across edits: an unrelated edit continues the same random run; a new
+ * Nsingle places that many channels. */
+static void
+test_transfer_single (void)
+{
+  g_autoptr (GError) error = NULL;
+  static const char *const recs[] = { "ps[0].C", "ps[0].O", "ps[1].O", NULL };
+  g_autoptr (NrtModel) m = build_single (1000, 5, 20);
+  NrtNetwork *n1, *n2, *n3;
+  NrtSim *a = new_sim (m, &n1, recs);
+
+  nrt_sim_init (a);
+  steps (a, 300);
+  ok (nrt_model_set_point_process_param (m, 0, "rs", 0.02, &error), error);
+  NrtSim *b = new_sim (m, &n2, recs);
+  g_assert_true (nrt_sim_transfer_state (b, a));
+  /* rs is only the clamp's: the channels' random run goes on as it would have */
+  for (guint i = 0; i < 200; i++)
+    {
+      steps (a, 1);
+      steps (b, 1);
+      g_assert_cmpfloat (nrt_sim_record_value (a, 1), ==, nrt_sim_record_value (b, 1));
+    }
+  ok (nrt_model_set_point_process_param (m, 1, "Nsingle", 500, &error), error);
+  NrtSim *c = new_sim (m, &n3, recs);
+  g_assert_true (nrt_sim_transfer_state (c, b));
+  g_assert_cmpfloat (nrt_sim_record_value (c, 0) + nrt_sim_record_value (c, 1), ==, 500);
+  steps (c, 100);
+  g_assert_cmpfloat (nrt_sim_record_value (c, 0) + nrt_sim_record_value (c, 1), ==, 500);
+  nrt_sim_free (a);
+  nrt_sim_free (b);
+  nrt_sim_free (c);
+  nrt_network_free (n1);
+  nrt_network_free (n2);
+  nrt_network_free (n3);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -458,5 +585,7 @@ main (int argc, char **argv)
   g_test_add_func ("/kinetic/ghk-value", test_ghk_value);
   g_test_add_func ("/kinetic/single/statistics", test_single_statistics);
   g_test_add_func ("/kinetic/single/seed", test_single_seed);
+  g_test_add_func ("/kinetic/transfer/scheme", test_transfer_scheme);
+  g_test_add_func ("/kinetic/transfer/single", test_transfer_single);
   return g_test_run ();
 }
