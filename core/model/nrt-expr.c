@@ -113,6 +113,8 @@ typedef struct {
   char      *name;
   NrtExprDim dim;
   double     scale;
+  gboolean   is_constant;
+  double     value;  /* is_constant */
 } Symbol;
 
 struct _NrtExprSymbols {
@@ -142,25 +144,40 @@ nrt_expr_symbols_free (NrtExprSymbols *symbols)
   g_free (symbols);
 }
 
+static guint
+bind (NrtExprSymbols *symbols, const char *name, NrtExprDim dim, double scale,
+      gboolean is_constant, double value)
+{
+  int slot = nrt_expr_symbols_lookup (symbols, name);
+  Symbol *sym;
+
+  if (slot < 0)
+    {
+      Symbol fresh = { 0 };
+      fresh.name = g_strdup (name);
+      g_array_append_val (symbols->syms, fresh);
+      g_hash_table_insert (symbols->index, fresh.name, GUINT_TO_POINTER (symbols->syms->len));
+      slot = symbols->syms->len - 1;
+    }
+  sym = &g_array_index (symbols->syms, Symbol, slot);
+  sym->dim = dim;
+  sym->scale = scale;
+  sym->is_constant = is_constant;
+  sym->value = value;
+  return (guint) slot;
+}
+
 guint
 nrt_expr_symbols_add (NrtExprSymbols *symbols, const char *name, NrtExprDim dim, double scale)
 {
-  int slot = nrt_expr_symbols_lookup (symbols, name);
-  Symbol sym;
+  return bind (symbols, name, dim, scale, FALSE, 0);
+}
 
-  if (slot >= 0)
-    {
-      Symbol *old = &g_array_index (symbols->syms, Symbol, slot);
-      old->dim = dim;
-      old->scale = scale;
-      return (guint) slot;
-    }
-  sym.name = g_strdup (name);
-  sym.dim = dim;
-  sym.scale = scale;
-  g_array_append_val (symbols->syms, sym);
-  g_hash_table_insert (symbols->index, sym.name, GUINT_TO_POINTER (symbols->syms->len));
-  return symbols->syms->len - 1;
+guint
+nrt_expr_symbols_add_constant (NrtExprSymbols *symbols, const char *name, NrtExprDim dim,
+                               double value)
+{
+  return bind (symbols, name, dim, 1.0, TRUE, value);
 }
 
 int
@@ -221,7 +238,8 @@ typedef struct {
   guint8     kind;
   guint8     fn;
   int        a, b;      /* children, -1 if none */
-  double     num;       /* K_NUM */
+  double     num;       /* K_NUM, and K_SYM of a constant */
+  gboolean   constant;  /* K_SYM bound with nrt_expr_symbols_add_constant() */
   guint      slot;      /* K_SYM */
   double     scale;     /* K_SYM */
   NrtExprDim dim;       /* K_SYM */
@@ -607,6 +625,8 @@ parse_primary (Parser *p)
       node->slot = slot;
       node->scale = sym->scale;
       node->dim = sym->dim;
+      node->constant = sym->is_constant;
+      node->num = sym->value;
       node->name = -1;
       for (guint k = 0; k < p->names->len; k++)
         if (strcmp (g_ptr_array_index (p->names, k), name) == 0)
@@ -834,7 +854,10 @@ node_eval (const NrtExpr *e, int i, const double *values)
   switch ((Kind) n->kind)
     {
     case K_NUM: return n->num;
-    case K_SYM: return n->scale == 1.0 ? values[n->slot] : values[n->slot] * n->scale;
+    case K_SYM:
+      if (n->constant)
+        return n->num;
+      return n->scale == 1.0 ? values[n->slot] : values[n->slot] * n->scale;
     case K_NEG: return -node_eval (e, n->a, values);
     case K_FN:
       if (n->fn == F_POW)
@@ -851,7 +874,7 @@ node_has_symbols (const NrtExpr *e, int i)
   const Node *n = NODE (e, i);
 
   if (n->kind == K_SYM)
-    return TRUE;
+    return !n->constant;
   return (n->a >= 0 && node_has_symbols (e, n->a)) || (n->b >= 0 && node_has_symbols (e, n->b));
 }
 
@@ -1077,8 +1100,11 @@ gboolean
 nrt_expr_uses_slot (const NrtExpr *expr, guint slot)
 {
   for (guint i = 0; i < expr->nodes->len; i++)
-    if (NODE (expr, i)->kind == K_SYM && NODE (expr, i)->slot == slot)
-      return TRUE;
+    {
+      const Node *n = NODE (expr, i);
+      if (n->kind == K_SYM && !n->constant && n->slot == slot)
+        return TRUE;
+    }
   return FALSE;
 }
 
@@ -1167,14 +1193,25 @@ append_number (GString *s, double v)
 {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
-  /* the shortest %g form that reads back to the same double */
-  for (int digits = 1; digits <= 17; digits++)
+  char fmt[8];
+  int digits;
+  const char *e;
+
+  /* the shortest %g form that reads back to the same double ... */
+  for (digits = 1; digits <= 17; digits++)
     {
-      char fmt[8];
       g_snprintf (fmt, sizeof fmt, "%%.%dg", digits);
       g_ascii_formatd (buf, sizeof buf, fmt, v);
       if (g_ascii_strtod (buf, NULL) == v)
         break;
+    }
+  /* ... written without an exponent when %g chose one only for want of digits: 20, not
+   * 2e+01 */
+  e = strchr (buf, 'e');
+  if (e && atoi (e + 1) > 0 && atoi (e + 1) < 17)
+    {
+      g_snprintf (fmt, sizeof fmt, "%%.%dg", MAX (digits, atoi (e + 1) + 1));
+      g_ascii_formatd (buf, sizeof buf, fmt, v);
     }
   g_string_append (s, buf);
 }
@@ -1423,4 +1460,14 @@ nrt_expr_check_dimensions (const NrtExpr *expr, NrtExprDim *dim, GError **error)
   if (dim)
     *dim = info.dim;
   return TRUE;
+}
+
+gboolean
+nrt_expr_is_zero_literal (const NrtExpr *expr)
+{
+  const Node *n = NODE (expr, expr->root);
+
+  while (n->kind == K_NEG)
+    n = NODE (expr, n->a);
+  return n->kind == K_NUM && n->num == 0;
 }

@@ -77,6 +77,10 @@ void            nrt_expr_symbols_free (NrtExprSymbols *symbols);
  * scale; returns the slot. */
 guint           nrt_expr_symbols_add (NrtExprSymbols *symbols, const char *name,
                                       NrtExprDim dim, double scale);
+/* Adds (or rebinds) name as a constant: expressions fold it at parse time (LEMS Constants,
+ * "VOLT_SCALE"), print it by name, and never read values[slot] for it. */
+guint           nrt_expr_symbols_add_constant (NrtExprSymbols *symbols, const char *name,
+                                               NrtExprDim dim, double value);
 /* The slot of name, or -1. */
 int             nrt_expr_symbols_lookup (const NrtExprSymbols *symbols, const char *name);
 guint           nrt_expr_symbols_count (const NrtExprSymbols *symbols);
@@ -118,5 +122,8 @@ char       *nrt_expr_to_string (const NrtExpr *expr);
  * dimension is "none".  FALSE with NRT_EXPR_ERROR_DIMENSION naming the offending
  * sub-expression otherwise. */
 gboolean    nrt_expr_check_dimensions (const NrtExpr *expr, NrtExprDim *dim, GError **error);
+/* TRUE when the expression is the literal 0 (or −0, (0)), which LEMS lets stand for a
+ * quantity of any dimension: <Case value="0"/> of a rate. */
+gboolean    nrt_expr_is_zero_literal (const NrtExpr *expr);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include "nrt-expr.h"
+#include "nrt-lems-types.h"
 
 /* Symbol values used throughout: slots in this order. */
 enum { X, Y, Z, A, B, C, V, N_SLOTS };
@@ -570,6 +571,24 @@ test_scale (void)
   g_assert_cmpuint (nrt_expr_symbols_count (s), ==, 2);
   g_assert_cmpstr (nrt_expr_symbols_name (s, st), ==, "t");
   g_assert_true (nrt_expr_dim_equal (nrt_expr_symbols_dim (s, sv), volt));
+  /* constants fold and print by name */
+  {
+    guint sk = nrt_expr_symbols_add_constant (s, "VOLT_SCALE", volt, 1e-3);
+    g_autoptr (NrtExpr) e2 = nrt_expr_parse ("exp(-(v / VOLT_SCALE + 58) / 20)", s, NULL);
+    g_autofree char *text = nrt_expr_to_string (e2);
+    NrtExprDim d;
+    g_assert_cmpstr (text, ==, "exp(-(v / VOLT_SCALE + 58) / 20)");
+    g_assert_false (nrt_expr_uses_slot (e2, sk));
+    g_assert_true (nrt_expr_check_dimensions (e2, &d, NULL));
+    g_assert_true (nrt_expr_dim_is_none (d));
+    g_assert_cmpfloat (nrt_expr_eval (e2, values), ==, exp (-((-65 * 1e-3) / 1e-3 + 58) / 20));
+  }
+  {
+    g_autoptr (NrtExpr) z = nrt_expr_parse ("-(0)", s, NULL);
+    g_autoptr (NrtExpr) nz = nrt_expr_parse ("0 * v", s, NULL);
+    g_assert_true (nrt_expr_is_zero_literal (z));
+    g_assert_false (nrt_expr_is_zero_literal (nz));
+  }
   /* rebinding keeps the slot */
   g_assert_cmpuint (nrt_expr_symbols_add (s, "v", volt, 1.0), ==, sv);
   g_assert_cmpint (nrt_expr_symbols_lookup (s, "nope"), ==, -1);
@@ -593,6 +612,283 @@ test_deep (void)
     want = vals[X] + want;
   g_assert_cmpfloat (eval_text (s, t->str, vals), ==, want);
   g_string_free (t, TRUE);
+}
+
+
+/* ---- custom LEMS rate types ---- */
+
+/* Written for this test in the forms of Open Source Brain channel files (the NeuroML
+ * documentation's OLM cell channels are not under the shared directory). */
+static const char nav_alpha_h[] =
+  "<neuroml>\n"
+  "  <ComponentType name=\"Nav_alpha_h\" extends=\"baseVoltageDepRate\">\n"
+  "    <Constant name=\"TIME_SCALE\" dimension=\"time\" value=\"1 ms\"/>\n"
+  "    <Constant name=\"VOLT_SCALE\" dimension=\"voltage\" value=\"1 mV\"/>\n"
+  "    <Dynamics>\n"
+  "      <DerivedVariable name=\"r\" dimension=\"per_time\" exposure=\"r\"\n"
+  "                       value=\"0.07 * exp(-(V + 58) / 20) / TIME_SCALE\"/>\n"
+  "      <DerivedVariable name=\"V\" dimension=\"none\" value=\"v / VOLT_SCALE\"/>\n"
+  "    </Dynamics>\n"
+  "  </ComponentType>\n"
+  "</neuroml>\n";
+
+static const char nav_alpha_m[] =
+  "<ComponentType name=\"Nav_alpha_m\" extends=\"baseVoltageDepRate\">\n"
+  "  <Constant name=\"TIME_SCALE\" dimension=\"time\" value=\"1 ms\"/>\n"
+  "  <Constant name=\"VOLT_SCALE\" dimension=\"voltage\" value=\"1 mV\"/>\n"
+  "  <Dynamics>\n"
+  "    <DerivedVariable name=\"V\" dimension=\"none\" value=\"v / VOLT_SCALE\"/>\n"
+  "    <ConditionalDerivedVariable name=\"r\" dimension=\"per_time\" exposure=\"r\">\n"
+  "      <Case condition=\"V .eq. -40\" value=\"1 / TIME_SCALE\"/>\n"
+  "      <Case value=\"0.1 * (V + 40) / (1 - exp(-(V + 40) / 10)) / TIME_SCALE\"/>\n"
+  "    </ConditionalDerivedVariable>\n"
+  "  </Dynamics>\n"
+  "</ComponentType>\n";
+
+static const char kdr_tau[] =
+  "<ComponentType name=\"Kdr_tau\" extends=\"baseVoltageDepTime\">\n"
+  "  <Requirement name=\"temperature\" dimension=\"temperature\"/>\n"
+  "  <Constant name=\"TIME_SCALE\" dimension=\"time\" value=\"1 ms\"/>\n"
+  "  <Constant name=\"VOLT_SCALE\" dimension=\"voltage\" value=\"1 mV\"/>\n"
+  "  <Constant name=\"REF_TEMP\" dimension=\"temperature\" value=\"6.3 degC\"/>\n"
+  "  <Constant name=\"TEMP_SCALE\" dimension=\"temperature\" value=\"10 K\"/>\n"
+  "  <Dynamics>\n"
+  "    <DerivedVariable name=\"V\" dimension=\"none\" value=\"v / VOLT_SCALE\"/>\n"
+  "    <DerivedVariable name=\"q10\" value=\"3 ^ ((temperature - REF_TEMP) / TEMP_SCALE)\"/>\n"
+  "    <DerivedVariable name=\"t\" dimension=\"time\" exposure=\"t\"\n"
+  "      value=\"(1 / (exp((V + 82.3) / 9.5) + exp(-(V + 21.6) / 9.5)) + 0.5) * TIME_SCALE / q10\"/>\n"
+  "  </Dynamics>\n"
+  "</ComponentType>\n";
+
+static const char sigmoid_inf[] =
+  "<ComponentType name=\"cut_sigmoid\" extends=\"baseVoltageDepVariable\">\n"
+  "  <Parameter name=\"rate\" dimension=\"none\"/>\n"
+  "  <Parameter name=\"midpoint\" dimension=\"voltage\"/>\n"
+  "  <Parameter name=\"scale\" dimension=\"voltage\"/>\n"
+  "  <Constant name=\"table_max\" dimension=\"voltage\" value=\"40 mV\"/>\n"
+  "  <Exposure name=\"x\" dimension=\"none\"/>\n"
+  "  <Dynamics>\n"
+  "    <ConditionalDerivedVariable name=\"x\" dimension=\"none\" exposure=\"x\">\n"
+  "      <Case condition=\"v .gt. table_max\" value=\"rate / (1 + exp(0 - (table_max - midpoint) / scale))\"/>\n"
+  "      <Case value=\"rate / (1 + exp(0 - (v - midpoint) / scale))\"/>\n"
+  "    </ConditionalDerivedVariable>\n"
+  "  </Dynamics>\n"
+  "</ComponentType>\n";
+
+static const char ca_rate[] =
+  "<ComponentType name=\"kca_alpha\" extends=\"baseVoltageConcDepRate\">\n"
+  "  <Constant name=\"TIME_SCALE\" dimension=\"time\" value=\"1 ms\"/>\n"
+  "  <Constant name=\"CONC_SCALE\" dimension=\"concentration\" value=\"1 mM\"/>\n"
+  "  <Constant name=\"VOLT_SCALE\" dimension=\"voltage\" value=\"1 mV\"/>\n"
+  "  <Dynamics>\n"
+  "    <DerivedVariable name=\"ca\" dimension=\"none\" value=\"caConc / CONC_SCALE\"/>\n"
+  "    <DerivedVariable name=\"r\" dimension=\"per_time\" exposure=\"r\"\n"
+  "      value=\"0.48 / (1 + 0.18 / ca * exp(-1.68 * v / VOLT_SCALE / 25.6)) / TIME_SCALE\"/>\n"
+  "  </Dynamics>\n"
+  "</ComponentType>\n";
+
+static void
+test_lems_types (void)
+{
+  g_autoptr (GError) error = NULL;
+
+  {
+    g_autoptr (NrtLemsRateType) t = nrt_lems_rate_type_new_from_string (nav_alpha_h, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (nrt_lems_rate_type_get_name (t), ==, "Nav_alpha_h");
+    g_assert_cmpstr (nrt_lems_rate_type_get_extends (t), ==, "baseVoltageDepRate");
+    g_assert_cmpint (nrt_lems_rate_type_get_kind (t), ==, NRT_LEMS_RATE);
+    g_assert_cmpuint (nrt_lems_rate_type_get_n_params (t), ==, 0);
+    g_assert_false (nrt_lems_rate_type_uses_temperature (t));
+    for (double v = -0.1; v < 0.05; v += 0.0071)
+      {
+        /* in SI: 1/s at volts */
+        double want = 0.07 * exp (-(v / 0.001 + 58) / 20) / 0.001;
+        g_assert_cmpfloat (nrt_lems_rate_eval (t, NULL, v, 6.3), ==, want);
+      }
+  }
+  {
+    g_autoptr (NrtLemsRateType) t = nrt_lems_rate_type_new_from_string (nav_alpha_m, &error);
+    g_assert_no_error (error);
+    /* the singular point takes the first case */
+    g_assert_cmpfloat (nrt_lems_rate_eval (t, NULL, -0.040, 6.3), ==, 1 / 0.001);
+    for (double v = -0.1; v < 0.05; v += 0.0071)
+      {
+        double V = v / 0.001;
+        double want = V == -40 ? 1 / 0.001 : 0.1 * (V + 40) / (1 - exp (-(V + 40) / 10)) / 0.001;
+        g_assert_cmpfloat (nrt_lems_rate_eval (t, NULL, v, 6.3), ==, want);
+      }
+  }
+  {
+    g_autoptr (NrtLemsRateType) t = nrt_lems_rate_type_new_from_string (kdr_tau, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (nrt_lems_rate_type_get_kind (t), ==, NRT_LEMS_TIME);
+    g_assert_true (nrt_lems_rate_type_uses_temperature (t));
+    for (double celsius = 6.3; celsius < 40; celsius += 10)
+      for (double v = -0.1; v < 0.05; v += 0.013)
+        {
+          double V = v / 0.001, T = celsius + 273.15;
+          double q10 = pow (3, (T - (6.3 + 273.15)) / 10);
+          double want = (1 / (exp ((V + 82.3) / 9.5) + exp (-(V + 21.6) / 9.5)) + 0.5) * 0.001
+                        / q10;
+          double got = nrt_lems_rate_eval (t, NULL, v, celsius);
+          g_assert_cmpfloat (got, ==, want);
+        }
+  }
+  {
+    g_autoptr (NrtLemsRateType) t = nrt_lems_rate_type_new_from_string (sigmoid_inf, &error);
+    double params[3];
+    g_assert_no_error (error);
+    g_assert_cmpint (nrt_lems_rate_type_get_kind (t), ==, NRT_LEMS_VARIABLE);
+    g_assert_cmpuint (nrt_lems_rate_type_get_n_params (t), ==, 3);
+    g_assert_cmpstr (nrt_lems_rate_type_get_param_name (t, 2), ==, "scale");
+    g_assert_cmpint (nrt_lems_rate_type_find_param (t, "midpoint"), ==, 1);
+    g_assert_cmpint (nrt_lems_rate_type_find_param (t, "nope"), ==, -1);
+    {
+      NrtExprDim volt;
+      g_assert_true (nrt_expr_dim_from_name ("voltage", &volt));
+      g_assert_true (nrt_expr_dim_equal (nrt_lems_rate_type_get_param_dim (t, 1), volt));
+    }
+    params[0] = 1;
+    params[1] = -0.014;
+    params[2] = 0.0166;
+    for (double v = -0.1; v < 0.08; v += 0.0071)
+      {
+        double vv = v > 0.040 ? 0.040 : v;
+        double want = 1 / (1 + exp (0 - (vv - -0.014) / 0.0166));
+        g_assert_cmpfloat (nrt_lems_rate_eval (t, params, v, 6.3), ==, want);
+      }
+  }
+  {
+    g_autoptr (NrtLemsRateType) t = nrt_lems_rate_type_new_from_string (ca_rate, &error);
+    g_assert_no_error (error);
+    g_assert_true (nrt_lems_rate_type_uses_conc (t));
+    for (double ca = 1e-4; ca < 1; ca *= 3)
+      {
+        double v = -0.065;
+        double want = 0.48 / (1 + 0.18 / ca * exp (-1.68 * v / 0.001 / 25.6)) / 0.001;
+        g_assert_cmpfloat (nrt_lems_rate_eval_conc (t, NULL, v, 6.3, ca), ==, want);
+      }
+  }
+}
+
+static void
+test_lems_errors (void)
+{
+  static const struct {
+    const char *xml;
+    int         code;
+    const char *message;
+  } cases[] = {
+    { "<ComponentType name=\"a\" extends=\"baseHHRate\"><Dynamics/></ComponentType>",
+      NRT_LEMS_ERROR_UNSUPPORTED,
+      "line 1: ComponentType 'a' extends 'baseHHRate': only baseVoltageDepRate, "
+      "baseVoltageDepTime, baseVoltageDepVariable and their baseVoltageConcDep… forms are "
+      "evaluated" },
+    { "<ComponentType name=\"a\" extends=\"baseVoltageDepRate\">\n<Dynamics>\n"
+      "<StateVariable name=\"s\" dimension=\"none\"/>\n</Dynamics></ComponentType>",
+      NRT_LEMS_ERROR_UNSUPPORTED,
+      "line 3: <StateVariable> in the Dynamics of 'a': a custom rate type must be a function "
+      "of v (only DerivedVariable and ConditionalDerivedVariable)" },
+    { "<ComponentType name=\"a\" extends=\"baseVoltageDepRate\">\n<Dynamics>\n"
+      "<DerivedVariable name=\"r\" dimension=\"per_time\" value=\"v\"/>\n"
+      "</Dynamics></ComponentType>",
+      NRT_LEMS_ERROR_INVALID,
+      "line 3: 'r' is declared per_time (T^-1) but \"v\" is voltage (M L^2 T^-3 I^-1)" },
+    { "<ComponentType name=\"a\" extends=\"baseVoltageDepRate\">\n"
+      "<Constant name=\"T\" dimension=\"time\" value=\"1 ms\"/>\n<Dynamics>\n"
+      "<DerivedVariable name=\"r\" dimension=\"per_time\" value=\"exp(v) / T\"/>\n"
+      "</Dynamics></ComponentType>",
+      NRT_LEMS_ERROR_INVALID,
+      "line 4: value \"exp(v) / T\" of 'r': exp needs a dimensionless argument, but 'v' is "
+      "voltage (M L^2 T^-3 I^-1)" },
+    { "<ComponentType name=\"a\" extends=\"baseVoltageDepRate\">\n<Dynamics>\n"
+      "<DerivedVariable name=\"r\" dimension=\"per_time\" value=\"q\"/>\n"
+      "<DerivedVariable name=\"q\" dimension=\"per_time\" value=\"r\"/>\n"
+      "</Dynamics></ComponentType>",
+      NRT_LEMS_ERROR_INVALID, "line 3: 'r' depends on itself" },
+    { "<ComponentType name=\"a\" extends=\"baseVoltageDepRate\">\n"
+      "<Requirement name=\"caConc\" dimension=\"concentration\"/>\n<Dynamics/></ComponentType>",
+      NRT_LEMS_ERROR_UNSUPPORTED,
+      "line 2: requirement 'caConc' is not available to baseVoltageDepRate (only v, "
+      "temperature)" },
+    { "<ComponentType name=\"a\" extends=\"baseVoltageDepTime\">\n"
+      "<Constant name=\"T\" dimension=\"time\" value=\"1 ms\"/>\n<Dynamics>\n"
+      "<DerivedVariable name=\"t\" dimension=\"per_time\" value=\"1 / T\"/>\n"
+      "</Dynamics></ComponentType>",
+      NRT_LEMS_ERROR_INVALID,
+      "line 4: 't' of baseVoltageDepTime must be time, not per_time (T^-1)" },
+    { "<ComponentType name=\"a\" extends=\"baseVoltageDepRate\">\n"
+      "<Constant name=\"T\" dimension=\"time\" value=\"1 mV\"/>\n<Dynamics/></ComponentType>",
+      NRT_LEMS_ERROR_INVALID, "line 2: Constant 'T': '1 mV' is voltage, not time" },
+    { "<ComponentType name=\"a\" extends=\"baseVoltageDepRate\">\n"
+      "<Constant name=\"T\" dimension=\"time\" value=\"1 fortnight\"/>\n<Dynamics/>"
+      "</ComponentType>",
+      NRT_LEMS_ERROR_INVALID,
+      "line 2: Constant 'T': unknown unit 'fortnight' in '1 fortnight'" },
+    { "<ComponentType name=\"a\" extends=\"baseVoltageDepRate\">\n<Dynamics>\n"
+      "<DerivedVariable name=\"r\" dimension=\"per_time\" value=\"temperature\"/>\n"
+      "</Dynamics></ComponentType>",
+      NRT_LEMS_ERROR_INVALID,
+      "line 3: value \"temperature\" of 'r': unknown symbol 'temperature' at column 1" },
+    { "<ComponentType name=\"a\" extends=\"baseVoltageDepRate\">\n<Dynamics>\n"
+      "<DerivedVariable name=\"s\" dimension=\"per_time\" value=\"0\"/>\n"
+      "</Dynamics></ComponentType>",
+      NRT_LEMS_ERROR_INVALID,
+      "line 1: ComponentType 'a' (baseVoltageDepRate) defines no DerivedVariable 'r'" },
+    { "<ComponentType name=\"a\" extends=\"baseVoltageDepRate\">\n<Dynamics>\n"
+      "<ConditionalDerivedVariable name=\"r\" dimension=\"per_time\">\n"
+      "<Case condition=\"v + 1\" value=\"0\"/>\n"
+      "</ConditionalDerivedVariable></Dynamics></ComponentType>",
+      NRT_LEMS_ERROR_INVALID, "line 4: condition \"v + 1\" of 'r' is not a comparison" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (NrtLemsRateType) t = nrt_lems_rate_type_new_from_string (cases[i].xml,
+                                                                          &error);
+      g_assert_null (t);
+      g_assert_nonnull (error);
+      if (!g_error_matches (error, NRT_LEMS_ERROR, cases[i].code)
+          || strcmp (error->message, cases[i].message) != 0)
+        g_error ("case %zu: got \"%s\" (code %d), expected \"%s\"", i, error->message,
+                 error->code, cases[i].message);
+    }
+}
+
+static void
+test_lems_quantity (void)
+{
+  static const struct {
+    const char *text, *dim;
+    double      si;
+  } ok[] = {
+    { "1 ms", "time", 0.001 }, { "-40mV", "voltage", -0.04 }, { "0.07 ms", "time", 7e-5 },
+    { "6.3 degC", "temperature", 6.3 + 273.15 }, { "2.5e-3 s", "time", 0.0025 },
+    { "0.5", "none", 0.5 }, { "1 mM", "concentration", 1 }, { "3 per_ms", "per_time", 3000 },
+    { " 12 S_per_m2 ", "conductanceDensity", 12 }, { "1 mS_per_cm2", "conductanceDensity", 10 },
+  };
+  static const char *bad[][2] = {
+    { "ms", "time" }, { "1", "time" }, { "1 mV", "time" }, { "1..2 ms", "time" },
+    { "1 ms", "nonsense" }, { "1e999 s", "time" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (ok); i++)
+    {
+      double si;
+      g_autoptr (GError) error = NULL;
+      g_assert_true (nrt_lems_parse_quantity (ok[i].text, ok[i].dim, &si, &error));
+      g_assert_no_error (error);
+      g_assert_cmpfloat (si, ==, ok[i].si);
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      double si;
+      g_autoptr (GError) error = NULL;
+      g_assert_false (nrt_lems_parse_quantity (bad[i][0], bad[i][1], &si, &error));
+      g_assert_nonnull (error);
+    }
 }
 
 /* ---- benchmark ---- */
@@ -679,5 +975,8 @@ main (int argc, char **argv)
   g_test_add_func ("/expr/dimensions", test_dimensions);
   g_test_add_func ("/expr/scale", test_scale);
   g_test_add_func ("/expr/deep", test_deep);
+  g_test_add_func ("/expr/lems/types", test_lems_types);
+  g_test_add_func ("/expr/lems/errors", test_lems_errors);
+  g_test_add_func ("/expr/lems/quantity", test_lems_quantity);
   return g_test_run ();
 }

@@ -1,0 +1,94 @@
+/* nrt-lems-types.h: custom LEMS rate, time-course and steady-state types of NeuroML channels.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A channel file may define its own gate rate forms as LEMS ComponentTypes:
+ *
+ *   <ComponentType name="Nav_alpha_h" extends="baseVoltageDepRate">
+ *     <Constant name="TIME_SCALE" dimension="time" value="1 ms"/>
+ *     <Constant name="VOLT_SCALE" dimension="voltage" value="1 mV"/>
+ *     <Dynamics>
+ *       <DerivedVariable name="V" dimension="none" value="v / VOLT_SCALE"/>
+ *       <DerivedVariable name="r" dimension="per_time" exposure="r"
+ *                        value="0.07 * exp(-(V + 58) / 20) / TIME_SCALE"/>
+ *     </Dynamics>
+ *   </ComponentType>
+ *
+ * and use it as <forwardRate type="Nav_alpha_h"/>.  nrt_lems_rate_type_new() reads such a
+ * type into an evaluable form, checking every expression and its dimensions on load.
+ *
+ * Supported: extends baseVoltageDepRate, baseVoltageDepTime, baseVoltageDepVariable and their
+ * baseVoltageConcDep… variants; Constant (value with a LEMS unit), Parameter, Requirement
+ * (v, temperature, and caConc for the …ConcDep… types), Exposure, Dynamics with
+ * DerivedVariable (value=) and ConditionalDerivedVariable/Case (condition=, value=; the first
+ * case whose condition holds, a case without condition being the default).  Derived
+ * variables may refer to each other in any order (they are evaluated in dependency order);
+ * cycles are errors.  Anything else (StateVariable, TimeDerivative, Children, …) is refused
+ * with a message: such types are not plain functions of v.
+ *
+ * Units: everything is SI, as LEMS computes: parameters in SI units of their dimension
+ * (rate in 1/s, midpoint and scale in V), v in volts, temperature in kelvin (the eval
+ * functions take °C and add 273.15), caConc in mol/m³ (= mM).  The result is r in 1/s for a
+ * rate (baseVoltageDepRate exposes r, per_time), t in s for a time course, x dimensionless for
+ * a variable.  A NeuroML reader working in mV and ms converts: v_V = v_mV / 1000,
+ * r_per_ms = r / 1000, t_ms = t · 1000.
+ */
+#pragma once
+
+#include <glib.h>
+#include <libxml/tree.h>
+#include "nrt-expr.h"
+
+G_BEGIN_DECLS
+
+#define NRT_LEMS_ERROR (nrt_lems_error_quark ())
+GQuark nrt_lems_error_quark (void);
+
+typedef enum {
+  NRT_LEMS_ERROR_UNSUPPORTED,  /* a construct this reader does not evaluate */
+  NRT_LEMS_ERROR_INVALID,      /* missing attributes, bad units, bad expressions, cycles */
+} NrtLemsError;
+
+typedef enum {
+  NRT_LEMS_RATE,      /* exposes r, per_time */
+  NRT_LEMS_TIME,      /* exposes t, time */
+  NRT_LEMS_VARIABLE,  /* exposes x, none */
+} NrtLemsRateKind;
+
+typedef struct _NrtLemsRateType NrtLemsRateType;
+
+/* Reads a <ComponentType> element.  Errors read "line N: message". */
+NrtLemsRateType *nrt_lems_rate_type_new (xmlNodePtr component_type, GError **error);
+/* The first <ComponentType> in an XML text (for tests and tools). */
+NrtLemsRateType *nrt_lems_rate_type_new_from_string (const char *xml, GError **error);
+void             nrt_lems_rate_type_free (NrtLemsRateType *type);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NrtLemsRateType, nrt_lems_rate_type_free)
+
+const char      *nrt_lems_rate_type_get_name (const NrtLemsRateType *type);
+const char      *nrt_lems_rate_type_get_extends (const NrtLemsRateType *type);
+NrtLemsRateKind  nrt_lems_rate_type_get_kind (const NrtLemsRateType *type);
+/* TRUE for the …ConcDep… bases: caConc is available. */
+gboolean         nrt_lems_rate_type_uses_conc (const NrtLemsRateType *type);
+/* TRUE when the type declares the temperature requirement. */
+gboolean         nrt_lems_rate_type_uses_temperature (const NrtLemsRateType *type);
+
+/* The Parameters, in declaration order: the params array of the eval functions. */
+guint            nrt_lems_rate_type_get_n_params (const NrtLemsRateType *type);
+const char      *nrt_lems_rate_type_get_param_name (const NrtLemsRateType *type, guint i);
+NrtExprDim       nrt_lems_rate_type_get_param_dim (const NrtLemsRateType *type, guint i);
+/* The index of the Parameter name, or -1. */
+int              nrt_lems_rate_type_find_param (const NrtLemsRateType *type, const char *name);
+
+/* The exposed value (r in 1/s, t in s or x) at v volts and celsius °C, params[i] the i-th
+ * Parameter in SI.  NaN when no Case of a ConditionalDerivedVariable applies.  Thread-safe. */
+double           nrt_lems_rate_eval (const NrtLemsRateType *type, const double *params,
+                                     double v, double celsius);
+/* The same with caConc in mol/m³ (= mM) for the …ConcDep… types. */
+double           nrt_lems_rate_eval_conc (const NrtLemsRateType *type, const double *params,
+                                          double v, double celsius, double ca_conc);
+
+/* Parses a LEMS quantity "1 ms", "-40mV", "0.5" into SI, checking it against dimension
+ * (a NeuroMLCoreDimensions name); degC converts to kelvin. */
+gboolean         nrt_lems_parse_quantity (const char *text, const char *dimension,
+                                          double *si, GError **error);
+
+G_END_DECLS
