@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "nrt-cell-builder.h"
+#include "nrt-channel-builder.h"
 #include "nrt-graph-window.h"
 #include "nrt-point-manager.h"
 #include "nrt-neuroml.h"
@@ -385,6 +386,36 @@ action_cell_builder (GtkWidget  *widget,
   present_single_tool (NRT_WINDOW (widget), NRT_TYPE_CELL_BUILDER, nrt_cell_builder_new);
 }
 
+/* Build → Channel Builder → Density / Point: every one a new channel in a new window, as in
+ * NEURON. */
+static void
+action_channel_builder (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *param)
+{
+  NrtWindow *self = NRT_WINDOW (widget);
+  const char *kind = g_variant_get_string (param, NULL);
+  GtkWindow *builder;
+
+  builder = nrt_channel_builder_new (self, g_str_equal (kind, "point") ? NRT_CHANNEL_POINT
+                                                                       : NRT_CHANNEL_DENSITY);
+  if (builder != NULL)
+    gtk_window_present (builder);
+}
+
+/* The ChannelBuilder of an existing channel of the library, by name. */
+static void
+action_edit_channel (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  NrtWindow *self = NRT_WINDOW (widget);
+  GtkWindow *builder = nrt_channel_builder_open (self, g_variant_get_string (param, NULL));
+
+  if (builder != NULL)
+    gtk_window_present (builder);
+}
+
 static void
 action_run_control (GtkWidget  *widget,
                     const char *action_name,
@@ -570,6 +601,10 @@ _nrt_window_class_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.no-tools", NULL, action_nothing);
   gtk_widget_class_install_action (widget_class, "win.cell-builder", NULL, action_cell_builder);
   gtk_widget_class_install_action (widget_class, "win.run-control", NULL, action_run_control);
+  gtk_widget_class_install_action (widget_class, "win.channel-builder", "s", action_channel_builder);
+  gtk_widget_class_install_action (widget_class, "win.edit-channel", "s", action_edit_channel);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_b, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.channel-builder", "s", "density");
   gtk_widget_class_install_action (widget_class, "win.point-manager", NULL, action_point_processes);
   gtk_widget_class_install_action (widget_class, "win.point-group", NULL, action_point_processes);
   gtk_widget_class_install_action (widget_class, "win.graph", "s", action_graph);

@@ -1,0 +1,2459 @@
+/* nrt-channel-builder.c: NEURON's ChannelBuilder: one window per channel of the library.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The window keeps no copy of the channel: every edit copies the model's channel, changes
+ * the copy and hands it to nrt_model_replace_channel(), and everything shown is rebuilt from
+ * the model on ::changed.  What it keeps is the view: which gate, state or transition is
+ * selected, and whether the plots show α/β or inf/τ.
+ *
+ * The channel is followed by name; when the name vanishes while the library keeps its size,
+ * the channel was renamed underneath (an undone rename) and the window follows it by index.
+ * When the library shrinks and the name is gone, the channel was removed: the window closes.
+ */
+#include "nrt-ui-config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "nrt-channel-builder.h"
+
+typedef struct {
+  GtkWidget      *box;
+  GtkLabel       *formula;
+  GtkDropDown    *form;
+  NrtNumberEntry *field[3];  /* A, k, d */
+  guint           n_forms;
+  NrtRateForm     forms[4];  /* what the form menu offers, in its order */
+  char           *formula_text;
+} RateEditor;
+
+struct _NrtChannelBuilder
+{
+  AdwWindow        parent_instance;
+
+  NrtWindow       *main_window;  /* weak */
+  NrtModel        *model;
+  gulong           changed_id;
+
+  char            *name;         /* the channel edited */
+  int              index;        /* its index in the library at the last look */
+  guint            n_channels;   /* the library's size then */
+
+  int              sel_row;      /* gate list row: HH gates then schemes; -1 none */
+  int              shown_scheme; /* the scheme on the canvas, -1 */
+  NrtKsItem        ks_item;      /* selection inside the shown scheme */
+  guint            ks_index;
+  gboolean         inf_tau;      /* plots show inf/τ rather than α/β */
+  guint            n_replots;
+  char            *error;
+  GPtrArray       *row_texts;    /* of char* */
+
+  RateEditor       rate[2];
+  NrtKsCanvas     *canvas;
+  NrtPlot         *plot[2];
+  GtkStringList   *gate_types;
+  GtkStringList   *trans_types;
+
+  guint            updating : 1;
+  guint            closing : 1;
+
+  /* template children */
+  AdwWindowTitle       *window_title;
+  GMenu                *open_section;
+  AdwEntryRow          *name_row;
+  AdwActionRow         *kind_row;
+  AdwComboRow          *ion_row;
+  AdwComboRow          *cond_row;
+  NrtNumberEntry       *gmax_entry;
+  AdwPreferencesRow    *gmax_row;
+  NrtNumberEntry       *e_entry;
+  AdwPreferencesRow    *e_row;
+  NrtNumberEntry       *q10_entry;
+  NrtNumberEntry       *q10t_entry;
+  AdwActionRow         *single_row;
+  GtkSwitch            *single_switch;
+  GtkLabel             *props_error;
+  GtkLabel             *kind_label;
+  GtkLabel             *ion_label;
+  GtkLabel             *current_label;
+  GtkLabel             *g_label;
+  GtkLabel             *default_label;
+  GtkListBox           *gate_list;
+  GtkLabel             *gates_error;
+  GtkStack             *editor_stack;
+  GtkEntry             *gate_name_entry;
+  NrtNumberEntry       *power_entry;
+  GtkLabel             *gate_equation;
+  GtkToggleButton      *tool_select;
+  GtkToggleButton      *tool_open;
+  GtkToggleButton      *tool_closed;
+  GtkToggleButton      *tool_connect;
+  GtkToggleButton      *tool_delete;
+  GtkLabel             *tool_hint;
+  GtkFrame             *canvas_frame;
+  GtkLabel             *scheme_title;
+  NrtNumberEntry       *scheme_power_entry;
+  GtkBox               *state_box;
+  GtkEntry             *state_name_entry;
+  NrtNumberEntry       *fraction_entry;
+  GtkBox               *trans_box;
+  GtkLabel             *trans_title;
+  GtkBox               *ligand_box;
+  GtkDropDown          *ligand_dropdown;
+  GtkDropDown          *stoich_dropdown;
+  GtkLabel             *ks_hint;
+  GtkLabel             *editor_error;
+  GtkBox               *rates_box;
+  GtkDropDown          *type_dropdown;
+  GtkToggleButton      *show_ab;
+  GtkToggleButton      *show_inftau;
+  GtkBox               *rate_editors;
+  GtkBox               *plot_box;
+};
+
+G_DEFINE_FINAL_TYPE (NrtChannelBuilder, nrt_channel_builder, ADW_TYPE_WINDOW)
+
+static void refresh (NrtChannelBuilder *self);
+static void replot (NrtChannelBuilder *self);
+
+/* ---- the channel and the selection ------------------------------------------------- */
+
+static const NrtChannel *
+channel (NrtChannelBuilder *self)
+{
+  const NrtModelData *data = nrt_model_get_data (self->model);
+
+  if (self->index < 0 || (guint) self->index >= data->channels->len)
+    return NULL;
+  return data->channels->pdata[self->index];
+}
+
+const NrtChannel *
+nrt_channel_builder_get_channel (NrtChannelBuilder *self)
+{
+  g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), NULL);
+  return self->closing ? NULL : channel (self);
+}
+
+const char *
+nrt_channel_builder_get_channel_name (NrtChannelBuilder *self)
+{
+  g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), NULL);
+  return self->name;
+}
+
+NrtModel *
+nrt_channel_builder_get_model (NrtChannelBuilder *self)
+{
+  g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), NULL);
+  return self->model;
+}
+
+static guint
+n_rows_of (const NrtChannel *ch)
+{
+  return ch->gates->len + ch->schemes->len;
+}
+
+/* The selected HH gate, or NULL (works on the model's channel and on drafts). */
+static NrtGate *
+gate_at (const NrtChannel *ch, int row)
+{
+  if (ch == NULL || row < 0 || (guint) row >= ch->gates->len)
+    return NULL;
+  return ch->gates->pdata[row];
+}
+
+static NrtKsScheme *
+scheme_at (const NrtChannel *ch, int row)
+{
+  if (ch == NULL || row < (int) ch->gates->len || (guint) row >= n_rows_of (ch))
+    return NULL;
+  return ch->schemes->pdata[row - ch->gates->len];
+}
+
+static NrtKsTransition *
+trans_at (NrtChannelBuilder *self, const NrtChannel *ch)
+{
+  NrtKsScheme *scheme = scheme_at (ch, self->sel_row);
+
+  if (scheme == NULL || self->ks_item != NRT_KS_ITEM_TRANSITION
+      || self->ks_index >= scheme->transitions->len)
+    return NULL;
+  return &g_array_index (scheme->transitions, NrtKsTransition, self->ks_index);
+}
+
+static NrtKsState *
+state_at (NrtChannelBuilder *self, const NrtChannel *ch)
+{
+  NrtKsScheme *scheme = scheme_at (ch, self->sel_row);
+
+  if (scheme == NULL || self->ks_item != NRT_KS_ITEM_STATE
+      || self->ks_index >= scheme->states->len)
+    return NULL;
+  return scheme->states->pdata[self->ks_index];
+}
+
+/* What the rate editors edit: the selected HH gate's or transition's type and rates. */
+static gboolean
+rate_target (NrtChannelBuilder *self, const NrtChannel *ch, NrtGateType **type,
+             NrtRate **rates, NrtKsTransition **transition)
+{
+  NrtGate *gate = gate_at (ch, self->sel_row);
+  NrtKsTransition *tr = trans_at (self, ch);
+
+  if (transition != NULL)
+    *transition = tr;
+  if (gate != NULL)
+    {
+      *type = &gate->type;
+      *rates = gate->rate;
+      return TRUE;
+    }
+  if (tr != NULL)
+    {
+      *type = &tr->type;
+      *rates = tr->rate;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+is_ligand (NrtGateType type)
+{
+  return type == NRT_TRANS_LIGAND_INSIDE || type == NRT_TRANS_LIGAND_OUTSIDE;
+}
+
+/* ---- errors ------------------------------------------------------------------------ */
+
+const char *
+nrt_channel_builder_get_error (NrtChannelBuilder *self)
+{
+  g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), NULL);
+  return self->error;
+}
+
+static void
+clear_errors (NrtChannelBuilder *self)
+{
+  g_clear_pointer (&self->error, g_free);
+  gtk_widget_set_visible (GTK_WIDGET (self->props_error), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->gates_error), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->editor_error), FALSE);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->name_row), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->gate_name_entry), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->state_name_entry), "error");
+}
+
+/* Shows message under the part of the window that was edited. */
+static void
+show_error (NrtChannelBuilder *self, GtkLabel *where, const char *message)
+{
+  clear_errors (self);
+  self->error = g_strdup (message);
+  gtk_label_set_text (where, message);
+  gtk_widget_set_visible (GTK_WIDGET (where), TRUE);
+}
+
+/* ---- committing an edited copy --------------------------------------------------- */
+
+static NrtChannel *
+draft (NrtChannelBuilder *self)
+{
+  const NrtChannel *ch = channel (self);
+
+  return ch != NULL ? nrt_channel_copy (ch) : NULL;
+}
+
+static gboolean
+no_channel (GError **error)
+{
+  g_set_error_literal (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_UNKNOWN_MECHANISM,
+                       _("The channel is no longer in the library"));
+  return FALSE;
+}
+
+/* Replaces the model's channel by ch (one undo step); on refusal shows the reason at where
+ * and changes nothing. */
+static gboolean
+commit (NrtChannelBuilder *self, const NrtChannel *ch, GtkLabel *where, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autofree char *old = g_strdup (self->name);
+
+  /* Follow a rename before ::changed arrives. */
+  g_free (self->name);
+  self->name = g_strdup (ch->name);
+  if (!nrt_model_replace_channel (self->model, old, ch, &local))
+    {
+      g_free (self->name);
+      self->name = g_steal_pointer (&old);
+      show_error (self, where, local->message);
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  clear_errors (self);
+  return TRUE;
+}
+
+/* ---- text of the equations ------------------------------------------------------- */
+
+static const char *
+ion_or (const NrtChannel *ch)
+{
+  return nrt_ion_name (ch->ion);
+}
+
+/* The scheme's conductance expression: "O", "(O1 + 0.5*O2)", "0". */
+static char *
+scheme_expression (const NrtKsScheme *scheme)
+{
+  GString *s = g_string_new (NULL);
+  guint n = 0;
+
+  for (guint i = 0; i < scheme->states->len; i++)
+    {
+      const NrtKsState *st = scheme->states->pdata[i];
+      char buf[G_ASCII_DTOSTR_BUF_SIZE];
+      if (st->fraction <= 0)
+        continue;
+      if (n++ > 0)
+        g_string_append (s, " + ");
+      if (st->fraction != 1)
+        g_string_append_printf (s, "%s*", g_ascii_formatd (buf, sizeof buf, "%g", st->fraction));
+      g_string_append (s, st->name);
+    }
+  if (n == 0)
+    g_string_append (s, "0");
+  else if (n > 1)
+    {
+      g_string_prepend_c (s, '(');
+      g_string_append_c (s, ')');
+    }
+  return g_string_free (s, FALSE);
+}
+
+static char *
+scheme_summary (const NrtKsScheme *scheme)
+{
+  g_autofree char *expr = scheme_expression (scheme);
+
+  if (scheme->power != 1)
+    return g_strdup_printf (_("%s^%d: %u states, %u transitions"), expr, scheme->power,
+                            scheme->states->len, scheme->transitions->len);
+  return g_strdup_printf (_("%s: %u states, %u transitions"), expr, scheme->states->len,
+                          scheme->transitions->len);
+}
+
+static char *
+gate_equation (const NrtGate *gate)
+{
+  const char *s = gate->name;
+
+  if (gate->type == NRT_GATE_INF_TAU)
+    return g_strdup_printf ("%s' = (%sinf - %s)/%stau", s, s, s, s);
+  return g_strdup_printf ("%s' = a%s*(1 - %s) - b%s*%s", s, s, s, s, s);
+}
+
+static char *
+row_text (const NrtChannel *ch, guint row)
+{
+  if (row < ch->gates->len)
+    return gate_equation (ch->gates->pdata[row]);
+  return scheme_summary (ch->schemes->pdata[row - ch->gates->len]);
+}
+
+static char *
+conductance_product (const NrtChannel *ch)
+{
+  GString *s = g_string_new (ch->conductance == NRT_CONDUCTANCE_GHK ? "p = pmax" : "g = gmax");
+
+  for (guint i = 0; i < ch->gates->len; i++)
+    {
+      const NrtGate *gate = ch->gates->pdata[i];
+      g_string_append_printf (s, " * %s", gate->name);
+      if (gate->power != 1)
+        g_string_append_printf (s, "^%d", gate->power);
+    }
+  for (guint i = 0; i < ch->schemes->len; i++)
+    {
+      const NrtKsScheme *scheme = ch->schemes->pdata[i];
+      g_autofree char *expr = scheme_expression (scheme);
+      g_string_append_printf (s, " * %s", expr);
+      if (scheme->power != 1)
+        g_string_append_printf (s, "^%d", scheme->power);
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* NEURON's current relation (chanbild set_useionstr), e.g. "ina (mA/cm2) = g_myNa * (v - ena)". */
+static char *
+current_relation (const NrtChannel *ch)
+{
+  const char *ion = ion_or (ch);
+  gboolean point = ch->kind == NRT_CHANNEL_POINT;
+
+  if (ch->conductance == NRT_CONDUCTANCE_GHK)
+    {
+      if (point)
+        return g_strdup_printf ("%s.i (nA) = %s.p * ghk(v, %si, %so, %d)", ch->name, ch->name,
+                                ion, ion, nrt_ion_charge (ch->ion));
+      return g_strdup_printf ("i%s (mA/cm2) = p_%s * ghk(v, %si, %so, %d)", ion, ch->name, ion,
+                              ion, nrt_ion_charge (ch->ion));
+    }
+  if (ch->ion == NRT_ION_NONSPECIFIC)
+    {
+      if (point)
+        return g_strdup_printf ("%s.i (nA) = %s.g * (v - %s.e)", ch->name, ch->name, ch->name);
+      return g_strdup_printf ("i_%s (mA/cm2) = g_%s * (v - e_%s)", ch->name, ch->name, ch->name);
+    }
+  if (point)
+    return g_strdup_printf ("%s.i (nA) = %s.g * (v - e%s)", ch->name, ch->name, ion);
+  return g_strdup_printf ("i%s (mA/cm2) = g_%s * (v - e%s)", ion, ch->name, ion);
+}
+
+static const char *
+gmax_units (const NrtChannel *ch)
+{
+  if (ch->conductance == NRT_CONDUCTANCE_GHK)
+    return ch->kind == NRT_CHANNEL_POINT ? "cm³/s" : "cm/s";
+  return ch->kind == NRT_CHANNEL_POINT ? "µS" : "S/cm²";
+}
+
+static char *
+format_number (double v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  return g_strdup (g_ascii_formatd (buf, sizeof buf, "%g", v));
+}
+
+/* ---- rates: forms, defaults, names ------------------------------------------------ */
+
+/* What each slot may hold (nrt-channel.c check_rate, KSChan's eqnmenu). */
+static guint
+allowed_forms (NrtGateType type, guint slot)
+{
+  const guint ab = 1u << NRT_RATE_CONSTANT | 1u << NRT_RATE_EXP | 1u << NRT_RATE_LINOID
+                   | 1u << NRT_RATE_SIGMOID;
+
+  switch (type)
+    {
+    case NRT_GATE_ALPHA_BETA:
+      return ab;
+    case NRT_GATE_INF_TAU:
+      return slot == 0 ? (1u << NRT_RATE_CONSTANT | 1u << NRT_RATE_SIGMOID)
+                       : (1u << NRT_RATE_CONSTANT | 1u << NRT_RATE_EXP);
+    case NRT_TRANS_LIGAND_OUTSIDE:
+    case NRT_TRANS_LIGAND_INSIDE:
+    default:
+      return 1u << NRT_RATE_CONSTANT;
+    }
+}
+
+/* NEURON's values when a form is chosen in the rate editor (neuron-gui.md §2.4). */
+static NrtRate
+default_rate (NrtRateForm form)
+{
+  switch (form)
+    {
+    case NRT_RATE_EXP:
+      return (NrtRate) { NRT_RATE_EXP, 0.5, 0.1, -40 };
+    case NRT_RATE_LINOID:
+      return (NrtRate) { NRT_RATE_LINOID, 0.5, 0.1, -40 };
+    case NRT_RATE_SIGMOID:
+      return (NrtRate) { NRT_RATE_SIGMOID, 1, 0.1, -40 };
+    case NRT_RATE_CONSTANT:
+    default:
+      return (NrtRate) { NRT_RATE_CONSTANT, 0.1, 0, 0 };
+    }
+}
+
+static const char *
+form_name (NrtRateForm form)
+{
+  switch (form)
+    {
+    case NRT_RATE_EXP:
+      return _("Exponential");
+    case NRT_RATE_LINOID:
+      return _("Linoid (ExpLinear)");
+    case NRT_RATE_SIGMOID:
+      return _("Sigmoid");
+    case NRT_RATE_CONSTANT:
+    default:
+      return _("Constant");
+    }
+}
+
+/* The coefficient names NEURON shows: am, bm (α/β of gate m), minf, mtau; aC1C2, bC1C2,
+ * infC1C2, tauC1C2 for a transition C1 → C2. */
+static char *
+coefficient_name (NrtChannelBuilder *self, const NrtChannel *ch, gboolean inf_tau, guint slot)
+{
+  NrtGate *gate = gate_at (ch, self->sel_row);
+  NrtKsTransition *tr = trans_at (self, ch);
+  NrtKsScheme *scheme = scheme_at (ch, self->sel_row);
+
+  if (gate != NULL)
+    {
+      if (inf_tau)
+        return g_strdup_printf ("%s%s", gate->name, slot == 0 ? "inf" : "tau");
+      return g_strdup_printf ("%s%s", slot == 0 ? "a" : "b", gate->name);
+    }
+  if (tr != NULL && scheme != NULL)
+    {
+      const char *from = ((NrtKsState *) scheme->states->pdata[tr->from])->name;
+      const char *to = ((NrtKsState *) scheme->states->pdata[tr->to])->name;
+      if (inf_tau)
+        return g_strdup_printf ("%s%s%s", slot == 0 ? "inf" : "tau", from, to);
+      return g_strdup_printf ("%s%s%s", slot == 0 ? "a" : "b", from, to);
+    }
+  return g_strdup ("");
+}
+
+static char *
+rate_formula (const char *coef, const NrtRate *rate, NrtGateType type, guint slot,
+              const NrtKsTransition *tr)
+{
+  if (is_ligand (type) && slot == 0 && tr != NULL)
+    {
+      if (tr->stoichiometry > 1)
+        return g_strdup_printf ("%s = A*%s^%d", coef, nrt_ks_transition_ligand_name (tr),
+                                tr->stoichiometry);
+      return g_strdup_printf ("%s = A*%s", coef, nrt_ks_transition_ligand_name (tr));
+    }
+  switch (rate->form)
+    {
+    case NRT_RATE_EXP:
+      return g_strdup_printf ("%s = A*exp(k*(v - d))", coef);
+    case NRT_RATE_LINOID:
+      return g_strdup_printf ("%s = A*x/(1 - exp(-x)),  x = k*(v - d)", coef);
+    case NRT_RATE_SIGMOID:
+      return g_strdup_printf ("%s = A/(1 + exp(k*(v - d)))", coef);
+    case NRT_RATE_CONSTANT:
+    default:
+      return g_strdup_printf ("%s = A", coef);
+    }
+}
+
+static char *
+a_label (NrtGateType type, guint slot, int stoichiometry)
+{
+  static const char *const power[] = { "", "", "²", "³", "⁴" };
+
+  if (is_ligand (type))
+    {
+      if (slot == 1)
+        return g_strdup ("A (/ms)");
+      return g_strdup_printf ("A (/ms-mM%s)", power[CLAMP (stoichiometry, 1, 4)]);
+    }
+  if (type == NRT_GATE_INF_TAU)
+    return g_strdup (slot == 0 ? "A (1)" : "A (ms)");
+  return g_strdup ("A (/ms)");
+}
+
+/* ---- channel property edits ------------------------------------------------------ */
+
+gboolean
+nrt_channel_builder_set_name (NrtChannelBuilder *self, const char *name, GError **error)
+{
+  g_autoptr(NrtChannel) ch = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), FALSE);
+  if ((ch = draft (self)) == NULL)
+    return no_channel (error);
+  /* As typed in the row, which keeps a refused name for the user to correct. */
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->name_row)), name) != 0)
+    {
+      self->updating = TRUE;
+      gtk_editable_set_text (GTK_EDITABLE (self->name_row), name != NULL ? name : "");
+      self->updating = FALSE;
+    }
+  g_free (ch->name);
+  ch->name = g_strdup (name != NULL ? name : "");
+  ok = commit (self, ch, self->props_error, error);
+  if (!ok)
+    gtk_widget_add_css_class (GTK_WIDGET (self->name_row), "error");
+  return ok;
+}
+
+gboolean
+nrt_channel_builder_set_ion (NrtChannelBuilder *self, NrtIon ion, GError **error)
+{
+  g_autoptr(NrtChannel) ch = NULL;
+
+  g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), FALSE);
+  if ((ch = draft (self)) == NULL)
+    return no_channel (error);
+  ch->ion = ion;
+  /* KSChan: a NonSpecific current is always ohmic. */
+  if (ion == NRT_ION_NONSPECIFIC)
+    ch->conductance = NRT_CONDUCTANCE_OHMIC;
+  if (!commit (self, ch, self->props_error, error))
+    {
+      refresh (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+nrt_channel_builder_set_conductance (NrtChannelBuilder *self, NrtConductanceForm form,
+                                     GError **error)
+{
+  g_autoptr(NrtChannel) ch = NULL;
+
+  g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), FALSE);
+  if ((ch = draft (self)) == NULL)
+    return no_channel (error);
+  ch->conductance = form;
+  if (!commit (self, ch, self->props_error, error))
+    {
+      /* Put the menu back where the model is; keep the message. */
+      refresh (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+nrt_channel_builder_set_single (NrtChannelBuilder *self, gboolean single, GError **error)
+{
+  g_autoptr(NrtChannel) ch = NULL;
+
+  g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), FALSE);
+  if ((ch = draft (self)) == NULL)
+    return no_channel (error);
+  ch->single = single;
+  if (!commit (self, ch, self->props_error, error))
+    {
+      refresh (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+nrt_channel_builder_apply_preset (NrtChannelBuilder *self, const char *preset, GError **error)
+{
+  g_autoptr(NrtChannel) ch = NULL;
+  const NrtChannel *cur;
+  int taken;
+
+  g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), FALSE);
+  g_return_val_if_fail (preset != NULL, FALSE);
+  if ((cur = channel (self)) == NULL)
+    return no_channel (error);
+  if (g_str_equal (preset, "na"))
+    ch = nrt_channel_new_hh_na ();
+  else if (g_str_equal (preset, "k"))
+    ch = nrt_channel_new_hh_k ();
+  else
+    {
+      g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE,
+                   _("Unknown preset “%s”"), preset);
+      return FALSE;
+    }
+  /* NEURON names the channel after the preset; keep ours when another channel has it. */
+  taken = nrt_model_find_channel (self->model, ch->name);
+  if (taken >= 0 && taken != self->index)
+    {
+      g_free (ch->name);
+      ch->name = g_strdup (cur->name);
+    }
+  ch->kind = cur->kind;
+  if (!commit (self, ch, self->props_error, error))
+    return FALSE;
+  self->sel_row = 0;
+  refresh (self);
+  return TRUE;
+}
+
+static void
+on_name_apply (AdwEntryRow *row, NrtChannelBuilder *self)
+{
+  nrt_channel_builder_set_name (self, gtk_editable_get_text (GTK_EDITABLE (row)), NULL);
+}
+
+static void
+on_ion_selected (AdwComboRow *row, GParamSpec *pspec, NrtChannelBuilder *self)
+{
+  const NrtChannel *ch = channel (self);
+  guint ion = adw_combo_row_get_selected (row);
+
+  if (self->updating || ch == NULL || ion == GTK_INVALID_LIST_POSITION || ion == ch->ion)
+    return;
+  nrt_channel_builder_set_ion (self, ion, NULL);
+}
+
+static void
+on_cond_selected (AdwComboRow *row, GParamSpec *pspec, NrtChannelBuilder *self)
+{
+  const NrtChannel *ch = channel (self);
+  guint form = adw_combo_row_get_selected (row);
+
+  if (self->updating || ch == NULL || form == GTK_INVALID_LIST_POSITION
+      || form == ch->conductance)
+    return;
+  nrt_channel_builder_set_conductance (self, form, NULL);
+}
+
+static void
+on_single_active (GtkSwitch *sw, GParamSpec *pspec, NrtChannelBuilder *self)
+{
+  const NrtChannel *ch = channel (self);
+
+  if (self->updating || ch == NULL || gtk_switch_get_active (sw) == ch->single)
+    return;
+  nrt_channel_builder_set_single (self, gtk_switch_get_active (sw), NULL);
+}
+
+/* A field committed a value: apply it to a copy, or reject it with the model's message. */
+typedef void (*FieldSetter) (NrtChannelBuilder *self, NrtChannel *ch, double value);
+
+static void
+commit_field (NrtChannelBuilder *self, NrtNumberEntry *entry, double value, FieldSetter set,
+              GtkLabel *where)
+{
+  g_autoptr(NrtChannel) ch = draft (self);
+  g_autoptr(GError) error = NULL;
+
+  if (ch == NULL)
+    return;
+  set (self, ch, value);
+  if (!commit (self, ch, where, &error))
+    nrt_number_entry_reject (entry, error->message);
+}
+
+static void
+set_gmax (NrtChannelBuilder *self, NrtChannel *ch, double v)
+{
+  ch->gmax = v;
+}
+
+static void
+set_erev (NrtChannelBuilder *self, NrtChannel *ch, double v)
+{
+  ch->erev = v;
+}
+
+static void
+set_q10 (NrtChannelBuilder *self, NrtChannel *ch, double v)
+{
+  ch->q10 = v;
+}
+
+static void
+set_q10t (NrtChannelBuilder *self, NrtChannel *ch, double v)
+{
+  ch->q10_temperature = v;
+}
+
+static void
+on_gmax_committed (NrtNumberEntry *e, double v, NrtChannelBuilder *self)
+{
+  commit_field (self, e, v, set_gmax, self->props_error);
+}
+
+static void
+on_e_committed (NrtNumberEntry *e, double v, NrtChannelBuilder *self)
+{
+  commit_field (self, e, v, set_erev, self->props_error);
+}
+
+static void
+on_q10_committed (NrtNumberEntry *e, double v, NrtChannelBuilder *self)
+{
+  commit_field (self, e, v, set_q10, self->props_error);
+}
+
+static void
+on_q10t_committed (NrtNumberEntry *e, double v, NrtChannelBuilder *self)
+{
+  commit_field (self, e, v, set_q10t, self->props_error);
+}
+
+/* Powers are whole numbers; the field's domain has the bounds. */
+static gboolean
+whole (NrtNumberEntry *entry, double v)
+{
+  if (v == floor (v))
+    return TRUE;
+  nrt_number_entry_reject (entry, _("A power is a whole number"));
+  return FALSE;
+}
+
+static void
+set_gate_power (NrtChannelBuilder *self, NrtChannel *ch, double v)
+{
+  NrtGate *gate = gate_at (ch, self->sel_row);
+
+  if (gate != NULL)
+    gate->power = (int) v;
+}
+
+static void
+set_scheme_power (NrtChannelBuilder *self, NrtChannel *ch, double v)
+{
+  NrtKsScheme *scheme = scheme_at (ch, self->sel_row);
+
+  if (scheme != NULL)
+    scheme->power = (int) v;
+}
+
+static void
+set_fraction (NrtChannelBuilder *self, NrtChannel *ch, double v)
+{
+  NrtKsState *st = state_at (self, ch);
+
+  if (st != NULL)
+    st->fraction = v;
+}
+
+static void
+on_power_committed (NrtNumberEntry *e, double v, NrtChannelBuilder *self)
+{
+  if (whole (e, v))
+    commit_field (self, e, v, set_gate_power, self->editor_error);
+}
+
+static void
+on_scheme_power_committed (NrtNumberEntry *e, double v, NrtChannelBuilder *self)
+{
+  if (whole (e, v))
+    commit_field (self, e, v, set_scheme_power, self->editor_error);
+}
+
+static void
+on_fraction_committed (NrtNumberEntry *e, double v, NrtChannelBuilder *self)
+{
+  commit_field (self, e, v, set_fraction, self->editor_error);
+}
+
+/* ---- gates ------------------------------------------------------------------------ */
+
+static gboolean
+name_used (const NrtChannel *ch, const char *name)
+{
+  return nrt_channel_find_gate (ch, name) >= 0 || nrt_channel_find_state (ch, name, NULL, NULL);
+}
+
+/* base, or base2, base3 … (NEURON's O, O2 for new states). */
+static char *
+unique_name (const NrtChannel *ch, const char *base)
+{
+  if (!name_used (ch, base))
+    return g_strdup (base);
+  for (guint i = 2;; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s%u", base, i);
+      if (!name_used (ch, name))
+        return g_steal_pointer (&name);
+    }
+}
+
+guint
+nrt_channel_builder_get_n_rows (NrtChannelBuilder *self)
+{
+  g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), 0);
+  return self->row_texts->len;
+}
+
+const char *
+nrt_channel_builder_get_row_text (NrtChannelBuilder *self, guint row)
+{
+  g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), NULL);
+  return row < self->row_texts->len ? self->row_texts->pdata[row] : NULL;
+}
+
+int
+nrt_channel_builder_get_selected_row (NrtChannelBuilder *self)
+{
+  g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), -1);
+  return self->sel_row;
+}
+
+void
+nrt_channel_builder_select_row (NrtChannelBuilder *self, guint row)
+{
+  const NrtChannel *ch;
+
+  g_return_if_fail (NRT_IS_CHANNEL_BUILDER (self));
+  ch = channel (self);
+  if (ch == NULL || row >= n_rows_of (ch) || (int) row == self->sel_row)
+    return;
+  self->sel_row = row;
+  self->ks_item = NRT_KS_ITEM_NONE;
+  /* A scheme opens on its first transition, so its rates are in view at once. */
+  if (scheme_at (ch, row) != NULL)
+    {
+      self->ks_item = NRT_KS_ITEM_TRANSITION;
+      self->ks_index = 0;
+    }
+  clear_errors (self);
+  refresh (self);
+}
+
+gboolean
+nrt_channel_builder_add_gate (NrtChannelBuilder *self, GError **error)
+{
+  static const char *const names[] = { "m", "h", "n", "s", "r", "q", "x", "y", "z" };
+  g_autoptr(NrtChannel) ch = NULL;
+  g_autofree char *name = NULL;
+  NrtRate a = default_rate (NRT_RATE_EXP), b = default_rate (NRT_RATE_EXP);
+
+  g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), FALSE);
+  if ((ch = draft (self)) == NULL)
+    return no_channel (error);
+  for (guint i = 0; i < G_N_ELEMENTS (names) && name == NULL; i++)
+    if (!name_used (ch, names[i]))
+      name = g_strdup (names[i]);
+  if (name == NULL)
+    name = unique_name (ch, "g");
+  /* An activation gate with its half point at −40 mV: α rises, β falls with v. */
+  b.k = -b.k;
+  nrt_channel_add_gate (ch, name, 1, NRT_GATE_ALPHA_BETA, &a, &b);
+  if (!commit (self, ch, self->gates_error, error))
+    return FALSE;
+  self->sel_row = ch->gates->len - 1;
+  self->ks_item = NRT_KS_ITEM_NONE;
+  refresh (self);
+  return TRUE;
+}
+
+gboolean
+nrt_channel_builder_add_scheme (NrtChannelBuilder *self, GError **error)
+{
+  g_autoptr(NrtChannel) ch = NULL;
+  g_autofree char *c = NULL;
+  g_autofree char *o = NULL;
+  NrtKsScheme *scheme;
+  NrtRate zero = { NRT_RATE_CONSTANT, 0, 0, 0 };
+
+  g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), FALSE);
+  if ((ch = draft (self)) == NULL)
+    return no_channel (error);
+  c = unique_name (ch, "C");
+  o = unique_name (ch, "O");
+  scheme = nrt_channel_add_scheme (ch, 1);
+  nrt_ks_scheme_add_state (scheme, c, 0, 0, 0);
+  nrt_ks_scheme_add_state (scheme, o, 1, 140, 0);
+  /* KSChan's new transitions are constant 0 both ways until forms are chosen. */
+  nrt_ks_scheme_add_transition (scheme, 0, 1, NRT_GATE_ALPHA_BETA, &zero, &zero,
+                                NRT_ION_CA, 1);
+  if (!commit (self, ch, self->gates_error, error))
+    return FALSE;
+  self->sel_row = n_rows_of (ch) - 1;
+  self->ks_item = NRT_KS_ITEM_TRANSITION;
+  self->ks_index = 0;
+  refresh (self);
+  return TRUE;
+}
+
+gboolean
+nrt_channel_builder_remove_row (NrtChannelBuilder *self, guint row, GError **error)
+{
+  g_autoptr(NrtChannel) ch = NULL;
+
+  g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), FALSE);
+  if ((ch = draft (self)) == NULL)
+    return no_channel (error);
+  if (row >= n_rows_of (ch))
+    {
+      g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_UNKNOWN_MECHANISM, _("No gate %u"), row);
+      return FALSE;
+    }
+  if (row < ch->gates->len)
+    g_ptr_array_remove_index (ch->gates, row);
+  else
+    g_ptr_array_remove_index (ch->schemes, row - ch->gates->len);
+  if (!commit (self, ch, self->gates_error, error))
+    return FALSE;
+  if (self->sel_row >= (int) n_rows_of (ch))
+    self->sel_row = (int) n_rows_of (ch) - 1;
+  self->ks_item = NRT_KS_ITEM_NONE;
+  refresh (self);
+  return TRUE;
+}
+
+gboolean
+nrt_channel_builder_set_item_name (NrtChannelBuilder *self, const char *name, GError **error)
+{
+  g_autoptr(NrtChannel) ch = NULL;
+  NrtGate *gate;
+  NrtKsState *st;
+  GtkWidget *entry;
+  gboolean ok;
+
+  g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), FALSE);
+  if ((ch = draft (self)) == NULL)
+    return no_channel (error);
+  gate = gate_at (ch, self->sel_row);
+  st = state_at (self, ch);
+  if (gate != NULL)
+    {
+      g_free (gate->name);
+      gate->name = g_strdup (name);
+      entry = GTK_WIDGET (self->gate_name_entry);
+    }
+  else if (st != NULL)
+    {
+      g_free (st->name);
+      st->name = g_strdup (name);
+      entry = GTK_WIDGET (self->state_name_entry);
+    }
+  else
+    {
+      g_set_error_literal (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_UNKNOWN_MECHANISM,
+                           _("Select an HH gate or a state to rename"));
+      return FALSE;
+    }
+  ok = commit (self, ch, self->editor_error, error);
+  if (!ok)
+    gtk_widget_add_css_class (entry, "error");
+  return ok;
+}
+
+static void
+on_gate_name_activate (GtkEntry *entry, NrtChannelBuilder *self)
+{
+  nrt_channel_builder_set_item_name (self, gtk_editable_get_text (GTK_EDITABLE (entry)), NULL);
+}
+
+/* Makes rates fit type: forms the type does not allow become its fallbacks with NEURON's
+ * defaults (inf sigmoid, τ exponential, ligand constants), and values it refuses are
+ * replaced (inf ≤ 1, τ > 0). */
+static void
+convert_rates (NrtRate *rates, NrtGateType type)
+{
+  for (guint s = 0; s < 2; s++)
+    {
+      NrtRate *r = &rates[s];
+      if (!(allowed_forms (type, s) & (1u << r->form)))
+        {
+          NrtRateForm fallback = NRT_RATE_CONSTANT;
+          if (type == NRT_GATE_INF_TAU)
+            fallback = s == 0 ? NRT_RATE_SIGMOID : NRT_RATE_EXP;
+          *r = default_rate (fallback);
+        }
+      if (type == NRT_GATE_INF_TAU && s == 0 && r->A > 1)
+        r->A = 1;
+      if (type == NRT_GATE_INF_TAU && s == 1 && !(r->A >= 1e-9))
+        *r = default_rate (r->form);
+    }
+}
+
+gboolean
+nrt_channel_builder_set_rate_type (NrtChannelBuilder *self, NrtGateType type, GError **error)
+{
+  g_autoptr(NrtChannel) ch = NULL;
+  NrtGateType *t;
+  NrtRate *rates;
+  NrtKsTransition *tr;
+
+  g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), FALSE);
+  if ((ch = draft (self)) == NULL)
+    return no_channel (error);
+  if (!rate_target (self, ch, &t, &rates, &tr))
+    {
+      g_set_error_literal (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_UNKNOWN_MECHANISM,
+                           _("Select an HH gate or a transition first"));
+      return FALSE;
+    }
+  if (tr == NULL && is_ligand (type))
+    {
+      g_set_error_literal (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE,
+                           _("Only a transition of a kinetic scheme can be ligand-gated"));
+      show_error (self, self->editor_error, (*error)->message);
+      return FALSE;
+    }
+  *t = type;
+  convert_rates (rates, type);
+  if (tr != NULL && is_ligand (type))
+    {
+      if (tr->ligand == NRT_ION_NONSPECIFIC || tr->ligand >= NRT_N_ION)
+        tr->ligand = NRT_ION_CA;
+      tr->stoichiometry = CLAMP (tr->stoichiometry, 1, 4);
+    }
+  if (!commit (self, ch, self->editor_error, error))
+    {
+      refresh (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+nrt_channel_builder_set_rate_form (NrtChannelBuilder *self, guint slot, NrtRateForm form,
+                                   GError **error)
+{
+  g_autoptr(NrtChannel) ch = NULL;
+  NrtGateType *t;
+  NrtRate *rates;
+
+  g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), FALSE);
+  g_return_val_if_fail (slot < 2, FALSE);
+  if ((ch = draft (self)) == NULL)
+    return no_channel (error);
+  if (!rate_target (self, ch, &t, &rates, NULL))
+    {
+      g_set_error_literal (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_UNKNOWN_MECHANISM,
+                           _("Select an HH gate or a transition first"));
+      return FALSE;
+    }
+  if (rates[slot].form == form)
+    return TRUE;
+  rates[slot] = default_rate (form);
+  if (!commit (self, ch, self->editor_error, error))
+    {
+      refresh (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+nrt_channel_builder_set_ligand (NrtChannelBuilder *self, NrtIon ion, int stoichiometry,
+                                GError **error)
+{
+  g_autoptr(NrtChannel) ch = NULL;
+  NrtKsTransition *tr;
+
+  g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), FALSE);
+  if ((ch = draft (self)) == NULL)
+    return no_channel (error);
+  tr = trans_at (self, ch);
+  if (tr == NULL || !is_ligand (tr->type))
+    {
+      g_set_error_literal (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE,
+                           _("Select a ligand-gated transition first"));
+      show_error (self, self->editor_error, (*error)->message);
+      return FALSE;
+    }
+  tr->ligand = ion;
+  tr->stoichiometry = stoichiometry;
+  if (!commit (self, ch, self->editor_error, error))
+    {
+      refresh (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- rate editors ------------------------------------------------------------------ */
+
+static void
+on_rate_committed (NrtNumberEntry *entry, double value, NrtChannelBuilder *self)
+{
+  g_autoptr(NrtChannel) ch = draft (self);
+  g_autoptr(GError) error = NULL;
+  guint slot = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (entry), "nrt-slot"));
+  guint param = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (entry), "nrt-param"));
+  NrtGateType *t;
+  NrtRate *rates;
+
+  if (ch == NULL || !rate_target (self, ch, &t, &rates, NULL))
+    return;
+  if (param == 0)
+    rates[slot].A = value;
+  else if (param == 1)
+    rates[slot].k = value;
+  else
+    rates[slot].d = value;
+  if (!commit (self, ch, self->editor_error, &error))
+    nrt_number_entry_reject (entry, error->message);
+}
+
+/* Every keystroke in a rate field redraws the curves from the text as it stands. */
+static void
+on_rate_text_changed (GtkEditable *editable, NrtChannelBuilder *self)
+{
+  if (!self->updating)
+    replot (self);
+}
+
+static void
+on_form_selected (GtkDropDown *dropdown, GParamSpec *pspec, NrtChannelBuilder *self)
+{
+  guint slot = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (dropdown), "nrt-slot"));
+  guint i = gtk_drop_down_get_selected (dropdown);
+
+  if (self->updating || i == GTK_INVALID_LIST_POSITION || i >= self->rate[slot].n_forms)
+    return;
+  nrt_channel_builder_set_rate_form (self, slot, self->rate[slot].forms[i], NULL);
+}
+
+static void
+on_type_selected (GtkDropDown *dropdown, GParamSpec *pspec, NrtChannelBuilder *self)
+{
+  guint i = gtk_drop_down_get_selected (dropdown);
+  const NrtChannel *ch = channel (self);
+  NrtGateType *t;
+  NrtRate *rates;
+
+  if (self->updating || i == GTK_INVALID_LIST_POSITION || ch == NULL
+      || !rate_target (self, ch, &t, &rates, NULL) || (guint) *t == i)
+    return;
+  nrt_channel_builder_set_rate_type (self, i, NULL);
+}
+
+static void
+on_ligand_selected (GtkDropDown *dropdown, GParamSpec *pspec, NrtChannelBuilder *self)
+{
+  guint ion = gtk_drop_down_get_selected (self->ligand_dropdown);
+  guint n = gtk_drop_down_get_selected (self->stoich_dropdown);
+
+  if (self->updating || ion == GTK_INVALID_LIST_POSITION || n == GTK_INVALID_LIST_POSITION)
+    return;
+  nrt_channel_builder_set_ligand (self, NRT_ION_NA + ion, n + 1, NULL);
+}
+
+static void
+build_rate_editor (NrtChannelBuilder *self, guint slot)
+{
+  static const char *const params[] = { "A", "k", "d" };
+  RateEditor *ed = &self->rate[slot];
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *form = gtk_drop_down_new (NULL, NULL);
+
+  gtk_widget_add_css_class (box, "card");
+  gtk_widget_add_css_class (box, "chb-rate");
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_widget_add_css_class (label, "monospace");
+  gtk_box_append (GTK_BOX (box), label);
+  g_object_set_data (G_OBJECT (form), "nrt-slot", GUINT_TO_POINTER (slot));
+  gtk_widget_set_tooltip_text (form, _("The rate’s form; choosing one starts it at NEURON’s defaults"));
+  g_signal_connect (form, "notify::selected", G_CALLBACK (on_form_selected), self);
+  gtk_box_append (GTK_BOX (box), form);
+  for (guint p = 0; p < 3; p++)
+    {
+      GtkWidget *entry = nrt_number_entry_new (params[p], 0, 0);
+      nrt_number_entry_set_digits (NRT_NUMBER_ENTRY (entry), 17);
+      nrt_number_entry_set_width_chars (NRT_NUMBER_ENTRY (entry), 20);
+      nrt_number_entry_set_step (NRT_NUMBER_ENTRY (entry), p == 2 ? 1 : 0.01);
+      g_object_set_data (G_OBJECT (entry), "nrt-slot", GUINT_TO_POINTER (slot));
+      g_object_set_data (G_OBJECT (entry), "nrt-param", GUINT_TO_POINTER (p));
+      g_signal_connect (entry, "value-committed", G_CALLBACK (on_rate_committed), self);
+      g_signal_connect (nrt_number_entry_get_editable (NRT_NUMBER_ENTRY (entry)), "changed",
+                        G_CALLBACK (on_rate_text_changed), self);
+      gtk_box_append (GTK_BOX (box), entry);
+      ed->field[p] = NRT_NUMBER_ENTRY (entry);
+    }
+  nrt_number_entry_set_range (ed->field[0], 0, INFINITY, FALSE);
+  ed->box = box;
+  ed->formula = GTK_LABEL (label);
+  ed->form = GTK_DROP_DOWN (form);
+  gtk_box_append (self->rate_editors, box);
+}
+
+const char *
+nrt_channel_builder_get_rate_formula (NrtChannelBuilder *self, guint slot)
+{
+  g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), NULL);
+  g_return_val_if_fail (slot < 2, NULL);
+  return self->rate[slot].formula_text;
+}
+
+static void
+refresh_rate_editors (NrtChannelBuilder *self, const NrtChannel *ch)
+{
+  NrtGateType *type;
+  NrtRate *rates;
+  NrtKsTransition *tr;
+  gboolean is_gate = gate_at (ch, self->sel_row) != NULL;
+
+  if (!rate_target (self, ch, &type, &rates, &tr))
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->rates_box), FALSE);
+      return;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->rates_box), TRUE);
+  gtk_drop_down_set_model (self->type_dropdown,
+                           G_LIST_MODEL (is_gate ? self->gate_types : self->trans_types));
+  gtk_drop_down_set_selected (self->type_dropdown, *type);
+
+  for (guint s = 0; s < 2; s++)
+    {
+      RateEditor *ed = &self->rate[s];
+      g_autofree char *coef = coefficient_name (self, ch, *type == NRT_GATE_INF_TAU, s);
+      g_autofree char *alabel = a_label (*type, s, tr != NULL ? tr->stoichiometry : 1);
+      g_autoptr(GtkStringList) forms = gtk_string_list_new (NULL);
+      guint mask = allowed_forms (*type, s), selected = 0;
+
+      ed->n_forms = 0;
+      for (NrtRateForm f = NRT_RATE_CONSTANT; f <= NRT_RATE_SIGMOID; f++)
+        if (mask & (1u << f))
+          {
+            if (f == rates[s].form)
+              selected = ed->n_forms;
+            ed->forms[ed->n_forms++] = f;
+            gtk_string_list_append (forms, form_name (f));
+          }
+      gtk_drop_down_set_model (ed->form, G_LIST_MODEL (forms));
+      gtk_drop_down_set_selected (ed->form, selected);
+      gtk_widget_set_sensitive (GTK_WIDGET (ed->form), ed->n_forms > 1);
+      g_free (ed->formula_text);
+      ed->formula_text = rate_formula (coef, &rates[s], *type, s, tr);
+      gtk_label_set_text (ed->formula, ed->formula_text);
+      nrt_number_entry_set_label (ed->field[0], alabel);
+      nrt_number_entry_set_label (ed->field[1], "k (/mV)");
+      nrt_number_entry_set_label (ed->field[2], "d (mV)");
+      nrt_number_entry_set_value (ed->field[0], rates[s].A);
+      nrt_number_entry_set_value (ed->field[1], rates[s].k);
+      nrt_number_entry_set_value (ed->field[2], rates[s].d);
+      /* The form menu gives NEURON's defaults back; a reset beside every number that
+       * differs from them would only clutter the editor. */
+      for (guint p = 0; p < 3; p++)
+        nrt_number_entry_set_default (ed->field[p], nrt_number_entry_get_value (ed->field[p]));
+      gtk_widget_set_visible (GTK_WIDGET (ed->field[1]), rates[s].form != NRT_RATE_CONSTANT);
+      gtk_widget_set_visible (GTK_WIDGET (ed->field[2]), rates[s].form != NRT_RATE_CONSTANT);
+    }
+}
+
+/* ---- plots -------------------------------------------------------------------------- */
+
+/* The rates as typed: the model's, with every rate field whose text parses taking its
+ * typed value (not yet committed). */
+static void
+typed_rates (NrtChannelBuilder *self, const NrtRate *model_rates, NrtRate *out)
+{
+  for (guint s = 0; s < 2; s++)
+    {
+      double *dst[3] = { &out[s].A, &out[s].k, &out[s].d };
+      out[s] = model_rates[s];
+      for (guint p = 0; p < 3; p++)
+        {
+          double v;
+          if (nrt_number_parse (gtk_editable_get_text (nrt_number_entry_get_editable (self->rate[s].field[p])), &v))
+            *dst[p] = v;
+        }
+    }
+}
+
+static void
+replot (NrtChannelBuilder *self)
+{
+  const NrtChannel *ch = channel (self);
+  const NrtModelData *data = nrt_model_get_data (self->model);
+  NrtGateType *type;
+  NrtRate *model_rates;
+  NrtKsTransition *tr;
+  NrtRate rates[2];
+  double v[NRT_CHB_PLOT_N], y[2][NRT_CHB_PLOT_N];
+  double factor;
+  double lo[2] = { INFINITY, INFINITY }, hi[2] = { -INFINITY, -INFINITY };
+  double y0, y1;
+
+  nrt_plot_clear (self->plot[0]);
+  nrt_plot_clear (self->plot[1]);
+  self->n_replots++;
+  if (ch == NULL || !rate_target (self, ch, &type, &model_rates, &tr))
+    return;
+
+  typed_rates (self, model_rates, rates);
+  factor = nrt_channel_rate_factor (ch, data->settings.celsius);
+  for (guint i = 0; i < NRT_CHB_PLOT_N; i++)
+    {
+      double a, b;
+      v[i] = NRT_CHB_PLOT_V0 + NRT_CHB_PLOT_DV * i;
+      if (tr == NULL)
+        {
+          NrtGate gate = *gate_at (ch, self->sel_row);
+          gate.rate[0] = rates[0];
+          gate.rate[1] = rates[1];
+          if (self->inf_tau)
+            nrt_gate_inf_tau (&gate, v[i], factor, &a, &b);
+          else
+            nrt_gate_alpha_beta (&gate, v[i], factor, &a, &b);
+        }
+      else
+        {
+          NrtKsTransition t = *tr;
+          double conc = 0;
+          t.rate[0] = rates[0];
+          t.rate[1] = rates[1];
+          if (is_ligand (t.type) && t.ligand < NRT_N_ION)
+            conc = t.type == NRT_TRANS_LIGAND_INSIDE ? data->settings.conc_i[t.ligand]
+                                                     : data->settings.conc_o[t.ligand];
+          nrt_ks_transition_rates (&t, v[i], conc, factor, &a, &b);
+          if (self->inf_tau)
+            {
+              double sum = a + b;
+              a = a / sum;
+              b = 1 / sum;
+            }
+        }
+      y[0][i] = a;
+      y[1][i] = b;
+      for (guint c = 0; c < 2; c++)
+        if (isfinite (y[c][i]))
+          {
+            guint p = self->inf_tau ? c : 0;
+            lo[p] = MIN (lo[p], y[c][i]);
+            hi[p] = MAX (hi[p], y[c][i]);
+          }
+    }
+
+  for (guint c = 0; c < 2; c++)
+    {
+      g_autofree char *name = coefficient_name (self, ch, self->inf_tau, c);
+      nrt_plot_add_samples (self->plot[self->inf_tau ? c : 0], name, v, y[c], NRT_CHB_PLOT_N, 0);
+    }
+  for (guint p = 0; p < (self->inf_tau ? 2u : 1u); p++)
+    {
+      if (!isfinite (lo[p]))
+        lo[p] = 0, hi[p] = 1;
+      nrt_plot_fit_range (MIN (lo[p], 0.0), hi[p], &y0, &y1);
+      if (self->inf_tau && p == 0)
+        y0 = -0.05, y1 = 1.05;
+      nrt_plot_set_view (self->plot[p], NRT_CHB_PLOT_V0, NRT_CHB_PLOT_V0 + NRT_CHB_PLOT_DV * (NRT_CHB_PLOT_N - 1),
+                         y0, y1);
+    }
+  nrt_plot_set_axis_titles (self->plot[0], "v (mV)",
+                            self->inf_tau ? "inf (1)" : _("rate (/ms)"));
+  nrt_plot_set_axis_titles (self->plot[1], "v (mV)", "τ (ms)");
+}
+
+void
+nrt_channel_builder_set_show_inf_tau (NrtChannelBuilder *self, gboolean inf_tau)
+{
+  g_return_if_fail (NRT_IS_CHANNEL_BUILDER (self));
+  self->inf_tau = inf_tau;
+  self->updating = TRUE;
+  gtk_toggle_button_set_active (inf_tau ? self->show_inftau : self->show_ab, TRUE);
+  self->updating = FALSE;
+  gtk_widget_set_visible (GTK_WIDGET (self->plot[1]), inf_tau);
+  replot (self);
+}
+
+gboolean
+nrt_channel_builder_get_show_inf_tau (NrtChannelBuilder *self)
+{
+  g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), FALSE);
+  return self->inf_tau;
+}
+
+static void
+on_show_toggled (GtkToggleButton *button, NrtChannelBuilder *self)
+{
+  if (!self->updating && gtk_toggle_button_get_active (button))
+    nrt_channel_builder_set_show_inf_tau (self, button == self->show_inftau);
+}
+
+double
+nrt_channel_builder_get_curve_value (NrtChannelBuilder *self, const char *label, double v)
+{
+  long i;
+
+  g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), NAN);
+  i = lround ((v - NRT_CHB_PLOT_V0) / NRT_CHB_PLOT_DV);
+  for (guint p = 0; p < 2; p++)
+    for (guint t = 0; t < nrt_plot_get_n_traces (self->plot[p]); t++)
+      {
+        const double *x, *y;
+        gsize n;
+        if (g_strcmp0 (nrt_plot_get_trace_label (self->plot[p], t), label) != 0)
+          continue;
+        n = nrt_plot_get_trace_data (self->plot[p], t, &x, &y);
+        if (i >= 0 && (gsize) i < n && fabs (x[i] - v) < 1e-9)
+          return y[i];
+      }
+  return NAN;
+}
+
+guint
+nrt_channel_builder_get_n_replots (NrtChannelBuilder *self)
+{
+  g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), 0);
+  return self->n_replots;
+}
+
+NrtPlot *
+nrt_channel_builder_get_plot (NrtChannelBuilder *self, guint index)
+{
+  g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), NULL);
+  g_return_val_if_fail (index < 2, NULL);
+  return self->plot[index];
+}
+
+/* ---- the scheme canvas --------------------------------------------------------------- */
+
+NrtKsCanvas *
+nrt_channel_builder_get_canvas (NrtChannelBuilder *self)
+{
+  g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), NULL);
+  return self->canvas;
+}
+
+static const char *
+tool_hint (NrtKsTool tool)
+{
+  switch (tool)
+    {
+    case NRT_KS_TOOL_ADD_OPEN:
+      return _("Drag from a state to an empty place to add an open state joined to it");
+    case NRT_KS_TOOL_ADD_CLOSED:
+      return _("Drag from a state to an empty place to add a closed state joined to it");
+    case NRT_KS_TOOL_CONNECT:
+      return _("Drag from one state to another to add a transition");
+    case NRT_KS_TOOL_DELETE:
+      return _("Click a state or a transition to delete it");
+    case NRT_KS_TOOL_SELECT:
+    default:
+      return _("Click a state or a transition to edit it; drag a state to move it");
+    }
+}
+
+void
+nrt_channel_builder_set_tool (NrtChannelBuilder *self, NrtKsTool tool)
+{
+  GtkToggleButton *buttons[] = { self->tool_select, self->tool_open, self->tool_closed,
+                                 self->tool_connect, self->tool_delete };
+
+  g_return_if_fail (NRT_IS_CHANNEL_BUILDER (self));
+  g_return_if_fail (tool <= NRT_KS_TOOL_DELETE);
+  nrt_ks_canvas_set_tool (self->canvas, tool);
+  gtk_label_set_text (self->tool_hint, tool_hint (tool));
+  if (!gtk_toggle_button_get_active (buttons[tool]))
+    gtk_toggle_button_set_active (buttons[tool], TRUE);
+}
+
+static void
+on_tool_toggled (GtkToggleButton *button, NrtChannelBuilder *self)
+{
+  GtkToggleButton *buttons[] = { self->tool_select, self->tool_open, self->tool_closed,
+                                 self->tool_connect, self->tool_delete };
+
+  if (!gtk_toggle_button_get_active (button))
+    return;
+  for (guint t = 0; t < G_N_ELEMENTS (buttons); t++)
+    if (buttons[t] == button)
+      nrt_channel_builder_set_tool (self, t);
+}
+
+void
+nrt_channel_builder_select_item (NrtChannelBuilder *self, NrtKsItem item, guint index)
+{
+  g_return_if_fail (NRT_IS_CHANNEL_BUILDER (self));
+  self->ks_item = item;
+  self->ks_index = index;
+  clear_errors (self);
+  refresh (self);
+}
+
+NrtKsItem
+nrt_channel_builder_get_item (NrtChannelBuilder *self, guint *index)
+{
+  g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), NRT_KS_ITEM_NONE);
+  if (index != NULL)
+    *index = self->ks_index;
+  return self->ks_item;
+}
+
+static double
+snap (double x)
+{
+  return round (x / NRT_KS_GRID) * NRT_KS_GRID;
+}
+
+/* The positions the canvas shows (it lays out schemes that have none) become the model's. */
+static void
+take_display_positions (NrtChannelBuilder *self, NrtKsScheme *scheme)
+{
+  for (guint i = 0; i < scheme->states->len; i++)
+    {
+      NrtKsState *st = scheme->states->pdata[i];
+      nrt_ks_canvas_get_state_center (self->canvas, i, &st->x, &st->y);
+    }
+}
+
+static gboolean
+refuse (NrtChannelBuilder *self, GError **error, const char *message)
+{
+  g_set_error_literal (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE, message);
+  show_error (self, self->editor_error, message);
+  return FALSE;
+}
+
+static gboolean
+transition_between (const NrtKsScheme *scheme, guint a, guint b, guint *index)
+{
+  for (guint t = 0; t < scheme->transitions->len; t++)
+    {
+      const NrtKsTransition *tr = &g_array_index (scheme->transitions, NrtKsTransition, t);
+      if ((tr->from == a && tr->to == b) || (tr->from == b && tr->to == a))
+        {
+          *index = t;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static gboolean
+add_state (NrtChannelBuilder *self, NrtChannel *ch, NrtKsScheme *scheme, guint from,
+           double x, double y, gboolean open, GError **error)
+{
+  g_autofree char *name = unique_name (ch, open ? "O" : "C");
+  NrtRate zero = { NRT_RATE_CONSTANT, 0, 0, 0 };
+  guint s;
+
+  take_display_positions (self, scheme);
+  s = nrt_ks_scheme_add_state (scheme, name, open ? 1 : 0, snap (x), snap (y));
+  nrt_ks_scheme_add_transition (scheme, from, s, NRT_GATE_ALPHA_BETA, &zero, &zero,
+                                NRT_ION_CA, 1);
+  if (!commit (self, ch, self->editor_error, error))
+    return FALSE;
+  self->ks_item = NRT_KS_ITEM_STATE;
+  self->ks_index = s;
+  refresh (self);
+  return TRUE;
+}
+
+static gboolean
+delete_item (NrtChannelBuilder *self, NrtChannel *ch, NrtKsScheme *scheme, NrtKsItem item,
+             guint index, GError **error)
+{
+  if (item == NRT_KS_ITEM_STATE)
+    {
+      if (scheme->states->len <= 2)
+        return refuse (self, error, _("A kinetic scheme needs at least two states: remove the "
+                                      "whole scheme from the gate list instead"));
+      take_display_positions (self, scheme);
+      for (guint t = scheme->transitions->len; t-- > 0;)
+        {
+          NrtKsTransition *tr = &g_array_index (scheme->transitions, NrtKsTransition, t);
+          if (tr->from == index || tr->to == index)
+            g_array_remove_index (scheme->transitions, t);
+          else
+            {
+              tr->from -= tr->from > index;
+              tr->to -= tr->to > index;
+            }
+        }
+      g_ptr_array_remove_index (scheme->states, index);
+    }
+  else
+    g_array_remove_index (scheme->transitions, index);
+  if (!commit (self, ch, self->editor_error, error))
+    return FALSE;
+  self->ks_item = NRT_KS_ITEM_NONE;
+  refresh (self);
+  return TRUE;
+}
+
+gboolean
+nrt_channel_builder_canvas_gesture (NrtChannelBuilder *self, double x0, double y0, double x1,
+                                    double y1, gboolean is_click, GError **error)
+{
+  g_autoptr(NrtChannel) ch = NULL;
+  NrtKsScheme *scheme;
+  NrtKsItem item0, item1;
+  guint i0 = 0, i1 = 0;
+  NrtKsTool tool;
+
+  g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), FALSE);
+  if ((ch = draft (self)) == NULL)
+    return no_channel (error);
+  if ((scheme = scheme_at (ch, self->sel_row)) == NULL)
+    return FALSE;
+  item0 = nrt_ks_canvas_pick (self->canvas, x0, y0, &i0);
+  item1 = nrt_ks_canvas_pick (self->canvas, x1, y1, &i1);
+  tool = nrt_ks_canvas_get_tool (self->canvas);
+
+  switch (tool)
+    {
+    case NRT_KS_TOOL_SELECT:
+      if (is_click || item0 != NRT_KS_ITEM_STATE)
+        {
+          nrt_channel_builder_select_item (self, item0, i0);
+          return item0 != NRT_KS_ITEM_NONE;
+        }
+      else
+        {
+          NrtKsState *st = scheme->states->pdata[i0];
+          double cx, cy;
+          nrt_ks_canvas_get_state_center (self->canvas, i0, &cx, &cy);
+          take_display_positions (self, scheme);
+          st->x = snap (cx + x1 - x0);
+          st->y = snap (cy + y1 - y0);
+          if (!commit (self, ch, self->editor_error, error))
+            return FALSE;
+          self->ks_item = NRT_KS_ITEM_STATE;
+          self->ks_index = i0;
+          refresh (self);
+          return TRUE;
+        }
+
+    case NRT_KS_TOOL_ADD_OPEN:
+    case NRT_KS_TOOL_ADD_CLOSED:
+      {
+        gboolean open = tool == NRT_KS_TOOL_ADD_OPEN;
+        if (!is_click && item0 == NRT_KS_ITEM_STATE)
+          {
+            if (item1 == NRT_KS_ITEM_STATE)
+              return refuse (self, error, _("Drop the new state on an empty place"));
+            return add_state (self, ch, scheme, i0, x1, y1, open, error);
+          }
+        if (is_click && item0 == NRT_KS_ITEM_STATE)
+          {
+            /* Beside the state clicked, below it when that place is taken. */
+            double cx, cy, nx, ny;
+            guint k;
+            nrt_ks_canvas_get_state_center (self->canvas, i0, &cx, &cy);
+            nx = cx + 140, ny = cy;
+            while (nrt_ks_canvas_pick (self->canvas, nx, ny, &k) == NRT_KS_ITEM_STATE)
+              ny += 60;
+            return add_state (self, ch, scheme, i0, nx, ny, open, error);
+          }
+        if (is_click && item0 == NRT_KS_ITEM_NONE)
+          {
+            /* Joined to the selected state, or to the nearest one. */
+            guint from = 0;
+            if (self->ks_item == NRT_KS_ITEM_STATE && self->ks_index < scheme->states->len)
+              from = self->ks_index;
+            else
+              {
+                double best = INFINITY;
+                for (guint i = 0; i < scheme->states->len; i++)
+                  {
+                    double cx, cy;
+                    nrt_ks_canvas_get_state_center (self->canvas, i, &cx, &cy);
+                    if (hypot (cx - x0, cy - y0) < best)
+                      best = hypot (cx - x0, cy - y0), from = i;
+                  }
+              }
+            return add_state (self, ch, scheme, from, x0, y0, open, error);
+          }
+        return refuse (self, error, _("Drag from a state to an empty place to add a state"));
+      }
+
+    case NRT_KS_TOOL_CONNECT:
+      {
+        NrtRate zero = { NRT_RATE_CONSTANT, 0, 0, 0 };
+        guint existing;
+        if (item0 != NRT_KS_ITEM_STATE || item1 != NRT_KS_ITEM_STATE || i0 == i1)
+          {
+            if (is_click)
+              return FALSE;
+            return refuse (self, error, _("Drag from one state to another to connect them"));
+          }
+        if (transition_between (scheme, i0, i1, &existing))
+          {
+            nrt_channel_builder_select_item (self, NRT_KS_ITEM_TRANSITION, existing);
+            return TRUE;
+          }
+        take_display_positions (self, scheme);
+        nrt_ks_scheme_add_transition (scheme, i0, i1, NRT_GATE_ALPHA_BETA, &zero, &zero,
+                                      NRT_ION_CA, 1);
+        if (!commit (self, ch, self->editor_error, error))
+          return FALSE;
+        self->ks_item = NRT_KS_ITEM_TRANSITION;
+        self->ks_index = scheme->transitions->len - 1;
+        refresh (self);
+        return TRUE;
+      }
+
+    case NRT_KS_TOOL_DELETE:
+      if (item0 == NRT_KS_ITEM_NONE)
+        return FALSE;
+      return delete_item (self, ch, scheme, item0, i0, error);
+
+    default:
+      return FALSE;
+    }
+}
+
+static void
+on_canvas_gesture (NrtKsCanvas *canvas, double x0, double y0, double x1, double y1,
+                   gboolean is_click, NrtChannelBuilder *self)
+{
+  nrt_channel_builder_canvas_gesture (self, x0, y0, x1, y1, is_click, NULL);
+}
+
+/* ---- refreshing from the model ------------------------------------------------------ */
+
+static gboolean
+locate (NrtChannelBuilder *self)
+{
+  const NrtModelData *data = nrt_model_get_data (self->model);
+  int c = nrt_model_find_channel (self->model, self->name);
+
+  if (c < 0)
+    {
+      /* Renamed underneath (an undone rename): same library size, same place. */
+      if (data->channels->len != self->n_channels || self->index < 0
+          || (guint) self->index >= data->channels->len)
+        return FALSE;
+      c = self->index;
+      g_free (self->name);
+      self->name = g_strdup (((NrtChannel *) data->channels->pdata[c])->name);
+    }
+  self->index = c;
+  self->n_channels = data->channels->len;
+  return TRUE;
+}
+
+static void
+on_remove_clicked (GtkButton *button, NrtChannelBuilder *self)
+{
+  guint row = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "nrt-row"));
+
+  nrt_channel_builder_remove_row (self, row, NULL);
+}
+
+static void
+rebuild_gate_list (NrtChannelBuilder *self, const NrtChannel *ch)
+{
+  GtkWidget *child;
+  guint n = n_rows_of (ch);
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->gate_list))) != NULL)
+    gtk_list_box_remove (self->gate_list, child);
+  g_ptr_array_set_size (self->row_texts, 0);
+  for (guint r = 0; r < n; r++)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+      char *text = row_text (ch, r);
+      g_autofree char *subtitle = NULL;
+      g_autofree char *markup = g_markup_escape_text (text, -1);
+
+      g_ptr_array_add (self->row_texts, text);
+      if (r < ch->gates->len)
+        subtitle = g_strdup_printf (_("HH gate, power %d"),
+                                    ((NrtGate *) ch->gates->pdata[r])->power);
+      else
+        subtitle = g_strdup_printf (_("Kinetic scheme, power %d"),
+                                    ((NrtKsScheme *) ch->schemes->pdata[r - ch->gates->len])->power);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), markup);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_widget_add_css_class (row, "chb-gate-row");
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (remove, "flat");
+      gtk_widget_set_tooltip_text (remove, _("Remove this gate"));
+      g_object_set_data (G_OBJECT (remove), "nrt-row", GUINT_TO_POINTER (r));
+      g_signal_connect (remove, "clicked", G_CALLBACK (on_remove_clicked), self);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
+      gtk_list_box_append (self->gate_list, row);
+      if ((int) r == self->sel_row)
+        gtk_list_box_select_row (self->gate_list, GTK_LIST_BOX_ROW (row));
+    }
+}
+
+static void
+on_row_selected (GtkListBox *box, GtkListBoxRow *row, NrtChannelBuilder *self)
+{
+  if (self->updating || row == NULL)
+    return;
+  nrt_channel_builder_select_row (self, gtk_list_box_row_get_index (row));
+}
+
+static void
+rebuild_open_menu (NrtChannelBuilder *self)
+{
+  const NrtModelData *data = nrt_model_get_data (self->model);
+
+  g_menu_remove_all (self->open_section);
+  for (guint i = 0; i < data->channels->len; i++)
+    {
+      const NrtChannel *c = data->channels->pdata[i];
+      g_autoptr(GMenuItem) item = g_menu_item_new (c->name, NULL);
+      g_menu_item_set_action_and_target_value (item, "chb.open-channel",
+                                               g_variant_new_string (c->name));
+      g_menu_append_item (self->open_section, item);
+    }
+}
+
+static void
+close_now (NrtChannelBuilder *self)
+{
+  self->closing = TRUE;
+  g_clear_signal_handler (&self->changed_id, self->model);
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+static void
+refresh (NrtChannelBuilder *self)
+{
+  const NrtChannel *ch;
+  const NrtModelData *data;
+  NrtKsScheme *scheme;
+  NrtKsState *st;
+  NrtKsTransition *tr;
+  g_autofree char *title = NULL;
+  g_autofree char *text = NULL;
+  gboolean point;
+
+  if (self->closing)
+    return;
+  if (!locate (self))
+    {
+      g_object_ref (self);
+      close_now (self);
+      g_object_unref (self);
+      return;
+    }
+  ch = channel (self);
+  data = nrt_model_get_data (self->model);
+  point = ch->kind == NRT_CHANNEL_POINT;
+  if (self->sel_row >= (int) n_rows_of (ch))
+    self->sel_row = (int) n_rows_of (ch) - 1;
+  if (self->sel_row < 0 && n_rows_of (ch) > 0)
+    self->sel_row = 0;
+  scheme = scheme_at (ch, self->sel_row);
+  if (scheme == NULL
+      || (self->ks_item == NRT_KS_ITEM_STATE && self->ks_index >= scheme->states->len)
+      || (self->ks_item == NRT_KS_ITEM_TRANSITION && self->ks_index >= scheme->transitions->len))
+    self->ks_item = NRT_KS_ITEM_NONE;
+
+  self->updating = TRUE;
+
+  /* header and properties */
+  title = g_strdup_printf (_("%s — Channel Builder"), ch->name);
+  gtk_window_set_title (GTK_WINDOW (self), title);
+  adw_window_title_set_title (self->window_title, ch->name);
+  adw_window_title_set_subtitle (self->window_title,
+                                 point ? _("Point Process") : _("Density Mechanism"));
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->name_row)), ch->name) != 0
+      && !gtk_widget_has_css_class (GTK_WIDGET (self->name_row), "error"))
+    gtk_editable_set_text (GTK_EDITABLE (self->name_row), ch->name);
+  adw_action_row_set_subtitle (self->kind_row,
+                               point ? _("Point process (gmax µS, i nA)")
+                                     : _("Density mechanism (gmax S/cm², i mA/cm²)"));
+  adw_combo_row_set_selected (self->ion_row, ch->ion);
+  adw_combo_row_set_selected (self->cond_row, ch->conductance);
+  text = g_strdup_printf (ch->conductance == NRT_CONDUCTANCE_GHK ? _("Default pmax (%s)")
+                                                                 : _("Default gmax (%s)"),
+                          gmax_units (ch));
+  nrt_number_entry_set_label (self->gmax_entry, text);
+  adw_preferences_row_set_title (self->gmax_row, text);
+  g_clear_pointer (&text, g_free);
+  nrt_number_entry_set_value (self->gmax_entry, ch->gmax);
+  nrt_number_entry_set_value (self->e_entry, ch->erev);
+  gtk_widget_set_visible (GTK_WIDGET (self->e_row), ch->ion == NRT_ION_NONSPECIFIC);
+  nrt_number_entry_set_value (self->q10_entry, ch->q10);
+  nrt_number_entry_set_value (self->q10t_entry, ch->q10_temperature);
+  gtk_widget_set_visible (GTK_WIDGET (self->single_row), point);
+  gtk_switch_set_active (self->single_switch, ch->single);
+
+  /* the equations NEURON shows */
+  text = g_strdup_printf (point ? (ch->single ? _("%s Point Process (Allow Single Channels)")
+                                              : _("%s Point Process"))
+                                : _("%s Density Mechanism"), ch->name);
+  gtk_label_set_text (self->kind_label, text);
+  g_clear_pointer (&text, g_free);
+  if (ch->ion == NRT_ION_NONSPECIFIC)
+    text = g_strdup (_("NonSpecific ohmic current"));
+  else
+    text = g_strdup_printf (ch->conductance == NRT_CONDUCTANCE_GHK ? _("%s GHK ion current")
+                                                                   : _("%s ohmic ion current"),
+                            ion_or (ch));
+  gtk_label_set_text (self->ion_label, text);
+  g_clear_pointer (&text, g_free);
+  text = current_relation (ch);
+  gtk_label_set_text (self->current_label, text);
+  g_clear_pointer (&text, g_free);
+  text = conductance_product (ch);
+  gtk_label_set_text (self->g_label, text);
+  g_clear_pointer (&text, g_free);
+  {
+    g_autofree char *g = format_number (ch->gmax);
+    g_autofree char *e = format_number (ch->erev);
+    if (ch->ion == NRT_ION_NONSPECIFIC)
+      text = g_strdup_printf ("Default %s = %s (%s)   e = %s (mV)",
+                              ch->conductance == NRT_CONDUCTANCE_GHK ? "pmax" : "gmax", g,
+                              gmax_units (ch), e);
+    else
+      text = g_strdup_printf ("Default %s = %s (%s)",
+                              ch->conductance == NRT_CONDUCTANCE_GHK ? "pmax" : "gmax", g,
+                              gmax_units (ch));
+    gtk_label_set_text (self->default_label, text);
+    g_clear_pointer (&text, g_free);
+  }
+
+  rebuild_gate_list (self, ch);
+  rebuild_open_menu (self);
+
+  /* the editor */
+  if (gate_at (ch, self->sel_row) != NULL)
+    {
+      NrtGate *gate = gate_at (ch, self->sel_row);
+      g_autofree char *eq = gate_equation (gate);
+      gtk_stack_set_visible_child_name (self->editor_stack, "gate");
+      if (!gtk_widget_has_css_class (GTK_WIDGET (self->gate_name_entry), "error"))
+        gtk_editable_set_text (GTK_EDITABLE (self->gate_name_entry), gate->name);
+      nrt_number_entry_set_value (self->power_entry, gate->power);
+      gtk_label_set_text (self->gate_equation, eq);
+      self->shown_scheme = -1;
+    }
+  else if (scheme != NULL)
+    {
+      int si = self->sel_row - (int) ch->gates->len;
+      g_autofree char *summary = scheme_summary (scheme);
+      gtk_stack_set_visible_child_name (self->editor_stack, "scheme");
+      nrt_ks_canvas_set_scheme (self->canvas, scheme, si != self->shown_scheme);
+      nrt_ks_canvas_set_selection (self->canvas, self->ks_item, self->ks_index);
+      self->shown_scheme = si;
+      gtk_label_set_text (self->scheme_title, summary);
+      nrt_number_entry_set_value (self->scheme_power_entry, scheme->power);
+      st = state_at (self, ch);
+      tr = trans_at (self, ch);
+      gtk_widget_set_visible (GTK_WIDGET (self->state_box), st != NULL);
+      gtk_widget_set_visible (GTK_WIDGET (self->trans_box), tr != NULL);
+      gtk_widget_set_visible (GTK_WIDGET (self->ks_hint), st == NULL && tr == NULL);
+      if (st != NULL)
+        {
+          if (!gtk_widget_has_css_class (GTK_WIDGET (self->state_name_entry), "error"))
+            gtk_editable_set_text (GTK_EDITABLE (self->state_name_entry), st->name);
+          nrt_number_entry_set_value (self->fraction_entry, st->fraction);
+        }
+      if (tr != NULL)
+        {
+          g_autofree char *t = g_strdup_printf (_("Transition %s ⇄ %s"),
+                                                ((NrtKsState *) scheme->states->pdata[tr->from])->name,
+                                                ((NrtKsState *) scheme->states->pdata[tr->to])->name);
+          gtk_label_set_text (self->trans_title, t);
+          gtk_widget_set_visible (GTK_WIDGET (self->ligand_box), is_ligand (tr->type));
+          if (is_ligand (tr->type))
+            {
+              gtk_drop_down_set_selected (self->ligand_dropdown,
+                                          tr->ligand >= NRT_ION_NA && tr->ligand < NRT_N_ION
+                                          ? tr->ligand - NRT_ION_NA : 2);
+              gtk_drop_down_set_selected (self->stoich_dropdown,
+                                          CLAMP (tr->stoichiometry, 1, 4) - 1);
+            }
+        }
+    }
+  else
+    {
+      gtk_stack_set_visible_child_name (self->editor_stack, "empty");
+      self->shown_scheme = -1;
+    }
+  refresh_rate_editors (self, ch);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "chb.undo", nrt_model_can_undo (self->model));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "chb.redo", nrt_model_can_redo (self->model));
+  (void) data;
+
+  self->updating = FALSE;
+  replot (self);
+}
+
+static void
+on_model_changed (NrtModel *model, const NrtChange *change, NrtChannelBuilder *self)
+{
+  refresh (self);
+}
+
+/* ---- text ---------------------------------------------------------------------------- */
+
+char *
+nrt_channel_builder_get_text (NrtChannelBuilder *self)
+{
+  const NrtChannel *ch;
+
+  g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), NULL);
+  ch = channel (self);
+  return ch != NULL ? nrt_channel_describe (ch) : NULL;
+}
+
+static void
+action_text (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  NrtChannelBuilder *self = NRT_CHANNEL_BUILDER (widget);
+  g_autofree char *text = nrt_channel_builder_get_text (self);
+  GtkWidget *dialog, *scrolled, *label;
+
+  if (text == NULL)
+    return;
+  /* NEURON's Text to stdout, and the same in a window. */
+  g_print ("%s", text);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), self->name, NULL);
+  scrolled = gtk_scrolled_window_new ();
+  label = gtk_label_new (text);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_yalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "monospace");
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), label);
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled), 260);
+  gtk_scrolled_window_set_min_content_width (GTK_SCROLLED_WINDOW (scrolled), 520);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), scrolled);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_set_default_size (GTK_WINDOW (dialog), 640, -1);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* ---- actions ------------------------------------------------------------------------- */
+
+static void
+action_undo (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  NrtChannelBuilder *self = NRT_CHANNEL_BUILDER (widget);
+  g_autoptr(NrtModel) model = g_object_ref (self->model);
+
+  if (nrt_model_can_undo (model))
+    nrt_model_undo (model, NULL);
+}
+
+static void
+action_redo (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  NrtChannelBuilder *self = NRT_CHANNEL_BUILDER (widget);
+  g_autoptr(NrtModel) model = g_object_ref (self->model);
+
+  if (nrt_model_can_redo (model))
+    nrt_model_redo (model, NULL);
+}
+
+static void
+action_preset (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  nrt_channel_builder_apply_preset (NRT_CHANNEL_BUILDER (widget),
+                                    g_variant_get_string (param, NULL), NULL);
+}
+
+static void
+action_add_gate (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  nrt_channel_builder_add_gate (NRT_CHANNEL_BUILDER (widget), NULL);
+}
+
+static void
+action_add_scheme (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  nrt_channel_builder_add_scheme (NRT_CHANNEL_BUILDER (widget), NULL);
+}
+
+static void
+action_delete (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  NrtChannelBuilder *self = NRT_CHANNEL_BUILDER (widget);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = g_strdup (self->name);
+
+  /* The window closes itself when the channel has gone. */
+  if (!nrt_model_remove_channel (self->model, name, &error))
+    show_error (self, self->props_error, error->message);
+}
+
+static void
+action_open_channel (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  NrtChannelBuilder *self = NRT_CHANNEL_BUILDER (widget);
+  GtkWindow *other;
+
+  if (self->main_window == NULL)
+    return;
+  other = nrt_channel_builder_open (self->main_window, g_variant_get_string (param, NULL));
+  if (other != NULL)
+    gtk_window_present (other);
+}
+
+/* ---- GObject ----------------------------------------------------------------------- */
+
+static void
+nrt_channel_builder_dispose (GObject *object)
+{
+  NrtChannelBuilder *self = NRT_CHANNEL_BUILDER (object);
+
+  if (self->model != NULL)
+    g_clear_signal_handler (&self->changed_id, self->model);
+  g_clear_object (&self->model);
+  g_clear_weak_pointer (&self->main_window);
+  gtk_widget_dispose_template (GTK_WIDGET (self), NRT_TYPE_CHANNEL_BUILDER);
+  G_OBJECT_CLASS (nrt_channel_builder_parent_class)->dispose (object);
+}
+
+static void
+nrt_channel_builder_finalize (GObject *object)
+{
+  NrtChannelBuilder *self = NRT_CHANNEL_BUILDER (object);
+
+  g_free (self->name);
+  g_free (self->error);
+  g_ptr_array_unref (self->row_texts);
+  g_clear_object (&self->gate_types);
+  g_clear_object (&self->trans_types);
+  for (guint s = 0; s < 2; s++)
+    g_free (self->rate[s].formula_text);
+  G_OBJECT_CLASS (nrt_channel_builder_parent_class)->finalize (object);
+}
+
+static void
+nrt_channel_builder_class_init (NrtChannelBuilderClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = nrt_channel_builder_dispose;
+  object_class->finalize = nrt_channel_builder_finalize;
+
+  g_type_ensure (NRT_TYPE_NUMBER_ENTRY);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/neurite/Neurite/ui/nrt-channel-builder.ui");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, NrtChannelBuilder, name)
+  BIND (window_title);
+  BIND (open_section);
+  BIND (name_row);
+  BIND (kind_row);
+  BIND (ion_row);
+  BIND (cond_row);
+  BIND (gmax_entry);
+  BIND (gmax_row);
+  BIND (e_entry);
+  BIND (e_row);
+  BIND (q10_entry);
+  BIND (q10t_entry);
+  BIND (single_row);
+  BIND (single_switch);
+  BIND (props_error);
+  BIND (kind_label);
+  BIND (ion_label);
+  BIND (current_label);
+  BIND (g_label);
+  BIND (default_label);
+  BIND (gate_list);
+  BIND (gates_error);
+  BIND (editor_stack);
+  BIND (gate_name_entry);
+  BIND (power_entry);
+  BIND (gate_equation);
+  BIND (tool_select);
+  BIND (tool_open);
+  BIND (tool_closed);
+  BIND (tool_connect);
+  BIND (tool_delete);
+  BIND (tool_hint);
+  BIND (canvas_frame);
+  BIND (scheme_title);
+  BIND (scheme_power_entry);
+  BIND (state_box);
+  BIND (state_name_entry);
+  BIND (fraction_entry);
+  BIND (trans_box);
+  BIND (trans_title);
+  BIND (ligand_box);
+  BIND (ligand_dropdown);
+  BIND (stoich_dropdown);
+  BIND (ks_hint);
+  BIND (editor_error);
+  BIND (rates_box);
+  BIND (type_dropdown);
+  BIND (show_ab);
+  BIND (show_inftau);
+  BIND (rate_editors);
+  BIND (plot_box);
+#undef BIND
+
+  gtk_widget_class_install_action (widget_class, "chb.undo", NULL, action_undo);
+  gtk_widget_class_install_action (widget_class, "chb.redo", NULL, action_redo);
+  gtk_widget_class_install_action (widget_class, "chb.preset", "s", action_preset);
+  gtk_widget_class_install_action (widget_class, "chb.text", NULL, action_text);
+  gtk_widget_class_install_action (widget_class, "chb.add-gate", NULL, action_add_gate);
+  gtk_widget_class_install_action (widget_class, "chb.add-scheme", NULL, action_add_scheme);
+  gtk_widget_class_install_action (widget_class, "chb.delete", NULL, action_delete);
+  gtk_widget_class_install_action (widget_class, "chb.open-channel", "s", action_open_channel);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "chb.undo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "chb.redo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK,
+                                       "window.close", NULL);
+}
+
+static void
+nrt_channel_builder_init (NrtChannelBuilder *self)
+{
+  static gboolean css_loaded;
+  GtkToggleButton *tools[5];
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  if (!css_loaded)
+    {
+      g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+      gtk_css_provider_load_from_resource (css, "/io/github/neurite/Neurite/ui/nrt-channel-builder.css");
+      gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                  GTK_STYLE_PROVIDER (css),
+                                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+      css_loaded = TRUE;
+    }
+
+  self->index = -1;
+  self->sel_row = -1;
+  self->shown_scheme = -1;
+  self->row_texts = g_ptr_array_new_with_free_func (g_free);
+  self->gate_types = gtk_string_list_new ((const char *[]) { _("α and β"), _("inf and τ"), NULL });
+  self->trans_types = gtk_string_list_new ((const char *[]) { _("Voltage: α, β"), _("Voltage: inf, τ"),
+                                                              _("Ligand outside"), _("Ligand inside"),
+                                                              NULL });
+  nrt_number_entry_set_range (self->q10_entry, 0, INFINITY, TRUE);
+  nrt_number_entry_set_digits (self->gmax_entry, 17);
+  nrt_number_entry_set_digits (self->e_entry, 17);
+
+  for (guint s = 0; s < 2; s++)
+    build_rate_editor (self, s);
+  for (guint p = 0; p < 2; p++)
+    {
+      GtkWidget *plot = nrt_plot_new ();
+      gtk_widget_set_hexpand (plot, TRUE);
+      gtk_widget_set_vexpand (plot, TRUE);
+      gtk_widget_set_size_request (plot, 240, 240);
+      gtk_widget_add_css_class (plot, "card");
+      nrt_plot_set_placeholder (NRT_PLOT (plot), _("Select an HH gate or a transition"));
+      gtk_box_append (self->plot_box, plot);
+      self->plot[p] = NRT_PLOT (plot);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->plot[1]), FALSE);
+
+  self->canvas = NRT_KS_CANVAS (nrt_ks_canvas_new ());
+  gtk_frame_set_child (self->canvas_frame, GTK_WIDGET (self->canvas));
+  g_signal_connect (self->canvas, "gesture", G_CALLBACK (on_canvas_gesture), self);
+  gtk_label_set_text (self->tool_hint, tool_hint (NRT_KS_TOOL_SELECT));
+  tools[0] = self->tool_select, tools[1] = self->tool_open, tools[2] = self->tool_closed;
+  tools[3] = self->tool_connect, tools[4] = self->tool_delete;
+  for (guint t = 0; t < G_N_ELEMENTS (tools); t++)
+    g_signal_connect (tools[t], "toggled", G_CALLBACK (on_tool_toggled), self);
+
+  g_signal_connect (self->name_row, "apply", G_CALLBACK (on_name_apply), self);
+  g_signal_connect (self->ion_row, "notify::selected", G_CALLBACK (on_ion_selected), self);
+  g_signal_connect (self->cond_row, "notify::selected", G_CALLBACK (on_cond_selected), self);
+  g_signal_connect (self->single_switch, "notify::active", G_CALLBACK (on_single_active), self);
+  g_signal_connect (self->gmax_entry, "value-committed", G_CALLBACK (on_gmax_committed), self);
+  g_signal_connect (self->e_entry, "value-committed", G_CALLBACK (on_e_committed), self);
+  g_signal_connect (self->q10_entry, "value-committed", G_CALLBACK (on_q10_committed), self);
+  g_signal_connect (self->q10t_entry, "value-committed", G_CALLBACK (on_q10t_committed), self);
+  g_signal_connect (self->power_entry, "value-committed", G_CALLBACK (on_power_committed), self);
+  g_signal_connect (self->scheme_power_entry, "value-committed",
+                    G_CALLBACK (on_scheme_power_committed), self);
+  g_signal_connect (self->fraction_entry, "value-committed", G_CALLBACK (on_fraction_committed), self);
+  g_signal_connect (self->gate_name_entry, "activate", G_CALLBACK (on_gate_name_activate), self);
+  g_signal_connect (self->state_name_entry, "activate", G_CALLBACK (on_gate_name_activate), self);
+  g_signal_connect (self->gate_list, "row-selected", G_CALLBACK (on_row_selected), self);
+  g_signal_connect (self->type_dropdown, "notify::selected", G_CALLBACK (on_type_selected), self);
+  g_signal_connect (self->ligand_dropdown, "notify::selected", G_CALLBACK (on_ligand_selected), self);
+  g_signal_connect (self->stoich_dropdown, "notify::selected", G_CALLBACK (on_ligand_selected), self);
+  g_signal_connect (self->show_ab, "toggled", G_CALLBACK (on_show_toggled), self);
+  g_signal_connect (self->show_inftau, "toggled", G_CALLBACK (on_show_toggled), self);
+}
+
+/* A window on library channel index of main_window's model. */
+static GtkWindow *
+builder_on (NrtWindow *main_window, int index)
+{
+  NrtChannelBuilder *self = g_object_new (NRT_TYPE_CHANNEL_BUILDER, NULL);
+  const NrtModelData *data;
+
+  g_set_weak_pointer (&self->main_window, main_window);
+  self->model = g_object_ref (nrt_window_get_model (main_window));
+  data = nrt_model_get_data (self->model);
+  self->index = index;
+  self->n_channels = data->channels->len;
+  self->name = g_strdup (((NrtChannel *) data->channels->pdata[index])->name);
+  self->changed_id = g_signal_connect (self->model, "changed", G_CALLBACK (on_model_changed), self);
+  refresh (self);
+  nrt_window_add_tool (main_window, GTK_WINDOW (self));
+  return GTK_WINDOW (self);
+}
+
+GtkWindow *
+nrt_channel_builder_new (NrtWindow *main_window, NrtChannelKind kind)
+{
+  g_autoptr(NrtChannel) ch = NULL;
+  g_autoptr(GError) error = NULL;
+  NrtModel *model;
+
+  g_return_val_if_fail (NRT_IS_WINDOW (main_window), NULL);
+  model = nrt_window_get_model (main_window);
+  /* NEURON's new ChannelBuilder: a NonSpecific "leak"; KSChan appends an integer when the
+   * name is taken (leak0, leak1 …). */
+  ch = nrt_channel_new ("leak");
+  ch->kind = kind;
+  for (guint i = 0; nrt_model_find_channel (model, ch->name) >= 0
+       || nrt_mechanism_lookup (ch->name) >= 0; i++)
+    {
+      g_free (ch->name);
+      ch->name = g_strdup_printf ("leak%u", i);
+    }
+  if (!nrt_model_add_channel (model, ch, &error))
+    {
+      /* A point process type of that name, say: try the next one. */
+      for (guint i = 100; error != NULL && i < 200; i++)
+        {
+          g_clear_error (&error);
+          g_free (ch->name);
+          ch->name = g_strdup_printf ("chan%u", i);
+          nrt_model_add_channel (model, ch, &error);
+        }
+      if (error != NULL)
+        {
+          nrt_window_show_error (main_window, error->message);
+          return NULL;
+        }
+    }
+  return builder_on (main_window, nrt_model_find_channel (model, ch->name));
+}
+
+GtkWindow *
+nrt_channel_builder_open (NrtWindow *main_window, const char *name)
+{
+  NrtModel *model;
+  int index;
+  GList *tools;
+
+  g_return_val_if_fail (NRT_IS_WINDOW (main_window), NULL);
+  model = nrt_window_get_model (main_window);
+  if (name == NULL || (index = nrt_model_find_channel (model, name)) < 0)
+    return NULL;
+  tools = nrt_window_list_tools (main_window);
+  for (GList *l = tools; l != NULL; l = l->next)
+    if (NRT_IS_CHANNEL_BUILDER (l->data)
+        && g_strcmp0 (NRT_CHANNEL_BUILDER (l->data)->name, name) == 0
+        && !NRT_CHANNEL_BUILDER (l->data)->closing)
+      {
+        GtkWindow *found = l->data;
+        g_list_free (tools);
+        return found;
+      }
+  g_list_free (tools);
+  return builder_on (main_window, index);
+}
+
+NrtNumberEntry *
+nrt_channel_builder_get_field (NrtChannelBuilder *self, const char *name)
+{
+  g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+  if (g_str_equal (name, "gmax"))
+    return self->gmax_entry;
+  if (g_str_equal (name, "e"))
+    return self->e_entry;
+  if (g_str_equal (name, "q10"))
+    return self->q10_entry;
+  if (g_str_equal (name, "q10-temperature"))
+    return self->q10t_entry;
+  if (g_str_equal (name, "power"))
+    return self->power_entry;
+  if (g_str_equal (name, "scheme-power"))
+    return self->scheme_power_entry;
+  if (g_str_equal (name, "fraction"))
+    return self->fraction_entry;
+  if (g_str_has_prefix (name, "rate") && strlen (name) == 7 && name[5] == '.'
+      && (name[4] == '0' || name[4] == '1'))
+    {
+      const char *p = strchr ("Akd", name[6]);
+      if (p != NULL && name[6] != '\0')
+        return self->rate[name[4] - '0'].field[p - "Akd"];
+    }
+  return NULL;
+}

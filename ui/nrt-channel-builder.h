@@ -1,0 +1,182 @@
+/* nrt-channel-builder.h: NEURON's ChannelBuilder: one window per channel of the library.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Build → Channel Builder → Density / Point (reference/neuron-gui.md §2).  The window edits
+ * one channel type of the model's library (nrt-channel.h):
+ *
+ *   - its properties: name, kind (fixed at creation), ion, ohmic or GHK current, default
+ *     gmax (or pmax) and e with units, q10 and its temperature, Allow Single Channels (point
+ *     channels), and the equations NEURON shows (`ina (mA/cm2) = g_myNa * (v - ena)`,
+ *     `g = gmax * m^3 * h`); the presets HH sodium and HH potassium channel;
+ *   - the gate list: every HH gate (`m' = am*(1 - m) - bm*m`) and kinetic scheme
+ *     (`O: 3 states, 2 transitions`); add an HH gate, add a scheme (C ⇄ O), remove;
+ *   - the HH gate editor (name, power) or the scheme canvas (NrtKsCanvas) with its state
+ *     editor (name, conductance fraction) and transition editor (type, ligand, n);
+ *   - the rate editors of the selected gate or transition: how the two rates are given
+ *     (α/β, inf/τ, ligand outside or inside), and per rate its form (constant, exp, linoid,
+ *     sigmoid, as the slot allows) and A, k, d with units;
+ *   - live plots against v from −100 to 50 mV of α and β, or of inf and τ, redrawn on every
+ *     keystroke in a rate field from the text as typed; the model changes when the value is
+ *     committed (Enter, focus-out).
+ *
+ * Every edit is one nrt_model_replace_channel() (one undo step).  A refused edit changes
+ * nothing and shows the model's message next to what was edited.  The window follows the
+ * model (undo, redo, edits from elsewhere) and closes itself when its channel leaves the
+ * library.
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "nrt-ks-canvas.h"
+#include "nrt-number-entry.h"
+#include "nrt-plot.h"
+#include "nrt-window.h"
+
+G_BEGIN_DECLS
+
+/* The plots' voltage grid: NRT_CHB_PLOT_N points from −100 to 50 mV, 0.5 mV apart. */
+#define NRT_CHB_PLOT_V0 (-100.0)
+#define NRT_CHB_PLOT_DV 0.5
+#define NRT_CHB_PLOT_N  301
+
+#define NRT_TYPE_CHANNEL_BUILDER (nrt_channel_builder_get_type ())
+G_DECLARE_FINAL_TYPE (NrtChannelBuilder, nrt_channel_builder, NRT, CHANNEL_BUILDER, AdwWindow)
+
+/* (transfer none) A new channel of kind in main_window's model, as NEURON's ChannelBuilder
+ * makes it: NonSpecific, ohmic, no gates, gmax 0, e 0, named "leak" (or leak0, leak1 … when
+ * taken); one undo step.  The window is registered as a tool; not shown. */
+GtkWindow  *nrt_channel_builder_new     (NrtWindow         *main_window,
+                                         NrtChannelKind     kind);
+/* (transfer none) The builder of the library channel called name: the open one, or a new
+ * window on it.  NULL when there is no such channel. */
+GtkWindow  *nrt_channel_builder_open    (NrtWindow         *main_window,
+                                         const char        *name);
+
+/* (transfer none) */
+NrtModel         *nrt_channel_builder_get_model        (NrtChannelBuilder *self);
+/* (transfer none) The channel edited, as the model holds it now; NULL once it is gone. */
+const NrtChannel *nrt_channel_builder_get_channel      (NrtChannelBuilder *self);
+const char       *nrt_channel_builder_get_channel_name (NrtChannelBuilder *self);
+
+/* The last refusal shown in the window (name, ion, current form, single channels, gates,
+ * canvas), or NULL when the last edit went through. */
+const char *nrt_channel_builder_get_error      (NrtChannelBuilder *self);
+
+/* ---- properties (each one undo step; FALSE with error, also shown, when refused) ---- */
+
+/* As typed in the Name row and applied. */
+gboolean    nrt_channel_builder_set_name        (NrtChannelBuilder  *self,
+                                                 const char         *name,
+                                                 GError            **error);
+/* NonSpecific also makes the current ohmic (NEURON's rule). */
+gboolean    nrt_channel_builder_set_ion         (NrtChannelBuilder  *self,
+                                                 NrtIon              ion,
+                                                 GError            **error);
+gboolean    nrt_channel_builder_set_conductance (NrtChannelBuilder  *self,
+                                                 NrtConductanceForm  form,
+                                                 GError            **error);
+gboolean    nrt_channel_builder_set_single      (NrtChannelBuilder  *self,
+                                                 gboolean            single,
+                                                 GError            **error);
+/* "na" (HH sodium channel) or "k" (HH potassium channel): the preset's ion, gates and gmax,
+ * renamed nahh / khh as NEURON does unless another channel has that name.  The kind stays. */
+gboolean    nrt_channel_builder_apply_preset    (NrtChannelBuilder  *self,
+                                                 const char         *preset,
+                                                 GError            **error);
+
+/* (transfer none) A numeric field: "gmax", "e", "q10", "q10-temperature", "power" (the HH
+ * gate's), "scheme-power", "fraction" (the selected state's), and the rate editors'
+ * "rate0.A", "rate0.k", "rate0.d", "rate1.A", "rate1.k", "rate1.d" (rate0 is α, inf or the
+ * forward rate; rate1 β, τ or the backward rate).  NULL for another name. */
+NrtNumberEntry *nrt_channel_builder_get_field   (NrtChannelBuilder  *self,
+                                                 const char         *name);
+/* The label of a rate editor ("am = A*x/(1 - exp(-x)), x = k*(v - d)"). */
+const char *nrt_channel_builder_get_rate_formula (NrtChannelBuilder *self,
+                                                  guint              slot);
+
+/* ---- gates ---- */
+
+/* Rows of the gate list: the HH gates, then the schemes, in KSChan order. */
+guint       nrt_channel_builder_get_n_rows      (NrtChannelBuilder  *self);
+/* (transfer none) "m' = am*(1 - m) - bm*m", "O: 3 states, 2 transitions". */
+const char *nrt_channel_builder_get_row_text    (NrtChannelBuilder  *self,
+                                                 guint               row);
+void        nrt_channel_builder_select_row      (NrtChannelBuilder  *self,
+                                                 guint               row);
+/* The selected row, or -1. */
+int         nrt_channel_builder_get_selected_row (NrtChannelBuilder *self);
+/* A new HH gate (m, h, n … : α and β exponentials) or scheme (C ⇄ O), selected. */
+gboolean    nrt_channel_builder_add_gate        (NrtChannelBuilder  *self,
+                                                 GError            **error);
+gboolean    nrt_channel_builder_add_scheme      (NrtChannelBuilder  *self,
+                                                 GError            **error);
+gboolean    nrt_channel_builder_remove_row      (NrtChannelBuilder  *self,
+                                                 guint               row,
+                                                 GError            **error);
+/* Renames the selected HH gate or state. */
+gboolean    nrt_channel_builder_set_item_name   (NrtChannelBuilder  *self,
+                                                 const char         *name,
+                                                 GError            **error);
+/* How the selected gate's or transition's rates are given.  Forms the new type does not
+ * allow become its defaults (inf sigmoid, τ exponential, ligand constants). */
+gboolean    nrt_channel_builder_set_rate_type   (NrtChannelBuilder  *self,
+                                                 NrtGateType         type,
+                                                 GError            **error);
+/* The rate form of slot 0 or 1, with NEURON's defaults for the new form (§2.4). */
+gboolean    nrt_channel_builder_set_rate_form   (NrtChannelBuilder  *self,
+                                                 guint               slot,
+                                                 NrtRateForm         form,
+                                                 GError            **error);
+/* The selected ligand transition's ion and stoichiometry (1–4). */
+gboolean    nrt_channel_builder_set_ligand      (NrtChannelBuilder  *self,
+                                                 NrtIon              ion,
+                                                 int                 stoichiometry,
+                                                 GError            **error);
+
+/* ---- the scheme canvas ---- */
+
+/* (transfer none) */
+NrtKsCanvas *nrt_channel_builder_get_canvas     (NrtChannelBuilder  *self);
+void        nrt_channel_builder_set_tool        (NrtChannelBuilder  *self,
+                                                 NrtKsTool           tool);
+/* What the canvas's pointer gesture does with the current tool (see nrt-ks-canvas.h), in
+ * canvas units.  FALSE with error when refused, FALSE without error when it hit nothing. */
+gboolean    nrt_channel_builder_canvas_gesture  (NrtChannelBuilder  *self,
+                                                 double              x0,
+                                                 double              y0,
+                                                 double              x1,
+                                                 double              y1,
+                                                 gboolean            is_click,
+                                                 GError            **error);
+/* The selected state or transition of the shown scheme. */
+void        nrt_channel_builder_select_item     (NrtChannelBuilder  *self,
+                                                 NrtKsItem           item,
+                                                 guint               index);
+NrtKsItem   nrt_channel_builder_get_item        (NrtChannelBuilder  *self,
+                                                 guint              *index);
+
+/* ---- the plots ---- */
+
+void        nrt_channel_builder_set_show_inf_tau (NrtChannelBuilder *self,
+                                                  gboolean           inf_tau);
+gboolean    nrt_channel_builder_get_show_inf_tau (NrtChannelBuilder *self);
+/* The plotted value of the curve called label ("am", "bm", "minf", "mtau", "aC1C2",
+ * "tauC1C2") at v, a point of the grid above, read back from the plot.  NAN when no such
+ * curve is shown. */
+double      nrt_channel_builder_get_curve_value (NrtChannelBuilder  *self,
+                                                 const char         *label,
+                                                 double              v);
+/* How many times the curves have been recomputed and handed to the plots. */
+guint       nrt_channel_builder_get_n_replots   (NrtChannelBuilder  *self);
+/* (transfer none) Plot 0 (α and β, or inf) and plot 1 (τ). */
+NrtPlot    *nrt_channel_builder_get_plot        (NrtChannelBuilder  *self,
+                                                 guint               index);
+
+/* ---- text ---- */
+
+/* (transfer full) nrt_channel_describe() of the channel: what chb.text shows in a dialog
+ * and prints to stdout, as NEURON's Text to stdout. */
+char       *nrt_channel_builder_get_text        (NrtChannelBuilder  *self);
+
+G_END_DECLS
