@@ -543,13 +543,151 @@ pr_geom (Writer *w)
   g_string_append (w->out, "}\n");
 }
 
+/* ---- ChannelBuilder channels as KSChan ---------------------------------------------- */
+
+/* One rate as set_f's vector: ftype and the parameters, A scaled by scale. */
+static void
+pr_set_f (GString *out, int dir, const NrtRate *r, double scale)
+{
+  char b[3][G_ASCII_DTOSTR_BUF_SIZE];
+
+  num (b[0], r->A * scale);
+  if (r->form == NRT_RATE_CONSTANT)
+    g_string_append_printf (out, "  tobj_.set_f(%d, 1, ksvec_.c.append(%s))\n", dir, b[0]);
+  else
+    g_string_append_printf (out, "  tobj_.set_f(%d, %d, ksvec_.c.append(%s, %s, %s))\n", dir,
+                            (int) r->form, b[0], num (b[1], r->k), num (b[2], r->d));
+}
+
+/* A gate's or transition's two rates with the q10 factor f baked in: α, β and ligand rates
+ * scale by f, τ by 1/f, inf not at all (all of KSChan's forms are proportional to A). */
+static void
+pr_rates (GString *out, NrtGateType type, const NrtRate *rate, double f)
+{
+  pr_set_f (out, 0, &rate[0], type == NRT_GATE_INF_TAU ? 1.0 : f);
+  pr_set_f (out, 1, &rate[1], type == NRT_GATE_INF_TAU ? 1.0 / f : f);
+}
+
+char *
+nrt_hoc_write_kschan (const NrtChannel *ch, double celsius, GError **error)
+{
+  GString *out;
+  char b[3][G_ASCII_DTOSTR_BUF_SIZE];
+  double f;
+  guint n_states = 0;
+  gboolean ions[NRT_N_ION] = { FALSE };
+
+  g_return_val_if_fail (ch != NULL, NULL);
+  if (!nrt_channel_validate (ch, error))
+    return NULL;
+  f = nrt_channel_rate_factor (ch, celsius);
+  out = g_string_new (NULL);
+  g_string_append_printf (out, "// ChannelBuilder channel %s as a KSChan (\"Hoc file for KSChan\")",
+                          ch->name);
+  if (ch->q10 != 1.0)
+    g_string_append_printf (out, ",\n// its q10 %s from %s degC applied for celsius = %s",
+                            num (b[0], ch->q10), num (b[1], ch->q10_temperature),
+                            g_ascii_formatd (b[2], sizeof b[2], "%g", celsius));
+  g_string_append (out, "\n");
+  ions[ch->ion] = TRUE;
+  for (guint k = 0; k < ch->schemes->len; k++)
+    {
+      const NrtKsScheme *ks = ch->schemes->pdata[k];
+      for (guint t = 0; t < ks->transitions->len; t++)
+        {
+          const NrtKsTransition *tr = &g_array_index (ks->transitions, NrtKsTransition, t);
+          if (tr->type == NRT_TRANS_LIGAND_OUTSIDE || tr->type == NRT_TRANS_LIGAND_INSIDE)
+            ions[tr->ligand] = TRUE;
+        }
+    }
+  for (int i = NRT_ION_NA; i < NRT_N_ION; i++)
+    if (ions[i])
+      g_string_append_printf (out, "{ ion_register(\"%s\", %d) }\n", nrt_ion_name (i),
+                              nrt_ion_charge (i));
+  /* ks_ is an alias of the channel's own objref ksc_<name>, which keeps the KSChan alive. */
+  g_string_append_printf (out, "objref ksc_%s, ks_, ksvec_, ksgate_, ksstates_, tobj_, nil_\n"
+                          "{ ksvec_ = new Vector()  ksstates_ = new List() }\n", ch->name);
+  g_string_append_printf (out, "{ ksc_%s = new KSChan(%d)  ks_ = ksc_%s\n"
+                          "  ks_.name(\"%s\")  ks_.ion(\"%s\")  "
+                          "ks_.iv_type(%d)  ks_.gmax(%s)  ks_.erev(%s) }\n", ch->name,
+                          ch->kind == NRT_CHANNEL_POINT, ch->name, ch->name,
+                          nrt_ion_name (ch->ion),
+                          ch->conductance == NRT_CONDUCTANCE_GHK ? 2 : 0,
+                          num (b[0], ch->gmax), num (b[1], ch->erev));
+  for (guint i = 0; i < ch->gates->len; i++, n_states++)
+    {
+      const NrtGate *g = ch->gates->pdata[i];
+      g_string_append_printf (out, "{ ksstates_.append(ks_.add_hhstate(\"%s\"))\n"
+                              "  ksstates_.object(%u).gate.power(%d)\n"
+                              "  tobj_ = ks_.trans(ksstates_.object(%u), ksstates_.object(%u))\n"
+                              "  tobj_.type(%d)\n", g->name, n_states, g->power, n_states,
+                              n_states, (int) g->type);
+      pr_rates (out, g->type, g->rate, f);
+      g_string_append (out, "}\n");
+    }
+  for (guint k = 0; k < ch->schemes->len; k++)
+    {
+      const NrtKsScheme *ks = ch->schemes->pdata[k];
+      guint first = n_states;
+      g_string_append (out, "{ ksgate_ = nil_\n");
+      for (guint j = 0; j < ks->states->len; j++, n_states++)
+        {
+          const NrtKsState *st = ks->states->pdata[j];
+          g_string_append_printf (out, "  ksstates_.append(ks_.add_ksstate(ksgate_, \"%s\"))  "
+                                  "ksgate_ = ksstates_.object(%u).gate  "
+                                  "ksstates_.object(%u).frac(%s)\n", st->name, n_states,
+                                  n_states, num (b[0], st->fraction));
+        }
+      g_string_append_printf (out, "  ksgate_.power(%d)\n}\n", ks->power);
+      /* Every transition first, then their types: KSChan moves ligand transitions last, so
+       * each is looked up again by its states. */
+      g_string_append (out, "{");
+      for (guint t = 0; t < ks->transitions->len; t++)
+        {
+          const NrtKsTransition *tr = &g_array_index (ks->transitions, NrtKsTransition, t);
+          g_string_append_printf (out, "%sks_.add_transition(ksstates_.object(%u), "
+                                  "ksstates_.object(%u))\n", t ? "  " : " ", first + tr->from,
+                                  first + tr->to);
+        }
+      g_string_append (out, "}\n");
+      for (guint t = 0; t < ks->transitions->len; t++)
+        {
+          const NrtKsTransition *tr = &g_array_index (ks->transitions, NrtKsTransition, t);
+          const char *find = "ks_.trans(ksstates_.object(%u), ksstates_.object(%u))";
+          g_autofree char *lookup = g_strdup_printf (find, first + tr->from, first + tr->to);
+          g_string_append_printf (out, "{ tobj_ = %s\n", lookup);
+          if (tr->type == NRT_TRANS_LIGAND_OUTSIDE || tr->type == NRT_TRANS_LIGAND_INSIDE)
+            g_string_append_printf (out, "  tobj_.type(%d, \"%s\")\n  tobj_ = %s\n"
+                                    "  tobj_.stoichiometry(%d)\n", (int) tr->type,
+                                    nrt_ks_transition_ligand_name (tr), lookup,
+                                    tr->stoichiometry);
+          else
+            g_string_append_printf (out, "  tobj_.type(%d)\n", (int) tr->type);
+          pr_rates (out, tr->type, tr->rate, f);
+          g_string_append (out, "}\n");
+        }
+    }
+  if (ch->single)
+    g_string_append (out, "{ ks_.single(1) }\n");
+  g_string_append (out, "objref ks_, ksvec_, ksgate_, ksstates_, tobj_\n");
+  return g_string_free (out, FALSE);
+}
+
 /* ---- biophysics ------------------------------------------------------------------- */
+
+/* One inserted ChannelBuilder channel: gmax (pmax for GHK, KSChan's name) and e. */
+typedef struct {
+  const NrtChannel *ch;
+  double            gmax, e;
+} HocChan;
 
 static void
 pr_membrane (Writer *w, const char *open, gboolean has_Ra, double Ra, gboolean has_cm,
-             double cm, const NrtMechInstance *mech, int *nline)
+             double cm, const NrtMechInstance *mech, const HocChan *chans, guint n_chans,
+             const double *e_ion, int *nline)
 {
   char b[G_ASCII_DTOSTR_BUF_SIZE];
+  gboolean ions[NRT_N_ION] = { FALSE };
 
   g_string_append_printf (w->out, "%s\n", open);
   (*nline)++;
@@ -576,6 +714,26 @@ pr_membrane (Writer *w, const char *open, gboolean has_Ra, double Ra, gboolean h
           (*nline)++;
         }
     }
+  for (guint c = 0; c < n_chans; c++)
+    {
+      const NrtChannel *ch = chans[c].ch;
+      gboolean ghk = ch->conductance == NRT_CONDUCTANCE_GHK;
+      g_string_append_printf (w->out, "    insert %s\n      %s_%s = %s\n", ch->name,
+                              ghk ? "pmax" : "gmax", ch->name, num (b, chans[c].gmax));
+      *nline += 2;
+      if (ch->ion == NRT_ION_NONSPECIFIC)
+        g_string_append_printf (w->out, "      e_%s = %s\n", ch->name, num (b, chans[c].e)),
+          (*nline)++;
+      else if (!ghk)
+        ions[ch->ion] = TRUE;
+    }
+  /* The reversal potentials the ohmic ion channels use, when not NEURON's defaults (hh
+   * writes ena and ek itself). */
+  for (int i = NRT_ION_NA; e_ion != NULL && i < NRT_N_ION; i++)
+    if (ions[i] && e_ion[i] != nrt_ion_default_e (i)
+        && !(mech[NRT_MECH_HH].inserted && (i == NRT_ION_NA || i == NRT_ION_K)))
+      g_string_append_printf (w->out, "    e%s = %s\n", nrt_ion_name (i), num (b, e_ion[i])),
+        (*nline)++;
   g_string_append (w->out, "  }\n");
   (*nline)++;
 }
@@ -596,21 +754,42 @@ pr_biophys (Writer *w)
           const NrtBiophysicsSpec *bs = g_ptr_array_index (specs, i);
           gboolean any = bs->has_Ra || bs->has_cm;
 
+          g_autoptr(GArray) chans = g_array_new (FALSE, FALSE, sizeof (HocChan));
+
           for (int m = 0; m < NRT_N_MECH; m++)
             any = any || bs->mech[m].inserted;
+          for (guint c = 0; bs->channels != NULL && c < bs->channels->len; c++)
+            {
+              const NrtBiophysicsChannel *bc = &g_array_index (bs->channels,
+                                                               NrtBiophysicsChannel, c);
+              int index = nrt_model_find_channel (w->model, bc->name);
+              HocChan hc = { index >= 0 ? w->data->channels->pdata[index] : NULL, bc->gmax,
+                             bc->e };
+              if (hc.ch != NULL)
+                g_array_append_val (chans, hc), any = TRUE;
+            }
           if (!any)
             continue;
           open = target_open (w, bs->target);
-          pr_membrane (w, open, bs->has_Ra, bs->Ra, bs->has_cm, bs->cm, bs->mech, &nline);
+          pr_membrane (w, open, bs->has_Ra, bs->Ra, bs->has_cm, bs->cm, bs->mech,
+                       (HocChan *) chans->data, chans->len, NULL, &nline);
         }
       else
         {
           int sec = w->order[i];
           const NrtSection *s = g_ptr_array_index (w->data->sections, sec);
           g_autofree char *name = hoc_name (w, sec);
+          g_autoptr(GArray) chans = g_array_new (FALSE, FALSE, sizeof (HocChan));
 
+          for (guint c = 0; c < s->channels->len; c++)
+            {
+              const NrtChannelInstance *in = &g_array_index (s->channels, NrtChannelInstance, c);
+              HocChan hc = { w->data->channels->pdata[in->channel], in->gmax, in->e };
+              g_array_append_val (chans, hc);
+            }
           open = g_strdup_printf ("  %s {", name);
-          pr_membrane (w, open, TRUE, s->Ra, TRUE, s->cm, s->mech, &nline);
+          pr_membrane (w, open, TRUE, s->Ra, TRUE, s->cm, s->mech, (HocChan *) chans->data,
+                       chans->len, s->e_ion, &nline);
         }
       if (nline > BIOPHYS_LINES)
         {
@@ -649,22 +828,6 @@ nrt_hoc_write_cellbuilder_full (NrtModel                *model,
       writer_clear (&w);
       return NULL;
     }
-  /* KSChan types would have to be written before the template (neuron-gui.md §2.8); until
-   * then a cell with ChannelBuilder channels is refused rather than exported without them. */
-  for (guint i = 0; i < nrt_model_get_n_sections (model); i++)
-    {
-      const NrtSection *sec = nrt_model_get_section (model, i);
-      if (sec->channels->len > 0)
-        {
-          const NrtChannel *ch = nrt_model_get_data (model)->channels->pdata
-            [g_array_index (sec->channels, NrtChannelInstance, 0).channel];
-          g_set_error (error, NRT_IO_ERROR, NRT_IO_ERROR_UNSUPPORTED,
-                       "the hoc export cannot write ChannelBuilder channels yet (%s in %s)",
-                       ch->name, sec->name);
-          writer_clear (&w);
-          return NULL;
-        }
-    }
   if (options != NULL && options->output_section != NULL)
     {
       out_sec = nrt_model_find_section (model, options->output_section);
@@ -689,6 +852,19 @@ nrt_hoc_write_cellbuilder_full (NrtModel                *model,
   classname = w.data->class_name != NULL && *w.data->class_name ? w.data->class_name : "Cell";
   subsets = subset_names (&w);
 
+  /* The library's channels as KSChan types, before the template that inserts them
+   * (neuron-gui.md §2.8). */
+  for (guint c = 0; c < w.data->channels->len; c++)
+    {
+      g_autofree char *ks = nrt_hoc_write_kschan (w.data->channels->pdata[c],
+                                                  w.data->settings.celsius, error);
+      if (ks == NULL)
+        {
+          writer_clear (&w);
+          return NULL;
+        }
+      g_string_append_printf (w.out, "%s\n", ks);
+    }
   g_string_append_printf (w.out, "//execute1(\"celltypes.element(\\\"%s\\\")\")\n\n", classname);
   g_string_append_printf (w.out, "begintemplate %s\n", classname);
   g_string_append (w.out, "public init, topol, basic_shape, subsets, geom, biophys, geom_nseg, biophys_inhomo\n");

@@ -400,23 +400,151 @@ test_neuron_trace (void)
   neuron_cell_free (c);
 }
 
-/* A cell with ChannelBuilder channels is refused, not written without them. */
-static void
-test_channels_refused (void)
-{
-  g_autoptr(NrtModel) model = nrt_model_new ();
-  g_autoptr(NrtChannel) na = nrt_channel_new_hh_na ();
-  g_autoptr(GError) error = NULL;
+#define RATE(form, A, k, d) (&(NrtRate) { (form), (A), (k), (d) })
 
-  g_assert_cmpint (nrt_model_add_section (model, "soma", NULL, 0, 10, 10, &error), ==, 0);
-  g_assert_true (nrt_model_add_channel (model, na, &error));
-  g_autofree char *ok = nrt_hoc_write_cellbuilder (model, &error);
+/* A soma and a dendrite with ChannelBuilder channels only: nahh with a q10 of 3 from 16.3 degC
+ * (so a third of its rates at 6.3), khh, a NonSpecific leak, kca (three states, a cai^2
+ * ligand transition, an inf/tau transition), cag (GHK); the dendrite's ek -80 mV; an IClamp
+ * as hoc-roundtrip.py places it (1 ms, 0.1 ms, 10 nA). */
+static NrtModel *
+channel_cell (void)
+{
+  NrtModel *m = nrt_model_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NrtChannel) na = nrt_channel_new_hh_na ();
+  g_autoptr(NrtChannel) k = nrt_channel_new_hh_k ();
+  g_autoptr(NrtChannel) leak = nrt_channel_new ("leak");
+  g_autoptr(NrtChannel) kca = nrt_channel_new ("kca");
+  g_autoptr(NrtChannel) cag = nrt_channel_new ("cag");
+  NrtKsScheme *ks;
+  NrtRunSettings st;
+  int pp;
+
+  na->gmax = 0.36;
+  na->q10 = 3;
+  na->q10_temperature = 16.3;
+  k->gmax = 0.036;
+  leak->gmax = 0.0003;
+  leak->erev = -54.3;
+  kca->ion = NRT_ION_K;
+  kca->gmax = 0.002;
+  ks = nrt_channel_add_scheme (kca, 1);
+  nrt_ks_scheme_add_state (ks, "C1", 0, 0, 0);
+  nrt_ks_scheme_add_state (ks, "C2", 0, 50, 0);
+  nrt_ks_scheme_add_state (ks, "O", 1, 100, 0);
+  nrt_ks_scheme_add_transition (ks, 0, 1, NRT_GATE_ALPHA_BETA, RATE (NRT_RATE_LINOID, 0.1, 0.1, -40),
+                                RATE (NRT_RATE_EXP, 0.05, -1.0 / 20, -65), NRT_ION_NONSPECIFIC, 1);
+  nrt_ks_scheme_add_transition (ks, 1, 2, NRT_TRANS_LIGAND_INSIDE,
+                                RATE (NRT_RATE_CONSTANT, 2e7, 0, 0),
+                                RATE (NRT_RATE_CONSTANT, 0.1, 0, 0), NRT_ION_CA, 2);
+  nrt_ks_scheme_add_transition (ks, 2, 0, NRT_GATE_INF_TAU, RATE (NRT_RATE_SIGMOID, 1, -0.1, -45),
+                                RATE (NRT_RATE_EXP, 5, -0.01, -60), NRT_ION_NONSPECIFIC, 1);
+  cag->ion = NRT_ION_CA;
+  cag->conductance = NRT_CONDUCTANCE_GHK;
+  cag->gmax = 2e-5;
+  nrt_channel_add_gate (cag, "m", 2, NRT_GATE_ALPHA_BETA, RATE (NRT_RATE_SIGMOID, 1, -0.1, -30),
+                        RATE (NRT_RATE_EXP, 0.2, -1.0 / 20, -65));
+
+  g_assert_cmpint (nrt_model_add_section (m, "soma", NULL, 0, 20, 20, &error), ==, 0);
+  g_assert_cmpint (nrt_model_add_section (m, "dend", "soma", 1, 200, 2, &error), ==, 1);
+  g_assert_true (nrt_model_set_section_nseg (m, "dend", 5, &error));
+  g_assert_true (nrt_model_add_channel (m, na, &error));
+  g_assert_true (nrt_model_add_channel (m, k, &error));
+  g_assert_true (nrt_model_add_channel (m, leak, &error));
+  g_assert_true (nrt_model_add_channel (m, kca, &error));
+  g_assert_true (nrt_model_add_channel (m, cag, &error));
+  for (int i = 0; i < 2; i++)
+    {
+      const char *sec = i ? "dend" : "soma";
+      g_assert_true (nrt_model_insert_mechanism (m, sec, "nahh", &error));
+      g_assert_true (nrt_model_insert_mechanism (m, sec, "khh", &error));
+      g_assert_true (nrt_model_insert_mechanism (m, sec, "leak", &error));
+    }
+  g_assert_true (nrt_model_insert_mechanism (m, "soma", "kca", &error));
+  g_assert_true (nrt_model_insert_mechanism (m, "soma", "cag", &error));
+  g_assert_true (nrt_model_set_mechanism_param (m, "dend", "gmax_nahh", 0.12, &error));
+  g_assert_true (nrt_model_set_mechanism_param (m, "dend", "ek", -80, &error));
+  g_assert_true (nrt_model_set_mechanism_param (m, "dend", "e_leak", -65, &error));
+  pp = nrt_model_add_point_process (m, "IClamp", "soma", 0.5, &error);
+  g_assert_true (nrt_model_set_point_process_param (m, (guint) pp, "del", 1, &error));
+  g_assert_true (nrt_model_set_point_process_param (m, (guint) pp, "dur", 0.1, &error));
+  g_assert_true (nrt_model_set_point_process_param (m, (guint) pp, "amp", 10, &error));
+  st = nrt_model_get_data (m)->settings;
+  st.tstop = 10;
+  st.dt = 0.025;
+  st.celsius = 6.3;
+  st.v_init = -65;
+  g_assert_true (nrt_model_set_settings (m, &st, &error));
   g_assert_no_error (error);
-  g_assert_nonnull (ok);
-  g_assert_true (nrt_model_insert_mechanism (model, "soma", "nahh", &error));
-  g_assert_null (nrt_hoc_write_cellbuilder (model, &error));
-  g_assert_error (error, NRT_IO_ERROR, NRT_IO_ERROR_UNSUPPORTED);
-  g_assert_nonnull (strstr (error->message, "nahh"));
+  return m;
+}
+
+/* The KSChan text of a channel and the template's insertion of channels. */
+static void
+test_channels_text (void)
+{
+  g_autoptr(NrtModel) model = channel_cell ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = nrt_hoc_write_cellbuilder (model, &error);
+  g_autoptr(NrtChannel) bad = nrt_channel_new ("bad");
+
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (text, "{ ksc_nahh = new KSChan(0)  ks_ = ksc_nahh\n  ks_.name(\"nahh\")  "
+                                  "ks_.ion(\"na\")  ks_.iv_type(0)  ks_.gmax(0.36)  ks_.erev(0) }\n"));
+  g_assert_nonnull (strstr (text, "// its q10 3 from 16.3 degC applied for celsius = 6.3\n"));
+  /* am = linoid(1, 0.1, -40) a third as fast */
+  g_assert_nonnull (strstr (text, "tobj_.set_f(0, 3, ksvec_.c.append(0.3333333333333333, 0.1, -40))\n"));
+  g_assert_nonnull (strstr (text, "  tobj_.type(3, \"cai\")\n"));
+  g_assert_nonnull (strstr (text, "  tobj_.stoichiometry(2)\n"));
+  g_assert_nonnull (strstr (text, "ks_.iv_type(2)  ks_.gmax(2e-05)"));
+  g_assert_nonnull (strstr (text, "    insert cag\n      pmax_cag = 2e-05\n"));
+  g_assert_nonnull (strstr (text, "    insert leak\n      gmax_leak = 0.0003\n      e_leak = -54.3\n"));
+  g_assert_nonnull (strstr (text, "    ek = -80\n"));
+  g_assert_true (strstr (text, "KSChan(0)") < strstr (text, "begintemplate"));
+
+  bad->gmax = -1;
+  g_assert_null (nrt_hoc_write_kschan (bad, 6.3, &error));
+  g_assert_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE);
+}
+
+/* The channel cell's hoc file run in NEURON (KSChans) against Neurite. */
+static void
+test_neuron_channels (void)
+{
+  g_autoptr(NrtModel) model = channel_cell ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NrtNetwork) net = NULL;
+  g_autoptr(NrtSim) sim = NULL;
+  NeuronCell *c = neuron_load (model, "Cell", TRUE);
+  double max_diff = 0, peak = -1e9;
+  guint n = 0;
+  int rec;
+
+  if (c == NULL)
+    return;
+  net = nrt_network_compile (model, &error);
+  g_assert_no_error (error);
+  sim = nrt_sim_new (net);
+  rec = nrt_sim_add_record (sim, "soma(0.5).v", &error);
+  g_assert_no_error (error);
+  nrt_sim_init (sim);
+  for (;;)
+    {
+      double v = nrt_sim_record_value (sim, rec);
+      g_assert_cmpuint (n, <, c->v->len);
+      max_diff = MAX (max_diff, fabs (v - g_array_index (c->v, double, n)));
+      peak = MAX (peak, v);
+      n++;
+      if (nrt_sim_reached (sim, 10))
+        break;
+      g_assert_true (nrt_sim_step (sim, &error));
+    }
+  g_assert_cmpuint (n, ==, c->v->len);
+  g_test_message ("channel cell, hoc KSChans in NEURON vs Neurite: %u samples, max |dv| = %.3g mV, "
+                  "peak %.3f mV", n, max_diff, peak);
+  g_assert_cmpfloat (peak, >, 0);
+  g_assert_cmpfloat (max_diff, <=, 1e-6);
+  neuron_cell_free (c);
 }
 
 int
@@ -426,10 +554,11 @@ main (int argc, char **argv)
   g_test_add_func ("/io/hoc/structure/stylized-cell", test_structure_stylized);
   g_test_add_func ("/io/hoc/structure/soma", test_structure_soma);
   g_test_add_func ("/io/hoc/structure/specs", test_structure_specs);
-  g_test_add_func ("/io/hoc/structure/channels-refused", test_channels_refused);
+  g_test_add_func ("/io/hoc/structure/channels", test_channels_text);
   g_test_add_data_func ("/io/hoc/neuron/topology/stylized-cell", "stylized-cell.nml", test_neuron_topology);
   g_test_add_data_func ("/io/hoc/neuron/topology/soma", "soma-hh.nml", test_neuron_topology);
   g_test_add_func ("/io/hoc/neuron/specs", test_neuron_specs);
   g_test_add_func ("/io/hoc/neuron/trace", test_neuron_trace);
+  g_test_add_func ("/io/hoc/neuron/channels", test_neuron_channels);
   return g_test_run ();
 }
