@@ -197,6 +197,7 @@ struct _NrtLemsRateType {
   NrtExprSymbols  *symbols;
   GPtrArray       *params;   /* of char*, slots 0 … n-1 */
   GArray          *param_dims;
+  GPtrArray       *param_dim_names;  /* of char*: "voltage" */
   int              slot_v, slot_temperature, slot_conc;
   guint            n_slots;
   GPtrArray       *derived;  /* of Derived* */
@@ -233,6 +234,8 @@ nrt_lems_rate_type_free (NrtLemsRateType *type)
     g_ptr_array_unref (type->params);
   if (type->param_dims)
     g_array_unref (type->param_dims);
+  if (type->param_dim_names)
+    g_ptr_array_unref (type->param_dim_names);
   if (type->derived)
     g_ptr_array_unref (type->derived);
   for (guint i = 0; i < type->n_steps; i++)
@@ -577,6 +580,7 @@ nrt_lems_rate_type_new (xmlNodePtr node, GError **error)
   t->symbols = nrt_expr_symbols_new ();
   t->params = g_ptr_array_new_with_free_func (g_free);
   t->param_dims = g_array_new (FALSE, FALSE, sizeof (NrtExprDim));
+  t->param_dim_names = g_ptr_array_new_with_free_func (g_free);
   t->derived = g_ptr_array_new_with_free_func (derived_free);
   t->slot_temperature = t->slot_conc = -1;
   if (!t->name)
@@ -616,6 +620,7 @@ nrt_lems_rate_type_new (xmlNodePtr node, GError **error)
         nrt_expr_symbols_add (t->symbols, name, dim, 1.0);
         g_ptr_array_add (t->params, name);
         g_array_append_val (t->param_dims, dim);
+        g_ptr_array_add (t->param_dim_names, get (c, "dimension"));
       }
   /* The base types provide v (and caConc); temperature only when required. */
   nrt_expr_dim_from_name ("voltage", &dim);
@@ -907,4 +912,106 @@ nrt_lems_rate_eval (const NrtLemsRateType *type, const double *params, double v,
                     double celsius)
 {
   return nrt_lems_rate_eval_conc (type, params, v, celsius, 0);
+}
+
+gboolean
+nrt_lems_rate_type_read_params (const NrtLemsRateType *type, xmlNodePtr element,
+                                double *params, GError **error)
+{
+  for (guint i = 0; i < type->params->len; i++)
+    {
+      const char *name = g_ptr_array_index (type->params, i);
+      const char *dim = g_ptr_array_index (type->param_dim_names, i);
+      g_autofree char *value = get (element, name);
+      g_autoptr (GError) local = NULL;
+
+      if (!value)
+        {
+          set_error (error, NRT_LEMS_ERROR_INVALID, element,
+                     "<%s> of type '%s' needs the parameter %s (%s)",
+                     (const char *) element->name, type->name, name, dim);
+          return FALSE;
+        }
+      if (!nrt_lems_parse_quantity (value, dim, &params[i], &local))
+        {
+          set_error (error, NRT_LEMS_ERROR_INVALID, element, "<%s> %s=\"%s\": %s",
+                     (const char *) element->name, name, value, local->message);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* ---- library ---- */
+
+struct _NrtLemsTypeLibrary {
+  GHashTable *types;  /* name → NrtLemsRateType* (owned) */
+};
+
+NrtLemsTypeLibrary *
+nrt_lems_type_library_new (void)
+{
+  NrtLemsTypeLibrary *lib = g_new0 (NrtLemsTypeLibrary, 1);
+
+  lib->types = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                      (GDestroyNotify) nrt_lems_rate_type_free);
+  return lib;
+}
+
+void
+nrt_lems_type_library_free (NrtLemsTypeLibrary *library)
+{
+  if (!library)
+    return;
+  g_hash_table_unref (library->types);
+  g_free (library);
+}
+
+gboolean
+nrt_lems_is_rate_base (const char *extends)
+{
+  for (gsize i = 0; extends && i < G_N_ELEMENTS (bases); i++)
+    if (strcmp (bases[i].name, extends) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
+nrt_lems_type_library_add (NrtLemsTypeLibrary *library, xmlNodePtr root, GError **error)
+{
+  for (xmlNodePtr c = root ? root->children : NULL; c; c = c->next)
+    {
+      g_autofree char *extends = NULL;
+      NrtLemsRateType *t;
+
+      if (!is (c, "ComponentType"))
+        continue;
+      extends = get (c, "extends");
+      if (!nrt_lems_is_rate_base (extends))
+        continue;
+      t = nrt_lems_rate_type_new (c, error);
+      if (!t)
+        return FALSE;
+      if (g_hash_table_contains (library->types, t->name))
+        {
+          set_error (error, NRT_LEMS_ERROR_INVALID, c, "ComponentType '%s' is defined twice",
+                     t->name);
+          nrt_lems_rate_type_free (t);
+          return FALSE;
+        }
+      g_hash_table_insert (library->types, t->name, t);
+    }
+  return TRUE;
+}
+
+const NrtLemsRateType *
+nrt_lems_type_library_lookup (const NrtLemsTypeLibrary *library, const char *name)
+{
+  return g_hash_table_lookup (library->types, name);
+}
+
+guint
+nrt_lems_type_library_get_n_types (const NrtLemsTypeLibrary *library)
+{
+  return g_hash_table_size (library->types);
 }

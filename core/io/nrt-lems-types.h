@@ -78,6 +78,13 @@ NrtExprDim       nrt_lems_rate_type_get_param_dim (const NrtLemsRateType *type, 
 /* The index of the Parameter name, or -1. */
 int              nrt_lems_rate_type_find_param (const NrtLemsRateType *type, const char *name);
 
+/* Reads the type's Parameters from the attributes of the element that uses it, e.g.
+ * <forwardRate type="T" rate="0.1per_ms" midpoint="-40mV" scale="10mV"/>, into params (SI,
+ * nrt_lems_rate_type_get_n_params() entries).  Errors read "line N: …" and name the missing or
+ * malformed attribute. */
+gboolean         nrt_lems_rate_type_read_params (const NrtLemsRateType *type, xmlNodePtr element,
+                                                 double *params, GError **error);
+
 /* The exposed value (r in 1/s, t in s or x) at v volts and celsius °C, params[i] the i-th
  * Parameter in SI.  NaN when no Case of a ConditionalDerivedVariable applies.  Thread-safe. */
 double           nrt_lems_rate_eval (const NrtLemsRateType *type, const double *params,
@@ -85,6 +92,26 @@ double           nrt_lems_rate_eval (const NrtLemsRateType *type, const double *
 /* The same with caConc in mol/m³ (= mM) for the …ConcDep… types. */
 double           nrt_lems_rate_eval_conc (const NrtLemsRateType *type, const double *params,
                                           double v, double celsius, double ca_conc);
+
+/* ---- all the custom rate types of a set of documents, by name ---- */
+
+typedef struct _NrtLemsTypeLibrary NrtLemsTypeLibrary;
+
+NrtLemsTypeLibrary    *nrt_lems_type_library_new (void);
+void                   nrt_lems_type_library_free (NrtLemsTypeLibrary *library);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NrtLemsTypeLibrary, nrt_lems_type_library_free)
+/* Reads every <ComponentType> among the children of root (a <neuroml> or <Lems> element) that
+ * extends one of the supported bases; other ComponentTypes (synapses, cells, …) are left to
+ * the caller.  FALSE on the first type that cannot be evaluated or whose name is already in
+ * the library; the types read before it stay. */
+gboolean               nrt_lems_type_library_add (NrtLemsTypeLibrary *library, xmlNodePtr root,
+                                                  GError **error);
+/* (transfer none) the type called name, or NULL. */
+const NrtLemsRateType *nrt_lems_type_library_lookup (const NrtLemsTypeLibrary *library,
+                                                     const char *name);
+guint                  nrt_lems_type_library_get_n_types (const NrtLemsTypeLibrary *library);
+/* TRUE when extends names one of the supported bases. */
+gboolean               nrt_lems_is_rate_base (const char *extends);
 
 /* Parses a LEMS quantity "1 ms", "-40mV", "0.5" into SI, checking it against dimension
  * (a NeuroMLCoreDimensions name); degC converts to kelvin. */

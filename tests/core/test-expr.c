@@ -772,6 +772,116 @@ test_lems_types (void)
   }
 }
 
+/* A channel file as a reader sees it: the gate's rate elements name custom types, one of
+ * them with the HHRate attributes as Parameters; a synapse ComponentType is not a rate. */
+static const char channel_doc[] =
+  "<neuroml xmlns=\"http://www.neuroml.org/schema/neuroml2\" id=\"kdr\">\n"
+  "  <ionChannelHH id=\"kdr\" conductance=\"10pS\" species=\"k\">\n"
+  "    <gateHHrates id=\"n\" instances=\"4\">\n"
+  "      <forwardRate type=\"kdr_alpha_n\" rate=\"0.1per_ms\" midpoint=\"-55mV\" scale=\"10mV\"/>\n"
+  "      <reverseRate type=\"kdr_beta_n\"/>\n"
+  "    </gateHHrates>\n"
+  "  </ionChannelHH>\n"
+  "  <ComponentType name=\"kdr_alpha_n\" extends=\"baseVoltageDepRate\">\n"
+  "    <Parameter name=\"rate\" dimension=\"per_time\"/>\n"
+  "    <Parameter name=\"midpoint\" dimension=\"voltage\"/>\n"
+  "    <Parameter name=\"scale\" dimension=\"voltage\"/>\n"
+  "    <Dynamics>\n"
+  "      <DerivedVariable name=\"x\" dimension=\"none\" value=\"(v - midpoint) / scale\"/>\n"
+  "      <ConditionalDerivedVariable name=\"r\" dimension=\"per_time\" exposure=\"r\">\n"
+  "        <Case condition=\"x .neq. 0\" value=\"rate * x / (1 - exp(0 - x))\"/>\n"
+  "        <Case value=\"rate\"/>\n"
+  "      </ConditionalDerivedVariable>\n"
+  "    </Dynamics>\n"
+  "  </ComponentType>\n"
+  "  <ComponentType name=\"kdr_beta_n\" extends=\"baseVoltageDepRate\">\n"
+  "    <Constant name=\"TIME_SCALE\" dimension=\"time\" value=\"1 ms\"/>\n"
+  "    <Constant name=\"VOLT_SCALE\" dimension=\"voltage\" value=\"1 mV\"/>\n"
+  "    <Dynamics>\n"
+  "      <DerivedVariable name=\"r\" dimension=\"per_time\" exposure=\"r\"\n"
+  "        value=\"0.125 * exp(-(v / VOLT_SCALE + 65) / 80) / TIME_SCALE\"/>\n"
+  "    </Dynamics>\n"
+  "  </ComponentType>\n"
+  "  <ComponentType name=\"mySynapse\" extends=\"baseSynapse\">\n"
+  "    <Dynamics><StateVariable name=\"g\" dimension=\"conductance\"/></Dynamics>\n"
+  "  </ComponentType>\n"
+  "</neuroml>\n";
+
+static void
+test_lems_library (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NrtLemsTypeLibrary) lib = nrt_lems_type_library_new ();
+  xmlDocPtr doc = xmlReadMemory (channel_doc, sizeof channel_doc - 1, "kdr.channel.nml", NULL,
+                                 XML_PARSE_NONET);
+  xmlNodePtr gate = NULL, fwd = NULL, rev = NULL;
+  const NrtLemsRateType *alpha, *beta;
+  double params[3];
+
+  g_assert_nonnull (doc);
+  g_assert_true (nrt_lems_type_library_add (lib, xmlDocGetRootElement (doc), &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (nrt_lems_type_library_get_n_types (lib), ==, 2);
+  g_assert_null (nrt_lems_type_library_lookup (lib, "mySynapse"));
+  g_assert_true (nrt_lems_is_rate_base ("baseVoltageConcDepTime"));
+  g_assert_false (nrt_lems_is_rate_base ("baseSynapse"));
+  /* the same document twice: names clash */
+  g_assert_false (nrt_lems_type_library_add (lib, xmlDocGetRootElement (doc), &error));
+  g_assert_cmpstr (error->message, ==, "line 8: ComponentType 'kdr_alpha_n' is defined twice");
+  g_clear_error (&error);
+
+  for (xmlNodePtr n = xmlDocGetRootElement (doc)->children; n; n = n->next)
+    if (n->type == XML_ELEMENT_NODE && xmlStrcmp (n->name, BAD_CAST "ionChannelHH") == 0)
+      for (gate = n->children; gate && gate->type != XML_ELEMENT_NODE; gate = gate->next)
+        ;
+  g_assert_nonnull (gate);
+  for (xmlNodePtr n = gate->children; n; n = n->next)
+    if (n->type == XML_ELEMENT_NODE)
+      {
+        if (!fwd)
+          fwd = n;
+        else
+          rev = n;
+      }
+  g_assert_nonnull (rev);
+  {
+    g_autofree char *ft = (char *) xmlGetProp (fwd, BAD_CAST "type");
+    g_autofree char *rt = (char *) xmlGetProp (rev, BAD_CAST "type");
+    alpha = nrt_lems_type_library_lookup (lib, ft);
+    beta = nrt_lems_type_library_lookup (lib, rt);
+  }
+  g_assert_nonnull (alpha);
+  g_assert_nonnull (beta);
+  g_assert_true (nrt_lems_rate_type_read_params (alpha, fwd, params, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (params[0], ==, 100);     /* 0.1 per_ms in 1/s */
+  g_assert_cmpfloat (params[1], ==, -0.055);  /* V */
+  g_assert_cmpfloat (params[2], ==, 0.01);
+  g_assert_false (nrt_lems_rate_type_read_params (alpha, rev, params, &error));
+  g_assert_cmpstr (error->message, ==,
+                   "line 5: <reverseRate> of type 'kdr_alpha_n' needs the parameter rate "
+                   "(per_time)");
+  g_clear_error (&error);
+  g_assert_true (nrt_lems_rate_type_read_params (alpha, fwd, params, &error));
+
+  /* the gate's inf and tau as a reader in mV and ms computes them, against hh.mod's n gate */
+  for (double vm = -100; vm <= 50; vm += 0.5)
+    {
+      double a = nrt_lems_rate_eval (alpha, params, vm / 1000, 6.3) / 1000;  /* /ms */
+      double b = nrt_lems_rate_eval (beta, NULL, vm / 1000, 6.3) / 1000;
+      double x = (vm / 1000 - -0.055) / 0.01;
+      double a_ref = x != 0 ? 100 * x / (1 - exp (0 - x)) / 1000 : 100.0 / 1000;
+      double b_ref = 0.125 * exp (-(vm / 1000 / 0.001 + 65) / 80) / 0.001 / 1000;
+      g_assert_cmpfloat (a, ==, a_ref);
+      g_assert_cmpfloat (b, ==, b_ref);
+      /* and within rounding of hh.mod's formulas in mV and ms */
+      double a_hh = fabs (vm + 55) < 1e-9 ? 0.1 : 0.01 * (vm + 55) / (1 - exp (-(vm + 55) / 10));
+      g_assert_cmpfloat_with_epsilon (a, a_hh, 1e-14);
+      g_assert_cmpfloat_with_epsilon (b, 0.125 * exp (-(vm + 65) / 80), 1e-14);
+    }
+  xmlFreeDoc (doc);
+}
+
 static void
 test_lems_errors (void)
 {
@@ -984,6 +1094,7 @@ main (int argc, char **argv)
   g_test_add_func ("/expr/deep", test_deep);
   g_test_add_func ("/expr/lems/types", test_lems_types);
   g_test_add_func ("/expr/lems/errors", test_lems_errors);
+  g_test_add_func ("/expr/lems/library", test_lems_library);
   g_test_add_func ("/expr/lems/quantity", test_lems_quantity);
   return g_test_run ();
 }
