@@ -115,6 +115,8 @@ assert_schema_valid (const char *xml)
     g_test_message ("schema absent: XSD validation skipped");
 }
 
+#define RATE_(form, A, k, d) (&(NrtRate) { (form), (A), (k), (d) })
+
 static char *tmp_file (const char *name, const char *text);
 static void  remove_tmp (const char *path);
 
@@ -621,6 +623,72 @@ test_foreign_channels (void)
   remove_tmp (path);
 }
 
+/* The NeuroML part alone carries a kinetic-scheme channel: the file written without its
+ * Neurite annotation reads back (through the foreign-channel reader) to the same channel
+ * when its states come closed first and sit where the importer lays them out (NeuroML has
+ * no place for the order of open and closed states or for canvas positions). */
+static void
+test_schemes_without_annotation (void)
+{
+  g_autoptr (NrtModel) m = nrt_model_new ();
+  g_autoptr (GError) e = NULL;
+  g_autoptr (NrtChannel) ch = nrt_channel_new ("ksk");
+  g_autoptr (NrtModel) back = NULL;
+  g_autofree char *text = NULL, *stripped = NULL, *path = NULL;
+  const NrtChannel *got;
+  NrtKsScheme *ks;
+  char *a, *b;
+
+  ch->ion = NRT_ION_K;
+  ch->q10 = 3;
+  ch->q10_temperature = 22;
+  nrt_channel_add_gate (ch, "h", 1, NRT_GATE_INF_TAU, RATE_ (NRT_RATE_SIGMOID, 1, -0.125, -60),
+                        RATE_ (NRT_RATE_CONSTANT, 12.5, 0, 0));
+  ks = nrt_channel_add_scheme (ch, 2);
+  /* closed states first, as NeuroML orders them */
+  nrt_ks_scheme_add_state (ks, "C1", 0, 0, 60);
+  nrt_ks_scheme_add_state (ks, "C2", 0, 60, 60);
+  nrt_ks_scheme_add_state (ks, "O", 1, 120, 60);
+  nrt_ks_scheme_add_transition (ks, 0, 2, NRT_GATE_ALPHA_BETA, RATE_ (NRT_RATE_LINOID, 0.1, 0.1, -40),
+                                RATE_ (NRT_RATE_EXP, 0.05, -0.05, -65), NRT_ION_NONSPECIFIC, 1);
+  nrt_ks_scheme_add_transition (ks, 2, 1, NRT_TRANS_LIGAND_INSIDE,
+                                RATE_ (NRT_RATE_CONSTANT, 2000, 0, 0),
+                                RATE_ (NRT_RATE_CONSTANT, 0.1, 0, 0), NRT_ION_CA, 3);
+  nrt_ks_scheme_add_transition (ks, 1, 0, NRT_GATE_INF_TAU, RATE_ (NRT_RATE_SIGMOID, 1, -0.1, -45),
+                                RATE_ (NRT_RATE_EXP, 5, -0.01, -60), NRT_ION_NONSPECIFIC, 1);
+  g_assert_cmpint (nrt_model_add_section (m, "soma", NULL, 0, 20, 20, &e), ==, 0);
+  g_assert_true (nrt_model_add_channel (m, ch, &e));
+  g_assert_true (nrt_model_insert_mechanism (m, "soma", "ksk", &e));
+  g_assert_true (nrt_model_set_mechanism_param (m, "soma", "gmax_ksk", 0.004, &e));
+  g_assert_no_error (e);
+
+  text = nrt_neuroml_write_string (m, &e);
+  g_assert_no_error (e);
+  a = strstr (text, "    <annotation>");
+  b = strstr (text, "    </annotation>\n");
+  g_assert_true (a != NULL && b != NULL);
+  {
+    g_autofree char *head = g_strndup (text, a - text);
+    stripped = g_strconcat (head, b + strlen ("    </annotation>\n"), NULL);
+  }
+  g_assert_null (strstr (stripped, "neurite:"));
+  assert_schema_valid (stripped);
+  path = tmp_file ("bare.nml", stripped);
+  back = nrt_neuroml_read_file (path, &e);
+  g_assert_no_error (e);
+  got = nrt_model_get_data (back)->channels->pdata[0];
+  /* The scheme is the second gateKS: the importer puts it at y = 60, x = 60 per state. */
+  if (!nrt_channel_equal (got, ch))
+    {
+      g_autofree char *x = nrt_channel_describe (got);
+      g_autofree char *y = nrt_channel_describe (ch);
+      g_error ("read without annotation:\n%s\nexpected\n%s", x, y);
+    }
+  g_assert_cmpfloat (g_array_index (((NrtSection *) nrt_model_get_data (back)->sections->pdata[0])->channels,
+                                    NrtChannelInstance, 0).gmax, ==, 0.004);
+  remove_tmp (path);
+}
+
 /* A model edited after loading still round-trips (no stale annotation). */
 static void
 test_round_trip_edited (void)
@@ -1029,6 +1097,7 @@ main (int argc, char **argv)
   g_test_add_func ("/io/round-trip/spec-channels", test_round_trip_spec_channels);
   g_test_add_func ("/io/round-trip/schemes", test_round_trip_schemes);
   g_test_add_func ("/io/foreign/channels", test_foreign_channels);
+  g_test_add_func ("/io/foreign/schemes-without-annotation", test_schemes_without_annotation);
   for (guint i = 0; i < G_N_ELEMENTS (officials); i++)
     {
       g_autofree char *p = g_strdup_printf ("/io/official/%s", strrchr (officials[i].file, '/') + 1);
