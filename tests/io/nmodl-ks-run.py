@@ -1,13 +1,14 @@
 #!/usr/bin/python3
-# nmodl-ks-run.py LIB CASE: NEURON runs for test-nmodl.c's kinetic-scheme, GHK and point
+# nmodl-ks-run.py LIB CASE [CELSIUS]: NEURON runs for test-nmodl.c's kinetic-scheme, GHK and point
 # channel exports.  Loads the mechanisms Neurite exported (nrnivmodl's libnrnmech.so: kca,
 # cag, pk, pca) and builds two identical somas (L = diam = 10 um, hh without tables, IClamp at
 # 0.5: 2 ms, 0.1 ms, 1 nA): soma "a" with the exported mechanisms, soma "b" with NEURON's own
 # KSChan built as the ChannelBuilder builds it (add_ksstate, add_transition, type(3, "cai"),
 # stoichiometry, set_f; add_hhstate for HH gates; iv_type(2) for GHK) under the names
-# <name>_ks.  CASE is "scheme" (kca), "ghk" (cag) or "point" (pk and pca at soma(0.5)).
+# <name>_ks.  CASE is "scheme" (kca), "scheme-q10" (kcaq: kca with a q10, which KSChan
+# lacks, so soma "b" keeps kca_ks), "ghk" (cag) or "point" (pk and pca at soma(0.5)).
 # Prints, for t = 0 and after every step (dt 0.025 ms, tstop 20 ms), "v_a v_b" with 17
-# significant digits.  cai = 0.01 mM, cao = 2 mM, 6.3 degC.
+# significant digits.  cai = 0.01 mM, cao = 2 mM, CELSIUS degC (default 6.3).
 # SPDX-License-Identifier: GPL-3.0-or-later
 import sys
 
@@ -15,6 +16,7 @@ from neuron import h
 
 h.nrn_load_dll(sys.argv[1])
 case = sys.argv[2]
+celsius = float(sys.argv[3]) if len(sys.argv) > 3 else 6.3
 h.ion_register("ca", 2)
 CAI, CAO = 0.01, 2.0
 h.cai0_ca_ion = CAI
@@ -84,14 +86,14 @@ def soma(name):
 
 GHK_M = ((4, 1.0, -0.1, -30), (2, 0.2, -1 / 20, -65))
 a, b = soma("a"), soma("b")
-if case == "scheme":
+if case in ("scheme", "scheme-q10"):
     ks = kschan("kca_ks", False, "k", 0, 0.002)
     ks_scheme(ks, [("C1", 0), ("C2", 0), ("O", 1)], [
         (0, 1, 0, None, 1, (3, 0.1, 0.1, -40), (2, 0.05, -1 / 20, -65)),
         (1, 2, 3, "cai", 2, (1, 2000), (1, 0.1)),
         (2, 0, 1, None, 1, (4, 1, -0.1, -45), (2, 5, -0.01, -60)),
     ])
-    a.insert("kca")
+    a.insert("kca" if case == "scheme" else "kcaq")
     b.insert("kca_ks")
 elif case == "ghk":
     ks = kschan("cag_ks", False, "ca", 2, 2e-5)
@@ -117,7 +119,7 @@ else:
 for sec in (a, b):
     if h.ismembrane("ca_ion", sec=sec):
         sec.cai, sec.cao = CAI, CAO
-h.celsius = 6.3
+h.celsius = celsius
 h.dt = 0.025
 h.secondorder = 0
 h.usetable_hh = 0
