@@ -434,8 +434,7 @@ read_derived (NrtLemsRateType *t, xmlNodePtr node, gboolean conditional, GError 
 /* Parses the expressions of d with the current symbol dimensions; checks dimensions when
  * check is set. */
 static gboolean
-parse_derived (NrtLemsRateType *t, Derived *d, gboolean check, xmlNodePtr node,
-               GError **error)
+parse_derived (NrtLemsRateType *t, Derived *d, gboolean check, GError **error)
 {
   g_ptr_array_set_size (d->conds, 0);
   g_ptr_array_set_size (d->values, 0);
@@ -508,7 +507,6 @@ parse_derived (NrtLemsRateType *t, Derived *d, gboolean check, xmlNodePtr node,
             }
         }
     }
-  (void) node;
   return TRUE;
 }
 
@@ -715,13 +713,13 @@ nrt_lems_rate_type_new (xmlNodePtr node, GError **error)
   /* Parse once for the dependencies, then again in dependency order with the dimensions of
    * the variables that declare none inferred, checking every expression. */
   for (guint i = 0; i < t->derived->len; i++)
-    if (!parse_derived (t, g_ptr_array_index (t->derived, i), FALSE, node, error))
+    if (!parse_derived (t, g_ptr_array_index (t->derived, i), FALSE, error))
       return NULL;
   for (guint i = 0; i < t->derived->len; i++)
     if (!order (t, g_ptr_array_index (t->derived, i), sorted, error))
       return NULL;
   for (guint i = 0; i < sorted->len; i++)
-    if (!parse_derived (t, g_ptr_array_index (sorted, i), TRUE, node, error))
+    if (!parse_derived (t, g_ptr_array_index (sorted, i), TRUE, error))
       return NULL;
 
   /* the exposed variable */

@@ -9,7 +9,6 @@
  * folding evaluates the same C operations the program would, so results are bit-identical
  * to an unfolded evaluation.
  */
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -240,6 +239,7 @@ typedef struct {
   int        a, b;      /* children, -1 if none */
   double     num;       /* K_NUM, and K_SYM of a constant */
   gboolean   constant;  /* K_SYM bound with nrt_expr_symbols_add_constant() */
+  gboolean   has_sym;   /* a non-constant symbol in the sub-tree */
   guint      slot;      /* K_SYM */
   double     scale;     /* K_SYM */
   NrtExprDim dim;       /* K_SYM */
@@ -392,7 +392,6 @@ next (Parser *p)
             j++;
         }
       num = g_strndup (s + i, j - i);
-      errno = 0;
       p->tok_num = g_ascii_strtod (num, &end);
       if (*end != '\0' || !isfinite (p->tok_num))
         fail (p, NRT_EXPR_ERROR_SYNTAX, "number '%s' out of range at column %d", num, i + 1);
@@ -871,11 +870,7 @@ node_eval (const NrtExpr *e, int i, const double *values)
 static gboolean
 node_has_symbols (const NrtExpr *e, int i)
 {
-  const Node *n = NODE (e, i);
-
-  if (n->kind == K_SYM)
-    return !n->constant;
-  return (n->a >= 0 && node_has_symbols (e, n->a)) || (n->b >= 0 && node_has_symbols (e, n->b));
+  return NODE (e, i)->has_sym;
 }
 
 /* ---- compiler ---- */
@@ -1066,6 +1061,15 @@ nrt_expr_parse (const char *text, const NrtExprSymbols *symbols, GError **error)
   e->names = (char **) g_ptr_array_free (p.names, FALSE);
   if (p.failed)
     return NULL;
+
+  /* children come before their parents in the array */
+  for (guint i = 0; i < e->nodes->len; i++)
+    {
+      Node *n = NODE (e, i);
+      n->has_sym = (n->kind == K_SYM && !n->constant)
+                   || (n->a >= 0 && NODE (e, n->a)->has_sym)
+                   || (n->b >= 0 && NODE (e, n->b)->has_sym);
+    }
 
   c.e = e;
   c.code = g_array_new (FALSE, FALSE, sizeof (Insn));
@@ -1305,15 +1309,14 @@ typedef struct {
 } DimInfo;
 
 static void
-dim_fail (const NrtExpr *e, GError **error, const char *format, ...) G_GNUC_PRINTF (3, 4);
+dim_fail (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
 
 static void
-dim_fail (const NrtExpr *e, GError **error, const char *format, ...)
+dim_fail (GError **error, const char *format, ...)
 {
   va_list ap;
   g_autofree char *msg = NULL;
 
-  (void) e;
   va_start (ap, format);
   msg = g_strdup_vprintf (format, ap);
   va_end (ap);
@@ -1358,7 +1361,7 @@ dim_of (const NrtExpr *e, int i, DimInfo *out, GError **error)
         {
           g_autofree char *da = nrt_expr_dim_to_string (a.dim);
           g_autofree char *db = nrt_expr_dim_to_string (b.dim);
-          dim_fail (e, error, "cannot %s '%.*s' (%s) %s '%.*s' (%s) in '%.*s'",
+          dim_fail (error, "cannot %s '%.*s' (%s) %s '%.*s' (%s) in '%.*s'",
                     n->kind == K_ADD ? "add" : n->kind == K_SUB ? "subtract" : "compare",
                     SUB_TEXT (e, n->kind == K_SUB ? nb : na),
                     n->kind == K_SUB ? db : da,
@@ -1382,7 +1385,7 @@ dim_of (const NrtExpr *e, int i, DimInfo *out, GError **error)
           int v = n->kind == K_MUL ? a.dim.e[k] + b.dim.e[k] : a.dim.e[k] - b.dim.e[k];
           if (v < G_MININT8 || v > G_MAXINT8)
             {
-              dim_fail (e, error, "dimension exponent out of range in '%.*s'", SUB_TEXT (e, n));
+              dim_fail (error, "dimension exponent out of range in '%.*s'", SUB_TEXT (e, n));
               return FALSE;
             }
           out->dim.e[k] = v;
@@ -1393,7 +1396,7 @@ dim_of (const NrtExpr *e, int i, DimInfo *out, GError **error)
       if (!nrt_expr_dim_is_none (b.dim))
         {
           g_autofree char *db = nrt_expr_dim_to_string (b.dim);
-          dim_fail (e, error, "the exponent '%.*s' in '%.*s' must be dimensionless, not %s",
+          dim_fail (error, "the exponent '%.*s' in '%.*s' must be dimensionless, not %s",
                     SUB_TEXT (e, nb), SUB_TEXT (e, n), db);
           return FALSE;
         }
@@ -1402,7 +1405,7 @@ dim_of (const NrtExpr *e, int i, DimInfo *out, GError **error)
       if (!b.constant || b.value != rint (b.value) || fabs (b.value) > 64)
         {
           g_autofree char *da = nrt_expr_dim_to_string (a.dim);
-          dim_fail (e, error,
+          dim_fail (error,
                     "'%.*s' is %s: in '%.*s' its exponent must be a constant integer",
                     SUB_TEXT (e, na), da, SUB_TEXT (e, n));
           return FALSE;
@@ -1412,7 +1415,7 @@ dim_of (const NrtExpr *e, int i, DimInfo *out, GError **error)
           int v = a.dim.e[k] * (int) b.value;
           if (v < G_MININT8 || v > G_MAXINT8)
             {
-              dim_fail (e, error, "dimension exponent out of range in '%.*s'", SUB_TEXT (e, n));
+              dim_fail (error, "dimension exponent out of range in '%.*s'", SUB_TEXT (e, n));
               return FALSE;
             }
           out->dim.e[k] = v;
@@ -1435,7 +1438,7 @@ dim_of (const NrtExpr *e, int i, DimInfo *out, GError **error)
               if (a.dim.e[k] % 2 != 0)
                 {
                   g_autofree char *da = nrt_expr_dim_to_string (a.dim);
-                  dim_fail (e, error,
+                  dim_fail (error,
                             "sqrt of '%.*s', which is %s, has no dimension with integer "
                             "exponents", SUB_TEXT (e, na), da);
                   return FALSE;
@@ -1451,7 +1454,7 @@ dim_of (const NrtExpr *e, int i, DimInfo *out, GError **error)
               if (arg_nodes[k] && !nrt_expr_dim_is_none (args[k]->dim) && !args[k]->zero)
                 {
                   g_autofree char *d = nrt_expr_dim_to_string (args[k]->dim);
-                  dim_fail (e, error,
+                  dim_fail (error,
                             "%s needs a dimensionless argument, but '%.*s' is %s",
                             functions[n->fn].name, SUB_TEXT (e, arg_nodes[k]), d);
                   return FALSE;

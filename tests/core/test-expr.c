@@ -446,6 +446,46 @@ test_round_trip_files (void)
   g_test_message ("%u expressions from %u files", exprs->len, files->len);
 }
 
+/* Random token strings: every one either parses, round-trips and evaluates identically, or
+ * fails with a message; none crashes (run under valgrind in development). */
+static void
+test_fuzz (void)
+{
+  static const char *tokens[] = {
+    "x", "y", "z", "a", "0", "1", "2", "0.5", "1e-3", "+", "-", "*", "/", "^", "(", ")",
+    "(", ")", "exp(", "pow(", ",", "H(", "abs(", " .gt. ", " .lt. ", " .and. ", " .or. ",
+    " .eq. ", "-", "-", "sqrt(", "log(",
+  };
+  g_autoptr (NrtExprSymbols) s = test_symbols ();
+  GRand *rand = g_rand_new_with_seed (7);
+  guint parsed = 0;
+
+  for (int trial = 0; trial < 20000; trial++)
+    {
+      GString *t = g_string_new (NULL);
+      int len = g_rand_int_range (rand, 1, 14);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (NrtExpr) e = NULL;
+
+      for (int i = 0; i < len; i++)
+        g_string_append (t, tokens[g_rand_int_range (rand, 0, G_N_ELEMENTS (tokens))]);
+      e = nrt_expr_parse (t->str, s, &error);
+      if (e)
+        {
+          NrtExprDim d;
+          parsed++;
+          check_round_trip (s, t->str, N_SLOTS);
+          (void) nrt_expr_check_dimensions (e, &d, NULL);
+        }
+      else
+        g_assert_true (error && error->message[0] != '\0');
+      g_string_free (t, TRUE);
+    }
+  g_test_message ("%u of 20000 random strings parsed", parsed);
+  g_assert_cmpuint (parsed, >, 500);
+  g_rand_free (rand);
+}
+
 /* ---- dimensions ---- */
 
 static NrtExprSymbols *
@@ -1092,6 +1132,7 @@ main (int argc, char **argv)
   g_test_add_func ("/expr/dimensions", test_dimensions);
   g_test_add_func ("/expr/scale", test_scale);
   g_test_add_func ("/expr/deep", test_deep);
+  g_test_add_func ("/expr/fuzz", test_fuzz);
   g_test_add_func ("/expr/lems/types", test_lems_types);
   g_test_add_func ("/expr/lems/errors", test_lems_errors);
   g_test_add_func ("/expr/lems/library", test_lems_library);
