@@ -66,6 +66,15 @@ KS_STATES = '      <closedState id="c1"/>\n      <closedState id="c2"/>\n      <
 KS_OK = ('      <forwardTransition id="f1" from="c1" to="c2">%s</forwardTransition>\n'
          '      <reverseTransition id="r1" from="c1" to="c2">%s</reverseTransition>\n' % (RATE_F, RATE_R))
 
+# A Neurite annotation's two-state scheme channel, for the annotation cases.
+ANN_CHANNEL = ('        <neurite:channelType name="ks" ion="k" gmax="0" erev="0" q10="1" q10Temperature="6.3">\n'
+               '          <neurite:scheme power="1">\n'
+               '            <neurite:state name="C" fraction="0" x="0" y="0"/>\n'
+               '            <neurite:state name="O" fraction="1" x="50" y="0"/>\n'
+               '            <neurite:transition from="C" to="O" type="alpha_beta" form0="1" A0="0.1" k0="0" d0="0" form1="1" A1="0.2" k1="0" d1="0"/>\n'
+               '          </neurite:scheme>\n'
+               '        </neurite:channelType>\n')
+
 cases = [
     ("01-not-well-formed.nml", doc().replace("</cell>", "</cel>"), "not well-formed XML"),
     ("02-wrong-root.nml", '<?xml version="1.0"?>\n<neuroML2 xmlns="http://www.neuroml.org/schema/neuroml2" id="x"/>\n',
@@ -166,6 +175,14 @@ cases = [
                  '<reverseRate type="HHExpRate" rate="0.125per_ms" midpoint="-65mV" scale="-80mV"/></gateHHrates>\n'
                  '  </ionChannelHH>\n  ', chan="kq").replace('ion="non_specific"', 'ion="k"'),
      'its gates have different q10Settings'),
+    ("39-annotation-unknown-state.nml",
+     open(os.path.join(HERE, "..", "..", "models", "soma-hh.nml")).read().replace(
+         "      </neurite:model>", ANN_CHANNEL.replace('to="O"', 'to="O9"') + "      </neurite:model>"),
+     '<transition to="O9">: no such state in this scheme'),
+    ("40-annotation-bad-ligand.nml",
+     open(os.path.join(HERE, "..", "..", "models", "soma-hh.nml")).read().replace(
+         "      </neurite:model>", ANN_CHANNEL.replace('type="alpha_beta"', 'type="ligand_inside" ligand="cl" stoichiometry="1"') + "      </neurite:model>"),
+     'unknown ligand ion "cl"'),
     ("32-annotation-zero-L.nml",
      open(os.path.join(HERE, "..", "..", "models", "soma-hh.nml")).read().replace('L="10"', 'L="0"'),
      "L must be greater than 0"),
