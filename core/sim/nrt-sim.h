@@ -85,8 +85,10 @@ NrtSim  *nrt_sim_new (const NrtNetwork *net);
 void     nrt_sim_free (NrtSim *sim);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NrtSim, nrt_sim_free)
 
-/* EXPR is SECTION(X).VAR (v, m_hh, h_hh, n_hh, ina, ik, il_hh, i_pas, i_membrane...) or
- * POINTPROCESS[i].VAR (IClamp[0].i, ExpSyn[0].g).  Returns the record's index, or -1. */
+/* EXPR is SECTION(X).VAR (v, m_hh, h_hh, n_hh, ina, ik, il_hh, i_pas, i_membrane, a
+ * channel's <state>_<chan>, g_/i_/gmax_/e_<chan>...) or POINTPROCESS[i].VAR (IClamp[0].i,
+ * ExpSyn[0].g, a point channel's myK[0].g, .i, .gmax, .e, .Nsingle and .<state>; p and pmax
+ * for GHK point channels).  Returns the record's index, or -1. */
 int      nrt_sim_add_record (NrtSim *sim, const char *expr, GError **error);
 guint    nrt_sim_get_n_records (const NrtSim *sim);
 /* The current value of a record. */
@@ -123,12 +125,17 @@ void     nrt_sim_set_dt (NrtSim *sim, double dt);
 /* The dt (ms) the next step will use (a pending nrt_sim_set_dt included). */
 double   nrt_sim_get_dt (const NrtSim *sim);
 
-/* TRUE when a and b have the same layout: the same node tree, the same hh and pas instances
- * at the same nodes, the same point-process types in the same order, and as many NetStims
- * and NetCons, so that a run's state can be carried from one to the other by position. */
+/* TRUE when a and b have the same layout: the same node tree, the same hh, pas and channel
+ * instances (channel type index and node) at the same nodes, the same point-process types in
+ * the same order, and as many NetStims and NetCons, so that a run's state can be carried from
+ * one to the other by position.  The channel types themselves may differ (an edit in the
+ * ChannelBuilder): their states are carried by name (nrt_sim_transfer_state). */
 gboolean nrt_network_same_layout (const NrtNetwork *a, const NrtNetwork *b);
 /* Carries the whole state of src (t, dt, v, gating and synaptic states, NetStim states,
- * pending events, the ASSIGNED currents) into dest, a sim of a network with the same layout,
+ * pending events, the ASSIGNED currents) into dest, channel states by name (a gate or a
+ * scheme whose states were renamed, added or removed restarts at its steady state at the
+ * current v; stochastic instances continue their random run when their scheme and Nsingle
+ * are unchanged, else their channels are placed anew), a sim of a network with the same layout,
  * so that dest continues src's run with dest's parameters from the next step on, as an edit
  * in NEURON between two fadvance() calls would.  Records are not touched.  FALSE (dest
  * unchanged) when the layouts differ. */
