@@ -284,6 +284,9 @@ commit (NrtChannelBuilder *self, const NrtChannel *ch, GtkLabel *where, GError *
   g_autoptr(GError) local = NULL;
   g_autofree char *old = g_strdup (self->name);
 
+  /* A new attempt replaces the last message; clearing it first also lets the refresh on
+   * ::changed put the model's names back into fields that showed a refused one. */
+  clear_errors (self);
   /* Follow a rename before ::changed arrives. */
   g_free (self->name);
   self->name = g_strdup (ch->name);
@@ -295,7 +298,6 @@ commit (NrtChannelBuilder *self, const NrtChannel *ch, GtkLabel *where, GError *
       g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
-  clear_errors (self);
   return TRUE;
 }
 
@@ -1813,11 +1815,12 @@ on_remove_clicked (GtkButton *button, NrtChannelBuilder *self)
 static void
 rebuild_gate_list (NrtChannelBuilder *self, const NrtChannel *ch)
 {
-  GtkWidget *child;
+  GtkListBoxRow *old;
   guint n = n_rows_of (ch);
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->gate_list))) != NULL)
-    gtk_list_box_remove (self->gate_list, child);
+  /* Rows only: the placeholder is a child of the list too. */
+  while ((old = gtk_list_box_get_row_at_index (self->gate_list, 0)) != NULL)
+    gtk_list_box_remove (self->gate_list, GTK_WIDGET (old));
   g_ptr_array_set_size (self->row_texts, 0);
   for (guint r = 0; r < n; r++)
     {
@@ -2297,6 +2300,13 @@ nrt_channel_builder_init (NrtChannelBuilder *self)
   self->trans_types = gtk_string_list_new ((const char *[]) { _("Voltage: α, β"), _("Voltage: inf, τ"),
                                                               _("Ligand outside"), _("Ligand inside"),
                                                               NULL });
+  {
+    GtkWidget *none = gtk_label_new (_("No gates: the conductance is gmax"));
+    gtk_widget_set_margin_top (none, 12);
+    gtk_widget_set_margin_bottom (none, 12);
+    gtk_widget_add_css_class (none, "dim-label");
+    gtk_list_box_set_placeholder (self->gate_list, none);
+  }
   nrt_number_entry_set_range (self->q10_entry, 0, INFINITY, TRUE);
   nrt_number_entry_set_digits (self->gmax_entry, 17);
   nrt_number_entry_set_digits (self->e_entry, 17);

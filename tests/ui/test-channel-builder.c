@@ -569,7 +569,23 @@ kinetic_scheme (void)
   g_clear_error (&e);
   g_assert_true (nrt_channel_equal (nrt_channel_builder_get_channel (cb), expect));
 
-  /* Text: the summary names the scheme's states. */
+  /* Text: the summary names the scheme's states; the action shows it in a dialog. */
+  {
+    GList *before_tl = gtk_window_list_toplevels ();
+    GList *after_tl;
+    guint n0 = g_list_length (before_tl);
+    gtk_widget_activate_action (GTK_WIDGET (cb), "chb.text", NULL);
+    after_tl = gtk_window_list_toplevels ();
+    g_assert_cmpuint (g_list_length (after_tl), ==, n0 + 1);
+    for (GList *l = after_tl; l != NULL; l = l->next)
+      if (ADW_IS_MESSAGE_DIALOG (l->data))
+        {
+          g_assert_cmpstr (adw_message_dialog_get_heading (l->data), ==, "ksk");
+          gtk_window_destroy (l->data);
+        }
+    g_list_free (before_tl);
+    g_list_free (after_tl);
+  }
   {
     g_autofree char *text = nrt_channel_builder_get_text (cb);
     g_assert_nonnull (text);
@@ -608,6 +624,20 @@ point_single (void)
 
 /* ---- refusals, undo, following the model ---------------------------------------------- */
 
+static GtkWidget *
+find_name_row (GtkWidget *w)
+{
+  if (ADW_IS_ENTRY_ROW (w))
+    return w;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *r = find_name_row (c);
+      if (r != NULL)
+        return r;
+    }
+  return NULL;
+}
+
 static void
 refusals (void)
 {
@@ -631,6 +661,11 @@ refusals (void)
   g_assert_true (nrt_model_data_equal (before, nrt_model_get_data (model)));
   g_assert_cmpstr (nrt_channel_builder_get_channel_name (cb), ==, "leak");
   screenshot (GTK_WINDOW (cb), "channel-builder-refused.png");
+  /* a later good edit puts the model's name back into the row */
+  type_field (cb, "e", "-70");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_name_row (GTK_WIDGET (cb)))), ==, "leak");
+  g_assert_null (nrt_channel_builder_get_error (cb));
+  g_assert_true (nrt_model_undo (model, &e));
   /* the name of a built-in */
   g_assert_false (nrt_channel_builder_set_name (cb, "hh", &e));
   g_clear_error (&e);
