@@ -1281,11 +1281,14 @@ to_text (const NrtExpr *e, int i, GString *s)
       child_text (e, n->b, prec (NODE (e, n->b)) < 8, s);
       return;
     default:
-      /* left to right: a right operand of the same precedence needs parentheses */
-      child_text (e, n->a, prec (NODE (e, n->a)) < p || (p == 3 && prec (NODE (e, n->a)) == 3),
-                  s);
-      g_string_append_printf (s, " %s ", node_kind_text (n->kind));
-      child_text (e, n->b, prec (NODE (e, n->b)) <= p, s);
+      /* left to right: a right operand of the same precedence needs parentheses; .and.
+       * under .or. gets them too, as jLEMS and pyLEMS give the two one precedence */
+      {
+        int pa = prec (NODE (e, n->a)), pb = prec (NODE (e, n->b));
+        child_text (e, n->a, pa < p || (p == 3 && pa == 3) || (p == 1 && pa == 2), s);
+        g_string_append_printf (s, " %s ", node_kind_text (n->kind));
+        child_text (e, n->b, pb <= p || (p == 1 && pb == 2), s);
+      }
       return;
     }
 }

@@ -19,6 +19,10 @@
  * minus that follows another operator, as in a*-x^2, as (−x)²; the canonical text written by
  * nrt_expr_to_string() parenthesises such terms so that every reader agrees).
  *
+ * jLEMS and pyLEMS give .and. and .or. one precedence, grouped left to right, while C (and so
+ * jNeuroML's NEURON export, which rewrites .and. as &&) binds && tighter; Neurite follows C,
+ * and its canonical text parenthesises .and. inside .or. so that all of them agree.
+ *
  * A comparison yields 1 (true) or 0 (false); .and./.or. take conditions, arithmetic takes
  * numbers: "v .gt. 0 + 1" is an error, not a number.
  *
