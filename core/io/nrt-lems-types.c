@@ -203,6 +203,7 @@ struct _NrtLemsRateType {
   GPtrArray       *derived;  /* of Derived* */
   Step            *steps;
   guint            n_steps;
+  GPtrArray       *inlined;  /* of NrtExpr*: expressions made by inline_steps() */
   guint            result_slot;
 };
 
@@ -244,6 +245,8 @@ nrt_lems_rate_type_free (NrtLemsRateType *type)
       g_free (type->steps[i].values);
     }
   g_free (type->steps);
+  if (type->inlined)
+    g_ptr_array_unref (type->inlined);
   g_free (type);
 }
 
@@ -557,6 +560,80 @@ order (NrtLemsRateType *t, Derived *d, GPtrArray *out, GError **error)
   return TRUE;
 }
 
+/* Longest program an inlined expression may grow to: shared sub-expressions are evaluated
+ * once per use, so chains of variables used several times could grow exponentially. */
+#define MAX_INLINED_PROGRAM 512
+
+static void
+replace_inlined (NrtLemsRateType *t, const NrtExpr **slot_expr, const Step *def)
+{
+  NrtExpr *x;
+
+  if (!*slot_expr || !nrt_expr_uses_slot (*slot_expr, def->slot))
+    return;
+  x = nrt_expr_inline (*slot_expr, def->slot, def->values[0]);
+  if (nrt_expr_program_size (x) > MAX_INLINED_PROGRAM)
+    {
+      nrt_expr_free (x);
+      return;
+    }
+  g_ptr_array_add (t->inlined, x);
+  *slot_expr = x;
+}
+
+/* Plain DerivedVariables (one value, no condition) are substituted into the expressions that
+ * read them, which gives the same bits with fewer evaluations (V = v / VOLT_SCALE is folded
+ * into r); then the steps no longer read are dropped.  Conditional variables stay steps. */
+static void
+inline_steps (NrtLemsRateType *t)
+{
+  g_autofree gboolean *keep = g_new0 (gboolean, t->n_steps);
+  guint n = 0;
+
+  t->inlined = g_ptr_array_new_with_free_func (free_expr);
+  for (guint i = 0; i < t->n_steps; i++)
+    {
+      const Step *def = &t->steps[i];
+      if (def->n_cases != 1 || def->conds[0] || def->slot == t->result_slot)
+        continue;
+      for (guint j = i + 1; j < t->n_steps; j++)
+        for (guint k = 0; k < t->steps[j].n_cases; k++)
+          {
+            replace_inlined (t, &t->steps[j].conds[k], def);
+            replace_inlined (t, &t->steps[j].values[k], def);
+          }
+    }
+  /* the result is the last step; a step is kept when a kept later step reads it */
+  for (int i = (int) t->n_steps - 1; i >= 0; i--)
+    {
+      keep[i] = (guint) i == t->n_steps - 1;
+      for (guint j = i + 1; j < t->n_steps && !keep[i]; j++)
+        for (guint k = 0; keep[j] && k < t->steps[j].n_cases; k++)
+          if ((t->steps[j].conds[k]
+               && nrt_expr_uses_slot (t->steps[j].conds[k], t->steps[i].slot))
+              || nrt_expr_uses_slot (t->steps[j].values[k], t->steps[i].slot))
+            keep[i] = TRUE;
+    }
+  for (guint i = 0; i < t->n_steps; i++)
+    {
+      if (keep[i])
+        t->steps[n++] = t->steps[i];
+      else
+        {
+          g_free (t->steps[i].conds);
+          g_free (t->steps[i].values);
+        }
+    }
+  t->n_steps = n;
+}
+
+/* The number of evaluation steps left after inlining (for tests). */
+guint
+nrt_lems_rate_type_get_n_steps (const NrtLemsRateType *type)
+{
+  return type->n_steps;
+}
+
 NrtLemsRateType *
 nrt_lems_rate_type_new (xmlNodePtr node, GError **error)
 {
@@ -769,6 +846,7 @@ nrt_lems_rate_type_new (xmlNodePtr node, GError **error)
         }
     }
   t->n_slots = nrt_expr_symbols_count (t->symbols);
+  inline_steps (t);
   return g_steal_pointer (&t);
 }
 

@@ -85,6 +85,10 @@ int              nrt_lems_rate_type_find_param (const NrtLemsRateType *type, con
 gboolean         nrt_lems_rate_type_read_params (const NrtLemsRateType *type, xmlNodePtr element,
                                                  double *params, GError **error);
 
+/* How many variables an evaluation computes, after plain DerivedVariables have been
+ * substituted into their readers (1 for most rate types). */
+guint            nrt_lems_rate_type_get_n_steps (const NrtLemsRateType *type);
+
 /* The exposed value (r in 1/s, t in s or x) at v volts and celsius °C, params[i] the i-th
  * Parameter in SI.  NaN when no Case of a ConditionalDerivedVariable applies.  Thread-safe. */
 double           nrt_lems_rate_eval (const NrtLemsRateType *type, const double *params,

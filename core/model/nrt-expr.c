@@ -1028,12 +1028,42 @@ compile (Compiler *c, int i)
 
 /* ---- public ---- */
 
+static gboolean
+mark_symbols (NrtExpr *e, int i)
+{
+  Node *n = NODE (e, i);
+  gboolean a = n->a >= 0 && mark_symbols (e, n->a);
+  gboolean b = n->b >= 0 && mark_symbols (e, n->b);
+
+  n = NODE (e, i);
+  n->has_sym = (n->kind == K_SYM && !n->constant) || a || b;
+  return n->has_sym;
+}
+
+/* Marks the sub-trees that read values and compiles the program. */
+static void
+finish (NrtExpr *e)
+{
+  Compiler c = { 0 };
+
+  mark_symbols (e, e->root);
+  c.e = e;
+  c.code = g_array_new (FALSE, FALSE, sizeof (Insn));
+  c.consts = g_array_new (FALSE, FALSE, sizeof (double));
+  compile (&c, e->root);
+  emit (&c, OP_END, 0);
+  e->n_code = c.code->len;
+  e->code = (Insn *) g_array_free (c.code, FALSE);
+  e->n_consts = c.consts->len;
+  e->consts = (double *) g_array_free (c.consts, FALSE);
+  e->max_stack = c.max_depth + 1;
+}
+
 NrtExpr *
 nrt_expr_parse (const char *text, const NrtExprSymbols *symbols, GError **error)
 {
   Parser p = { 0 };
   g_autoptr (NrtExpr) e = g_new0 (NrtExpr, 1);
-  Compiler c = { 0 };
 
   g_return_val_if_fail (text != NULL, NULL);
   e->text = g_strdup (text);
@@ -1062,26 +1092,59 @@ nrt_expr_parse (const char *text, const NrtExprSymbols *symbols, GError **error)
   if (p.failed)
     return NULL;
 
-  /* children come before their parents in the array */
-  for (guint i = 0; i < e->nodes->len; i++)
-    {
-      Node *n = NODE (e, i);
-      n->has_sym = (n->kind == K_SYM && !n->constant)
-                   || (n->a >= 0 && NODE (e, n->a)->has_sym)
-                   || (n->b >= 0 && NODE (e, n->b)->has_sym);
-    }
-
-  c.e = e;
-  c.code = g_array_new (FALSE, FALSE, sizeof (Insn));
-  c.consts = g_array_new (FALSE, FALSE, sizeof (double));
-  compile (&c, e->root);
-  emit (&c, OP_END, 0);
-  e->n_code = c.code->len;
-  e->code = (Insn *) g_array_free (c.code, FALSE);
-  e->n_consts = c.consts->len;
-  e->consts = (double *) g_array_free (c.consts, FALSE);
-  e->max_stack = c.max_depth + 1;
+  finish (e);
   return g_steal_pointer (&e);
+}
+
+NrtExpr *
+nrt_expr_inline (const NrtExpr *expr, guint slot, const NrtExpr *definition)
+{
+  NrtExpr *r = g_new0 (NrtExpr, 1);
+  GPtrArray *names = g_ptr_array_new ();
+  guint offset;
+
+  r->text = g_strdup (expr->text);
+  r->nodes = g_array_new (FALSE, TRUE, sizeof (Node));
+  g_array_append_vals (r->nodes, expr->nodes->data, expr->nodes->len);
+  r->root = expr->root;
+  for (guint i = 0; i < expr->n_names; i++)
+    g_ptr_array_add (names, g_strdup (expr->names[i]));
+  offset = r->nodes->len;
+  for (guint i = 0; i < definition->nodes->len; i++)
+    {
+      Node n = *NODE (definition, i);
+      if (n.a >= 0)
+        n.a += offset;
+      if (n.b >= 0)
+        n.b += offset;
+      if (n.kind == K_SYM)
+        {
+          const char *name = definition->names[n.name];
+          int k;
+          for (k = 0; k < (int) names->len; k++)
+            if (strcmp (g_ptr_array_index (names, k), name) == 0)
+              break;
+          if (k == (int) names->len)
+            g_ptr_array_add (names, g_strdup (name));
+          n.name = k;
+        }
+      g_array_append_val (r->nodes, n);
+    }
+  for (guint i = 0; i < offset; i++)
+    {
+      Node *n = NODE (r, i);
+      if (n->kind == K_SYM && !n->constant && n->slot == slot)
+        {
+          /* values[slot] · scale: the definition stands for the scaled value only if 1 */
+          g_warn_if_fail (n->scale == 1.0);
+          *n = *NODE (r, offset + definition->root);
+        }
+    }
+  r->n_names = names->len;
+  g_ptr_array_add (names, NULL);
+  r->names = (char **) g_ptr_array_free (names, FALSE);
+  finish (r);
+  return r;
 }
 
 void
@@ -1098,22 +1161,33 @@ nrt_expr_free (NrtExpr *expr)
   g_free (expr);
 }
 
+guint
+nrt_expr_program_size (const NrtExpr *expr)
+{
+  return expr->n_code;
+}
+
 gboolean
 nrt_expr_is_condition (const NrtExpr *expr)
 {
   return kind_is_condition (NODE (expr, expr->root)->kind);
 }
 
+static gboolean
+node_uses_slot (const NrtExpr *e, int i, guint slot)
+{
+  const Node *n = NODE (e, i);
+
+  if (n->kind == K_SYM)
+    return !n->constant && n->slot == slot;
+  return (n->a >= 0 && node_uses_slot (e, n->a, slot))
+         || (n->b >= 0 && node_uses_slot (e, n->b, slot));
+}
+
 gboolean
 nrt_expr_uses_slot (const NrtExpr *expr, guint slot)
 {
-  for (guint i = 0; i < expr->nodes->len; i++)
-    {
-      const Node *n = NODE (expr, i);
-      if (n->kind == K_SYM && !n->constant && n->slot == slot)
-        return TRUE;
-    }
-  return FALSE;
+  return node_uses_slot (expr, expr->root, slot);
 }
 
 /* The stack of small programs stays on the C stack; deeper ones (hundreds of nested

@@ -108,6 +108,15 @@ gboolean    nrt_expr_is_condition (const NrtExpr *expr);
 /* TRUE when the expression uses slot. */
 gboolean    nrt_expr_uses_slot (const NrtExpr *expr, guint slot);
 
+/* A new expression in which every use of slot reads definition instead, as if written in
+ * parentheses: it evaluates bit-identically to storing definition's value in values[slot]
+ * first (the uses of slot must have scale 1).  Messages and spans still refer to expr's text;
+ * nrt_expr_to_string() prints the substituted form. */
+NrtExpr    *nrt_expr_inline (const NrtExpr *expr, guint slot, const NrtExpr *definition);
+
+/* The length of the compiled program (instructions): a measure of evaluation cost. */
+guint       nrt_expr_program_size (const NrtExpr *expr);
+
 /* The value with values[slot] for each symbol (times its scale); 1 or 0 for a condition.
  * Thread-safe: expr is read only. */
 double      nrt_expr_eval (const NrtExpr *expr, const double *values);
