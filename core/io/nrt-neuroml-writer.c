@@ -7,7 +7,7 @@
  * pulseGenerators fed through inputLists, synapses as the matching NeuroML synapse types, and
  * a networkWithTemperature.  What NeuroML cannot hold (section names, L/diam geometry, exact
  * parent_x, nseg strategy, subsets, run settings, mechanism identity, point-process placement,
- * NetStim/NetCon) goes into a Neurite-namespace <annotation> of the cell, which the reader
+ * NetStim/NetCon, the exact ChannelBuilder channels) goes into a Neurite-namespace <annotation> of the cell, which the reader
  * treats as authoritative for those items.
  *
  * Sections without 3-D points get a synthetic stick layout whose straight segments keep L
@@ -304,8 +304,9 @@ static const char *const hh_gates_k =
 
 /* ---- ChannelBuilder channels (neuroml.md §4) ----
  *
- * Each channel becomes an ionChannelHH for other tools, with the standard forms that equal
- * KSChan's (x = k·(v − d), NeuroML's x = (v − midpoint)/scale):
+ * Each channel becomes an ionChannelHH for other tools (an ionChannelKS when it has kinetic
+ * schemes, see write_channel_ks), with the standard forms that equal KSChan's (x = k·(v − d),
+ * NeuroML's x = (v − midpoint)/scale):
  *   exp     A·exp(k(v − d))        → HHExpRate        rate A, midpoint d, scale 1/k
  *   linoid  A·x/(1 − exp(−x))      → HHExpLinearRate  rate A, midpoint d, scale 1/k
  *   sigmoid A/(1 + exp(k(v − d)))  → HHSigmoidRate    rate A, midpoint d, scale −1/k
@@ -315,7 +316,11 @@ static const char *const hh_gates_k =
  * ±100 mV), and an exponential τ as timeCourse type "neurite_expTime" (rate A ms, midpoint d,
  * scale 1/k), which only Neurite reads.  1/k is not always exactly invertible in doubles, so
  * the exact KSChan parameters travel in the Neurite annotation (neurite:channelType), which
- * the reader prefers. */
+ * the reader prefers; so do what NeuroML lacks altogether: fractional conductances, ligand
+ * transitions (a "neurite_ligandRate" in NeuroML), point channels and their instances (the
+ * types are written, the instances only in the annotation: NeuroML places no conductance at a
+ * point of a section), single channels, GHK currents (channelDensityGHK, NeuroML's form
+ * for calcium), ion concentrations and the stochastic seed. */
 
 #define NO_SCALE 1e9
 
