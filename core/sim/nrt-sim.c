@@ -1307,9 +1307,11 @@ parse_channel_record (NrtSim *sim, const NrtNetSection *s, guint seg, const char
       if (strcmp (us + 1, t->name) != 0)
         continue;
       gsize len = (gsize) (us - var);
-      if (len == 4 && strncmp (var, "gmax", 4) == 0)
+      /* GHK channels' gmax and g are pmax and p in KSChan; both names are accepted. */
+      if ((len == 4 && strncmp (var, "gmax", 4) == 0)
+          || (t->ghk && len == 4 && strncmp (var, "pmax", 4) == 0))
         rec->ptr = &net->chan_gmax[k];
-      else if (len == 1 && var[0] == 'g')
+      else if (len == 1 && (var[0] == 'g' || (t->ghk && var[0] == 'p')))
         rec->ptr = &sim->chan_g[k];
       else if (len == 1 && var[0] == 'i')
         rec->ptr = &sim->chan_i[k];
@@ -1425,9 +1427,9 @@ pp_state_slot (NrtPointProcessType type, const char *var)
   return -1;
 }
 
-/* A point channel's variables (KSChan(1)): g (µS; p, cm³/s, for GHK), i (nA), its states by
- * plain name, and the parameters gmax (pmax for GHK), e (NonSpecific) and Nsingle (single
- * channels). */
+/* A point channel's variables (KSChan(1)): g (µS; also p, cm³/s, for GHK), i (nA), its
+ * states by plain name, and the parameters gmax (also pmax for GHK), e (NonSpecific) and
+ * Nsingle (single channels). */
 static gboolean
 parse_point_channel_record (NrtSim *sim, guint p, const char *expr, const char *var,
                             Record *rec, GError **error)
@@ -1439,12 +1441,12 @@ parse_point_channel_record (NrtSim *sim, guint p, const char *expr, const char *
     k++;
   g_assert (k < net->n_chan);
   const NrtNetChannel *t = &net->chan_types[net->chan_type[k]];
-  /* GHK channels call g and gmax p and pmax (cm³/s), as KSChan does. */
-  if (strcmp (var, t->ghk ? "p" : "g") == 0)
+  /* GHK channels' g and gmax are p and pmax (cm³/s) in KSChan; both names are accepted. */
+  if (strcmp (var, "g") == 0 || (t->ghk && strcmp (var, "p") == 0))
     rec->ptr = &sim->chan_g[k];
   else if (strcmp (var, "i") == 0)
     rec->ptr = &sim->chan_i[k];
-  else if (strcmp (var, t->ghk ? "pmax" : "gmax") == 0)
+  else if (strcmp (var, "gmax") == 0 || (t->ghk && strcmp (var, "pmax") == 0))
     rec->ptr = &net->chan_gmax[k];
   else if (strcmp (var, "e") == 0 && t->ion == NRT_ION_NONSPECIFIC)
     rec->ptr = &net->chan_e[k];

@@ -198,7 +198,8 @@ def case_point():
     pk.gmax = 0.005
     pca.pmax = 1e-11
     s = soma(0.5)
-    cols = [("soma(0.5).v", s._ref_v), ("pk[0].O", pk._ref_O), ("pk[0].g", pk._ref_g),
+    cols = [("soma(0.5).v", s._ref_v), ("pk[0].C", pk._ref_C), ("pk[0].O", pk._ref_O),
+            ("pk[0].g", pk._ref_g),
             ("pk[0].i", pk._ref_i), ("pca[0].i", pca._ref_m), ("pca[0].p", pca._ref_p),
             ("soma(0.5).ica", s._ref_ica)]
     run("ks_point_soma", cols)
