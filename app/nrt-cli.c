@@ -1,4 +1,5 @@
-/* nrt-cli.c: neurite-cli, the headless front end: run, validate and info on a model file.
+/* nrt-cli.c: neurite-cli, the headless front end: run, validate, info and convert on a model
+ * file (NeuroML, or an SWC morphology read with NEURON Import3d's rules).
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * This is a contract that scripts and tests rely on: bad input exits with status 2 and one
@@ -16,15 +17,20 @@
 #include "nrt-model.h"
 #include "nrt-neuroml.h"
 #include "nrt-sim.h"
+#include "nrt-swc.h"
 
 #define EXIT_BAD_INPUT 2
 
 static const char *usage_text =
   "Usage:\n"
-  "  neurite-cli run MODEL.nml [--tstop MS] [--dt MS] [--method implicit|cn] [--celsius C]\n"
+  "  neurite-cli run MODEL [--tstop MS] [--dt MS] [--method implicit|cn] [--celsius C]\n"
   "                [--v-init MV] [--no-hh-table] [--record EXPR]... [--csv FILE]\n"
-  "  neurite-cli validate MODEL.nml\n"
-  "  neurite-cli info MODEL.nml\n"
+  "  neurite-cli validate MODEL\n"
+  "  neurite-cli info MODEL\n"
+  "  neurite-cli convert MODEL OUT.nml\n"
+  "\n"
+  "MODEL is a NeuroML file (.nml, or a LEMS .xml) or an SWC morphology (.swc), which is\n"
+  "read as NEURON's Import3d reads it: soma[0], dend[i]..., nseg by d_lambda 0.1.\n"
   "\n"
   "EXPR is SECTION(X).VAR, e.g. soma(0.5).v, axon(0.5).m_hh, soma(0.5).ina, or\n"
   "POINTPROCESS[i].VAR, e.g. IClamp[0].i, ExpSyn[0].g.\n";
@@ -48,11 +54,20 @@ fail (const char *fmt, ...)
   return EXIT_BAD_INPUT;
 }
 
+/* A NeuroML file, or an SWC morphology by its extension. */
+static NrtModel *
+read_model (const char *path, GError **error)
+{
+  if (nrt_swc_is_swc_path (path))
+    return nrt_swc_read_file (path, error);
+  return nrt_neuroml_read_file (path, error);
+}
+
 /* Reads a model and compiles it; a compile error is prefixed with the file's name. */
 static gboolean
 load_and_compile (const char *path, NrtModel **model, NrtNetwork **net, GError **error)
 {
-  *model = nrt_neuroml_read_file (path, error);
+  *model = read_model (path, error);
   if (*model == NULL)
     return FALSE;
   *net = nrt_network_compile (*model, error);
@@ -138,7 +153,7 @@ command_run (int argc, char **argv)
     { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv_path, "Write every step to FILE", "FILE" },
     { NULL }
   };
-  g_autoptr(GOptionContext) ctx = g_option_context_new ("MODEL.nml");
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("MODEL");
 
   g_option_context_add_main_entries (ctx, entries, NULL);
   g_option_context_set_help_enabled (ctx, TRUE);
@@ -148,7 +163,7 @@ command_run (int argc, char **argv)
     return fail ("neurite-cli: run needs exactly one MODEL file (see neurite-cli --help)");
 
   const char *path = argv[1];
-  g_autoptr(NrtModel) model = nrt_neuroml_read_file (path, &error);
+  g_autoptr(NrtModel) model = read_model (path, &error);
   if (model == NULL)
     return fail ("%s", error->message);
 
@@ -270,6 +285,15 @@ command_validate (int argc, char **argv)
 
   if (argc != 2)
     return fail ("neurite-cli: validate needs exactly one MODEL file");
+  if (nrt_swc_is_swc_path (argv[1]))
+    {
+      g_autoptr(NrtModel) model = NULL;
+      g_autoptr(NrtNetwork) net = NULL;
+      if (!load_and_compile (argv[1], &model, &net, &error))
+        return fail ("%s", error->message);
+      printf ("%s: valid (SWC, read with NEURON Import3d's rules)\n", argv[1]);
+      return 0;
+    }
   gboolean schema_skipped = FALSE;
   if (!nrt_neuroml_validate_file_full (argv[1], &schema_skipped, &error))
     return fail ("%s", error->message);
@@ -353,6 +377,24 @@ command_info (int argc, char **argv)
   return 0;
 }
 
+/* convert MODEL OUT.nml: writes what Neurite read (an SWC morphology with its subsets and
+ * d_lambda rule, or a NeuroML model) with Neurite's NeuroML writer. */
+static int
+command_convert (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (argc != 3)
+    return fail ("neurite-cli: convert needs a MODEL file and an OUT.nml file");
+  g_autoptr(NrtModel) model = NULL;
+  g_autoptr(NrtNetwork) net = NULL;
+  if (!load_and_compile (argv[1], &model, &net, &error))
+    return fail ("%s", error->message);
+  if (!nrt_neuroml_write_file (model, argv[2], &error))
+    return fail ("neurite-cli: %s", error->message);
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -376,5 +418,7 @@ main (int argc, char **argv)
     return command_validate (argc - 1, argv + 1);
   if (strcmp (cmd, "info") == 0)
     return command_info (argc - 1, argv + 1);
-  return fail ("neurite-cli: unknown command “%s” (run, validate or info)", cmd);
+  if (strcmp (cmd, "convert") == 0)
+    return command_convert (argc - 1, argv + 1);
+  return fail ("neurite-cli: unknown command “%s” (run, validate, info or convert)", cmd);
 }
