@@ -183,6 +183,21 @@ cases = [
      open(os.path.join(HERE, "..", "..", "models", "soma-hh.nml")).read().replace(
          "      </neurite:model>", ANN_CHANNEL.replace('type="alpha_beta"', 'type="ligand_inside" ligand="cl" stoichiometry="1"') + "      </neurite:model>"),
      'unknown ligand ion "cl"'),
+    ("41-gate-kind-unsupported.nml",
+     doc(channel='<ionChannelHH id="kri" species="k" conductance="10pS">\n'
+                 '    <gateHHratesInf id="n" instances="4">'
+                 '<forwardRate type="HHExpLinearRate" rate="0.2per_ms" midpoint="-50mV" scale="10mV"/>'
+                 '<reverseRate type="HHExpRate" rate="0.125per_ms" midpoint="-65mV" scale="-80mV"/>'
+                 '<steadyState type="HHSigmoidVariable" rate="1" midpoint="-50mV" scale="5mV"/></gateHHratesInf>\n'
+                 '  </ionChannelHH>\n  ', chan="kri").replace('ion="non_specific"', 'ion="k"'),
+     'ion channel "kri": <gateHHratesInf> cannot be simulated'),
+    ("42-q10-fixed.nml",
+     doc(channel='<ionChannelHH id="kqf" species="k" conductance="10pS">\n'
+                 '    <gateHHrates id="n" instances="4"><q10Settings type="q10Fixed" fixedQ10="2"/>'
+                 '<forwardRate type="HHExpLinearRate" rate="0.2per_ms" midpoint="-50mV" scale="10mV"/>'
+                 '<reverseRate type="HHExpRate" rate="0.125per_ms" midpoint="-65mV" scale="-80mV"/></gateHHrates>\n'
+                 '  </ionChannelHH>\n  ', chan="kqf").replace('ion="non_specific"', 'ion="k"'),
+     'only q10Settings of type q10ExpTemp can be simulated'),
     ("32-annotation-zero-L.nml",
      open(os.path.join(HERE, "..", "..", "models", "soma-hh.nml")).read().replace('L="10"', 'L="0"'),
      "L must be greater than 0"),
