@@ -1307,23 +1307,58 @@ append_number (GString *s, double v)
   g_string_append (s, buf);
 }
 
-static void to_text (const NrtExpr *e, int i, GString *s);
+typedef struct {
+  gboolean    nmodl;
+  GHashTable *rename;  /* nullable: symbol name → text */
+} Dialect;
+
+static void to_text (const NrtExpr *e, int i, const Dialect *d, GString *s);
 
 static void
-child_text (const NrtExpr *e, int i, gboolean parens, GString *s)
+child_text (const NrtExpr *e, int i, gboolean parens, const Dialect *d, GString *s)
 {
   if (parens)
     g_string_append_c (s, '(');
-  to_text (e, i, s);
+  to_text (e, i, d, s);
   if (parens)
     g_string_append_c (s, ')');
 }
 
+static const char *
+op_text (Kind k, const Dialect *d)
+{
+  if (d->nmodl)
+    switch (k)
+      {
+      case K_GT: return ">";
+      case K_LT: return "<";
+      case K_GE: return ">=";
+      case K_LE: return "<=";
+      case K_EQ: return "==";
+      case K_NE: return "!=";
+      case K_AND: return "&&";
+      case K_OR: return "||";
+      default: break;
+      }
+  return node_kind_text (k);
+}
+
+static const char *
+fn_text (Fn fn, const Dialect *d)
+{
+  if (d->nmodl && fn == F_LN)
+    return "log";
+  if (d->nmodl && fn == F_ABS)
+    return "fabs";
+  return functions[fn].name;
+}
+
 static void
-to_text (const NrtExpr *e, int i, GString *s)
+to_text (const NrtExpr *e, int i, const Dialect *d, GString *s)
 {
   const Node *n = NODE (e, i);
   int p = prec (n);
+  const char *name;
 
   switch ((Kind) n->kind)
     {
@@ -1331,37 +1366,40 @@ to_text (const NrtExpr *e, int i, GString *s)
       append_number (s, n->num);
       return;
     case K_SYM:
-      g_string_append (s, e->names[n->name]);
+      name = e->names[n->name];
+      if (d->rename && g_hash_table_contains (d->rename, name))
+        name = g_hash_table_lookup (d->rename, name);
+      g_string_append (s, name);
       return;
     case K_FN:
-      g_string_append (s, functions[n->fn].name);
+      g_string_append (s, fn_text (n->fn, d));
       g_string_append_c (s, '(');
-      to_text (e, n->a, s);
+      to_text (e, n->a, d, s);
       if (n->b >= 0)
         {
           g_string_append (s, ", ");
-          to_text (e, n->b, s);
+          to_text (e, n->b, d, s);
         }
       g_string_append_c (s, ')');
       return;
     case K_NEG:
       /* -(x^2), -(a * b): readers disagree on how tightly a unary minus binds */
       g_string_append_c (s, '-');
-      child_text (e, n->a, prec (NODE (e, n->a)) < 8, s);
+      child_text (e, n->a, prec (NODE (e, n->a)) < 8, d, s);
       return;
     case K_POW:
-      child_text (e, n->a, prec (NODE (e, n->a)) <= p, s);
+      child_text (e, n->a, prec (NODE (e, n->a)) <= p, d, s);
       g_string_append_c (s, '^');
-      child_text (e, n->b, prec (NODE (e, n->b)) < 8, s);
+      child_text (e, n->b, prec (NODE (e, n->b)) < 8, d, s);
       return;
     default:
       /* left to right: a right operand of the same precedence needs parentheses; .and.
        * under .or. gets them too, as jLEMS and pyLEMS give the two one precedence */
       {
         int pa = prec (NODE (e, n->a)), pb = prec (NODE (e, n->b));
-        child_text (e, n->a, pa < p || (p == 3 && pa == 3) || (p == 1 && pa == 2), s);
-        g_string_append_printf (s, " %s ", node_kind_text (n->kind));
-        child_text (e, n->b, pb <= p || (p == 1 && pb == 2), s);
+        child_text (e, n->a, pa < p || (p == 3 && pa == 3) || (p == 1 && pa == 2), d, s);
+        g_string_append_printf (s, " %s ", op_text (n->kind, d));
+        child_text (e, n->b, pb <= p || (p == 1 && pb == 2), d, s);
       }
       return;
     }
@@ -1371,8 +1409,19 @@ char *
 nrt_expr_to_string (const NrtExpr *expr)
 {
   GString *s = g_string_new (NULL);
+  Dialect d = { FALSE, NULL };
 
-  to_text (expr, expr->root, s);
+  to_text (expr, expr->root, &d, s);
+  return g_string_free (s, FALSE);
+}
+
+char *
+nrt_expr_to_nmodl (const NrtExpr *expr, GHashTable *rename)
+{
+  GString *s = g_string_new (NULL);
+  Dialect d = { TRUE, rename };
+
+  to_text (expr, expr->root, &d, s);
   return g_string_free (s, FALSE);
 }
 

@@ -126,6 +126,13 @@ double      nrt_expr_eval (const NrtExpr *expr, const double *values);
  * expression that evaluates bit-identically. */
 char       *nrt_expr_to_string (const NrtExpr *expr);
 
+/* (transfer full) The expression in NMODL syntax, for writing .mod files: the canonical text
+ * with > < >= <= == != && || for the LEMS operators, log for ln and fabs for abs; H(x) is
+ * kept, and the file must define it (FUNCTION H(x) as jNeuroML writes it).  rename
+ * (nullable, name → text) replaces symbol names, e.g. "v" → "(v * 1e-3)" for a mod file in
+ * mV evaluating an SI expression. */
+char       *nrt_expr_to_nmodl (const NrtExpr *expr, GHashTable *rename);
+
 /* Computes the dimension of the expression from its symbols' dimensions, with LEMS's rules:
  * + − and comparisons need equal dimensions (the literal 0 matches any); * / add and subtract
  * exponents; exp, log, ln, sin, cos, tan, sinh, cosh, tanh and pow need dimensionless

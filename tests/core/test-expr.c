@@ -4,7 +4,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <math.h>
+#include <unistd.h>
 #include <string.h>
+#include <glib/gstdio.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include "nrt-expr.h"
@@ -486,6 +488,196 @@ test_fuzz (void)
   g_test_message ("%u of 20000 random strings parsed", parsed);
   g_assert_cmpuint (parsed, >, 500);
   g_rand_free (rand);
+}
+
+/* ---- NMODL ---- */
+
+static void
+test_nmodl_text (void)
+{
+  g_autoptr (NrtExprSymbols) s = test_symbols ();
+  g_autoptr (GHashTable) rename = g_hash_table_new (g_str_hash, g_str_equal);
+  static const char *cases[][2] = {
+    { "x .gt. 0 .and. ln(abs(y)) .leq. 1 .or. z .neq. 2",
+      "(x > 0 && log(fabs(y)) <= 1) || z != 2" },
+    { "x .ge. 1 .or. y .eq. 2 .and. z .lt. 3", "x >= 1 || (y == 2 && z < 3)" },
+    { "-x^2 + 2^3^2", "-(x^2) + 2^(3^2)" },
+    { "H(v) * exp(v / 0.001)", "H((v * 0.001)) * exp((v * 0.001) / 0.001)" },
+  };
+
+  g_hash_table_insert (rename, "v", "(v * 0.001)");
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (NrtExpr) e = nrt_expr_parse (cases[i][0], s, NULL);
+      g_autofree char *text = nrt_expr_to_nmodl (e, rename);
+      g_assert_cmpstr (text, ==, cases[i][1]);
+    }
+}
+
+#define PYTHON "/usr/bin/python3"
+#define NRN_LIB "/usr/lib/nrn"
+
+static gboolean
+spawn (char **argv, const char *cwd, char **envp, char **out)
+{
+  g_autofree char *err = NULL, *ignored = NULL;
+  int status = 0;
+
+  if (!g_spawn_sync (cwd, argv, envp, G_SPAWN_DEFAULT, NULL, NULL, out ? out : &ignored, &err,
+                     &status, NULL)
+      || !g_spawn_check_wait_status (status, NULL))
+    {
+      g_test_message ("%s failed: %s", argv[0], err ? err : "");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+remove_tree (const char *path)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_autoptr (GDir) d = g_dir_open (path, 0, NULL);
+      const char *e;
+      while (d && (e = g_dir_read_name (d)))
+        {
+          g_autofree char *p = g_build_filename (path, e, NULL);
+          remove_tree (p);
+        }
+      g_rmdir (path);
+    }
+  else
+    g_unlink (path);
+}
+
+/* The NMODL text of expressions, compiled by nrnivmodl and evaluated in NEURON, gives the same
+ * values as nrt_expr_eval (operators, precedence, H as jNeuroML defines it). */
+static void
+test_nmodl_neuron (void)
+{
+  static const char *exprs[] = {
+    "-x^2 + a*-x^2 - (-x)^3 + 2^-x^2",
+    "x - (y - z) - (a + b) / (c * x) / (y / z) + x ^ (y ^ 2) + (x ^ a) ^ 2",
+    "abs(y) + floor(y) + ceil(z) + sqrt(a) + log(b) + ln(c) + sin(x) + cos(y) + tan(z)",
+    "sinh(x) + cosh(y) + tanh(z) + pow(a, b) + pow(-x, 2) + H(y) + H(x) + H(x - x)",
+    "0.07 * exp(-(x * 10 + 58) / 20) / 0.001",
+    "a * (x - y) / z / (1 - exp(-(x - y) / z))",
+    "x .gt. 0 .and. y .lt. 0 .or. z .eq. 2.5",
+    "x .leq. y .or. a .geq. b .and. c .neq. 0.5",
+    "x * 1000 .eq. -65",
+  };
+  static const double sets[4][N_SLOTS] = {
+    { 1.7, -0.3, 2.5, 3, 7, 0.5, -0.065 },
+    { -0.065, 0.4, 2.5, 1.25, 0.3, 0.5, 0 },
+    { 0.8, -2.2, -1.5, 0.7, 2, 4, 0 },
+    { -6.5, 0, 3, 2, 1, 0.25, 0 },
+  };
+  g_autoptr (NrtExprSymbols) s = test_symbols ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *nrnivmodl = g_find_program_in_path ("nrnivmodl");
+  g_autofree char *tmp = NULL, *home = NULL, *bin = NULL, *link = NULL, *mod = NULL;
+  g_autofree char *lib = NULL, *out = NULL;
+  g_auto (GStrv) envp = NULL;
+  g_auto (GStrv) lines = NULL;
+  g_autoptr (GString) text = NULL;
+  g_autoptr (GString) py = NULL;
+  char *check[] = { PYTHON, "-c", "import neuron", NULL };
+  guint compared = 0;
+  gsize line = 0;
+
+  if (!nrnivmodl || !g_file_test (NRN_LIB "/nrnmech_makefile", G_FILE_TEST_EXISTS)
+      || !spawn (check, NULL, NULL, NULL))
+    {
+      g_test_skip ("NEURON (python3 -c 'import neuron', nrnivmodl and "
+                   NRN_LIB "/nrnmech_makefile) is not installed");
+      return;
+    }
+  text = g_string_new ("NEURON { SUFFIX nrtexpr }\n"
+                       "FUNCTION H(x) {\n"
+                       "  if (x < 0) { H = 0 } else if (x > 0) { H = 1 } else { H = 0.5 }\n"
+                       "}\n");
+  for (gsize i = 0; i < G_N_ELEMENTS (exprs); i++)
+    {
+      g_autoptr (NrtExpr) e = nrt_expr_parse (exprs[i], s, &error);
+      g_autofree char *nm = NULL;
+      g_assert_no_error (error);
+      nm = nrt_expr_to_nmodl (e, NULL);
+      if (nrt_expr_is_condition (e))
+        g_string_append_printf (text, "FUNCTION f%zu(x, y, z, a, b, c, v) {\n"
+                                "  if (%s) { f%zu = 1 } else { f%zu = 0 }\n}\n", i, nm, i, i);
+      else
+        g_string_append_printf (text, "FUNCTION f%zu(x, y, z, a, b, c, v) { f%zu = %s }\n", i,
+                                i, nm);
+    }
+
+  tmp = g_dir_make_tmp ("nrt-expr-XXXXXX", &error);
+  g_assert_no_error (error);
+  home = g_build_filename (tmp, "nrnhome", NULL);
+  bin = g_build_filename (home, "bin", NULL);
+  link = g_build_filename (bin, "nrnmech_makefile", NULL);
+  mod = g_build_filename (tmp, "nrtexpr.mod", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (bin, 0755), ==, 0);
+  g_assert_cmpint (symlink (NRN_LIB "/nrnmech_makefile", link), ==, 0);
+  g_assert_true (g_file_set_contents (mod, text->str, -1, &error));
+  /* Debian's nrnivmodl looks for $NRNHOME_EXEC/bin/nrnmech_makefile */
+  envp = g_environ_setenv (g_get_environ (), "NRNHOME_EXEC", home, TRUE);
+  {
+    char *argv[] = { nrnivmodl, "-loadflags", "-L" NRN_LIB " -Wl,-rpath," NRN_LIB,
+                     "nrtexpr.mod", NULL };
+    spawn (argv, tmp, envp, NULL);  /* linking "special" may fail: the library is enough */
+  }
+  lib = g_build_filename (tmp, "x86_64", ".libs", "libnrnmech.so", NULL);
+  if (!g_file_test (lib, G_FILE_TEST_EXISTS))
+    {
+      g_free (lib);
+      lib = g_build_filename (tmp, "x86_64", "libnrnmech.so", NULL);
+    }
+  g_assert_true (g_file_test (lib, G_FILE_TEST_EXISTS));
+
+  py = g_string_new (NULL);
+  g_string_append_printf (py, "from neuron import h\nh.nrn_load_dll('%s')\n", lib);
+  for (gsize k = 0; k < G_N_ELEMENTS (sets); k++)
+    for (gsize i = 0; i < G_N_ELEMENTS (exprs); i++)
+      {
+        g_string_append_printf (py, "print(repr(h.f%zu_nrtexpr(", i);
+        for (int j = 0; j < N_SLOTS; j++)
+          {
+            char buf[G_ASCII_DTOSTR_BUF_SIZE];
+            g_string_append_printf (py, "%s%s", j ? ", " : "",
+                                    g_ascii_dtostr (buf, sizeof buf, sets[k][j]));
+          }
+        g_string_append (py, ")))\n");
+      }
+  {
+    /* from a folder without x86_64/, which NEURON would load by itself */
+    char *argv[] = { PYTHON, "-c", py->str, NULL };
+    g_assert_true (spawn (argv, home, NULL, &out));
+  }
+  lines = g_strsplit (out, "\n", -1);
+  for (gsize k = 0; k < G_N_ELEMENTS (sets); k++)
+    for (gsize i = 0; i < G_N_ELEMENTS (exprs); i++)
+      {
+        g_autoptr (NrtExpr) e = nrt_expr_parse (exprs[i], s, NULL);
+        double ours = nrt_expr_eval (e, sets[k]);
+        double theirs;
+        char *end = NULL;
+
+        /* skip NEURON's banner lines */
+        for (;; line++)
+          {
+            g_assert_nonnull (lines[line]);
+            theirs = g_ascii_strtod (lines[line], &end);
+            if (end != lines[line] && *end == '\0')
+              break;
+          }
+        line++;
+        if (!same_double (ours, theirs))
+          g_error ("'%s' at set %zu: Neurite %.17g, NEURON %.17g", exprs[i], k, ours, theirs);
+        compared++;
+      }
+  g_test_message ("%u values identical to NEURON's", compared);
+  remove_tree (tmp);
 }
 
 /* ---- dimensions ---- */
@@ -1186,6 +1378,8 @@ main (int argc, char **argv)
   g_test_add_func ("/expr/deep", test_deep);
   g_test_add_func ("/expr/inline", test_inline);
   g_test_add_func ("/expr/fuzz", test_fuzz);
+  g_test_add_func ("/expr/nmodl/text", test_nmodl_text);
+  g_test_add_func ("/expr/nmodl/neuron", test_nmodl_neuron);
   g_test_add_func ("/expr/lems/types", test_lems_types);
   g_test_add_func ("/expr/lems/errors", test_lems_errors);
   g_test_add_func ("/expr/lems/library", test_lems_library);
