@@ -841,6 +841,20 @@ nrt_neuroml_read_file (const char *path, GError **error)
   return nrt_nml_build_model (set, error);
 }
 
+GPtrArray *
+nrt_neuroml_read_channels (const char *path, GError **error)
+{
+  g_autoptr (NrtNmlDocSet) set = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  set = nrt_nml_doc_set_load (path, error);
+  if (set == NULL || !nrt_nml_check_consistency (set, error))
+    return NULL;
+  return nrt_nml_read_channels (set, error);
+}
+
 gboolean
 nrt_neuroml_validate_file_full (const char *path, gboolean *schema_skipped, GError **error)
 {

@@ -89,5 +89,7 @@ gboolean nrt_nml_foreign_is_network_child (const char *xml);
 
 /* Builds the model from a loaded set (the reader proper). */
 NrtModel *nrt_nml_build_model (NrtNmlDocSet *set, GError **error);
+/* The channels of a set's main file (nrt_neuroml_read_channels).  (transfer full) */
+GPtrArray *nrt_nml_read_channels (NrtNmlDocSet *set, GError **error);
 
 G_END_DECLS

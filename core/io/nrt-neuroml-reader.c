@@ -2320,6 +2320,48 @@ apply_nseg (Reader *r, GError **error)
   return TRUE;
 }
 
+GPtrArray *
+nrt_nml_read_channels (NrtNmlDocSet *set, GError **error)
+{
+  Reader r = { 0 };
+  GPtrArray *result = NULL;
+  xmlNodePtr root;
+
+  r.set = set;
+  r.top = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  r.model = nrt_model_new ();
+  index_top (&r);
+  root = main_root (&r);
+  /* A channel file's exact definitions sit in the document's own annotation. */
+  for (xmlNodePtr a = nrt_nml_first_child (nrt_nml_first_child (root, "annotation"), NULL); a;
+       a = nrt_nml_next (a, NULL))
+    if (is_neurite (a, "model"))
+      r.ann = a;
+  if (read_channel_types (&r, error))
+    {
+      gboolean ok = TRUE;
+      for (xmlNodePtr n = nrt_nml_first_child (root, NULL); ok && n; n = nrt_nml_next (n, NULL))
+        {
+          g_autofree char *id = nrt_nml_get (n, "id");
+          int index;
+          if ((nrt_nml_is (n, "ionChannel") || nrt_nml_is (n, "ionChannelHH")
+               || nrt_nml_is (n, "ionChannelKS"))
+              && id != NULL && nrt_model_find_channel (r.model, id) < 0)
+            ok = import_channel (&r, n, &index, error);
+        }
+      if (ok)
+        {
+          const NrtModelData *d = nrt_model_get_data (r.model);
+          result = g_ptr_array_new_with_free_func ((GDestroyNotify) nrt_channel_free);
+          for (guint c = 0; c < d->channels->len; c++)
+            g_ptr_array_add (result, nrt_channel_copy (d->channels->pdata[c]));
+        }
+    }
+  g_object_unref (r.model);
+  g_hash_table_unref (r.top);
+  return result;
+}
+
 NrtModel *
 nrt_nml_build_model (NrtNmlDocSet *set, GError **error)
 {

@@ -1337,6 +1337,34 @@ nrt_neuroml_write_string (NrtModel *model, GError **error)
   return result;
 }
 
+char *
+nrt_neuroml_write_channels_string (const NrtChannel *const *channels, guint n, GError **error)
+{
+  g_autoptr (NrtModel) scratch = nrt_model_new ();
+  Writer w = { 0 };
+
+  g_return_val_if_fail (channels != NULL || n == 0, NULL);
+  for (guint c = 0; c < n; c++)
+    if (!nrt_model_add_channel (scratch, channels[c], error))
+      return NULL;
+  w.model = scratch;
+  w.data = nrt_model_get_data (scratch);
+  w.out = g_string_new ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+  g_string_append_printf (w.out,
+    "<neuroml xmlns=\"" NRT_NML_NS "\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
+    "xsi:schemaLocation=\"" NRT_NML_NS " https://raw.github.com/NeuroML/NeuroML2/development/Schemas/NeuroML2/NeuroML_v2.3.1.xsd\" "
+    "id=\"%s\">\n", n > 0 ? channels[0]->name : "channels");
+  g_string_append (w.out, "  <notes>ChannelBuilder channels written by Neurite.</notes>\n");
+  g_string_append (w.out, "  <annotation>\n"
+                          "      <neurite:model xmlns:neurite=\"" NRT_NEURITE_NS "\" version=\"1\">\n");
+  write_channel_annotation (&w);
+  g_string_append (w.out, "      </neurite:model>\n  </annotation>\n");
+  write_channel_types (&w, FALSE);
+  write_channel_types (&w, TRUE);
+  g_string_append (w.out, "</neuroml>\n");
+  return g_string_free (w.out, FALSE);
+}
+
 gboolean
 nrt_neuroml_write_file (NrtModel *model, const char *path, GError **error)
 {

@@ -26,6 +26,18 @@ typedef enum {
  * become tstop and dt. */
 NrtModel *nrt_neuroml_read_file (const char *path, GError **error);
 
+/* ChannelBuilder channels on their own, as a NeuroML channel file (the NeuroML counterpart of
+ * the ChannelBuilder's "Hoc file for KSChan"): each channel as an ionChannelHH or
+ * ionChannelKS, exactly as in a model's file, with the exact definitions in the document's
+ * Neurite annotation.  The channels must be valid and differently named.  (transfer full) */
+char      *nrt_neuroml_write_channels_string (const NrtChannel *const *channels, guint n,
+                                              GError **error);
+/* The channels of a NeuroML file as ChannelBuilder channels, of NrtChannel* (free with
+ * g_ptr_array_unref): a file written by nrt_neuroml_write_channels_string, or any file's
+ * top-level ionChannel/ionChannelHH/ionChannelKS of the standard forms (hh's too, as
+ * channels).  Errors as nrt_neuroml_read_file's.  (transfer full) */
+GPtrArray *nrt_neuroml_read_channels (const char *path, GError **error);
+
 /* (transfer full) The model as a NeuroML document. */
 char     *nrt_neuroml_write_string (NrtModel *model, GError **error);
 /* Writes atomically: a temporary file in the same folder, fsync, rename. */

@@ -689,6 +689,78 @@ test_schemes_without_annotation (void)
   remove_tmp (path);
 }
 
+/* Channel files: the presets, a ligand scheme and a single-channel point channel written on
+ * their own validate and read back equal; a write → read → write is byte-identical; the
+ * NeuroML documentation's HH potassium channel reads as a ChannelBuilder channel equal to the
+ * khh preset but for its name; a duplicate name is refused. */
+static void
+test_channel_files (void)
+{
+  g_autoptr (GError) e = NULL;
+  g_autoptr (NrtChannel) na = nrt_channel_new_hh_na ();
+  g_autoptr (NrtChannel) kca = nrt_channel_new ("kca");
+  g_autoptr (NrtChannel) pk = nrt_channel_new ("pk");
+  g_autoptr (GPtrArray) back = NULL;
+  g_autofree char *text = NULL, *again = NULL, *path = NULL;
+  NrtKsScheme *ks;
+
+  na->q10 = 3;
+  kca->ion = NRT_ION_K;
+  kca->gmax = 0.002;
+  ks = nrt_channel_add_scheme (kca, 1);
+  nrt_ks_scheme_add_state (ks, "C1", 0, 0, 0);
+  nrt_ks_scheme_add_state (ks, "C2", 0.25, 50, 0);
+  nrt_ks_scheme_add_state (ks, "O", 1, 100, 0);
+  nrt_ks_scheme_add_transition (ks, 0, 1, NRT_GATE_ALPHA_BETA, RATE_ (NRT_RATE_LINOID, 0.1, 0.1, -40),
+                                RATE_ (NRT_RATE_EXP, 0.05, -1.0 / 20, -65), NRT_ION_NONSPECIFIC, 1);
+  nrt_ks_scheme_add_transition (ks, 1, 2, NRT_TRANS_LIGAND_INSIDE,
+                                RATE_ (NRT_RATE_CONSTANT, 2000, 0, 0),
+                                RATE_ (NRT_RATE_CONSTANT, 0.1, 0, 0), NRT_ION_CA, 2);
+  pk->kind = NRT_CHANNEL_POINT;
+  pk->single = TRUE;
+  pk->erev = -80;
+  ks = nrt_channel_add_scheme (pk, 1);
+  nrt_ks_scheme_add_state (ks, "C", 0, 0, 0);
+  nrt_ks_scheme_add_state (ks, "O", 1, 50, 0);
+  nrt_ks_scheme_add_transition (ks, 0, 1, NRT_GATE_ALPHA_BETA, RATE_ (NRT_RATE_EXP, 0.2, 0.05, -40),
+                                RATE_ (NRT_RATE_SIGMOID, 0.4, 0.1, -50), NRT_ION_NONSPECIFIC, 1);
+  {
+    const NrtChannel *list[] = { na, kca, pk };
+    text = nrt_neuroml_write_channels_string (list, 3, &e);
+    g_assert_no_error (e);
+    assert_schema_valid (text);
+    g_assert_nonnull (strstr (text, "<ionChannelHH id=\"nahh\" species=\"na\""));
+    g_assert_nonnull (strstr (text, "<ionChannelKS id=\"kca\" species=\"k\""));
+    path = tmp_file ("channels.nml", text);
+    back = nrt_neuroml_read_channels (path, &e);
+    g_assert_no_error (e);
+    g_assert_cmpuint (back->len, ==, 3);
+    for (guint i = 0; i < 3; i++)
+      g_assert_true (nrt_channel_equal (back->pdata[i], list[i]));
+    again = nrt_neuroml_write_channels_string ((const NrtChannel *const *) back->pdata, back->len,
+                                               &e);
+    g_assert_cmpstr (again, ==, text);
+    remove_tmp (path);
+
+    const NrtChannel *twice[] = { kca, kca };
+    g_assert_null (nrt_neuroml_write_channels_string (twice, 2, &e));
+    g_assert_error (e, NRT_MODEL_ERROR, NRT_MODEL_ERROR_DUPLICATE_NAME);
+    g_clear_error (&e);
+  }
+  if (have_shared ())
+    {
+      g_autofree char *doc = shared_file ("Documentation/NML2_examples/HH_example_k_channel.nml");
+      g_autoptr (GPtrArray) k = nrt_neuroml_read_channels (doc, &e);
+      g_autoptr (NrtChannel) khh = nrt_channel_new_hh_k ();
+      g_assert_no_error (e);
+      g_assert_cmpuint (k->len, ==, 1);
+      g_free (khh->name);
+      khh->name = g_strdup ("k_channel");
+      /* scale -80 mV gives k = -0.0125 = -1/80 exactly */
+      g_assert_true (nrt_channel_equal (k->pdata[0], khh));
+    }
+}
+
 /* A model edited after loading still round-trips (no stale annotation). */
 static void
 test_round_trip_edited (void)
@@ -1098,6 +1170,7 @@ main (int argc, char **argv)
   g_test_add_func ("/io/round-trip/schemes", test_round_trip_schemes);
   g_test_add_func ("/io/foreign/channels", test_foreign_channels);
   g_test_add_func ("/io/foreign/schemes-without-annotation", test_schemes_without_annotation);
+  g_test_add_func ("/io/channel-files", test_channel_files);
   for (guint i = 0; i < G_N_ELEMENTS (officials); i++)
     {
       g_autofree char *p = g_strdup_printf ("/io/official/%s", strrchr (officials[i].file, '/') + 1);
