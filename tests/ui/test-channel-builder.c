@@ -553,7 +553,17 @@ kinetic_scheme (void)
   g_assert_no_error (e);
   g_assert_true (nrt_channel_equal (nrt_channel_builder_get_channel (cb), expect));
 
-  /* Clicking where a transition is drawn selects it; a state wins over an arrow. */
+  /* Clicking where a transition is drawn selects it; a state wins over an arrow.  First
+   * through the canvas's own gesture signal, as the pointer reaches the window. */
+  {
+    double x, y;
+    g_assert_true (nrt_ks_canvas_get_transition_center (canvas, 0, &x, &y));
+    g_signal_emit_by_name (canvas, "gesture", x, y + 2, x, y + 2, TRUE);
+    g_assert_cmpint (nrt_channel_builder_get_item (cb, &index), ==, NRT_KS_ITEM_TRANSITION);
+    g_assert_cmpuint (index, ==, 0);
+    /* the label above the arrow is part of it */
+    g_assert_cmpint (nrt_ks_canvas_pick (canvas, x, y - 12, &index), ==, NRT_KS_ITEM_TRANSITION);
+  }
   click_transition (cb, 0);
   click_transition (cb, 1);
   g_assert_cmpint (nrt_ks_canvas_pick (canvas, 140, 0, &index), ==, NRT_KS_ITEM_STATE);
@@ -624,6 +634,26 @@ point_single (void)
 
 /* ---- refusals, undo, following the model ---------------------------------------------- */
 
+/* The nth (1-based) flat trash button of the gate list under w. */
+static GtkWidget *
+find_trash (GtkWidget *w, guint nth)
+{
+  static guint seen;
+
+  if (w != NULL && GTK_IS_WINDOW (w))
+    seen = 0;
+  if (GTK_IS_BUTTON (w) && g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (w)), "user-trash-symbolic") == 0
+      && gtk_widget_has_css_class (w, "flat") && ++seen == nth)
+    return w;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *r = find_trash (c, nth);
+      if (r != NULL)
+        return r;
+    }
+  return NULL;
+}
+
 static GtkWidget *
 find_name_row (GtkWidget *w)
 {
@@ -676,6 +706,20 @@ refusals (void)
   g_clear_error (&e);
   g_assert_nonnull (strstr (nrt_channel_builder_get_error (cb), "NonSpecific"));
   g_assert_true (nrt_model_data_equal (before, nrt_model_get_data (model)));
+  /* GHK with an ion: pmax in cm/s; back to NonSpecific makes it ohmic again */
+  g_assert_true (nrt_channel_builder_set_ion (cb, NRT_ION_CA, &e));
+  g_assert_true (nrt_channel_builder_set_conductance (cb, NRT_CONDUCTANCE_GHK, &e));
+  g_assert_no_error (e);
+  g_assert_cmpstr (nrt_number_entry_get_label (nrt_channel_builder_get_field (cb, "gmax")), ==, "Default pmax (cm/s)");
+  g_assert_false (gtk_widget_get_visible (gtk_widget_get_parent (GTK_WIDGET (nrt_channel_builder_get_field (cb, "e")))));
+  g_assert_true (nrt_channel_builder_set_ion (cb, NRT_ION_NONSPECIFIC, &e));
+  g_assert_cmpint (nrt_channel_builder_get_channel (cb)->conductance, ==, NRT_CONDUCTANCE_OHMIC);
+  g_assert_cmpstr (nrt_number_entry_get_label (nrt_channel_builder_get_field (cb, "gmax")), ==, "Default gmax (S/cm²)");
+  g_assert_true (nrt_model_undo (model, &e));
+  g_assert_true (nrt_model_undo (model, &e));
+  g_assert_true (nrt_model_undo (model, &e));
+  g_assert_no_error (e);
+  g_assert_true (nrt_model_data_equal (before, nrt_model_get_data (model)));
   /* single channels on a density channel */
   g_assert_false (nrt_channel_builder_set_single (cb, TRUE, &e));
   g_assert_nonnull (e);
@@ -693,6 +737,15 @@ refusals (void)
   g_assert_true (nrt_channel_builder_add_gate (cb, &e));
   g_assert_false (nrt_channel_builder_set_item_name (cb, "m", &e));
   g_clear_error (&e);
+  /* the second row's trash button removes the h gate (the row goes while it is clicked) */
+  {
+    GtkWidget *trash = find_trash (GTK_WIDGET (cb), 2);
+    g_assert_nonnull (trash);
+    g_signal_emit_by_name (trash, "clicked");
+    g_assert_cmpuint (nrt_channel_builder_get_n_rows (cb), ==, 1);
+    g_assert_cmpstr (nrt_channel_builder_get_row_text (cb, 0), ==, "m' = am*(1 - m) - bm*m");
+    g_assert_true (nrt_model_undo (model, &e));
+  }
   g_assert_true (nrt_model_undo (model, &e));
   g_assert_true (nrt_model_undo (model, &e));
   g_assert_true (nrt_model_data_equal (before, nrt_model_get_data (model)));
