@@ -551,6 +551,70 @@ remove_tree (const char *path)
     g_unlink (path);
 }
 
+static gboolean
+have_neuron (void)
+{
+  g_autofree char *nrnivmodl = g_find_program_in_path ("nrnivmodl");
+  char *check[] = { PYTHON, "-c", "import neuron", NULL };
+
+  return nrnivmodl && g_file_test (NRN_LIB "/nrnmech_makefile", G_FILE_TEST_EXISTS)
+         && spawn (check, NULL, NULL, NULL);
+}
+
+/* Compiles mod_text as nrtexpr.mod with nrnivmodl, runs the Python lines in calls (after
+ * "from neuron import h" and loading the library) and returns the numbers they print. */
+static GArray *
+neuron_run (const char *mod_text, const char *calls)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *nrnivmodl = g_find_program_in_path ("nrnivmodl");
+  g_autofree char *tmp = NULL, *home = NULL, *bin = NULL, *link = NULL, *mod = NULL;
+  g_autofree char *lib = NULL, *out = NULL, *py = NULL;
+  g_auto (GStrv) envp = NULL;
+  g_auto (GStrv) lines = NULL;
+  GArray *values = g_array_new (FALSE, FALSE, sizeof (double));
+
+  tmp = g_dir_make_tmp ("nrt-expr-XXXXXX", &error);
+  g_assert_no_error (error);
+  home = g_build_filename (tmp, "nrnhome", NULL);
+  bin = g_build_filename (home, "bin", NULL);
+  link = g_build_filename (bin, "nrnmech_makefile", NULL);
+  mod = g_build_filename (tmp, "nrtexpr.mod", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (bin, 0755), ==, 0);
+  g_assert_cmpint (symlink (NRN_LIB "/nrnmech_makefile", link), ==, 0);
+  g_assert_true (g_file_set_contents (mod, mod_text, -1, &error));
+  /* Debian's nrnivmodl looks for $NRNHOME_EXEC/bin/nrnmech_makefile */
+  envp = g_environ_setenv (g_get_environ (), "NRNHOME_EXEC", home, TRUE);
+  {
+    char *argv[] = { nrnivmodl, "-loadflags", "-L" NRN_LIB " -Wl,-rpath," NRN_LIB,
+                     "nrtexpr.mod", NULL };
+    spawn (argv, tmp, envp, NULL);  /* linking "special" may fail: the library is enough */
+  }
+  lib = g_build_filename (tmp, "x86_64", ".libs", "libnrnmech.so", NULL);
+  if (!g_file_test (lib, G_FILE_TEST_EXISTS))
+    {
+      g_free (lib);
+      lib = g_build_filename (tmp, "x86_64", "libnrnmech.so", NULL);
+    }
+  g_assert_true (g_file_test (lib, G_FILE_TEST_EXISTS));
+  py = g_strdup_printf ("from neuron import h\nh.nrn_load_dll('%s')\n%s", lib, calls);
+  {
+    /* from a folder without x86_64/, which NEURON would load by itself */
+    char *argv[] = { PYTHON, "-c", py, NULL };
+    g_assert_true (spawn (argv, home, NULL, &out));
+  }
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    {
+      char *end = NULL;
+      double x = g_ascii_strtod (lines[i], &end);
+      if (end != lines[i] && *end == '\0')  /* not NEURON's banner */
+        g_array_append_val (values, x);
+    }
+  remove_tree (tmp);
+  return values;
+}
+
 /* The NMODL text of expressions, compiled by nrnivmodl and evaluated in NEURON, gives the same
  * values as nrt_expr_eval (operators, precedence, H as jNeuroML defines it). */
 static void
@@ -575,19 +639,12 @@ test_nmodl_neuron (void)
   };
   g_autoptr (NrtExprSymbols) s = test_symbols ();
   g_autoptr (GError) error = NULL;
-  g_autofree char *nrnivmodl = g_find_program_in_path ("nrnivmodl");
-  g_autofree char *tmp = NULL, *home = NULL, *bin = NULL, *link = NULL, *mod = NULL;
-  g_autofree char *lib = NULL, *out = NULL;
-  g_auto (GStrv) envp = NULL;
-  g_auto (GStrv) lines = NULL;
   g_autoptr (GString) text = NULL;
   g_autoptr (GString) py = NULL;
-  char *check[] = { PYTHON, "-c", "import neuron", NULL };
-  guint compared = 0;
-  gsize line = 0;
+  g_autoptr (GArray) theirs = NULL;
+  guint n = 0;
 
-  if (!nrnivmodl || !g_file_test (NRN_LIB "/nrnmech_makefile", G_FILE_TEST_EXISTS)
-      || !spawn (check, NULL, NULL, NULL))
+  if (!have_neuron ())
     {
       g_test_skip ("NEURON (python3 -c 'import neuron', nrnivmodl and "
                    NRN_LIB "/nrnmech_makefile) is not installed");
@@ -610,33 +667,7 @@ test_nmodl_neuron (void)
         g_string_append_printf (text, "FUNCTION f%zu(x, y, z, a, b, c, v) { f%zu = %s }\n", i,
                                 i, nm);
     }
-
-  tmp = g_dir_make_tmp ("nrt-expr-XXXXXX", &error);
-  g_assert_no_error (error);
-  home = g_build_filename (tmp, "nrnhome", NULL);
-  bin = g_build_filename (home, "bin", NULL);
-  link = g_build_filename (bin, "nrnmech_makefile", NULL);
-  mod = g_build_filename (tmp, "nrtexpr.mod", NULL);
-  g_assert_cmpint (g_mkdir_with_parents (bin, 0755), ==, 0);
-  g_assert_cmpint (symlink (NRN_LIB "/nrnmech_makefile", link), ==, 0);
-  g_assert_true (g_file_set_contents (mod, text->str, -1, &error));
-  /* Debian's nrnivmodl looks for $NRNHOME_EXEC/bin/nrnmech_makefile */
-  envp = g_environ_setenv (g_get_environ (), "NRNHOME_EXEC", home, TRUE);
-  {
-    char *argv[] = { nrnivmodl, "-loadflags", "-L" NRN_LIB " -Wl,-rpath," NRN_LIB,
-                     "nrtexpr.mod", NULL };
-    spawn (argv, tmp, envp, NULL);  /* linking "special" may fail: the library is enough */
-  }
-  lib = g_build_filename (tmp, "x86_64", ".libs", "libnrnmech.so", NULL);
-  if (!g_file_test (lib, G_FILE_TEST_EXISTS))
-    {
-      g_free (lib);
-      lib = g_build_filename (tmp, "x86_64", "libnrnmech.so", NULL);
-    }
-  g_assert_true (g_file_test (lib, G_FILE_TEST_EXISTS));
-
   py = g_string_new (NULL);
-  g_string_append_printf (py, "from neuron import h\nh.nrn_load_dll('%s')\n", lib);
   for (gsize k = 0; k < G_N_ELEMENTS (sets); k++)
     for (gsize i = 0; i < G_N_ELEMENTS (exprs); i++)
       {
@@ -649,36 +680,20 @@ test_nmodl_neuron (void)
           }
         g_string_append (py, ")))\n");
       }
-  {
-    /* from a folder without x86_64/, which NEURON would load by itself */
-    char *argv[] = { PYTHON, "-c", py->str, NULL };
-    g_assert_true (spawn (argv, home, NULL, &out));
-  }
-  lines = g_strsplit (out, "\n", -1);
+  theirs = neuron_run (text->str, py->str);
+  g_assert_cmpuint (theirs->len, ==, G_N_ELEMENTS (sets) * G_N_ELEMENTS (exprs));
   for (gsize k = 0; k < G_N_ELEMENTS (sets); k++)
     for (gsize i = 0; i < G_N_ELEMENTS (exprs); i++)
       {
         g_autoptr (NrtExpr) e = nrt_expr_parse (exprs[i], s, NULL);
         double ours = nrt_expr_eval (e, sets[k]);
-        double theirs;
-        char *end = NULL;
-
-        /* skip NEURON's banner lines */
-        for (;; line++)
-          {
-            g_assert_nonnull (lines[line]);
-            theirs = g_ascii_strtod (lines[line], &end);
-            if (end != lines[line] && *end == '\0')
-              break;
-          }
-        line++;
-        if (!same_double (ours, theirs))
-          g_error ("'%s' at set %zu: Neurite %.17g, NEURON %.17g", exprs[i], k, ours, theirs);
-        compared++;
+        double ref = g_array_index (theirs, double, n++);
+        if (!same_double (ours, ref))
+          g_error ("'%s' at set %zu: Neurite %.17g, NEURON %.17g", exprs[i], k, ours, ref);
       }
-  g_test_message ("%u values identical to NEURON's", compared);
-  remove_tree (tmp);
+  g_test_message ("%u values identical to NEURON's", n);
 }
+
 
 /* ---- dimensions ---- */
 
@@ -1142,6 +1157,83 @@ test_lems_library (void)
   xmlFreeDoc (doc);
 }
 
+/* Custom rate types against the same gates written by hand in NMODL (mV, ms, celsius), as a
+ * NeuroML reader would use them: v_V = v_mV / 1000, rates /1000, times ·1000. */
+static void
+test_lems_neuron (void)
+{
+  static const char mod[] =
+    "NEURON { SUFFIX nrtexpr }\n"
+    "PARAMETER { celsius (degC) }\n"
+    "FUNCTION alpha_h(v) { alpha_h = 0.07 * exp(-(v + 58) / 20) }\n"
+    "FUNCTION alpha_m(v) {\n"
+    "  if (v == -40) { alpha_m = 1 } else { alpha_m = 0.1 * (v + 40) / (1 - exp(-(v + 40) / 10)) }\n"
+    "}\n"
+    "FUNCTION tau_n(v) {\n"
+    "  LOCAL q10\n"
+    "  q10 = 3^((celsius - 6.3) / 10)\n"
+    "  tau_n = (1 / (exp((v + 82.3) / 9.5) + exp(-(v + 21.6) / 9.5)) + 0.5) / q10\n"
+    "}\n"
+    "FUNCTION inf(v) {\n"
+    "  LOCAL vv\n"
+    "  vv = v\n"
+    "  if (vv > 40) { vv = 40 }\n"
+    "  inf = 1 / (1 + exp(-(vv + 14) / 16.6))\n"
+    "}\n"
+    "FUNCTION kca(v, cai) { kca = 0.48 / (1 + 0.18 / cai * exp(-1.68 * v / 25.6)) }\n";
+  const char *xml[] = { nav_alpha_h, nav_alpha_m, kdr_tau, sigmoid_inf, ca_rate };
+  const char *fn[] = { "alpha_h", "alpha_m", "tau_n", "inf", "kca" };
+  const double celsius[] = { 6.3, 22, 34 };
+  const double cai = 5e-4;
+  g_autoptr (GString) py = g_string_new (NULL);
+  g_autoptr (GArray) theirs = NULL;
+  double worst = 0;
+  guint n = 0;
+
+  if (!have_neuron ())
+    {
+      g_test_skip ("NEURON (python3 -c 'import neuron', nrnivmodl and "
+                   NRN_LIB "/nrnmech_makefile) is not installed");
+      return;
+    }
+  for (gsize c = 0; c < G_N_ELEMENTS (celsius); c++)
+    {
+      g_string_append_printf (py, "h.celsius = %g\n", celsius[c]);
+      for (gsize f = 0; f < G_N_ELEMENTS (fn); f++)
+        g_string_append_printf (py, "for i in range(301):\n"
+                                "  print(repr(h.%s_nrtexpr(i * 0.5 - 100%s)))\n", fn[f],
+                                f == 4 ? ", 5e-4" : "");
+    }
+  theirs = neuron_run (mod, py->str);
+  g_assert_cmpuint (theirs->len, ==, G_N_ELEMENTS (celsius) * G_N_ELEMENTS (fn) * 301);
+  for (gsize c = 0; c < G_N_ELEMENTS (celsius); c++)
+    for (gsize f = 0; f < G_N_ELEMENTS (fn); f++)
+      {
+        g_autoptr (GError) error = NULL;
+        g_autoptr (NrtLemsRateType) t = nrt_lems_rate_type_new_from_string (xml[f], &error);
+        double params[3] = { 1, -0.014, 0.0166 };  /* sigmoid_inf's rate, midpoint, scale */
+        g_assert_no_error (error);
+        for (int i = 0; i <= 300; i++)
+          {
+            double vm = i * 0.5 - 100;
+            double r = nrt_lems_rate_eval_conc (t, params, vm / 1000, celsius[c], cai);
+            double ours, ref = g_array_index (theirs, double, n++);
+            switch (nrt_lems_rate_type_get_kind (t))
+              {
+              case NRT_LEMS_RATE: ours = r / 1000; break;      /* 1/s → 1/ms */
+              case NRT_LEMS_TIME: ours = r * 1000; break;      /* s → ms */
+              default: ours = r; break;
+              }
+            double rel = fabs (ours - ref) / fabs (ref);
+            worst = MAX (worst, rel);
+            if (rel > 1e-13)
+              g_error ("%s at %g mV, %g °C: Neurite %.17g, NEURON %.17g", fn[f], vm,
+                       celsius[c], ours, ref);
+          }
+      }
+  g_test_message ("%u values, max relative difference to NEURON %.3g", n, worst);
+}
+
 static void
 test_lems_errors (void)
 {
@@ -1383,6 +1475,7 @@ main (int argc, char **argv)
   g_test_add_func ("/expr/lems/types", test_lems_types);
   g_test_add_func ("/expr/lems/errors", test_lems_errors);
   g_test_add_func ("/expr/lems/library", test_lems_library);
+  g_test_add_func ("/expr/lems/neuron", test_lems_neuron);
   g_test_add_func ("/expr/lems/quantity", test_lems_quantity);
   return g_test_run ();
 }
