@@ -6,7 +6,8 @@
 # KSChan built as the ChannelBuilder builds it (add_ksstate, add_transition, type(3, "cai"),
 # stoichiometry, set_f; add_hhstate for HH gates; iv_type(2) for GHK) under the names
 # <name>_ks.  CASE is "scheme" (kca), "scheme-q10" (kcaq: kca with a q10, which KSChan
-# lacks, so soma "b" keeps kca_ks), "ghk" (cag) or "point" (pk and pca at soma(0.5)).
+# lacks, so soma "b" keeps kca_ks), "mixed" (kcm: kca's scheme beside an HH gate h), "ghk"
+# (cag) or "point" (pk and pca at soma(0.5)).
 # Prints, for t = 0 and after every step (dt 0.025 ms, tstop 20 ms), "v_a v_b" with 17
 # significant digits.  cai = 0.01 mM, cao = 2 mM, CELSIUS degC (default 6.3).
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -86,15 +87,23 @@ def soma(name):
 
 GHK_M = ((4, 1.0, -0.1, -30), (2, 0.2, -1 / 20, -65))
 a, b = soma("a"), soma("b")
+KCA_STATES = [("C1", 0), ("C2", 0), ("O", 1)]
+KCA_TRANS = [
+    (0, 1, 0, None, 1, (3, 0.1, 0.1, -40), (2, 0.05, -1 / 20, -65)),
+    (1, 2, 3, "cai", 2, (1, 2000), (1, 0.1)),
+    (2, 0, 1, None, 1, (4, 1, -0.1, -45), (2, 5, -0.01, -60)),
+]
 if case in ("scheme", "scheme-q10"):
     ks = kschan("kca_ks", False, "k", 0, 0.002)
-    ks_scheme(ks, [("C1", 0), ("C2", 0), ("O", 1)], [
-        (0, 1, 0, None, 1, (3, 0.1, 0.1, -40), (2, 0.05, -1 / 20, -65)),
-        (1, 2, 3, "cai", 2, (1, 2000), (1, 0.1)),
-        (2, 0, 1, None, 1, (4, 1, -0.1, -45), (2, 5, -0.01, -60)),
-    ])
+    ks_scheme(ks, KCA_STATES, KCA_TRANS)
     a.insert("kca" if case == "scheme" else "kcaq")
     b.insert("kca_ks")
+elif case == "mixed":
+    ks = kschan("kcm_ks", False, "k", 0, 0.0005)
+    ks_hhgate(ks, "h", 1, (2, 0.02, -0.05, -65), (4, 0.3, -0.1, -35))
+    ks_scheme(ks, KCA_STATES, KCA_TRANS)
+    a.insert("kcm")
+    b.insert("kcm_ks")
 elif case == "ghk":
     ks = kschan("cag_ks", False, "ca", 2, 2e-5)
     ks_hhgate(ks, "m", 2, *GHK_M)

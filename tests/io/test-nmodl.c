@@ -609,6 +609,19 @@ kinetic_soma (const char *which)
       g_assert_true (nrt_model_add_channel (m, kca, &error));
       g_assert_true (nrt_model_insert_mechanism (m, "soma", "kca", &error));
     }
+  else if (strcmp (which, "mixed") == 0)
+    {
+      /* kca's scheme after an HH gate: cnexp and sparse in one file */
+      g_autoptr(NrtChannel) kcm = channel_kca ();
+      NrtGate h = { NULL, 1, NRT_GATE_ALPHA_BETA,
+                    { { NRT_RATE_EXP, 0.02, -0.05, -65 }, { NRT_RATE_SIGMOID, 0.3, -0.1, -35 } } };
+      g_free (kcm->name);
+      kcm->name = g_strdup ("kcm");
+      kcm->gmax = 0.0005;
+      nrt_channel_add_gate (kcm, "h", h.power, h.type, &h.rate[0], &h.rate[1]);
+      g_assert_true (nrt_model_add_channel (m, kcm, &error));
+      g_assert_true (nrt_model_insert_mechanism (m, "soma", "kcm", &error));
+    }
   else if (strcmp (which, "scheme-q10") == 0)
     {
       /* kca three times as fast at 16.3 degC as at 6.3 */
@@ -653,8 +666,8 @@ kinetic_soma (const char *which)
 
 /* The exported kca (3 states, a ligand transition), cag (GHK) and pk + pca (point channels,
  * pca with GHK) compiled and run in NEURON against NEURON's own KSChan built the same way
- * and against Neurite's trace; kcaq (kca with a q10 of 3, at 16.3 degC) against Neurite only,
- * as KSChan has no q10. */
+ * and against Neurite's trace; kcm (kca's scheme beside an HH gate) against both too; kcaq
+ * (kca with a q10 of 3, at 16.3 degC) against Neurite only, as KSChan has no q10. */
 static void
 test_neuron_kinetic (void)
 {
@@ -662,8 +675,9 @@ test_neuron_kinetic (void)
   g_autofree char *tmp = NULL, *home = NULL, *lib = NULL;
   g_autofree char *script = g_build_filename (NRT_SOURCE_ROOT, "tests", "io", "nmodl-ks-run.py",
                                               NULL);
-  const char *const cases[] = { "scheme", "ghk", "point", "scheme-q10" };
-  const char *const mods[] = { "kca.mod", "cag.mod", "pk.mod", "pca.mod", "kcaq.mod", NULL };
+  const char *const cases[] = { "scheme", "ghk", "point", "scheme-q10", "mixed" };
+  const char *const mods[] = { "kca.mod", "cag.mod", "pk.mod", "pca.mod", "kcaq.mod", "kcm.mod",
+                               NULL };
 
   if (!have_neuron ())
     {
