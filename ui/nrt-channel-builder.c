@@ -1774,6 +1774,40 @@ nrt_channel_builder_canvas_gesture (NrtChannelBuilder *self, double x0, double y
     }
 }
 
+gboolean
+nrt_channel_builder_delete_item (NrtChannelBuilder *self, GError **error)
+{
+  g_autoptr(NrtChannel) ch = NULL;
+  NrtKsScheme *scheme;
+
+  g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), FALSE);
+  if ((ch = draft (self)) == NULL)
+    return no_channel (error);
+  if ((scheme = scheme_at (ch, self->sel_row)) == NULL || self->ks_item == NRT_KS_ITEM_NONE)
+    return FALSE;
+  return delete_item (self, ch, scheme, self->ks_item, self->ks_index, error);
+}
+
+/* Delete removes the selected state or transition; Escape selects nothing. */
+static gboolean
+on_canvas_key (GtkEventControllerKey *keys, guint keyval, guint keycode,
+               GdkModifierType state, NrtChannelBuilder *self)
+{
+  switch (keyval)
+    {
+    case GDK_KEY_Delete:
+    case GDK_KEY_KP_Delete:
+    case GDK_KEY_BackSpace:
+      nrt_channel_builder_delete_item (self, NULL);
+      return TRUE;
+    case GDK_KEY_Escape:
+      nrt_channel_builder_select_item (self, NRT_KS_ITEM_NONE, 0);
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
 static void
 on_canvas_gesture (NrtKsCanvas *canvas, double x0, double y0, double x1, double y1,
                    gboolean is_click, NrtChannelBuilder *self)
@@ -2329,6 +2363,11 @@ nrt_channel_builder_init (NrtChannelBuilder *self)
   self->canvas = NRT_KS_CANVAS (nrt_ks_canvas_new ());
   gtk_frame_set_child (self->canvas_frame, GTK_WIDGET (self->canvas));
   g_signal_connect (self->canvas, "gesture", G_CALLBACK (on_canvas_gesture), self);
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+    g_signal_connect (keys, "key-pressed", G_CALLBACK (on_canvas_key), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->canvas), keys);
+  }
   gtk_label_set_text (self->tool_hint, tool_hint (NRT_KS_TOOL_SELECT));
   tools[0] = self->tool_select, tools[1] = self->tool_open, tools[2] = self->tool_closed;
   tools[3] = self->tool_connect, tools[4] = self->tool_delete;

@@ -149,6 +149,10 @@ gboolean    nrt_channel_builder_canvas_gesture  (NrtChannelBuilder  *self,
                                                  double              y1,
                                                  gboolean            is_click,
                                                  GError            **error);
+/* Removes the selected state (with its transitions) or transition, as the Delete key on
+ * the canvas does.  FALSE without error when nothing is selected. */
+gboolean    nrt_channel_builder_delete_item     (NrtChannelBuilder  *self,
+                                                 GError            **error);
 /* The selected state or transition of the shown scheme. */
 void        nrt_channel_builder_select_item     (NrtChannelBuilder  *self,
                                                  NrtKsItem           item,

@@ -573,6 +573,20 @@ kinetic_scheme (void)
   gtk_window_set_default_size (GTK_WINDOW (cb), 1240, 800);
   screenshot (GTK_WINDOW (cb), "channel-builder-ks.png");
 
+  /* The Delete key on the selected transition C2 ⇄ O: refused, it would leave O alone.  On
+   * the state C1 it goes with its transition; undo brings both back. */
+  click_transition (cb, 1);
+  g_assert_false (nrt_channel_builder_delete_item (cb, &e));
+  g_assert_nonnull (e);
+  g_clear_error (&e);
+  g_assert_true (nrt_channel_equal (nrt_channel_builder_get_channel (cb), expect));
+  nrt_channel_builder_select_item (cb, NRT_KS_ITEM_STATE, 0);
+  g_assert_true (nrt_channel_builder_delete_item (cb, &e));
+  g_assert_no_error (e);
+  g_assert_cmpstr (nrt_channel_builder_get_row_text (cb, 0), ==, "O: 2 states, 1 transitions");
+  g_assert_true (nrt_model_undo (model, &e));
+  g_assert_true (nrt_channel_equal (nrt_channel_builder_get_channel (cb), expect));
+
   /* Allow Single Channels is for point processes: refused here. */
   g_assert_false (nrt_channel_builder_set_single (cb, TRUE, &e));
   g_assert_nonnull (e);
