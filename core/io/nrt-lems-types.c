@@ -1091,3 +1091,111 @@ nrt_lems_type_library_get_n_types (const NrtLemsTypeLibrary *library)
 {
   return g_hash_table_size (library->types);
 }
+
+/* ---- NMODL ---- */
+
+char *
+nrt_lems_rate_type_to_nmodl (const NrtLemsRateType *type, const char *fn_name)
+{
+  g_autoptr (GHashTable) rename = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                         g_free);
+  g_autoptr (GString) s = g_string_new (NULL);
+  guint n = nrt_expr_symbols_count (type->symbols);
+
+  /* NMODL names: parameters p_<name>, variables d_<name> (LEMS's t would be NEURON's time),
+   * constants as numbers */
+  for (guint slot = 0; slot < n; slot++)
+    {
+      const char *name = nrt_expr_symbols_name (type->symbols, slot);
+      double value;
+      if (nrt_expr_symbols_get_constant (type->symbols, slot, &value))
+        {
+          g_autoptr (NrtExpr) num = NULL;
+          g_autofree char *text = g_strdup_printf ("%.17g", value);
+          /* the shortest text that reads back the same: the canonical printer's */
+          num = nrt_expr_parse (text, NULL, NULL);
+          g_free (text);
+          text = nrt_expr_to_string (num);
+          g_hash_table_insert (rename, (gpointer) name,
+                               value < 0 ? g_strdup_printf ("(%s)", text) : g_strdup (text));
+        }
+      else if ((int) slot == type->slot_v)
+        g_hash_table_insert (rename, (gpointer) name, g_strdup ("v_si"));
+      else if ((int) slot == type->slot_temperature)
+        g_hash_table_insert (rename, (gpointer) name, g_strdup ("(celsius + 273.15)"));
+      else if ((int) slot == type->slot_conc)
+        g_hash_table_insert (rename, (gpointer) name, g_strdup ("cai"));
+      else if (slot < type->params->len)
+        g_hash_table_insert (rename, (gpointer) name, g_strdup_printf ("p_%s", name));
+      else
+        g_hash_table_insert (rename, (gpointer) name, g_strdup_printf ("d_%s", name));
+    }
+
+  g_string_append_printf (s, "FUNCTION %s(v", fn_name);
+  for (guint i = 0; i < type->params->len; i++)
+    g_string_append_printf (s, ", p_%s", (const char *) g_ptr_array_index (type->params, i));
+  if (type->conc)
+    g_string_append (s, ", cai");
+  g_string_append (s, ") {\n  LOCAL v_si");
+  for (guint i = 0; i < type->n_steps; i++)
+    {
+      g_string_append_printf (s, ", d_%s",
+                              nrt_expr_symbols_name (type->symbols, type->steps[i].slot));
+    }
+  g_string_append (s, "\n  v_si = v / 1000\n");
+  for (guint i = 0; i < type->n_steps; i++)
+    {
+      const Step *st = &type->steps[i];
+      const char *name = g_hash_table_lookup (rename,
+                                              nrt_expr_symbols_name (type->symbols, st->slot));
+      gboolean has_default = FALSE;
+
+      if (st->n_cases == 1 && !st->conds[0])
+        {
+          g_autofree char *v = nrt_expr_to_nmodl (st->values[0], rename);
+          g_string_append_printf (s, "  %s = %s\n", name, v);
+          continue;
+        }
+      g_string_append (s, "  ");
+      for (guint k = 0; k < st->n_cases; k++)
+        {
+          g_autofree char *v = nrt_expr_to_nmodl (st->values[k], rename);
+          if (st->conds[k])
+            {
+              g_autofree char *c = nrt_expr_to_nmodl (st->conds[k], rename);
+              g_string_append_printf (s, "%sif (%s) {\n    %s = %s\n  }", k ? " else " : "",
+                                      c, name, v);
+            }
+          else
+            {
+              if (k == 0)
+                g_string_append_printf (s, "%s = %s", name, v);
+              else
+                g_string_append_printf (s, " else {\n    %s = %s\n  }", name, v);
+              has_default = TRUE;
+              break;
+            }
+        }
+      if (!has_default)
+        g_string_append_printf (s, " else {\n    %s = 0\n  }", name);
+      g_string_append_c (s, '\n');
+    }
+  {
+    const char *result = g_hash_table_lookup (rename, nrt_expr_symbols_name (type->symbols,
+                                                                             type->result_slot));
+    switch (type->kind)
+      {
+      case NRT_LEMS_RATE:
+        g_string_append_printf (s, "  %s = %s / 1000\n", fn_name, result);
+        break;
+      case NRT_LEMS_TIME:
+        g_string_append_printf (s, "  %s = %s * 1000\n", fn_name, result);
+        break;
+      default:
+        g_string_append_printf (s, "  %s = %s\n", fn_name, result);
+        break;
+      }
+  }
+  g_string_append (s, "}\n");
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}

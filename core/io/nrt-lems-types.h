@@ -117,6 +117,22 @@ guint                  nrt_lems_type_library_get_n_types (const NrtLemsTypeLibra
 /* TRUE when extends names one of the supported bases. */
 gboolean               nrt_lems_is_rate_base (const char *extends);
 
+/* (transfer full) An NMODL FUNCTION computing the type as nrt_lems_rate_eval() does, in
+ * NEURON's units, for .mod files written beside exported models:
+ *
+ *   FUNCTION <fn_name>(v, <Parameters in SI, in declaration order>[, cai]) {
+ *     … the expressions in SI: v / 1000 for v, celsius + 273.15 for temperature, cai for
+ *       caConc, Constants as numbers …
+ *     <fn_name> = r / 1000 (/ms), t * 1000 (ms) or x
+ *   }
+ *
+ * v in mV; cai (mM) only for the …ConcDep… types; a type that requires temperature reads
+ * celsius, which the mod file must declare in its PARAMETER block.  A ConditionalDerivedVariable
+ * becomes an if/else chain; with no default Case its value is 0 when no condition holds
+ * (nrt_lems_rate_eval() gives NaN there). */
+char            *nrt_lems_rate_type_to_nmodl (const NrtLemsRateType *type,
+                                              const char *fn_name);
+
 /* Parses a LEMS quantity "1 ms", "-40mV", "0.5" into SI, checking it against dimension
  * (a NeuroMLCoreDimensions name); degC converts to kelvin. */
 gboolean         nrt_lems_parse_quantity (const char *text, const char *dimension,

@@ -193,6 +193,18 @@ nrt_expr_symbols_count (const NrtExprSymbols *symbols)
   return symbols->syms->len;
 }
 
+gboolean
+nrt_expr_symbols_get_constant (const NrtExprSymbols *symbols, guint slot, double *value)
+{
+  const Symbol *sym;
+
+  g_return_val_if_fail (slot < symbols->syms->len, FALSE);
+  sym = &g_array_index (symbols->syms, Symbol, slot);
+  if (sym->is_constant && value)
+    *value = sym->value;
+  return sym->is_constant;
+}
+
 const char *
 nrt_expr_symbols_name (const NrtExprSymbols *symbols, guint slot)
 {

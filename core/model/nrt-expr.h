@@ -88,6 +88,9 @@ guint           nrt_expr_symbols_add_constant (NrtExprSymbols *symbols, const ch
 /* The slot of name, or -1. */
 int             nrt_expr_symbols_lookup (const NrtExprSymbols *symbols, const char *name);
 guint           nrt_expr_symbols_count (const NrtExprSymbols *symbols);
+/* TRUE when slot is a constant, with its value. */
+gboolean        nrt_expr_symbols_get_constant (const NrtExprSymbols *symbols, guint slot,
+                                               double *value);
 const char     *nrt_expr_symbols_name (const NrtExprSymbols *symbols, guint slot);
 NrtExprDim      nrt_expr_symbols_dim (const NrtExprSymbols *symbols, guint slot);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NrtExprSymbols, nrt_expr_symbols_free)

@@ -984,6 +984,21 @@ test_lems_types (void)
     g_autoptr (NrtLemsRateType) t = nrt_lems_rate_type_new_from_string (nav_alpha_m, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (nrt_lems_rate_type_get_n_steps (t), ==, 1);  /* V inlined in both cases */
+    {
+      g_autofree char *nm = nrt_lems_rate_type_to_nmodl (t, "alpha_m");
+      g_assert_cmpstr (nm, ==,
+                       "FUNCTION alpha_m(v) {\n"
+                       "  LOCAL v_si, d_r\n"
+                       "  v_si = v / 1000\n"
+                       "  if (v_si / 0.001 == -40) {\n"
+                       "    d_r = 1 / 0.001\n"
+                       "  } else {\n"
+                       "    d_r = 0.1 * (v_si / 0.001 + 40) / (1 - exp(-(v_si / 0.001 + 40) / 10))"
+                       " / 0.001\n"
+                       "  }\n"
+                       "  alpha_m = d_r / 1000\n"
+                       "}\n");
+    }
     /* the singular point takes the first case */
     g_assert_cmpfloat (nrt_lems_rate_eval (t, NULL, -0.040, 6.3), ==, 1 / 0.001);
     for (double v = -0.1; v < 0.05; v += 0.0071)
@@ -1204,8 +1219,27 @@ test_lems_neuron (void)
                                 "  print(repr(h.%s_nrtexpr(i * 0.5 - 100%s)))\n", fn[f],
                                 f == 4 ? ", 5e-4" : "");
     }
-  theirs = neuron_run (mod, py->str);
-  g_assert_cmpuint (theirs->len, ==, G_N_ELEMENTS (celsius) * G_N_ELEMENTS (fn) * 301);
+  /* and the NMODL that nrt_lems_rate_type_to_nmodl writes for the same types */
+  {
+    g_autoptr (GString) text = g_string_new (mod);
+    for (gsize f = 0; f < G_N_ELEMENTS (fn); f++)
+      {
+        g_autoptr (NrtLemsRateType) t = nrt_lems_rate_type_new_from_string (xml[f], NULL);
+        g_autofree char *name = g_strdup_printf ("lems_%s", fn[f]);
+        g_autofree char *nm = nrt_lems_rate_type_to_nmodl (t, name);
+        g_string_append (text, nm);
+      }
+    for (gsize c = 0; c < G_N_ELEMENTS (celsius); c++)
+      {
+        g_string_append_printf (py, "h.celsius = %g\n", celsius[c]);
+        for (gsize f = 0; f < G_N_ELEMENTS (fn); f++)
+          g_string_append_printf (py, "for i in range(301):\n"
+                                  "  print(repr(h.lems_%s_nrtexpr(i * 0.5 - 100%s)))\n", fn[f],
+                                  f == 3 ? ", 1, -0.014, 0.0166" : f == 4 ? ", 5e-4" : "");
+      }
+    theirs = neuron_run (text->str, py->str);
+  }
+  g_assert_cmpuint (theirs->len, ==, 2 * G_N_ELEMENTS (celsius) * G_N_ELEMENTS (fn) * 301);
   for (gsize c = 0; c < G_N_ELEMENTS (celsius); c++)
     for (gsize f = 0; f < G_N_ELEMENTS (fn); f++)
       {
@@ -1231,7 +1265,30 @@ test_lems_neuron (void)
                        celsius[c], ours, ref);
           }
       }
-  g_test_message ("%u values, max relative difference to NEURON %.3g", n, worst);
+  /* the exported functions: the same operations, so the same bits */
+  for (gsize c = 0; c < G_N_ELEMENTS (celsius); c++)
+    for (gsize f = 0; f < G_N_ELEMENTS (fn); f++)
+      {
+        g_autoptr (NrtLemsRateType) t = nrt_lems_rate_type_new_from_string (xml[f], NULL);
+        double params[3] = { 1, -0.014, 0.0166 };
+        for (int i = 0; i <= 300; i++)
+          {
+            double vm = i * 0.5 - 100;
+            double r = nrt_lems_rate_eval_conc (t, params, vm / 1000, celsius[c], cai);
+            double ours, ref = g_array_index (theirs, double, n++);
+            switch (nrt_lems_rate_type_get_kind (t))
+              {
+              case NRT_LEMS_RATE: ours = r / 1000; break;
+              case NRT_LEMS_TIME: ours = r * 1000; break;
+              default: ours = r; break;
+              }
+            if (!same_double (ours, ref))
+              g_error ("exported %s at %g mV, %g °C: Neurite %.17g, NEURON %.17g", fn[f], vm,
+                       celsius[c], ours, ref);
+          }
+      }
+  g_test_message ("%u values; hand-written NMODL: max relative difference %.3g; exported: "
+                  "identical", n, worst);
 }
 
 static void
