@@ -122,7 +122,9 @@ test_ca1_sections (void)
   g_autoptr (GError) error = NULL;
   if (swc == NULL)
     return;
+  gint64 t0 = g_get_monotonic_time ();
   g_autoptr (NrtModel) m = nrt_swc_read_file (swc, &error);
+  g_test_message ("c91662.swc read in %.2f ms", (g_get_monotonic_time () - t0) / 1000.0);
   g_assert_no_error (error);
   const NrtModelData *d = nrt_model_get_data (m);
   g_autoptr (GPtrArray) rows = read_rows ("swc_c91662_sections.csv");
@@ -518,6 +520,38 @@ test_ca1_cli (void)
   }
 }
 
+/* `neurite-cli convert cell.swc out.nml` writes the imported model; it reads back the same. */
+static void
+test_convert (void)
+{
+  const char *cli = g_getenv ("NEURITE_CLI");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *swc = g_build_filename (NRT_SOURCE_ROOT, "tests", "reference", "swc",
+                                           "soma-contour.swc", NULL);
+  if (cli == NULL)
+    {
+      g_test_skip ("NEURITE_CLI is not set");
+      return;
+    }
+  g_autofree char *tmp = g_dir_make_tmp ("nrt-swc-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_autofree char *out = g_build_filename (tmp, "soma-contour.nml", NULL);
+  const char *argv[] = { cli, "convert", swc, out, NULL };
+  int status;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL,
+                               NULL, &status, &error));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_autoptr (NrtModel) a = nrt_swc_read_file (swc, &error);
+  g_assert_no_error (error);
+  g_autoptr (NrtModel) b = nrt_neuroml_read_file (out, &error);
+  g_assert_no_error (error);
+  g_assert_true (nrt_model_data_equal (nrt_model_get_data (a), nrt_model_get_data (b)));
+  g_assert_true (nrt_neuroml_validate_file (out, &error));
+  g_assert_no_error (error);
+  g_remove (out);
+  g_rmdir (tmp);
+}
+
 /* ---------------------------------------------------------------- small files vs Import3d */
 
 static void
@@ -835,6 +869,7 @@ main (int argc, char **argv)
   g_test_add_func ("/swc/ca1/model-file", test_ca1_model_file);
   g_test_add_func ("/swc/ca1/cli", test_ca1_cli);
   g_test_add_func ("/swc/import3d-cases", test_cases);
+  g_test_add_func ("/swc/convert", test_convert);
   g_test_add_func ("/swc/other-types", test_other_types);
   g_test_add_func ("/swc/unsorted-ids", test_unsorted_ids);
   g_test_add_func ("/swc/errors/string", test_string_errors);
