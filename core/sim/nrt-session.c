@@ -1189,7 +1189,7 @@ nrt_session_list_recordables (NrtSession *self)
   if (self->net != NULL)
     {
       static const char *const centre_vars[] = {
-        "v", "m_hh", "h_hh", "n_hh", "ina", "ik", "il_hh", "gna_hh", "gk_hh", "i_pas",
+        "v", "m_hh", "h_hh", "n_hh", "ina", "ik", "ica", "il_hh", "gna_hh", "gk_hh", "i_pas",
         "i_cap", "i_membrane",
       };
       static const char *const pp_vars[] = { "i", "g", "A", "B" };
@@ -1209,6 +1209,19 @@ nrt_session_list_recordables (NrtSession *self)
               for (guint j = 0; j < G_N_ELEMENTS (centre_vars); j++)
                 add_if_recordable (out, probe,
                                    g_strdup_printf ("%s(%s).%s", s->name, x, centre_vars[j]));
+              /* ChannelBuilder channels: states, g and i (<state>_<chan>, g_<chan>, ...). */
+              for (guint c = 0; s->chan >= 0 && c < s->n_chan; c++)
+                {
+                  const NrtNetChannel *t =
+                    &net->chan_types[net->chan_type[(guint) s->chan + iseg * s->n_chan + c]];
+                  for (guint j = 0; j < t->n_states; j++)
+                    add_if_recordable (out, probe, g_strdup_printf ("%s(%s).%s_%s", s->name, x,
+                                                                    t->state_names[j], t->name));
+                  add_if_recordable (out, probe,
+                                     g_strdup_printf ("%s(%s).g_%s", s->name, x, t->name));
+                  add_if_recordable (out, probe,
+                                     g_strdup_printf ("%s(%s).i_%s", s->name, x, t->name));
+                }
             }
           add_if_recordable (out, probe, g_strdup_printf ("%s(1).v", s->name));
         }
@@ -1226,6 +1239,15 @@ nrt_session_list_recordables (NrtSession *self)
             add_if_recordable (out, probe, g_strdup_printf ("%s.%s", net->pp_name[p], pp_vars[j]));
           for (guint j = 0; extra && extra[j]; j++)
             add_if_recordable (out, probe, g_strdup_printf ("%s.%s", net->pp_name[p], extra[j]));
+          /* a point channel's states by plain name ("myK[0].O") */
+          for (guint k = net->n_chan_density; type == NRT_PP_CHANNEL && k < net->n_chan; k++)
+            if (net->chan_pp[k] == (int) p)
+              {
+                const NrtNetChannel *t = &net->chan_types[net->chan_type[k]];
+                for (guint j = 0; j < t->n_states; j++)
+                  add_if_recordable (out, probe, g_strdup_printf ("%s.%s", net->pp_name[p],
+                                                                  t->state_names[j]));
+              }
         }
     }
   g_ptr_array_add (out, NULL);

@@ -618,6 +618,79 @@ test_list_recordables (void)
   g_assert_cmpstrv (n2, want);
 }
 
+/* ChannelBuilder channels in a session: a density kinetic scheme and a point channel are
+ * listed with their states; an edit that renames a scheme state or changes a point channel's
+ * gmax mid-run carries the run on (states by name) instead of re-initialising. */
+static NrtChannel *
+two_state_channel (const char *name, NrtChannelKind kind, const char *open)
+{
+  NrtChannel *ch = nrt_channel_new (name);
+  NrtKsScheme *ks;
+
+  ch->kind = kind;
+  ch->ion = kind == NRT_CHANNEL_DENSITY ? NRT_ION_K : NRT_ION_NONSPECIFIC;
+  ch->gmax = kind == NRT_CHANNEL_DENSITY ? 0.005 : 0.001;
+  ch->erev = -70;
+  ks = nrt_channel_add_scheme (ch, 1);
+  nrt_ks_scheme_add_state (ks, "C", 0, 0, 0);
+  nrt_ks_scheme_add_state (ks, open, 1, 10, 0);
+  nrt_ks_scheme_add_transition (ks, 0, 1, NRT_GATE_ALPHA_BETA,
+                                &(NrtRate) { NRT_RATE_EXP, 0.2, 0.05, -40 },
+                                &(NrtRate) { NRT_RATE_SIGMOID, 0.4, 0.1, -50 },
+                                NRT_ION_NONSPECIFIC, 1);
+  return ch;
+}
+
+static void
+test_channels_carried (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NrtModel) model = load_model ("soma-hh.nml");
+  g_autoptr (NrtChannel) kx = two_state_channel ("kx", NRT_CHANNEL_DENSITY, "O");
+  g_autoptr (NrtChannel) pc = two_state_channel ("pc", NRT_CHANNEL_POINT, "O");
+  g_assert_true (nrt_model_add_channel (model, kx, &error));
+  g_assert_true (nrt_model_add_channel (model, pc, &error));
+  g_assert_true (nrt_model_insert_mechanism (model, "soma", "kx", &error));
+  g_assert_cmpint (nrt_model_add_point_process (model, "pc", "soma", 0.5, &error), ==, 1);
+  g_assert_no_error (error);
+  g_autoptr (NrtSession) session = nrt_session_new (model);
+  NrtTraceStore *store = nrt_session_get_trace_store (session);
+
+  g_auto (GStrv) names = nrt_session_list_recordables (session);
+  const char *want[] = { "soma(0.5).C_kx", "soma(0.5).O_kx", "soma(0.5).g_kx",
+                         "soma(0.5).i_kx", "pc[0].i", "pc[0].g", "pc[0].C", "pc[0].O" };
+  for (guint j = 0; j < G_N_ELEMENTS (want); j++)
+    g_assert_true (g_strv_contains ((const char *const *) names, want[j]));
+  g_assert_false (g_strv_contains ((const char *const *) names, "soma(0.5).ica"));
+
+  int iv = add_trace (session, "soma(0.5).v");
+  int io = add_trace (session, "soma(0.5).O_kx");
+  int ipc = add_trace (session, "pc[0].O");
+  nrt_session_continue_til (session, 3.0);
+  wait_idle (session);
+  guint64 gen = nrt_trace_store_get_generation (store);
+
+  /* The point channel's gmax, then kx's O renamed Op: both carried on. */
+  g_assert_true (nrt_model_set_point_process_param (model, 1, "gmax", 0.002, &error));
+  g_autoptr (NrtChannel) kx2 = two_state_channel ("kx", NRT_CHANNEL_DENSITY, "Op");
+  g_assert_true (nrt_model_replace_channel (model, "kx", kx2, &error));
+  g_assert_no_error (error);
+  wait_idle (session);
+  g_assert_cmpfloat (fabs (nrt_session_get_t (session) - 3.0), <, 1e-9);
+  int iop = add_trace (session, "soma(0.5).Op_kx");
+  nrt_session_continue_til (session, 5.0);
+  wait_idle (session);
+  g_assert_cmpuint (nrt_trace_store_get_generation (store), ==, gen);
+  g_assert_cmpuint (nrt_trace_store_get_length (store, iv), ==, 201);
+  g_assert_cmpuint (nrt_trace_store_get_length (store, ipc), ==, 201);
+  /* the renamed state's old name stops recording; the new one records after t = 3 */
+  g_assert_cmpuint (nrt_trace_store_get_length (store, io), ==, 121);
+  g_assert_cmpuint (nrt_trace_store_get_length (store, iop), ==, 80);
+  g_auto (Trace) op = read_trace (session, iop);
+  for (guint64 i = 0; i < op.n; i++)
+    g_assert_true (op.y[i] > 0 && op.y[i] < 1);
+}
+
 static void
 test_dispose_while_running (void)
 {
@@ -721,6 +794,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/session/pace", test_pace);
   g_test_add_func ("/core/session/error-on-blow-up", test_error_on_blow_up);
   g_test_add_func ("/core/session/list-recordables", test_list_recordables);
+  g_test_add_func ("/core/session/channels-carried", test_channels_carried);
   g_test_add_func ("/core/session/frame-variable", test_frame_variable);
   g_test_add_func ("/core/session/dispose-while-running", test_dispose_while_running);
   return g_test_run ();
