@@ -1413,7 +1413,11 @@ replot (NrtChannelBuilder *self)
     {
       if (!isfinite (lo[p]))
         lo[p] = 0, hi[p] = 1;
-      nrt_plot_fit_range (MIN (lo[p], 0.0), hi[p], &y0, &y1);
+      lo[p] = MIN (lo[p], 0.0);
+      /* Rates of 0 (a new transition) sit on the axis of a 0–1 plot, not mid-way. */
+      if (hi[p] - lo[p] < 1e-12)
+        hi[p] = lo[p] + 1;
+      nrt_plot_fit_range (lo[p], hi[p], &y0, &y1);
       if (self->inf_tau && p == 0)
         y0 = -0.05, y1 = 1.05;
       nrt_plot_set_view (self->plot[p], NRT_CHB_PLOT_V0, NRT_CHB_PLOT_V0 + NRT_CHB_PLOT_DV * (NRT_CHB_PLOT_N - 1),
@@ -2120,10 +2124,14 @@ action_text (GtkWidget *widget, const char *action_name, GVariant *param)
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_yalign (GTK_LABEL (label), 0);
+  /* The dialog is narrower than the longest rate formulas. */
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
   gtk_widget_add_css_class (label, "monospace");
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), label);
   gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled), 260);
-  gtk_scrolled_window_set_min_content_width (GTK_SCROLLED_WINDOW (scrolled), 520);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), scrolled);
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
   gtk_window_set_default_size (GTK_WINDOW (dialog), 640, -1);

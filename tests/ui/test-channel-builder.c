@@ -605,6 +605,7 @@ kinetic_scheme (void)
       if (ADW_IS_MESSAGE_DIALOG (l->data))
         {
           g_assert_cmpstr (adw_message_dialog_get_heading (l->data), ==, "ksk");
+          screenshot (l->data, "channel-builder-text.png");
           gtk_window_destroy (l->data);
         }
     g_list_free (before_tl);
@@ -639,6 +640,8 @@ point_single (void)
   g_assert_true (nrt_channel_builder_set_single (cb, TRUE, &e));
   g_assert_no_error (e);
   g_assert_true (nrt_channel_builder_get_channel (cb)->single);
+  gtk_window_set_default_size (GTK_WINDOW (cb), 1240, 800);
+  screenshot (GTK_WINDOW (cb), "channel-builder-point.png");
   /* a power of 2 is not allowed with single channels */
   g_assert_true (nrt_number_entry_commit_text (nrt_channel_builder_get_field (cb, "scheme-power"), "2"));
   g_assert_nonnull (nrt_number_entry_get_error (nrt_channel_builder_get_field (cb, "scheme-power")));
