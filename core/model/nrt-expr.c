@@ -269,7 +269,7 @@ typedef struct {
   X (GT) X (LT) X (GE) X (LE) X (EQ) X (NE) X (AND) X (OR)
 
 enum {
-  OP_END, OP_PUSH_K, OP_PUSH_V, OP_NEG, OP_SQR, OP_FN, OP_EXP,
+  OP_END, OP_PUSH_K, OP_PUSH_V, OP_NEG, OP_SQR, OP_FN, OP_EXP, OP_PUSH_R, OP_STORE_R,
 #define DEF(o) OP_##o##_S, OP_##o##_K, OP_##o##_V, OP_##o##_RK, OP_##o##_RV,
   BINARY_OPS (DEF)
 #undef DEF
@@ -291,6 +291,7 @@ struct _NrtExpr {
   double *consts;
   guint   n_consts;
   guint   max_stack;
+  guint   n_regs;    /* registers for repeated sub-expressions */
 };
 
 #define NODE(e, i) (&g_array_index ((e)->nodes, Node, (i)))
@@ -887,6 +888,8 @@ node_has_symbols (const NrtExpr *e, int i)
 
 /* ---- compiler ---- */
 
+#define NRT_EXPR_MAX_REGS 16
+
 typedef struct {
   NrtExpr *e;
   GArray  *code;    /* of Insn */
@@ -894,6 +897,10 @@ typedef struct {
   int      depth;   /* values held on the stack below the accumulator */
   int      max_depth;
   gboolean acc_live;
+  /* repeated sub-expressions: computed once, kept in a register */
+  int     *reg_of;     /* per node: its register or -1; NULL for none */
+  gboolean reg_done[NRT_EXPR_MAX_REGS];
+  guint    reg_loads[NRT_EXPR_MAX_REGS];
 } Compiler;
 
 static guint
@@ -989,7 +996,7 @@ compile_binary (Compiler *c, Kind kind, int a, int b)
 }
 
 static void
-compile (Compiler *c, int i)
+compile_node (Compiler *c, int i)
 {
   const Node n = *NODE (c->e, i);
 
@@ -1038,6 +1045,30 @@ compile (Compiler *c, int i)
   compile_binary (c, n.kind, n.a, n.b);
 }
 
+/* The program is straight-line, so the first occurrence of a repeated sub-expression in
+ * compilation order runs before every later one, which only reload it. */
+static void
+compile (Compiler *c, int i)
+{
+  int r = c->reg_of ? c->reg_of[i] : -1;
+
+  if (r < 0)
+    {
+      compile_node (c, i);
+      return;
+    }
+  if (c->reg_done[r])
+    {
+      spill (c);
+      emit (c, OP_PUSH_R, r);
+      c->reg_loads[r]++;
+      return;
+    }
+  compile_node (c, i);
+  emit (c, OP_STORE_R, r);
+  c->reg_done[r] = TRUE;
+}
+
 /* ---- public ---- */
 
 static gboolean
@@ -1053,17 +1084,112 @@ mark_symbols (NrtExpr *e, int i)
 }
 
 /* Marks the sub-trees that read values and compiles the program. */
+static gboolean
+nodes_equal (const NrtExpr *e, int i, int j)
+{
+  const Node *a = NODE (e, i), *b = NODE (e, j);
+
+  if (i == j)
+    return TRUE;
+  if (a->kind != b->kind || a->fn != b->fn || (a->a < 0) != (b->a < 0)
+      || (a->b < 0) != (b->b < 0))
+    return FALSE;
+  switch ((Kind) a->kind)
+    {
+    case K_NUM:
+      return memcmp (&a->num, &b->num, sizeof a->num) == 0;
+    case K_SYM:
+      return a->slot == b->slot && a->constant == b->constant
+             && memcmp (&a->scale, &b->scale, sizeof a->scale) == 0
+             && (!a->constant || memcmp (&a->num, &b->num, sizeof a->num) == 0);
+    default:
+      return (a->a < 0 || nodes_equal (e, a->a, b->a)) && (a->b < 0 || nodes_equal (e, a->b, b->b));
+    }
+}
+
+static void
+collect (const NrtExpr *e, int i, GArray *out)
+{
+  const Node *n = NODE (e, i);
+
+  g_array_append_val (out, i);
+  if (n->a >= 0)
+    collect (e, n->a, out);
+  if (n->b >= 0)
+    collect (e, n->b, out);
+}
+
+static void
+compile_program (Compiler *c, NrtExpr *e, int *reg_of)
+{
+  memset (c, 0, sizeof *c);
+  c->e = e;
+  c->reg_of = reg_of;
+  c->code = g_array_new (FALSE, FALSE, sizeof (Insn));
+  c->consts = g_array_new (FALSE, FALSE, sizeof (double));
+  compile (c, e->root);
+  emit (c, OP_END, 0);
+}
+
+/* Marks the sub-trees that read values, finds repeated ones and compiles the program. */
 static void
 finish (NrtExpr *e)
 {
-  Compiler c = { 0 };
+  Compiler c;
+  g_autoptr (GArray) reach = g_array_new (FALSE, FALSE, sizeof (int));
+  g_autofree int *reg_of = NULL;
+  int n_regs = 0;
 
   mark_symbols (e, e->root);
-  c.e = e;
-  c.code = g_array_new (FALSE, FALSE, sizeof (Insn));
-  c.consts = g_array_new (FALSE, FALSE, sizeof (double));
-  compile (&c, e->root);
-  emit (&c, OP_END, 0);
+  collect (e, e->root, reach);
+  if (reach->len <= 2000)
+    {
+      reg_of = g_new (int, e->nodes->len);
+      for (guint i = 0; i < e->nodes->len; i++)
+        reg_of[i] = -1;
+      for (guint x = 0; x < reach->len && n_regs < NRT_EXPR_MAX_REGS; x++)
+        {
+          int i = g_array_index (reach, int, x);
+          const Node *n = NODE (e, i);
+          if (reg_of[i] >= 0 || !n->has_sym || n->kind == K_SYM || n->kind == K_NUM)
+            continue;
+          for (guint y = x + 1; y < reach->len; y++)
+            {
+              int j = g_array_index (reach, int, y);
+              if (reg_of[j] < 0 && nodes_equal (e, i, j))
+                {
+                  if (reg_of[i] < 0)
+                    reg_of[i] = n_regs++;
+                  reg_of[j] = reg_of[i];
+                }
+            }
+        }
+    }
+  compile_program (&c, e, n_regs > 0 ? reg_of : NULL);
+  if (n_regs > 0)
+    {
+      /* registers never reloaded (inside a larger repeated sub-expression) are dropped */
+      int map[NRT_EXPR_MAX_REGS], kept = 0;
+      gboolean changed = FALSE;
+      for (int r = 0; r < n_regs; r++)
+        {
+          map[r] = c.reg_loads[r] > 0 ? kept++ : -1;
+          changed |= map[r] != r;
+        }
+      if (changed)
+        {
+          for (guint i = 0; i < e->nodes->len; i++)
+            if (reg_of[i] >= 0)
+              reg_of[i] = map[reg_of[i]];
+          g_array_unref (c.code);
+          g_array_unref (c.consts);
+          compile_program (&c, e, kept > 0 ? reg_of : NULL);
+        }
+      n_regs = kept;
+    }
+  g_free (e->code);
+  g_free (e->consts);
+  e->n_regs = n_regs;
   e->n_code = c.code->len;
   e->code = (Insn *) g_array_free (c.code, FALSE);
   e->n_consts = c.consts->len;
@@ -1218,12 +1344,13 @@ run (const NrtExpr *e, const double *values, double *stack)
   static const void *const labels[] = {
     [OP_END] = &&L_END, [OP_PUSH_K] = &&L_PUSH_K, [OP_PUSH_V] = &&L_PUSH_V,
     [OP_NEG] = &&L_NEG, [OP_SQR] = &&L_SQR, [OP_FN] = &&L_FN, [OP_EXP] = &&L_EXP,
+    [OP_PUSH_R] = &&L_PUSH_R, [OP_STORE_R] = &&L_STORE_R,
     BINARY_OPS (FORM_LABELS)
   };
 #undef FORM_LABELS
   const Insn *pc = e->code;
   const double *k = e->consts;
-  double acc = 0;
+  double acc = 0, regs[NRT_EXPR_MAX_REGS];
   int sp = 0;
 
 #define DISPATCH() goto *labels[(pc++)->op]
@@ -1233,6 +1360,8 @@ L_PUSH_V: stack[sp++] = acc; acc = values[pc[-1].arg]; DISPATCH ();
 L_NEG: acc = -acc; DISPATCH ();
 L_SQR: acc = acc * acc; DISPATCH ();
 L_EXP: acc = exp (acc); DISPATCH ();
+L_PUSH_R: stack[sp++] = acc; acc = regs[pc[-1].arg]; DISPATCH ();
+L_STORE_R: regs[pc[-1].arg] = acc; DISPATCH ();
 L_FN: acc = apply_fn (pc[-1].arg, acc); DISPATCH ();
 #define FORMS(o, EXPR) \
 L_##o##_S: { double a = stack[--sp], b = acc; acc = (EXPR); } DISPATCH (); \

@@ -93,6 +93,16 @@ test_precedence (void)
   CHECK ("1e-3", 1e-3);
   CHECK (".5 * x", .5 * x);
   CHECK ("2.5E+2", 250);
+  /* repeated sub-expressions are computed once */
+  CHECK ("(x - y) / z / (1 - exp(-((x - y) / z)))", (x - y) / z / (1 - exp (-((x - y) / z))));
+  CHECK ("(x + y) * (x + y) + (x + y) - exp(x + y) * exp(x + y)",
+         (x + y) * (x + y) + (x + y) - exp (x + y) * exp (x + y));
+  CHECK ("(x .gt. y) .and. (x .gt. y) .or. (x .gt. y)", 1);
+  {
+    /* x, y, z, store, reload, multiply, end: the inner x - y is not kept apart */
+    g_autoptr (NrtExpr) e = nrt_expr_parse ("((x - y) / z) * ((x - y) / z)", s, NULL);
+    g_assert_cmpuint (nrt_expr_program_size (e), ==, 7);
+  }
   CHECK ("1.", 1);
 }
 
