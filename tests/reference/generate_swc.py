@@ -21,18 +21,30 @@
 #   swc_cases.csv            case,index,name,parent,parent_x,n3d,nseg,pts  for the small files
 #                            in swc/ (pts: "x y z d" per point, joined by "|")
 #
+# With --fuzz N [SEED] it writes nothing: it makes N random small SWC files (one-sample,
+# three-sample, chained and branched somas, no soma, type changes, duplicate samples), loads
+# each in NEURON and with `neurite-cli info` (NEURITE_CLI, default build/app/neurite-cli) and
+# compares names, parents, parent x, L, nseg and every segment's area (10 digits).  Files that
+# NEURON cannot instantiate (zero-length sections: lambda_f divides by zero) are skipped.
+#
 # The simulation: hh (NEURON's defaults, tables on) in soma and axon, pas (g 5e-5 S/cm2, i.e.
 # Rm 20 kohm cm2, e -65 mV) in every dendrite; Ra 35.4, cm 1; an IClamp at soma(0.5) with
 # del 1 ms, dur 15 ms, amp 0.5 nA; v_init -65 mV, celsius 6.3, dt 0.025 ms, tstop 20 ms,
 # implicit Euler (secondorder 0).  Recorded: v at soma(0.5), at the 1 end of the basal
 # (dend) section whose far end is furthest from the soma along the tree, and at axon(1).
 import os
+import random
+import re
+import subprocess
 import sys
+import tempfile
 
 from neuron import h
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SHARED = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "..", "..", "..", "shared")
+FUZZ = len(sys.argv) > 1 and sys.argv[1] == "--fuzz"
+SHARED = (sys.argv[1] if len(sys.argv) > 1 and not FUZZ
+          else os.path.join(HERE, "..", "..", "..", "shared"))
 
 h.load_file("stdrun.hoc")
 h.load_file("import3d.hoc")
@@ -173,6 +185,112 @@ def write_cases():
                            "|".join(" ".join(g9(v) for v in p) for p in pts(s))))
             print("%s: %d sections" % (name, len(secs)))
 
+
+def random_swc(rng):
+    lines = []
+    pts = {}
+
+    def add(i, t, x, y, z, r, p):
+        lines.append("%d %d %.2f %.2f %.2f %.2f %d" % (i, t, x, y, z, r, p))
+        pts[i] = (x, y, z, t)
+
+    kind = rng.choice(["one", "three", "chain", "branched", "none"])
+    if kind == "one":
+        add(1, 1, 0, 0, 0, 5, -1)
+    elif kind == "three":
+        add(1, 1, 0, 0, 0, 4, -1)
+        add(2, 1, 0, -4, 0, 4, 1)
+        add(3, 1, 0, 4, 0, 4, 1)
+    elif kind == "chain":
+        k = rng.randint(2, 6)
+        add(1, 1, 0, -k, 0, 2, -1)
+        for j in range(2, k + 1):
+            add(j, 1, rng.uniform(-1, 1), -k + 2 * j, 0, rng.uniform(1, 4), j - 1)
+    elif kind == "branched":
+        add(1, 1, 0, 0, 0, 3, -1)
+        add(2, 1, 0, 2, 0, 3, 1)
+        add(3, 1, 1, 4, 0, 2, 2)
+        add(4, 1, -1, 4, 0, 2, 2)
+        add(5, 1, -2, 6, 0, 1.5, 4)
+    else:
+        add(1, 3, 0, 0, 0, 1, -1)
+    i = len(pts) + 1
+    n = i + rng.randint(3, 40)
+    while i < n:
+        if rng.random() < 0.65 and pts[i - 1][3] != 1:
+            p = i - 1
+        else:
+            p = rng.randint(1, i - 1)
+        if pts[p][3] != 1 and rng.random() < 0.85:
+            t = pts[p][3]
+        else:
+            t = rng.choice([2, 3, 3, 4, 4, 7, 1 if rng.random() < 0.05 else 3])
+        if rng.random() < 0.06:
+            x, y, z = pts[p][:3]
+        else:
+            x, y, z = [a + rng.uniform(-8, 8) for a in pts[p][:3]]
+        add(i, t, x, y, z, rng.choice([0.3, 0.5, 0.75, 1.0, rng.uniform(0.2, 2)]), p)
+        i += 1
+    return "\n".join(lines) + "\n"
+
+
+def neuron_summary(path):
+    out = {}
+    for s in load(path):
+        p = s.parentseg()
+        out[s.name()] = (p.sec.name() if p else None, p.x if p else None, s.nseg, "%g" % s.L,
+                         ["%.10g" % seg.area() for seg in s])
+    return out
+
+
+def neurite_summary(cli, path):
+    r = subprocess.run([cli, "info", path], capture_output=True, text=True)
+    if r.returncode:
+        return r.stderr.strip()
+    out = {}
+    for line in r.stdout.splitlines():
+        m = re.match(r"\s*(?:`-)?(\S+?)(?:\(0\) -> (\S+)\((\S+)\))?  L=(\S+) um .* nseg=(\d+)", line)
+        if m:
+            out[m.group(1)] = [m.group(2), float(m.group(3)) if m.group(3) else None,
+                               int(m.group(5)), m.group(4), []]
+            continue
+        m = re.match(r"\s*(\S+)\(\S+\) area=(\S+) um2", line)
+        if m:
+            out[m.group(1)][4].append(m.group(2))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def fuzz(n, seed):
+    cli = os.environ.get("NEURITE_CLI",
+                         os.path.join(HERE, "..", "..", "build", "app", "neurite-cli"))
+    rng = random.Random(seed)
+    bad = skipped = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for c in range(n):
+            path = os.path.join(tmp, "case%d.swc" % c)
+            with open(path, "w") as f:
+                f.write(random_swc(rng))
+            try:
+                a = neuron_summary(path)
+            except RuntimeError:
+                skipped += 1
+                continue
+            b = neurite_summary(cli, path)
+            if a != b:
+                bad += 1
+                print("differs:\n" + open(path).read())
+                for k in sorted(set(a) | set(b) if isinstance(b, dict) else a):
+                    if not isinstance(b, dict) or a.get(k) != b.get(k):
+                        print("  %s NEURON %s\n  %s Neurite %s" % (k, a.get(k), k,
+                              b if isinstance(b, str) else b.get(k)))
+    print("fuzz: %d files, %d differ, %d skipped (NEURON cannot instantiate them)"
+          % (n, bad, skipped))
+    return bad
+
+
+if FUZZ:
+    sys.exit(1 if fuzz(int(sys.argv[2]) if len(sys.argv) > 2 else 200,
+                       int(sys.argv[3]) if len(sys.argv) > 3 else 1) else 0)
 
 write_ca1()
 write_cases()
