@@ -109,5 +109,17 @@ main (void)
   bench ("squid-axon tstop 1000", "squid_axon", axon, "axon(0.5).v", 1000);
   g_autoptr (NrtModel) tree = nrt_case_synthetic_tree ();
   bench ("tree-2000 tstop 100", "tree2000", tree, "dend[0](0.5).v", 100);
+  /* The squid axon with the 3-state kinetic scheme kca (a ligand transition on cai) in every
+   * segment besides hh: the cost of a scheme's backward-Euler solve per segment-step. */
+  g_autoptr (NrtModel) ksaxon = nrt_case_squid_axon (300, xs, 1);
+  g_autoptr (NrtChannel) kca = nrt_case_channel_kca ();
+  g_autoptr (GError) error = NULL;
+  NrtRunSettings s = nrt_model_get_data (ksaxon)->settings;
+  s.conc_i[NRT_ION_CA] = 0.01;
+  if (!nrt_model_add_channel (ksaxon, kca, &error)
+      || !nrt_model_insert_mechanism (ksaxon, "axon", "kca", &error)
+      || !nrt_model_set_settings (ksaxon, &s, &error))
+    g_error ("%s", error->message);
+  bench ("kschan-axon tstop 1000", "kschan_axon", ksaxon, "axon(0.5).v", 1000);
   return 0;
 }

@@ -2,7 +2,8 @@
 # neuron-bench.py: times NEURON's psolve on the benchmark models, for Neurite's benchmark.
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# Usage: neuron-bench.py MODEL TSTOP  (MODEL: stylized_cell | squid_axon)
+# Usage: neuron-bench.py MODEL TSTOP  (MODEL: stylized_cell | squid_axon | tree2000 |
+# kschan_axon)
 # Prints "nseg STEPS MEDIAN_SECONDS": h.stdinit(); ParallelContext().psolve(tstop), median
 # of 5, with v of the soma (or axon middle) recorded, as ../shared/validation timed it.
 import os
@@ -40,6 +41,12 @@ else:
     axon = h.Section(name="axon")
     axon.L, axon.diam, axon.nseg, axon.Ra, axon.cm = 20000, 100, 43, 35.4, 1
     axon.insert("hh")
+    if model == "kschan_axon":
+        # the squid axon plus generate_ks.py's kinetic-scheme channel kca in every segment
+        import generate_ks  # noqa: E402
+        generate_ks.channels()
+        axon.insert("kca")
+        axon.cai, axon.cao = generate_ks.CAI, generate_ks.CAO
     stim = h.IClamp(axon(0.5))
     stim.delay, stim.dur, stim.amp = 1, 1, 300
     rec = h.Vector().record(axon(0.5)._ref_v)

@@ -240,3 +240,33 @@ nrt_case_synthetic_tree (void)
   nrt_case_add_iclamp (m, "dend[0]", 0.5, 1, 1, 2);
   return m;
 }
+
+/* A compound literal, so that its address can be passed. */
+#define rate(form, A, k, d) ((NrtRate) { (form), (A), (k), (d) })
+
+/* kca: density, k, ohmic, gmax 0.002 S/cm²; C1 <-> C2 (linoid α, exp β), C2 <-> O (ligand
+ * cai, stoichiometry 2: 2000 /ms-mM², 0.1 /ms), O <-> C1 (inf sigmoid, τ exp). */
+NrtChannel *
+nrt_case_channel_kca (void)
+{
+  NrtChannel *ch = nrt_channel_new ("kca");
+  NrtKsScheme *ks;
+
+  ch->ion = NRT_ION_K;
+  ch->gmax = 0.002;
+  ks = nrt_channel_add_scheme (ch, 1);
+  nrt_ks_scheme_add_state (ks, "C1", 0, 0, 0);
+  nrt_ks_scheme_add_state (ks, "C2", 0, 10, 0);
+  nrt_ks_scheme_add_state (ks, "O", 1, 20, 0);
+  nrt_ks_scheme_add_transition (ks, 0, 1, NRT_GATE_ALPHA_BETA,
+                                &rate (NRT_RATE_LINOID, 0.1, 0.1, -40),
+                                &rate (NRT_RATE_EXP, 0.05, -1.0 / 20, -65), NRT_ION_NONSPECIFIC,
+                                1);
+  nrt_ks_scheme_add_transition (ks, 1, 2, NRT_TRANS_LIGAND_INSIDE,
+                                &rate (NRT_RATE_CONSTANT, 2000, 0, 0),
+                                &rate (NRT_RATE_CONSTANT, 0.1, 0, 0), NRT_ION_CA, 2);
+  nrt_ks_scheme_add_transition (ks, 2, 0, NRT_GATE_INF_TAU,
+                                &rate (NRT_RATE_SIGMOID, 1, -0.1, -45),
+                                &rate (NRT_RATE_EXP, 5, -0.01, -60), NRT_ION_NONSPECIFIC, 1);
+  return ch;
+}

@@ -26,6 +26,11 @@ NrtModel *nrt_case_synapse (NrtPointProcessType type);
  * spreads to every tip.  Built the same way in tests/bench/neuron-bench.py ("tree2000"). */
 NrtModel *nrt_case_synthetic_tree (void);
 
+/* The ChannelBuilder channel "kca" of tests/reference/generate_ks.py: density, k, ohmic,
+ * gmax 0.002 S/cm², one scheme C1 <-> C2 (linoid α, exp β), C2 <-> O (ligand cai,
+ * stoichiometry 2), O <-> C1 (inf sigmoid, τ exp).  (transfer full) */
+NrtChannel *nrt_case_channel_kca (void);
+
 /* Helpers shared with the cases read from the models/ NeuroML files. */
 void      nrt_case_add_synapse (NrtModel *model, NrtPointProcessType type);
 /* Moves point process `index` (an IClamp) to section(x) and sets its pulse. */
