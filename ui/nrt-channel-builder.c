@@ -47,6 +47,7 @@ struct _NrtChannelBuilder
   guint            ks_index;
   gboolean         inf_tau;      /* plots show inf/τ rather than α/β */
   guint            n_replots;
+  guint            shown_key;    /* the selection the fields were last filled for */
   char            *error;
   GPtrArray       *row_texts;    /* of char* */
 
@@ -1264,8 +1265,18 @@ nrt_channel_builder_get_rate_formula (NrtChannelBuilder *self, guint slot)
   return self->rate[slot].formula_text;
 }
 
+/* Shows the model's value in a field, unless the field already holds it: then what the
+ * user is typing there (not yet committed) survives edits made elsewhere.  force: the field
+ * now stands for something else (another gate or transition). */
 static void
-refresh_rate_editors (NrtChannelBuilder *self, const NrtChannel *ch)
+show_value (NrtNumberEntry *entry, double value, gboolean force)
+{
+  if (force || nrt_number_entry_get_value (entry) != value)
+    nrt_number_entry_set_value (entry, value);
+}
+
+static void
+refresh_rate_editors (NrtChannelBuilder *self, const NrtChannel *ch, gboolean force)
 {
   NrtGateType *type;
   NrtRate *rates;
@@ -1308,9 +1319,9 @@ refresh_rate_editors (NrtChannelBuilder *self, const NrtChannel *ch)
       nrt_number_entry_set_label (ed->field[0], alabel);
       nrt_number_entry_set_label (ed->field[1], "k (/mV)");
       nrt_number_entry_set_label (ed->field[2], "d (mV)");
-      nrt_number_entry_set_value (ed->field[0], rates[s].A);
-      nrt_number_entry_set_value (ed->field[1], rates[s].k);
-      nrt_number_entry_set_value (ed->field[2], rates[s].d);
+      show_value (ed->field[0], rates[s].A, force);
+      show_value (ed->field[1], rates[s].k, force);
+      show_value (ed->field[2], rates[s].d, force);
       /* The form menu gives NEURON's defaults back; a reset beside every number that
        * differs from them would only clutter the editor. */
       for (guint p = 0; p < 3; p++)
@@ -1933,7 +1944,7 @@ refresh (NrtChannelBuilder *self)
   NrtKsTransition *tr;
   g_autofree char *title = NULL;
   g_autofree char *text = NULL;
-  gboolean point;
+  gboolean point, force;
 
   if (self->closing)
     return;
@@ -1957,6 +1968,12 @@ refresh (NrtChannelBuilder *self)
       || (self->ks_item == NRT_KS_ITEM_TRANSITION && self->ks_index >= scheme->transitions->len))
     self->ks_item = NRT_KS_ITEM_NONE;
 
+  /* What the editors stand for; when it changes, every field is rewritten. */
+  {
+    guint key = ((guint) (self->sel_row + 1) << 20) ^ ((guint) self->ks_item << 16) ^ self->ks_index;
+    force = key != self->shown_key;
+    self->shown_key = key;
+  }
   self->updating = TRUE;
 
   /* header and properties */
@@ -1979,11 +1996,11 @@ refresh (NrtChannelBuilder *self)
   nrt_number_entry_set_label (self->gmax_entry, text);
   adw_preferences_row_set_title (self->gmax_row, text);
   g_clear_pointer (&text, g_free);
-  nrt_number_entry_set_value (self->gmax_entry, ch->gmax);
-  nrt_number_entry_set_value (self->e_entry, ch->erev);
+  show_value (self->gmax_entry, ch->gmax, FALSE);
+  show_value (self->e_entry, ch->erev, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->e_row), ch->ion == NRT_ION_NONSPECIFIC);
-  nrt_number_entry_set_value (self->q10_entry, ch->q10);
-  nrt_number_entry_set_value (self->q10t_entry, ch->q10_temperature);
+  show_value (self->q10_entry, ch->q10, FALSE);
+  show_value (self->q10t_entry, ch->q10_temperature, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->single_row), point);
   gtk_switch_set_active (self->single_switch, ch->single);
 
@@ -2033,7 +2050,7 @@ refresh (NrtChannelBuilder *self)
       gtk_stack_set_visible_child_name (self->editor_stack, "gate");
       if (!gtk_widget_has_css_class (GTK_WIDGET (self->gate_name_entry), "error"))
         gtk_editable_set_text (GTK_EDITABLE (self->gate_name_entry), gate->name);
-      nrt_number_entry_set_value (self->power_entry, gate->power);
+      show_value (self->power_entry, gate->power, force);
       gtk_label_set_text (self->gate_equation, eq);
       self->shown_scheme = -1;
     }
@@ -2046,7 +2063,7 @@ refresh (NrtChannelBuilder *self)
       nrt_ks_canvas_set_selection (self->canvas, self->ks_item, self->ks_index);
       self->shown_scheme = si;
       gtk_label_set_text (self->scheme_title, summary);
-      nrt_number_entry_set_value (self->scheme_power_entry, scheme->power);
+      show_value (self->scheme_power_entry, scheme->power, force);
       st = state_at (self, ch);
       tr = trans_at (self, ch);
       gtk_widget_set_visible (GTK_WIDGET (self->state_box), st != NULL);
@@ -2056,7 +2073,7 @@ refresh (NrtChannelBuilder *self)
         {
           if (!gtk_widget_has_css_class (GTK_WIDGET (self->state_name_entry), "error"))
             gtk_editable_set_text (GTK_EDITABLE (self->state_name_entry), st->name);
-          nrt_number_entry_set_value (self->fraction_entry, st->fraction);
+          show_value (self->fraction_entry, st->fraction, force);
         }
       if (tr != NULL)
         {
@@ -2080,7 +2097,7 @@ refresh (NrtChannelBuilder *self)
       gtk_stack_set_visible_child_name (self->editor_stack, "empty");
       self->shown_scheme = -1;
     }
-  refresh_rate_editors (self, ch);
+  refresh_rate_editors (self, ch, force);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "chb.undo", nrt_model_can_undo (self->model));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "chb.redo", nrt_model_can_redo (self->model));
   (void) data;
@@ -2337,6 +2354,7 @@ nrt_channel_builder_init (NrtChannelBuilder *self)
   self->index = -1;
   self->sel_row = -1;
   self->shown_scheme = -1;
+  self->shown_key = G_MAXUINT;
   self->row_texts = g_ptr_array_new_with_free_func (g_free);
   self->gate_types = gtk_string_list_new ((const char *[]) { _("α and β"), _("inf and τ"), NULL });
   self->trans_types = gtk_string_list_new ((const char *[]) { _("Voltage: α, β"), _("Voltage: inf, τ"),

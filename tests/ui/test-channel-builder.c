@@ -339,6 +339,11 @@ live_plots (void)
                        nrt_rate_eval (&typed, v));
   m = nrt_channel_builder_get_channel (cb)->gates->pdata[0];
   g_assert_cmpfloat (m->rate[0].A, ==, 1.0);
+  /* An edit elsewhere (gmax) leaves what is being typed alone. */
+  type_field (cb, "gmax", "0.12");
+  g_assert_cmpstr (gtk_editable_get_text (nrt_number_entry_get_editable (a)), ==, "0.2");
+  g_assert_cmpfloat (nrt_channel_builder_get_curve_value (cb, "am", -40), ==, 0.2);
+  g_assert_true (nrt_model_undo (model, &e));
   /* Half-typed text leaves the curve on the last good value; Enter commits. */
   gtk_editable_set_text (nrt_number_entry_get_editable (a), "0.2e");
   g_assert_cmpfloat (nrt_channel_builder_get_curve_value (cb, "am", -40), ==, 1.0);
