@@ -796,6 +796,11 @@ refusals (void)
     NrtChannelBuilder *other = open_builder (main, "density");
     g_assert_true (other != cb);
     g_assert_cmpstr (nrt_channel_builder_get_channel_name (other), ==, "leak");
+    /* Edit Channel from the main window, and Open Channel from a builder, find it again */
+    gtk_widget_activate_action (GTK_WIDGET (main), "win.edit-channel", "s", "leak");
+    gtk_widget_activate_action (GTK_WIDGET (cb), "chb.open-channel", "s", "leak");
+    g_assert_cmpuint (n_builders (main), ==, 2);
+    g_assert_null (nrt_channel_builder_open (main, "nonesuch"));
   }
 
   /* Removing the channel closes its window. */
