@@ -18,12 +18,14 @@
  *
  * Supported: extends baseVoltageDepRate, baseVoltageDepTime, baseVoltageDepVariable and their
  * baseVoltageConcDep… variants; Constant (value with a LEMS unit), Parameter, Requirement
- * (v, temperature, and caConc for the …ConcDep… types), Exposure, Dynamics with
- * DerivedVariable (value=) and ConditionalDerivedVariable/Case (condition=, value=; the first
+ * (v, temperature, and caConc for the …ConcDep… types), Exposure, DerivedParameter, Dynamics
+ * with DerivedVariable (value=) and ConditionalDerivedVariable/Case (condition=, value=; the first
  * case whose condition holds, a case without condition being the default).  Derived
  * variables may refer to each other in any order (they are evaluated in dependency order);
  * cycles are errors.  Anything else (StateVariable, TimeDerivative, Children, …) is refused
- * with a message: such types are not plain functions of v.
+ * with a message: such types are not plain functions of v.  Variables declared without a
+ * dimension take their first value's.  Plain DerivedVariables are substituted into the
+ * expressions that read them (same bits, fewer evaluations).
  *
  * Units: everything is SI, as LEMS computes: parameters in SI units of their dimension
  * (rate in 1/s, midpoint and scale in V), v in volts, temperature in kelvin (the eval

@@ -14,7 +14,8 @@
  *
  * Precedence, loosest first: .or.; .and.; the comparisons (not chained); + -; * /; unary − and
  * +; ^.  Binary operators group left to right except ^, which groups right to left
- * (2^3^2 = 2^9).  Unary minus binds looser than ^, so -x^2 = −(x²) and 2^-1 = 0.5, which is
+ * (2^3^2 = 2^9; jLEMS groups it left to right, so the canonical text always parenthesises a
+ * compound exponent: 2^(3^2)).  Unary minus binds looser than ^, so -x^2 = −(x²) and 2^-1 = 0.5, which is
  * what jLEMS gives for a minus at the start of an expression or after '(' (jLEMS parses a
  * minus that follows another operator, as in a*-x^2, as (−x)²; the canonical text written by
  * nrt_expr_to_string() parenthesises such terms so that every reader agrees).
@@ -24,7 +25,11 @@
  * and its canonical text parenthesises .and. inside .or. so that all of them agree.
  *
  * A comparison yields 1 (true) or 0 (false); .and./.or. take conditions, arithmetic takes
- * numbers: "v .gt. 0 + 1" is an error, not a number.
+ * numbers: "(v .gt. 0) + 1" is an error, not 2.
+ *
+ * Evaluation runs a compiled program: symbol-free sub-trees folded to constants, constants and
+ * unscaled symbols as immediate operands, repeated sub-expressions computed once; the results
+ * are the bits the tree would give with C's operators and libm (pow for ^, x*x for x^2).
  *
  * Columns in messages are 1-based byte offsets into the text.
  */
