@@ -126,6 +126,28 @@ def channels():
         (2, 0, 1, None, 1, (4, 1, -0.1, -45), (2, 5, -0.01, -60)),
     ])
     KEEP.append(ks)
+    # mix: density, NonSpecific, gmax 0.003 S/cm2, e -70 mV: an HH gate h (inf sigmoid,
+    # tau 5 ms), then two schemes: (A <-> B)^2 with B open, and X <-> Y with fractions
+    # 0.4 and 1 (the order KSChan keeps: HH gates first, then the complexes).
+    ks = h.KSChan(0)
+    ks.name("mix")
+    ks.ion("NonSpecific")
+    ks.iv_type(0)
+    ks.gmax(0.003)
+    ks.erev(-70)
+    st = ks.add_hhstate("h")
+    tr = ks.trans(st, st)
+    tr.type(1)
+    setf(tr, 0, 4, (1, 0.1, -60))
+    setf(tr, 1, 1, (5,))
+    ab = scheme(ks, [("A", 0), ("B", 1)], [
+        (0, 1, 0, None, 1, (2, 0.1, 0.04, -45), (2, 0.1, -0.04, -45)),
+    ])
+    ab[0].gate().power(2)
+    scheme(ks, [("X", 0.4), ("Y", 1)], [
+        (0, 1, 0, None, 1, (3, 0.05, 0.1, -50), (1, 0.08)),
+    ])
+    KEEP.append(ks)
     # cag: density, ca, GHK, pmax 2e-5 cm/s, m^2 with a sigmoid, b exp.
     ks = h.KSChan(0)
     ks.name("cag")
@@ -172,6 +194,19 @@ def case_scheme():
     clear()
 
 
+def case_mixed():
+    soma, stim = soma_hh()
+    soma.insert("mix")
+    s = soma(0.5)
+    cols = [("soma(0.5).v", s._ref_v), ("soma(0.5).h_mix", s._ref_h_mix),
+            ("soma(0.5).A_mix", s._ref_A_mix), ("soma(0.5).B_mix", s._ref_B_mix),
+            ("soma(0.5).X_mix", s._ref_X_mix), ("soma(0.5).Y_mix", s._ref_Y_mix),
+            ("soma(0.5).i_mix", s._ref_i_mix)]
+    run("ks_mixed_soma", cols)
+    del stim, s, cols
+    clear()
+
+
 def case_ghk():
     soma, stim = soma_hh()
     soma.insert("cag")
@@ -210,5 +245,6 @@ def case_point():
 if __name__ == "__main__":
     channels()
     case_scheme()
+    case_mixed()
     case_ghk()
     case_point()

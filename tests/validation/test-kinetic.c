@@ -29,6 +29,32 @@ ok (gboolean result, GError *error)
 /* A compound literal, so that its address can be passed. */
 #define rate(form, A, k, d) ((NrtRate) { (form), (A), (k), (d) })
 
+/* mix: density, NonSpecific, gmax 0.003 S/cm², e −70 mV: HH gate h (inf sigmoid, τ 5 ms),
+ * then (A <-> B)² with B open and X <-> Y with fractions 0.4 and 1. */
+static NrtChannel *
+channel_mix (void)
+{
+  NrtChannel *ch = nrt_channel_new ("mix");
+  NrtKsScheme *ks;
+
+  ch->gmax = 0.003;
+  ch->erev = -70;
+  nrt_channel_add_gate (ch, "h", 1, NRT_GATE_INF_TAU, &rate (NRT_RATE_SIGMOID, 1, 0.1, -60),
+                        &rate (NRT_RATE_CONSTANT, 5, 0, 0));
+  ks = nrt_channel_add_scheme (ch, 2);
+  nrt_ks_scheme_add_state (ks, "A", 0, 0, 0);
+  nrt_ks_scheme_add_state (ks, "B", 1, 10, 0);
+  nrt_ks_scheme_add_transition (ks, 0, 1, NRT_GATE_ALPHA_BETA, &rate (NRT_RATE_EXP, 0.1, 0.04, -45),
+                                &rate (NRT_RATE_EXP, 0.1, -0.04, -45), NRT_ION_NONSPECIFIC, 1);
+  ks = nrt_channel_add_scheme (ch, 1);
+  nrt_ks_scheme_add_state (ks, "X", 0.4, 0, 10);
+  nrt_ks_scheme_add_state (ks, "Y", 1, 10, 10);
+  nrt_ks_scheme_add_transition (ks, 0, 1, NRT_GATE_ALPHA_BETA,
+                                &rate (NRT_RATE_LINOID, 0.05, 0.1, -50),
+                                &rate (NRT_RATE_CONSTANT, 0.08, 0, 0), NRT_ION_NONSPECIFIC, 1);
+  return ch;
+}
+
 /* cag / pca: ca, GHK, m² with α sigmoid(1, −0.1, −30), β exp(0.2, −1/20, −65). */
 static NrtChannel *
 channel_ghk (const char *name, NrtChannelKind kind, double pmax)
@@ -85,6 +111,19 @@ build_scheme (void)
 
   ok (nrt_model_add_channel (m, kca, &error), error);
   ok (nrt_model_insert_mechanism (m, "soma", "kca", &error), error);
+  ks_settings (m);
+  return m;
+}
+
+static NrtModel *
+build_mixed (void)
+{
+  GError *error = NULL;
+  NrtModel *m = nrt_case_soma_hh ();
+  g_autoptr (NrtChannel) mix = channel_mix ();
+
+  ok (nrt_model_add_channel (m, mix, &error), error);
+  ok (nrt_model_insert_mechanism (m, "soma", "mix", &error), error);
   ks_settings (m);
   return m;
 }
@@ -148,6 +187,7 @@ static gboolean
 is_state_column (const char *name)
 {
   static const char *const states[] = { ".C1_kca", ".C2_kca", ".O_kca", ".m_cag", "pk[0].O",
+                                        ".h_mix", ".A_mix", ".B_mix", ".X_mix", ".Y_mix",
                                         "pca[0].m", "pk[0].C" };
   for (guint j = 0; j < G_N_ELEMENTS (states); j++)
     if (g_str_has_suffix (name, states[j]))
@@ -228,6 +268,8 @@ test_ks_case (gconstpointer data)
 static const KsCase ks_cases[] = {
   { "ks_scheme_soma", build_scheme, { "soma(0.5).C1_kca", "soma(0.5).C2_kca", "soma(0.5).O_kca" },
     scale_kca },
+  /* two schemes (one of power 2) after an HH gate; Σ checked on the first scheme */
+  { "ks_mixed_soma", build_mixed, { "soma(0.5).A_mix", "soma(0.5).B_mix" }, NULL },
   { "ks_ghk_soma", build_ghk, { NULL }, NULL },
   { "ks_point_soma", build_point, { "pk[0].C", "pk[0].O" }, scale_pk },
 };
