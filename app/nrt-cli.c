@@ -309,8 +309,11 @@ command_validate (int argc, char **argv)
   return 0;
 }
 
+/* children[i]: the indices of section i's children, in section order (built once, so that
+ * printing a cell of many thousand sections stays linear). */
 static void
-print_subtree (const NrtModelData *d, const NrtNetwork *net, int isec, int depth)
+print_subtree (const NrtModelData *d, const NrtNetwork *net, GPtrArray *children, int isec,
+               int depth)
 {
   const NrtSection *sec = d->sections->pdata[isec];
   GString *mechs = g_string_new (NULL);
@@ -333,9 +336,9 @@ print_subtree (const NrtModelData *d, const NrtNetwork *net, int isec, int depth
                 (k + 0.5) / sec->nseg, area, ri);
     }
   g_string_free (mechs, TRUE);
-  for (guint j = 0; j < d->sections->len; j++)
-    if (((NrtSection *) d->sections->pdata[j])->parent == isec)
-      print_subtree (d, net, j, depth + 1);
+  GArray *kids = children->pdata[isec];
+  for (guint j = 0; j < kids->len; j++)
+    print_subtree (d, net, children, g_array_index (kids, int, j), depth + 1);
 }
 
 static int
@@ -356,9 +359,19 @@ command_info (int argc, char **argv)
     total += ((NrtSection *) d->sections->pdata[i])->nseg;
   printf ("model %s: %u sections, %u segments, %u point process(es)\n", d->name,
           d->sections->len, total, d->point_processes->len);
+  g_autoptr(GPtrArray) children = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  for (guint i = 0; i < d->sections->len; i++)
+    g_ptr_array_add (children, g_array_new (FALSE, FALSE, sizeof (int)));
+  for (guint i = 0; i < d->sections->len; i++)
+    {
+      int parent = ((NrtSection *) d->sections->pdata[i])->parent;
+      int child = i;
+      if (parent >= 0)
+        g_array_append_val ((GArray *) children->pdata[parent], child);
+    }
   for (guint i = 0; i < d->sections->len; i++)
     if (((NrtSection *) d->sections->pdata[i])->parent < 0)
-      print_subtree (d, net, i, 0);
+      print_subtree (d, net, children, i, 0);
   for (guint i = 0; i < d->point_processes->len; i++)
     {
       const NrtPointProcess *pp = d->point_processes->pdata[i];

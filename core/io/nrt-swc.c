@@ -36,6 +36,7 @@ typedef struct {
   gboolean wire;       /* Import3d's first = 1: the parent copy is not a 3-D point */
   double   d0;         /* diameter of the parent copy */
   gboolean removed;
+  gboolean connected_early;  /* added to the model with its parent already there */
   int      nameindex;
   char    *name;
 } ISec;
@@ -683,6 +684,7 @@ build_model (const Sample *s, const int *par, GArray *secs, const char *filename
   g_autoptr (GPtrArray) order = g_ptr_array_new ();
   g_autoptr (GPtrArray) points = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   g_autoptr (GHashTable) counts = g_hash_table_new (g_direct_hash, g_direct_equal);
+  g_autofree gboolean *added = g_new0 (gboolean, secs->len);
   NrtModel *model = NULL;
   guint err_line = 1;
 
@@ -749,13 +751,21 @@ build_model (const Sample *s, const int *par, GArray *secs, const char *filename
     MODEL_OK (nrt_model_set_name (model, name, &e_));
     MODEL_OK (nrt_model_set_notes (model, notes, &e_));
   }
+  /* A section whose parent is already in the model is added connected; the others (a parent
+   * of a later type, such as an axon on a dendrite) are connected once all exist.  Each call
+   * looks sections up by name, so fewer calls load big cells faster. */
   for (guint k = 0; k < order->len; k++)
     {
-      const ISec *sec = order->pdata[k];
+      ISec *sec = order->pdata[k];
       GArray *pts = points->pdata[k];
+      const ISec *psec = sec->parent >= 0 ? &g_array_index (secs, ISec, sec->parent) : NULL;
+      gboolean now = psec != NULL && added[sec->parent];
       err_line = s[sec->first].line;
-      MODEL_OK (nrt_model_add_section (model, sec->name, NULL, 0, 100,
+      MODEL_OK (nrt_model_add_section (model, sec->name, now ? psec->name : NULL,
+                                       now ? sec->parent_x : 0, 100,
                                        g_array_index (pts, NrtPt3d, 0).d, &e_) >= 0);
+      added[sec - (ISec *) secs->data] = TRUE;
+      sec->connected_early = now;
       MODEL_OK (nrt_model_set_section_pt3d (model, sec->name, (const NrtPt3d *) pts->data,
                                             pts->len, &e_));
       if ((k & 63) == 63)
@@ -768,7 +778,7 @@ build_model (const Sample *s, const int *par, GArray *secs, const char *filename
   for (guint k = 0; k < order->len; k++)
     {
       const ISec *sec = order->pdata[k];
-      if (sec->parent < 0)
+      if (sec->parent < 0 || sec->connected_early)
         continue;
       const ISec *psec = &g_array_index (secs, ISec, sec->parent);
       err_line = s[sec->first].line;
