@@ -951,7 +951,7 @@ run (const NrtLemsRateType *t, double *vals)
   for (guint i = 0; i < t->n_steps; i++)
     {
       const Step *s = &t->steps[i];
-      double r = NAN;
+      double r = 0;  /* no Case applies: 0, as jLEMS's ConditionalDBase */
       for (guint k = 0; k < s->n_cases; k++)
         if (!s->conds[k] || nrt_expr_eval (s->conds[k], vals) != 0)
           {

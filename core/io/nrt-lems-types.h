@@ -92,7 +92,8 @@ gboolean         nrt_lems_rate_type_read_params (const NrtLemsRateType *type, xm
 guint            nrt_lems_rate_type_get_n_steps (const NrtLemsRateType *type);
 
 /* The exposed value (r in 1/s, t in s or x) at v volts and celsius °C, params[i] the i-th
- * Parameter in SI.  NaN when no Case of a ConditionalDerivedVariable applies.  Thread-safe. */
+ * Parameter in SI.  A ConditionalDerivedVariable none of whose Cases applies is 0, as in
+ * jLEMS.  Thread-safe. */
 double           nrt_lems_rate_eval (const NrtLemsRateType *type, const double *params,
                                      double v, double celsius);
 /* The same with caConc in mol/m³ (= mM) for the …ConcDep… types. */
@@ -130,8 +131,8 @@ gboolean               nrt_lems_is_rate_base (const char *extends);
  *
  * v in mV; cai (mM) only for the …ConcDep… types; a type that requires temperature reads
  * celsius, which the mod file must declare in its PARAMETER block.  A ConditionalDerivedVariable
- * becomes an if/else chain; with no default Case its value is 0 when no condition holds
- * (nrt_lems_rate_eval() gives NaN there). */
+ * becomes an if/else chain; with no default Case its value is 0 when no condition holds, as
+ * in nrt_lems_rate_eval(). */
 char            *nrt_lems_rate_type_to_nmodl (const NrtLemsRateType *type,
                                               const char *fn_name);
 

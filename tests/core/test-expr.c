@@ -1019,6 +1019,18 @@ test_lems_types (void)
       }
   }
   {
+    /* no Case applies: 0 */
+    g_autoptr (NrtLemsRateType) t = nrt_lems_rate_type_new_from_string (
+      "<ComponentType name=\"c\" extends=\"baseVoltageDepRate\">\n"
+      "<Constant name=\"T\" dimension=\"time\" value=\"1 ms\"/>\n<Dynamics>\n"
+      "<ConditionalDerivedVariable name=\"r\" dimension=\"per_time\" exposure=\"r\">\n"
+      "<Case condition=\"v .gt. 0\" value=\"2 / T\"/>\n"
+      "</ConditionalDerivedVariable></Dynamics></ComponentType>", &error);
+    g_assert_no_error (error);
+    g_assert_cmpfloat (nrt_lems_rate_eval (t, NULL, 0.01, 6.3), ==, 2000);
+    g_assert_cmpfloat (nrt_lems_rate_eval (t, NULL, -0.01, 6.3), ==, 0);
+  }
+  {
     g_autoptr (NrtLemsRateType) t = nrt_lems_rate_type_new_from_string (kdr_tau, &error);
     g_assert_no_error (error);
     g_assert_cmpint (nrt_lems_rate_type_get_kind (t), ==, NRT_LEMS_TIME);
