@@ -16,9 +16,13 @@
  * - a child section starts with a copy of its parent's sample (x, y, z, diameter) and hangs
  *   from the parent's 1 end, or its 0 end when the parent sample is the first of the root
  *   section; a dendrite whose parent is the soma takes its own first diameter for that copy;
- * - a dendrite leaving a one-sample soma, or the interior of a multi-sample soma, attaches at
- *   soma(0.5) and starts at its own first sample ("wire" connection); so does one of several
- *   dendrites leaving one soma sample;
+ * - a dendrite leaving a one-sample (or NeuroMorpho three-sample) soma, or an interior sample
+ *   of a multi-sample soma, attaches at soma(0.5); with two samples or more it starts at its
+ *   own first sample (a "wire" connection, the copy is dropped), with one it starts at the
+ *   soma sample; a dendrite leaving a soma sample where the soma itself branches is also a
+ *   wire;
+ * - a child of a dendrite's first sample when that dendrite hangs from the soma, or of a
+ *   non-soma root sample, hangs from its parent section's 0 end;
  * - one-sample and zero-length two-sample non-root sections are dropped and their children
  *   moved to the dropped section's parent;
  * - names are soma[i], axon[i], dend[i], apic[i] for types 1–4, dend_N[i] for any other type
