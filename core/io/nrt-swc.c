@@ -99,8 +99,9 @@ parse_field (const char *p, const char *end, int field, const char *filename, gu
   if (stop == tok || *stop != '\0')
     {
       g_autofree char *at = AT (line);
+      g_autofree char *shown = g_utf8_make_valid (tok, MIN (strlen (tok), 40));
       set_error (error, NRT_IO_ERROR_PARSE, at, "field %d (%s) “%s” is not a number", field + 1,
-                 field_names[field], tok);
+                 field_names[field], shown);
       return FALSE;
     }
   if (!isfinite (v))
@@ -129,6 +130,10 @@ parse_samples (const char *text, gsize length, const char *filename, GArray *sam
 {
   const char *p = text, *end = text + length;
   guint line = 0;
+
+  /* A UTF-8 byte-order mark, as some Windows editors write. */
+  if (length >= 3 && memcmp (text, "\xEF\xBB\xBF", 3) == 0)
+    p += 3;
 
   while (p < end)
     {

@@ -636,7 +636,7 @@ test_unsorted_ids (void)
   static const char sorted[] =
     "1 1 0 0 0 5 -1\n2 3 6 0 0 1 1\n3 3 20 0 0 1 2\n4 3 30 5 0 1 3\n5 3 30 -5 0 1 3\n";
   static const char shuffled[] =
-    "\r\n  # comment after blanks\r\n4 3 30 5 0 1 3\r\n1 1 0 0 0 5 -1 trailing words\r\n"
+    "\xEF\xBB\xBF\r\n  # comment after blanks\r\n4 3 30 5 0 1 3\r\n1 1 0 0 0 5 -1 trailing words\r\n"
     "5 3 30 -5 0 1 3\r\n2\t3\t6\t0\t0\t1\t1\r\n3 3 20 0 0 1 2";
   g_autoptr (GError) error = NULL;
   g_autoptr (NrtModel) a = nrt_swc_read_string (sorted, -1, "x.swc", &error);
