@@ -242,9 +242,51 @@ def case_point():
     clear()
 
 
+def case_single():
+    """One stochastic run of NEURON's kssingle: ps (pk's scheme, Allow Single Channels,
+    Nsingle 10000, gmax 1e-9 uS, e -40 mV) in a passive soma under SEClamp (rs 0.01 MOhm)
+    at -65 mV for 5 ms, then -40 mV; KSChan.rseed(1).  Its random numbers (mcell_ran4) are not
+    Neurite's: the test compares window means statistically."""
+    ks = h.KSChan(1)
+    ks.name("ps")
+    ks.ion("NonSpecific")
+    ks.iv_type(0)
+    ks.gmax(1e-9)
+    ks.erev(-40)
+    scheme(ks, [("C", 0), ("O", 1)], [
+        (0, 1, 0, None, 1, (2, 0.2, 0.05, -40), (4, 0.4, 0.1, -50)),
+    ])
+    ks.single(1)
+    ks.rseed(1)
+    KEEP.append(ks)
+    soma = h.Section(name="soma")
+    soma.L = soma.diam = 10
+    clamp = h.SEClamp(soma(0.5))
+    clamp.rs, clamp.dur1, clamp.amp1, clamp.dur2, clamp.amp2 = 0.01, 5, -65, 1000, -40
+    ps = h.ps(soma(0.5))
+    ps.Nsingle = 10000
+    ps.gmax = 1e-9
+    cols = [("soma(0.5).v", soma(0.5)._ref_v), ("ps[0].C", ps._ref_C), ("ps[0].O", ps._ref_O)]
+    h.tstop = 30
+    settings()
+    h.tstop = 30
+    tvec = h.Vector().record(h._ref_t)
+    vecs = [(n, h.Vector().record(ref)) for n, ref in cols]
+    h.run()
+    t = np.round(np.array(tvec), 6)
+    arr = np.column_stack([t] + [np.array(v) for _, v in vecs])
+    with open(os.path.join(HERE, "ks_single_neuron.csv"), "w") as f:
+        f.write(",".join(["t"] + [n for n, _ in cols]) + "\n")
+        np.savetxt(f, arr, delimiter=",", fmt="%.15g")
+    print("wrote ks_single_neuron.csv (%d rows)" % arr.shape[0])
+    del clamp, ps
+    clear()
+
+
 if __name__ == "__main__":
     channels()
     case_scheme()
     case_mixed()
     case_ghk()
     case_point()
+    case_single()

@@ -495,6 +495,61 @@ test_single_statistics (void)
   single_trace_free (&tr);
 }
 
+/* NEURON's kssingle, one run of the same model (generate_ks.py case_single, its own random
+ * numbers): its window means agree with the exact expectation computed from its v (so the
+ * expectation describes NEURON's semantics: rates at each step's new v, steady-state start),
+ * and with Neurite's run, two independent estimates (σ of the difference ≤ √2·σ). */
+static void
+test_single_vs_neuron (void)
+{
+  g_autofree char *file = nrt_reference_path ("ks_single_neuron.csv");
+  g_autoptr (NrtCsv) ref = nrt_csv_read (file);
+  const double N = 10000;
+  const guint K = 6;
+  SingleTrace tr, nt;
+
+  single_run (N, 12345, 30, &tr);
+  g_assert_cmpuint (ref->n_rows, ==, tr.n);
+  nt = (SingleTrace) { ref->n_rows, g_new (double, ref->n_rows), g_new (double, ref->n_rows),
+                       g_new (double, ref->n_rows), g_new (double, ref->n_rows), NULL, NULL };
+  for (guint i = 0; i < nt.n; i++)
+    {
+      nt.t[i] = nrt_csv_get (ref, i, 0);
+      nt.v[i] = nrt_csv_get (ref, i, 1);
+      nt.C[i] = nrt_csv_get (ref, i, 2);
+      nt.O[i] = nrt_csv_get (ref, i, 3);
+      g_assert_cmpfloat (nt.C[i] + nt.O[i], ==, N);
+    }
+  g_autofree double *p = single_expectation (&nt);
+  guint per = (nt.n - 1) / K;
+  double max_zn = 0, max_zd = 0;
+  for (guint w = 0; w < K; w++)
+    {
+      double mn = 0, mt = 0, mp = 0, var = 0;
+      for (guint i = w * per; i < (w + 1) * per; i++)
+        {
+          mn += nt.O[i] / N;
+          mt += tr.O[i] / N;
+          mp += p[i];
+          var = MAX (var, p[i] * (1 - p[i]) / N);
+        }
+      mn /= per;
+      mt /= per;
+      mp /= per;
+      double zn = fabs (mn - mp) / sqrt (var), zd = fabs (mn - mt) / sqrt (2 * var);
+      g_test_message ("window %u: NEURON %.5f, exact %.5f, Neurite %.5f: NEURON %.2fσ from "
+                      "exact, %.2fσ from Neurite", w, mn, mp, mt, zn, zd);
+      max_zn = MAX (max_zn, zn);
+      max_zd = MAX (max_zd, zd);
+    }
+  g_test_message ("NEURON kssingle: max %.2fσ from the exact mean, %.2fσ from Neurite", max_zn,
+                  max_zd);
+  g_assert_cmpfloat (max_zn, <, 5);
+  g_assert_cmpfloat (max_zd, <, 5);
+  single_trace_free (&tr);
+  single_trace_free (&nt);
+}
+
 static void
 test_single_seed (void)
 {
@@ -672,6 +727,7 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/kinetic/ghk-value", test_ghk_value);
   g_test_add_func ("/kinetic/single/statistics", test_single_statistics);
+  g_test_add_func ("/kinetic/single/neuron", test_single_vs_neuron);
   g_test_add_func ("/kinetic/single/seed", test_single_seed);
   g_test_add_func ("/kinetic/transfer/scheme", test_transfer_scheme);
   g_test_add_func ("/kinetic/transfer/single", test_transfer_single);
