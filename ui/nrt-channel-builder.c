@@ -107,6 +107,7 @@ struct _NrtChannelBuilder
   GtkLabel             *ks_hint;
   GtkLabel             *editor_error;
   GtkBox               *rates_box;
+  GtkLabel             *rates_title;
   GtkDropDown          *type_dropdown;
   GtkToggleButton      *show_ab;
   GtkToggleButton      *show_inftau;
@@ -1289,6 +1290,23 @@ refresh_rate_editors (NrtChannelBuilder *self, const NrtChannel *ch, gboolean fo
       return;
     }
   gtk_widget_set_visible (GTK_WIDGET (self->rates_box), TRUE);
+  /* Say where the curves are taken: at the run's temperature when the channel has a q10,
+   * at the run's ligand concentration for a ligand-gated transition. */
+  {
+    const NrtRunSettings *rs = &nrt_model_get_data (self->model)->settings;
+    GString *title = g_string_new (_("Rates"));
+    char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+    if (ch->q10 != 1)
+      g_string_append_printf (title, _(" at %s °C"), g_ascii_formatd (buf, sizeof buf, "%g", rs->celsius));
+    if (tr != NULL && is_ligand (tr->type) && tr->ligand > NRT_ION_NONSPECIFIC && tr->ligand < NRT_N_ION)
+      g_string_append_printf (title, _(", %s = %s mM"), nrt_ks_transition_ligand_name (tr),
+                              g_ascii_formatd (buf, sizeof buf, "%g",
+                                               tr->type == NRT_TRANS_LIGAND_INSIDE
+                                               ? rs->conc_i[tr->ligand] : rs->conc_o[tr->ligand]));
+    gtk_label_set_text (self->rates_title, title->str);
+    g_string_free (title, TRUE);
+  }
   gtk_drop_down_set_model (self->type_dropdown,
                            G_LIST_MODEL (is_gate ? self->gate_types : self->trans_types));
   gtk_drop_down_set_selected (self->type_dropdown, *type);
@@ -2310,6 +2328,7 @@ nrt_channel_builder_class_init (NrtChannelBuilderClass *klass)
   BIND (ks_hint);
   BIND (editor_error);
   BIND (rates_box);
+  BIND (rates_title);
   BIND (type_dropdown);
   BIND (show_ab);
   BIND (show_inftau);

@@ -31,7 +31,10 @@ struct _NrtKsCanvas
   GArray      *px, *py;     /* of double: display positions, canvas units */
   GArray      *trans;       /* of NrtKsTransition (rates unused) */
 
-  double       ox, oy;      /* widget = canvas + offset */
+  /* The canvas point shown at the widget's centre: the picture stays centred as the widget
+   * resizes, and an edit does not move it (widget = canvas + offset, offset from this). */
+  double       view_cx, view_cy;
+  double       ox, oy;
   gboolean     need_center;
 
   /* the gesture in progress */
@@ -181,10 +184,18 @@ nrt_ks_canvas_pick (NrtKsCanvas *self, double x, double y, guint *index)
   return item;
 }
 
+static void
+update_offset (NrtKsCanvas *self)
+{
+  self->ox = round (gtk_widget_get_width (GTK_WIDGET (self)) / 2.0 - self->view_cx);
+  self->oy = round (gtk_widget_get_height (GTK_WIDGET (self)) / 2.0 - self->view_cy);
+}
+
 void
 nrt_ks_canvas_widget_to_canvas (NrtKsCanvas *self, double wx, double wy, double *x, double *y)
 {
   g_return_if_fail (NRT_IS_KS_CANVAS (self));
+  update_offset (self);
   *x = wx - self->ox;
   *y = wy - self->oy;
 }
@@ -192,16 +203,12 @@ nrt_ks_canvas_widget_to_canvas (NrtKsCanvas *self, double wx, double wy, double 
 static void
 recenter (NrtKsCanvas *self)
 {
-  double w = gtk_widget_get_width (GTK_WIDGET (self));
-  double h = gtk_widget_get_height (GTK_WIDGET (self));
   double xmin = INFINITY, xmax = -INFINITY, ymin = INFINITY, ymax = -INFINITY;
 
-  if (w <= 0 || h <= 0)
-    return;
   self->need_center = FALSE;
   if (n_states (self) == 0)
     {
-      self->ox = self->oy = 0;
+      self->view_cx = self->view_cy = 0;
       return;
     }
   for (guint i = 0; i < n_states (self); i++)
@@ -211,9 +218,22 @@ recenter (NrtKsCanvas *self)
       ymin = MIN (ymin, state_y (self, i));
       ymax = MAX (ymax, state_y (self, i));
     }
-  /* Whole pixels, so lines stay crisp. */
-  self->ox = round (w / 2 - (xmin + xmax) / 2);
-  self->oy = round (h / 2 - (ymin + ymax) / 2);
+  self->view_cx = (xmin + xmax) / 2;
+  self->view_cy = (ymin + ymax) / 2;
+}
+
+/* Whether every state's box is inside the widget with the current offset. */
+static gboolean
+fits (NrtKsCanvas *self, double w, double h)
+{
+  for (guint i = 0; i < n_states (self); i++)
+    {
+      double x = state_x (self, i) + self->ox, y = state_y (self, i) + self->oy;
+      if (x - BOX_W / 2 < 2 || x + BOX_W / 2 > w - 2 || y - BOX_H / 2 - 20 < 0
+          || y + BOX_H / 2 > h - 2)
+        return FALSE;
+    }
+  return TRUE;
 }
 
 /* ---- the scheme ------------------------------------------------------------------- */
@@ -436,6 +456,13 @@ nrt_ks_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   self->n_draws++;
   if (self->need_center)
     recenter (self);
+  update_offset (self);
+  /* The picture moves only when some state would be cut off (never under the pointer). */
+  if (!self->dragging && !fits (self, w, h))
+    {
+      recenter (self);
+      update_offset (self);
+    }
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
 
   /* the grid, as dots every 2 grid units */

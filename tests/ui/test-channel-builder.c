@@ -534,7 +534,7 @@ kinetic_scheme (void)
     label = nrt_ks_transition_label (&g_array_index (s->transitions, NrtKsTransition, 1));
     g_assert_cmpstr (label, ==, "2cai");
   }
-  /* its plotted α is 1000·cai² at the model's cai0 whatever v is */
+  /* its plotted α is 1000·cai² at the model's cai0 whatever v is; the title says so */
   {
     double cai = nrt_model_get_data (model)->settings.conc_i[NRT_ION_CA];
     g_assert_cmpfloat (fabs (nrt_channel_builder_get_curve_value (cb, "aC2O", -70) - 1000 * cai * cai), <=, 1e-18);
