@@ -812,6 +812,15 @@ refusals (void)
     spin ();
     g_assert_null (watch);
     g_assert_cmpuint (n_builders (main), ==, 1);
+    /* Undo brings myK back (with no window); undoing the second Density… takes its channel
+     * out of the library, and its window closes too. */
+    g_assert_true (nrt_model_undo (model, &e));
+    g_assert_cmpint (nrt_model_find_channel (model, "myK"), >=, 0);
+    g_assert_true (nrt_model_undo (model, &e));
+    g_assert_no_error (e);
+    spin ();
+    g_assert_cmpint (nrt_model_find_channel (model, "leak"), <, 0);
+    g_assert_cmpuint (n_builders (main), ==, 0);
   }
   gtk_window_destroy (GTK_WINDOW (main));
 }
