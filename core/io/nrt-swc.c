@@ -681,10 +681,12 @@ model_name (const char *filename)
       }                                                                                      \
   } G_STMT_END
 
-/* Stage 3. */
+/* Stage 3: a new model, or (into != NULL) new sections of into as one undo step.  Returns a
+ * new reference. */
 static NrtModel *
-build_model (const Sample *s, const int *par, GArray *secs, const char *filename,
-             const char *header, Progress *progress, GCancellable *cancellable, GError **error)
+build_model (NrtModel *into, const Sample *s, const int *par, GArray *secs,
+             const char *filename, const char *header, Progress *progress,
+             GCancellable *cancellable, GError **error)
 {
   g_autoptr (GPtrArray) order = g_ptr_array_new ();
   g_autoptr (GPtrArray) points = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
@@ -692,6 +694,7 @@ build_model (const Sample *s, const int *par, GArray *secs, const char *filename
   g_autofree gboolean *added = g_new0 (gboolean, secs->len);
   NrtModel *model = NULL;
   guint err_line = 1;
+  gboolean mutated = FALSE;
 
   /* Names, numbered per type in Import3d's section order. */
   for (guint k = 0; k < secs->len; k++)
@@ -744,18 +747,31 @@ build_model (const Sample *s, const int *par, GArray *secs, const char *filename
         }
       g_ptr_array_add (points, pts);
     }
+  /* Into a model: every name must be new, or nothing is added. */
+  for (guint k = 0; into != NULL && k < order->len; k++)
+    {
+      const ISec *sec = order->pdata[k];
+      if (nrt_model_find_section (into, sec->name) >= 0)
+        {
+          g_autofree char *at = AT (s[sec->first].line);
+          set_error (error, NRT_IO_ERROR_INVALID, at, "the model already has a section %s",
+                     sec->name);
+          return NULL;
+        }
+    }
   progress_report (progress, 0.7);
 
-  model = nrt_model_new ();
+  model = into ? g_object_ref (into) : nrt_model_new ();
   nrt_model_begin_group (model, "Import SWC");
-  {
-    g_autofree char *name = model_name (filename);
-    g_autofree char *base = g_path_get_basename (filename);
-    g_autofree char *notes = g_strdup_printf ("Imported from %s (SWC) with NEURON Import3d's "
-                                              "rules.%s%s", base, *header ? "\n\n" : "", header);
-    MODEL_OK (nrt_model_set_name (model, name, &e_));
-    MODEL_OK (nrt_model_set_notes (model, notes, &e_));
-  }
+  if (into == NULL)
+    {
+      g_autofree char *name = model_name (filename);
+      g_autofree char *base = g_path_get_basename (filename);
+      g_autofree char *notes = g_strdup_printf ("Imported from %s (SWC) with NEURON Import3d's "
+                                                "rules.%s%s", base, *header ? "\n\n" : "", header);
+      MODEL_OK (nrt_model_set_name (model, name, &e_));
+      MODEL_OK (nrt_model_set_notes (model, notes, &e_));
+    }
   /* A section whose parent is already in the model is added connected; the others (a parent
    * of a later type, such as an axon on a dendrite) are connected once all exist.  Each call
    * looks sections up by name, so fewer calls load big cells faster. */
@@ -769,6 +785,7 @@ build_model (const Sample *s, const int *par, GArray *secs, const char *filename
       MODEL_OK (nrt_model_add_section (model, sec->name, now ? psec->name : NULL,
                                        now ? sec->parent_x : 0, 100,
                                        g_array_index (pts, NrtPt3d, 0).d, &e_) >= 0);
+      mutated = TRUE;
       added[sec - (ISec *) secs->data] = TRUE;
       sec->connected_early = now;
       MODEL_OK (nrt_model_set_section_pt3d (model, sec->name, (const NrtPt3d *) pts->data,
@@ -796,29 +813,49 @@ build_model (const Sample *s, const int *par, GArray *secs, const char *filename
     {
       const ISec *sec = order->pdata[k];
       g_autofree char *subset = subset_name (sec->type);
-      if (k == 0 || sec->type != ((const ISec *) order->pdata[k - 1])->type)
+      if ((k == 0 || sec->type != ((const ISec *) order->pdata[k - 1])->type)
+          && nrt_model_find_subset (model, subset) < 0)
         MODEL_OK (nrt_model_add_subset (model, subset, &e_));
       MODEL_OK (nrt_model_subset_add_section (model, subset, sec->name, &e_));
     }
-  {
-    g_autoptr (NrtGeometrySpec) spec = nrt_geometry_spec_new ("all");
-    spec->kinds = NRT_GEO_D_LAMBDA;
-    spec->d_lambda = 0.1;
-    MODEL_OK (nrt_model_set_geometry_specs (model, &spec, 1, &e_));
-  }
+  if (into == NULL)
+    {
+      g_autoptr (NrtGeometrySpec) spec = nrt_geometry_spec_new ("all");
+      spec->kinds = NRT_GEO_D_LAMBDA;
+      spec->d_lambda = 0.1;
+      MODEL_OK (nrt_model_set_geometry_specs (model, &spec, 1, &e_));
+    }
+  else if (nrt_model_get_data (model)->geometry_specs->len == 0)
+    {
+      /* Under the CellBuilder the new sections already follow its geometry specs. */
+      for (guint k = 0; k < order->len; k++)
+        MODEL_OK (nrt_model_set_nseg_strategy (model, ((const ISec *) order->pdata[k])->name,
+                                               NRT_NSEG_D_LAMBDA, 0.1, &e_));
+    }
   nrt_model_end_group (model);
-  nrt_model_clear_history (model);
-  nrt_model_mark_saved (model);
+  if (into == NULL)
+    {
+      nrt_model_clear_history (model);
+      nrt_model_mark_saved (model);
+    }
   return model;
 
 fail:
+  if (model != NULL)
+    {
+      nrt_model_end_group (model);
+      /* Everything was checked before the first change, so this is a refusal nobody expects;
+       * still, leave the model as it was. */
+      if (into != NULL && mutated)
+        nrt_model_undo (model, NULL);
+    }
   g_clear_object (&model);
   return NULL;
 }
 
 static NrtModel *
-read_text (const char *text, gsize length, const char *filename, Progress *progress,
-           GCancellable *cancellable, GError **error)
+read_text (NrtModel *into, const char *text, gsize length, const char *filename,
+           Progress *progress, GCancellable *cancellable, GError **error)
 {
   g_autoptr (GArray) samples = g_array_new (FALSE, FALSE, sizeof (Sample));
   g_autoptr (GString) header = g_string_new (NULL);
@@ -842,7 +879,7 @@ read_text (const char *text, gsize length, const char *filename, Progress *progr
   progress_report (progress, 0.65);
   while (header->len > 0 && header->str[header->len - 1] == '\n')
     g_string_truncate (header, header->len - 1);
-  model = build_model ((const Sample *) samples->data, par, secs, filename, header->str,
+  model = build_model (into, (const Sample *) samples->data, par, secs, filename, header->str,
                        progress, cancellable, error);
   for (guint k = 0; k < secs->len; k++)
     g_free (g_array_index (secs, ISec, k).name);
@@ -856,8 +893,21 @@ NrtModel *
 nrt_swc_read_string (const char *text, gssize length, const char *filename, GError **error)
 {
   g_return_val_if_fail (text != NULL, NULL);
-  return read_text (text, length < 0 ? strlen (text) : (gsize) length, filename, NULL, NULL,
-                    error);
+  return read_text (NULL, text, length < 0 ? strlen (text) : (gsize) length, filename, NULL,
+                    NULL, error);
+}
+
+gboolean
+nrt_swc_read_into_model (NrtModel *model, const char *text, gssize length,
+                         const char *filename, GError **error)
+{
+  g_autoptr (NrtModel) same = NULL;
+
+  g_return_val_if_fail (NRT_IS_MODEL (model), FALSE);
+  g_return_val_if_fail (text != NULL, FALSE);
+  same = read_text (model, text, length < 0 ? strlen (text) : (gsize) length, filename, NULL,
+                    NULL, error);
+  return same != NULL;
 }
 
 static NrtModel *
@@ -872,7 +922,7 @@ read_file (const char *path, Progress *progress, GCancellable *cancellable, GErr
       g_set_error (error, NRT_IO_ERROR, NRT_IO_ERROR_NOT_FOUND, "%s:1: %s", path, local->message);
       return NULL;
     }
-  return read_text (text, length, path, progress, cancellable, error);
+  return read_text (NULL, text, length, path, progress, cancellable, error);
 }
 
 NrtModel *

@@ -54,6 +54,12 @@ G_BEGIN_DECLS
  * and is unmodified. */
 NrtModel *nrt_swc_read_string (const char *text, gssize length, const char *filename,
                                GError **error);
+/* Adds the cell of SWC text to model, as NEURON's Import3d instantiate() adds sections to a
+ * session, in one undo step: the sections (whose names must all be new), the type subsets
+ * (created when absent, extended otherwise) and nseg by d_lambda 0.1 unless the model's
+ * CellBuilder geometry specs already decide it.  On error the model is unchanged. */
+gboolean  nrt_swc_read_into_model (NrtModel *model, const char *text, gssize length,
+                                   const char *filename, GError **error);
 /* (transfer full) As nrt_swc_read_string() on the contents of path. */
 NrtModel *nrt_swc_read_file (const char *path, GError **error);
 

@@ -291,7 +291,8 @@ build_ca1 (const char *swc)
   g_autoptr (GError) error = NULL;
   NrtModel *m = nrt_swc_read_file (swc, &error);
   g_assert_no_error (error);
-  g_autoptr (GPtrArray) bio = g_ptr_array_new_with_free_func ((GDestroyNotify) nrt_biophysics_spec_free);
+  g_autoptr (GPtrArray) bio =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) nrt_biophysics_spec_free);
   static const char *targets[] = { "all", "somatic", "axonal", "basal", "apical" };
 
   OK (nrt_model_set_name (m, "ca1_pyramidal", &e_));
@@ -636,7 +637,8 @@ test_unsorted_ids (void)
   static const char sorted[] =
     "1 1 0 0 0 5 -1\n2 3 6 0 0 1 1\n3 3 20 0 0 1 2\n4 3 30 5 0 1 3\n5 3 30 -5 0 1 3\n";
   static const char shuffled[] =
-    "\xEF\xBB\xBF\r\n  # comment after blanks\r\n4 3 30 5 0 1 3\r\n1 1 0 0 0 5 -1 trailing words\r\n"
+    "\xEF\xBB\xBF\r\n  # comment after blanks\r\n4 3 30 5 0 1 3\r\n"
+    "1 1 0 0 0 5 -1 trailing words\r\n"
     "5 3 30 -5 0 1 3\r\n2\t3\t6\t0\t0\t1\t1\r\n3 3 20 0 0 1 2";
   g_autoptr (GError) error = NULL;
   g_autoptr (NrtModel) a = nrt_swc_read_string (sorted, -1, "x.swc", &error);
@@ -647,6 +649,59 @@ test_unsorted_ids (void)
   OK (nrt_model_set_notes (b, nrt_model_get_data (a)->notes, &e_));
   g_assert_true (nrt_model_data_equal (nrt_model_get_data (a), nrt_model_get_data (b)));
   g_assert_cmpuint (nrt_model_get_n_sections (a), ==, 4);
+}
+
+/* Into an existing model: one undo step, names must be new, a refusal changes nothing. */
+static void
+test_into_model (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = g_build_filename (NRT_SOURCE_ROOT, "tests", "reference", "swc",
+                                            "one-point-soma.swc", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr (NrtModel) m = nrt_model_new_default ();
+  g_autoptr (NrtModel) alone = nrt_swc_read_file (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  NrtModelData *before = nrt_model_data_copy (nrt_model_get_data (m));
+
+  g_assert_true (nrt_swc_read_into_model (m, text, -1, path, &error));
+  g_assert_no_error (error);
+  const NrtModelData *d = nrt_model_get_data (m);
+  g_assert_cmpuint (d->sections->len, ==, 1 + nrt_model_get_n_sections (alone));
+  for (guint i = 0; i < nrt_model_get_n_sections (alone); i++)
+    {
+      const NrtSection *a = nrt_model_get_section (alone, i);
+      const NrtSection *b = d->sections->pdata[i + 1];
+      g_assert_cmpstr (a->name, ==, b->name);
+      g_assert_cmpint (a->nseg, ==, b->nseg);
+      g_assert_cmpint (b->nseg_strategy, ==, NRT_NSEG_D_LAMBDA);
+      g_assert_cmpint (b->parent, ==, a->parent < 0 ? -1 : a->parent + 1);  /* after "soma" */
+    }
+  g_assert_cmpint (nrt_model_find_subset (m, "somatic"), >, 0);
+  g_assert_cmpint (nrt_model_find_subset (m, "apical"), >, 0);
+  g_assert_true (nrt_model_is_modified (m));
+
+  /* again: every name is taken, so nothing happens */
+  NrtModelData *after = nrt_model_data_copy (nrt_model_get_data (m));
+  g_assert_false (nrt_swc_read_into_model (m, text, -1, path, &error));
+  g_assert_error (error, NRT_IO_ERROR, NRT_IO_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "the model already has a section soma[0]"));
+  g_clear_error (&error);
+  g_assert_true (nrt_model_data_equal (after, nrt_model_get_data (m)));
+  /* a bad file changes nothing either */
+  g_assert_false (nrt_swc_read_into_model (m, "1 1 0 0 0 1 -1\n2 3 1 1 1 1 7\n", -1, NULL,
+                                           &error));
+  g_assert_error (error, NRT_IO_ERROR, NRT_IO_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_true (nrt_model_data_equal (after, nrt_model_get_data (m)));
+
+  /* one undo step takes the whole import back */
+  g_assert_true (nrt_model_undo (m, &error));
+  g_assert_no_error (error);
+  g_assert_true (nrt_model_data_equal (before, nrt_model_get_data (m)));
+  nrt_model_data_free (before);
+  nrt_model_data_free (after);
 }
 
 /* ---------------------------------------------------------------- errors */
@@ -872,6 +927,7 @@ main (int argc, char **argv)
   g_test_add_func ("/swc/convert", test_convert);
   g_test_add_func ("/swc/other-types", test_other_types);
   g_test_add_func ("/swc/unsorted-ids", test_unsorted_ids);
+  g_test_add_func ("/swc/into-model", test_into_model);
   g_test_add_func ("/swc/errors/string", test_string_errors);
   g_test_add_func ("/swc/errors/malformed-corpus", test_malformed_corpus);
   g_test_add_func ("/swc/async", test_async);
