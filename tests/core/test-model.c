@@ -1437,6 +1437,17 @@ test_point_channels (void)
     g_assert_true (nrt_model_undo (m, &e));
   }
 
+  /* Biophysics specs cannot insert point channels either. */
+  {
+    g_autoptr(NrtBiophysicsSpec) b = nrt_biophysics_spec_new ("soma");
+    nrt_biophysics_spec_set_channel (b, "pk", 0.001, 0);
+    NrtBiophysicsSpec *list[] = { b };
+    g_assert_false (nrt_model_set_biophysics_specs (m, list, 1, &e));
+    g_assert_error (e, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE);
+    g_assert_nonnull (strstr (e->message, "point channel"));
+    g_clear_error (&e);
+  }
+
   /* Density channels are not point processes; point channels are not inserted. */
   g_assert_cmpint (nrt_model_add_point_process (m, "nahh", "soma", 0.5, &e), ==, -1);
   g_assert_error (e, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE);

@@ -550,6 +550,66 @@ test_single_vs_neuron (void)
   single_trace_free (&nt);
 }
 
+/* A ligand-gated single channel (cai, 20 /ms-mM at 0.01 mM = 0.2 /ms forward, 0.1 /ms back):
+ * kssingle redraws its pending move every step when a scheme has ligands; the open fraction
+ * stays at the steady state 2/3 on average. */
+static void
+test_single_ligand (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NrtModel) m = nrt_model_new ();
+  g_autoptr (NrtChannel) ch = nrt_channel_new ("lg");
+  const double N = 10000;
+  NrtKsScheme *ks;
+  NrtRunSettings st;
+
+  ch->kind = NRT_CHANNEL_POINT;
+  ch->single = TRUE;
+  ch->gmax = 1e-9;
+  ks = nrt_channel_add_scheme (ch, 1);
+  nrt_ks_scheme_add_state (ks, "C", 0, 0, 0);
+  nrt_ks_scheme_add_state (ks, "O", 1, 10, 0);
+  nrt_ks_scheme_add_transition (ks, 0, 1, NRT_TRANS_LIGAND_INSIDE,
+                                &rate (NRT_RATE_CONSTANT, 20, 0, 0),
+                                &rate (NRT_RATE_CONSTANT, 0.1, 0, 0), NRT_ION_CA, 1);
+  g_assert_cmpint (nrt_model_add_section (m, "soma", NULL, 0, 10, 10, &error), ==, 0);
+  ok (nrt_model_add_channel (m, ch, &error), error);
+  g_assert_cmpint (nrt_model_add_point_process (m, "lg", "soma", 0.5, &error), ==, 0);
+  ok (nrt_model_set_point_process_param (m, 0, "Nsingle", N, &error), error);
+  nrt_case_set_run (m, 30, NRT_METHOD_IMPLICIT, FALSE);
+  st = nrt_model_get_data (m)->settings;
+  st.conc_i[NRT_ION_CA] = 0.01;
+  ok (nrt_model_set_settings (m, &st, &error), error);
+  g_autoptr (NrtNetwork) net = nrt_network_compile (m, &error);
+  g_assert_no_error (error);
+  g_autoptr (NrtSim) sim = nrt_sim_new (net);
+  g_assert_cmpint (nrt_sim_add_record (sim, "lg[0].O", &error), ==, 0);
+  g_assert_cmpint (nrt_sim_add_record (sim, "lg[0].C", &error), ==, 1);
+  nrt_sim_init (sim);
+  const double p = 2.0 / 3.0, sigma = sqrt (p * (1 - p) / N);
+  double max_z = 0, sum = 0, prev = -1;
+  guint n = 0, changes = 0;
+  for (guint i = 0; i < 1200; i++)
+    {
+      double o = nrt_sim_record_value (sim, 0);
+      g_assert_cmpfloat (o + nrt_sim_record_value (sim, 1), ==, N);
+      changes += prev >= 0 && o != prev;
+      prev = o;
+      sum += o / N;
+      if (++n == 200)
+        {
+          max_z = MAX (max_z, fabs (sum / n - p) / sigma);
+          sum = 0;
+          n = 0;
+        }
+      g_assert_true (nrt_sim_step (sim, &error));
+    }
+  g_test_message ("ligand-gated, Nsingle %g: window means within %.2fσ of 2/3; the count "
+                  "changed in %u of 1200 steps", N, max_z, changes);
+  g_assert_cmpfloat (max_z, <, 5);
+  g_assert_cmpuint (changes, >, 1000);
+}
+
 static void
 test_single_seed (void)
 {
@@ -728,6 +788,7 @@ main (int argc, char **argv)
   g_test_add_func ("/kinetic/ghk-value", test_ghk_value);
   g_test_add_func ("/kinetic/single/statistics", test_single_statistics);
   g_test_add_func ("/kinetic/single/neuron", test_single_vs_neuron);
+  g_test_add_func ("/kinetic/single/ligand", test_single_ligand);
   g_test_add_func ("/kinetic/single/seed", test_single_seed);
   g_test_add_func ("/kinetic/transfer/scheme", test_transfer_scheme);
   g_test_add_func ("/kinetic/transfer/single", test_transfer_single);
