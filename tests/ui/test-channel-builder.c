@@ -400,6 +400,38 @@ live_plots (void)
     g_assert_cmpfloat (nrt_channel_builder_get_curve_value (cb, "hinf", -50), ==, inf);
     g_assert_cmpfloat (nrt_channel_builder_get_curve_value (cb, "htau", -50), ==, tau);
     g_assert_cmpstr (nrt_number_entry_get_label (nrt_channel_builder_get_field (cb, "rate1.A")), ==, "A (ms)");
+    /* inf cannot be exponential (KSChan's menu): refused, nothing changes */
+    g_assert_false (nrt_channel_builder_set_rate_form (cb, 0, NRT_RATE_EXP, &e));
+    g_assert_nonnull (e);
+    g_clear_error (&e);
+    g_assert_cmpint (((NrtGate *) nrt_channel_builder_get_channel (cb)->gates->pdata[1])->rate[0].form, ==, NRT_RATE_SIGMOID);
+  }
+  /* Choosing a form starts it at NEURON's defaults (§2.4). */
+  {
+    static const struct { NrtRateForm form; double A, k, d; } defaults[] = {
+      { NRT_RATE_CONSTANT, 0.1, 0, 0 }, { NRT_RATE_EXP, 0.5, 0.1, -40 },
+      { NRT_RATE_LINOID, 0.5, 0.1, -40 }, { NRT_RATE_SIGMOID, 1, 0.1, -40 },
+    };
+    g_assert_true (nrt_channel_builder_set_rate_type (cb, NRT_GATE_ALPHA_BETA, &e));
+    for (guint i = 0; i < G_N_ELEMENTS (defaults); i++)
+      {
+        const NrtGate *h;
+        g_assert_true (nrt_channel_builder_set_rate_form (cb, 1, defaults[i].form, &e));
+        g_assert_no_error (e);
+        h = nrt_channel_builder_get_channel (cb)->gates->pdata[1];
+        g_assert_cmpint (h->rate[1].form, ==, defaults[i].form);
+        g_assert_cmpfloat (h->rate[1].A, ==, defaults[i].A);
+        g_assert_cmpfloat (nrt_number_entry_get_value (nrt_channel_builder_get_field (cb, "rate1.A")), ==, defaults[i].A);
+        if (defaults[i].form != NRT_RATE_CONSTANT)
+          {
+            g_assert_cmpfloat (h->rate[1].k, ==, defaults[i].k);
+            g_assert_cmpfloat (h->rate[1].d, ==, defaults[i].d);
+          }
+        g_assert_cmpint (gtk_widget_get_visible (GTK_WIDGET (nrt_channel_builder_get_field (cb, "rate1.k"))), ==,
+                         defaults[i].form != NRT_RATE_CONSTANT);
+      }
+    for (guint i = 0; i < G_N_ELEMENTS (defaults) + 1; i++)
+      g_assert_true (nrt_model_undo (model, &e));
   }
   g_assert_true (nrt_model_undo (model, &e));
   nrt_channel_builder_select_row (cb, 0);
