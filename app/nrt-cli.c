@@ -405,6 +405,11 @@ command_convert (int argc, char **argv)
     return fail ("%s", error->message);
   if (!nrt_neuroml_write_file (model, argv[2], &error))
     return fail ("neurite-cli: %s", error->message);
+  /* A file Neurite cannot read back is no conversion: say so (e.g. an SWC section with two
+   * samples at one place gives a zero-length NeuroML segment, which the reader refuses). */
+  g_autoptr(NrtModel) back = nrt_neuroml_read_file (argv[2], &error);
+  if (back == NULL)
+    return fail ("%s (written from %s, but it does not read back)", error->message, argv[1]);
   return 0;
 }
 
