@@ -1944,19 +1944,28 @@ rebuild_open_menu (NrtChannelBuilder *self)
     }
 }
 
+static gboolean
+destroy_later (gpointer user_data)
+{
+  gtk_window_destroy (GTK_WINDOW (user_data));
+  return G_SOURCE_REMOVE;
+}
+
+/* The channel has gone: stop following the model at once, and go away from the main loop,
+ * not from inside whatever removed it (a menu of this very window, say). */
 static void
-close_now (NrtChannelBuilder *self)
+close_soon (NrtChannelBuilder *self)
 {
   self->closing = TRUE;
   g_clear_signal_handler (&self->changed_id, self->model);
-  gtk_window_destroy (GTK_WINDOW (self));
+  gtk_widget_set_sensitive (GTK_WIDGET (self), FALSE);
+  g_idle_add_full (G_PRIORITY_HIGH_IDLE, destroy_later, g_object_ref (self), g_object_unref);
 }
 
 static void
 refresh (NrtChannelBuilder *self)
 {
   const NrtChannel *ch;
-  const NrtModelData *data;
   NrtKsScheme *scheme;
   NrtKsState *st;
   NrtKsTransition *tr;
@@ -1968,13 +1977,10 @@ refresh (NrtChannelBuilder *self)
     return;
   if (!locate (self))
     {
-      g_object_ref (self);
-      close_now (self);
-      g_object_unref (self);
+      close_soon (self);
       return;
     }
   ch = channel (self);
-  data = nrt_model_get_data (self->model);
   point = ch->kind == NRT_CHANNEL_POINT;
   if (self->sel_row >= (int) n_rows_of (ch))
     self->sel_row = (int) n_rows_of (ch) - 1;
@@ -2118,7 +2124,6 @@ refresh (NrtChannelBuilder *self)
   refresh_rate_editors (self, ch, force);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "chb.undo", nrt_model_can_undo (self->model));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "chb.redo", nrt_model_can_redo (self->model));
-  (void) data;
 
   self->updating = FALSE;
   replot (self);
