@@ -364,6 +364,16 @@ check_tree (GArray *samples, const char *filename, guint last_line, int **par_ou
   return TRUE;
 }
 
+/* hoc compares numbers with a tolerance, float_epsilon (1e-11): a == b when |a - b| ≤ 1e-11,
+ * a < b when a < b - 1e-11; Vector.eq() takes |a - b| < 1e-11.  Import3d's tests inherit it. */
+#define HOC_EPSILON 1e-11
+
+static gboolean
+hoc_eq (double a, double b)
+{
+  return fabs (a - b) <= HOC_EPSILON;
+}
+
 /* Stage 2: Import3d_SWC_read's sectionify() and mksections(), then chk_valid(). */
 static GArray *
 make_sections (const Sample *s, int *par, int n)
@@ -421,13 +431,13 @@ make_sections (const Sample *s, int *par, int n)
   /* NeuroMorpho's three-point soma: samples 1 and 2 both children of 0, leaves, with 0's
    * diameter, and together as long as that diameter (1 %): a sphere. */
   if (n_soma == 3 && n >= 3 && par[1] == 0 && par[2] == 0 && nchild[1] == 0 && nchild[2] == 0
-      && s[1].d == s[0].d && s[2].d == s[0].d)
+      && hoc_eq (s[1].d, s[0].d) && hoc_eq (s[2].d, s[0].d))
     {
       double len = 0;
       for (int i = 1; i <= 2; i++)
         len += sqrt ((s[i].x - s[0].x) * (s[i].x - s[0].x) + (s[i].y - s[0].y) * (s[i].y - s[0].y)
                      + (s[i].z - s[0].z) * (s[i].z - s[0].z));
-      if (fabs (len / s[0].d - 1) < 0.01)
+      if (fabs (len / s[0].d - 1) < 0.01 - HOC_EPSILON)
         {
           soma3geom = TRUE;
           par[2] = 1;  /* one section of three samples, of which only the first is kept */
@@ -537,7 +547,8 @@ make_sections (const Sample *s, int *par, int n)
           /* the first two kept points: the parent copy (unless a wire) and the samples */
           const Sample *a = sec->wire ? &s[sec->first] : &s[par[sec->first]];
           const Sample *b = sec->wire ? &s[sec->first + 1] : &s[sec->first];
-          drop = a->x == b->x && a->y == b->y && a->z == b->z;
+          drop = fabs (a->x - b->x) < HOC_EPSILON && fabs (a->y - b->y) < HOC_EPSILON
+                 && fabs (a->z - b->z) < HOC_EPSILON;
         }
       if (!drop)
         continue;

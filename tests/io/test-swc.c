@@ -598,7 +598,7 @@ test_cases (void)
         }
       index++;
     }
-  g_assert_cmpuint (n_cases, ==, 6);
+  g_assert_cmpuint (n_cases, ==, 7);
 }
 
 /* Subsets and names for other types: Import3d's dend_N / minus_N arrays, the CellBuilder's
