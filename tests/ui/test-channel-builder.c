@@ -683,6 +683,11 @@ point_single (void)
   g_assert_true (nrt_number_entry_commit_text (nrt_channel_builder_get_field (cb, "scheme-power"), "2"));
   g_assert_nonnull (nrt_number_entry_get_error (nrt_channel_builder_get_field (cb, "scheme-power")));
   g_assert_cmpint (((NrtKsScheme *) nrt_channel_builder_get_channel (cb)->schemes->pdata[0])->power, ==, 1);
+  /* Delete Channel from the window's menu: the channel leaves the library, the window closes. */
+  gtk_widget_activate_action (GTK_WIDGET (cb), "chb.delete", NULL);
+  spin ();
+  g_assert_cmpuint (n_builders (main), ==, 0);
+  g_assert_cmpuint (nrt_model_get_data (nrt_window_get_model (main))->channels->len, ==, 0);
   gtk_window_destroy (GTK_WINDOW (main));
 }
 
