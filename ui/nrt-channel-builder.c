@@ -63,6 +63,7 @@ struct _NrtChannelBuilder
   /* template children */
   AdwWindowTitle       *window_title;
   GMenu                *open_section;
+  GMenu                *copy_section;
   AdwEntryRow          *name_row;
   AdwActionRow         *kind_row;
   AdwComboRow          *ion_row;
@@ -1934,6 +1935,7 @@ rebuild_open_menu (NrtChannelBuilder *self)
   const NrtModelData *data = nrt_model_get_data (self->model);
 
   g_menu_remove_all (self->open_section);
+  g_menu_remove_all (self->copy_section);
   for (guint i = 0; i < data->channels->len; i++)
     {
       const NrtChannel *c = data->channels->pdata[i];
@@ -1941,6 +1943,13 @@ rebuild_open_menu (NrtChannelBuilder *self)
       g_menu_item_set_action_and_target_value (item, "chb.open-channel",
                                                g_variant_new_string (c->name));
       g_menu_append_item (self->open_section, item);
+      if ((int) i != self->index && n_rows_of (c) > 0)
+        {
+          g_autoptr(GMenuItem) copy = g_menu_item_new (c->name, NULL);
+          g_menu_item_set_action_and_target_value (copy, "chb.copy-gates",
+                                                   g_variant_new_string (c->name));
+          g_menu_append_item (self->copy_section, copy);
+        }
     }
 }
 
@@ -2178,6 +2187,90 @@ action_text (GtkWidget *widget, const char *action_name, GVariant *param)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* ---- clone, copy gates --------------------------------------------------------------- */
+
+gboolean
+nrt_channel_builder_copy_gates_from (NrtChannelBuilder *self, const char *name, GError **error)
+{
+  g_autoptr(NrtChannel) ch = NULL;
+  const NrtChannel *from;
+  int c;
+
+  g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), FALSE);
+  if ((ch = draft (self)) == NULL)
+    return no_channel (error);
+  if ((c = nrt_model_find_channel (self->model, name)) < 0)
+    {
+      g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_UNKNOWN_MECHANISM,
+                   _("There is no channel “%s”"), name);
+      show_error (self, self->gates_error, (*error)->message);
+      return FALSE;
+    }
+  /* NEURON's Copy gates from: the other channel's gates and schemes are appended; names
+   * must stay distinct, which the model checks. */
+  from = nrt_model_get_data (self->model)->channels->pdata[c];
+  {
+    g_autoptr(NrtChannel) copy = nrt_channel_copy (from);
+    for (guint i = 0; i < copy->gates->len; i++)
+      g_ptr_array_add (ch->gates, g_steal_pointer (&copy->gates->pdata[i]));
+    for (guint i = 0; i < copy->schemes->len; i++)
+      g_ptr_array_add (ch->schemes, g_steal_pointer (&copy->schemes->pdata[i]));
+  }
+  if (!commit (self, ch, self->gates_error, error))
+    return FALSE;
+  refresh (self);
+  return TRUE;
+}
+
+GtkWindow *
+nrt_channel_builder_clone (NrtChannelBuilder *self, NrtChannelKind kind, GError **error)
+{
+  g_autoptr(NrtChannel) ch = NULL;
+
+  g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), NULL);
+  if ((ch = draft (self)) == NULL)
+    {
+      no_channel (error);
+      return NULL;
+    }
+  /* KSChan appends an integer to a name that is taken: myNa0, myNa1 … */
+  for (guint i = 0; nrt_model_find_channel (self->model, ch->name) >= 0; i++)
+    {
+      g_free (ch->name);
+      ch->name = g_strdup_printf ("%s%u", channel (self)->name, i);
+    }
+  ch->kind = kind;
+  if (kind == NRT_CHANNEL_DENSITY)
+    ch->single = FALSE;
+  if (!nrt_model_add_channel (self->model, ch, error))
+    {
+      show_error (self, self->props_error, (*error)->message);
+      return NULL;
+    }
+  if (self->main_window == NULL)
+    return NULL;
+  return nrt_channel_builder_open (self->main_window, ch->name);
+}
+
+static void
+action_copy_gates (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  nrt_channel_builder_copy_gates_from (NRT_CHANNEL_BUILDER (widget),
+                                       g_variant_get_string (param, NULL), NULL);
+}
+
+static void
+action_clone (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  g_autoptr(GError) error = NULL;
+  GtkWindow *clone = nrt_channel_builder_clone (NRT_CHANNEL_BUILDER (widget),
+                                                g_str_equal (g_variant_get_string (param, NULL), "point")
+                                                ? NRT_CHANNEL_POINT : NRT_CHANNEL_DENSITY,
+                                                &error);
+  if (clone != NULL)
+    gtk_window_present (clone);
+}
+
 /* ---- actions ------------------------------------------------------------------------- */
 
 static void
@@ -2289,6 +2382,7 @@ nrt_channel_builder_class_init (NrtChannelBuilderClass *klass)
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, NrtChannelBuilder, name)
   BIND (window_title);
   BIND (open_section);
+  BIND (copy_section);
   BIND (name_row);
   BIND (kind_row);
   BIND (ion_row);
@@ -2349,6 +2443,8 @@ nrt_channel_builder_class_init (NrtChannelBuilderClass *klass)
   gtk_widget_class_install_action (widget_class, "chb.add-scheme", NULL, action_add_scheme);
   gtk_widget_class_install_action (widget_class, "chb.delete", NULL, action_delete);
   gtk_widget_class_install_action (widget_class, "chb.open-channel", "s", action_open_channel);
+  gtk_widget_class_install_action (widget_class, "chb.copy-gates", "s", action_copy_gates);
+  gtk_widget_class_install_action (widget_class, "chb.clone", "s", action_clone);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "chb.undo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK,

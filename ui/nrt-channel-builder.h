@@ -134,6 +134,18 @@ gboolean    nrt_channel_builder_set_ligand      (NrtChannelBuilder  *self,
                                                  int                 stoichiometry,
                                                  GError            **error);
 
+/* NEURON's Copy gates from: appends the gates and schemes of the library channel called
+ * name (one undo step; refused when names would clash). */
+gboolean    nrt_channel_builder_copy_gates_from (NrtChannelBuilder  *self,
+                                                 const char         *name,
+                                                 GError            **error);
+/* NEURON's Clone channel type: a copy of the channel as a density mechanism or a point
+ * process, named with an integer appended (myNa0), added to the library (one undo step) and
+ * opened in its own builder, which is returned (transfer none).  NULL on error. */
+GtkWindow  *nrt_channel_builder_clone           (NrtChannelBuilder  *self,
+                                                 NrtChannelKind      kind,
+                                                 GError            **error);
+
 /* ---- the scheme canvas ---- */
 
 /* (transfer none) */

@@ -654,6 +654,31 @@ kinetic_scheme (void)
     g_assert_nonnull (strstr (text, "ksk"));
     g_assert_nonnull (strstr (text, "C1"));
   }
+
+  /* Clone as a point process: ksk0, its own window, the same gates. */
+  {
+    GtkWindow *w = nrt_channel_builder_clone (cb, NRT_CHANNEL_POINT, &e);
+    NrtChannelBuilder *clone;
+    g_assert_no_error (e);
+    g_assert_nonnull (w);
+    clone = NRT_CHANNEL_BUILDER (w);
+    g_assert_true (clone != cb);
+    g_assert_cmpstr (nrt_channel_builder_get_channel_name (clone), ==, "ksk0");
+    g_assert_cmpint (nrt_channel_builder_get_channel (clone)->kind, ==, NRT_CHANNEL_POINT);
+    g_assert_cmpstr (nrt_channel_builder_get_row_text (clone, 0), ==, "O: 3 states, 2 transitions");
+    /* Copy gates from: a fresh channel gets ksk's scheme; a second copy would repeat the
+     * state names, refused. */
+    {
+      NrtChannelBuilder *fresh = open_builder (main, "density");
+      g_assert_true (nrt_channel_builder_copy_gates_from (fresh, "ksk", &e));
+      g_assert_no_error (e);
+      g_assert_cmpuint (nrt_channel_builder_get_n_rows (fresh), ==, 1);
+      g_assert_false (nrt_channel_builder_copy_gates_from (fresh, "ksk", &e));
+      g_assert_nonnull (e);
+      g_clear_error (&e);
+      g_assert_cmpuint (nrt_channel_builder_get_n_rows (fresh), ==, 1);
+    }
+  }
   gtk_window_destroy (GTK_WINDOW (main));
 }
 
