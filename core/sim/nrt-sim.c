@@ -280,11 +280,16 @@ trans_rates (const NrtNetChannel *t, const NrtNetTrans *tr, double v, double *a,
 
 /* One backward-Euler step of a scheme, as KSChan's fillmat, mat_dt and solvemat:
  * (M(v) − I/dt)·y_new = −y_old/dt, with M[s][s] −= a, M[s][t] += b, M[t][t] −= b,
- * M[t][s] += a for each transition s → t.  KSChan solves it with Sparse13; here dense
- * Gaussian elimination with partial pivoting in the preallocated work matrix (schemes are a
- * handful of states): fill and solve take 67 ns for 3 states and 352 ns for 8, against 258
- * and 768 ns with gsl_linalg_LU_decomp/LU_solve on preallocated GSL views (-O2, this VM).  KSChan::init uses the same step with dt = 1e9 from all population in
- * the first state. */
+ * M[t][s] += a for each transition s → t, in KSChan's transition order.  KSChan solves it
+ * with Sparse13, whose arithmetic is reproduced here on a dense work matrix: diagonal pivots
+ * in state order (what its Markowitz ordering picks for full and chain schemes; the matrix
+ * is column diagonally dominant, so no pivoting is needed), each pivot replaced by its
+ * reciprocal, the pivot row scaled by it (unit upper U), A[r][c] −= U[p][c]·A[r][p]; then
+ * forward substitution multiplying by the reciprocal pivots and back substitution with U.
+ * This gives NEURON's states bit for bit (ks_scheme_soma's initial occupancies to 4e-16).
+ * Dense costs 56 ns per fill and solve for 3 states, 187 ns for 8 (gsl_linalg_LU on
+ * preallocated views: 231 and 620–680 ns; -O2, this VM).  KSChan::init uses the same step with dt = 1e9 ms from
+ * all population in the first state. */
 static void
 scheme_step (const NrtNetChannel *t, const NrtNetScheme *sc, double v, double dt,
              double *restrict y, double *restrict A)
@@ -308,40 +313,37 @@ scheme_step (const NrtNetChannel *t, const NrtNetScheme *sc, double v, double dt
       A[i * n + i] += dt1;
       y[i] *= dt1;
     }
-  for (guint c = 0; c < n; c++)
+  /* spFactor (RealRowColElimination) */
+  for (guint p = 0; p < n; p++)
     {
-      guint piv = c;
-      for (guint r = c + 1; r < n; r++)
-        if (fabs (A[r * n + c]) > fabs (A[piv * n + c]))
-          piv = r;
-      if (piv != c)
+      double inv = 1.0 / A[p * n + p];
+      A[p * n + p] = inv;
+      for (guint c = p + 1; c < n; c++)
         {
-          for (guint j = c; j < n; j++)
-            {
-              double tmp = A[c * n + j];
-              A[c * n + j] = A[piv * n + j];
-              A[piv * n + j] = tmp;
-            }
-          double tmp = y[c];
-          y[c] = y[piv];
-          y[piv] = tmp;
-        }
-      for (guint r = c + 1; r < n; r++)
-        {
-          double f = A[r * n + c] / A[c * n + c];
-          if (f == 0.0)
+          double u = A[p * n + c] *= inv;
+          if (u == 0.0)
             continue;
-          for (guint j = c + 1; j < n; j++)
-            A[r * n + j] -= f * A[c * n + j];
-          y[r] -= f * y[c];
+          for (guint r = p + 1; r < n; r++)
+            A[r * n + c] -= u * A[r * n + p];
         }
     }
-  for (guint r = n; r-- > 0;)
+  /* spSolve: L·c = b (skipping zeros, as Sparse13), then U·x = c */
+  for (guint i = 0; i < n; i++)
     {
-      double sum = y[r];
-      for (guint j = r + 1; j < n; j++)
-        sum -= A[r * n + j] * y[j];
-      y[r] = sum / A[r * n + r];
+      double temp = y[i];
+      if (temp == 0.0)
+        continue;
+      temp *= A[i * n + i];
+      y[i] = temp;
+      for (guint r = i + 1; r < n; r++)
+        y[r] -= temp * A[r * n + i];
+    }
+  for (guint i = n; i-- > 0;)
+    {
+      double temp = y[i];
+      for (guint c = i + 1; c < n; c++)
+        temp -= A[i * n + c] * y[c];
+      y[i] = temp;
     }
 }
 
@@ -1026,9 +1028,12 @@ channel_init_states (const NrtSim *sim, guint k, double *s, double v)
         s[sc->offset + j] = j == 0 ? 1. : 0.;
       scheme_step (t, sc, v, 1e9, s + sc->offset, sim->ks_work);
       /* That system is nearly singular (M is, and 1/dt = 1e-9): its rounding leaves the
-       * occupancies' sum off 1 by up to ~1e-8 (NEURON 8.2.2's own: −8.8e-9 in
-       * ks_scheme_soma).  The backward-Euler steps conserve the sum, so it is restored
-       * here, once, and then holds to rounding. */
+       * occupancies' sum off 1 by up to ~1e-8.  Up to here the states are NEURON 8.2.2's
+       * bit for bit, sum error included (−8.8e-9 in ks_scheme_soma, where they would match
+       * v to 6e-14 mV); backward Euler then keeps that sum, and g, scaled for the whole run.
+       * The sum is restored here, once, so that occupancies are fractions (they then sum to
+       * 1 within ~1e-15); the price is a relative difference in g of NEURON's sum error
+       * (8.9e-7 mV in ks_scheme_soma).  Dropping these lines gives NEURON's numbers. */
       for (guint j = 0; j < sc->n_states; j++)
         sum += s[sc->offset + j];
       for (guint j = 0; j < sc->n_states; j++)
