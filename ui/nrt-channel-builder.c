@@ -1686,6 +1686,26 @@ delete_item (NrtChannelBuilder *self, NrtChannel *ch, NrtKsScheme *scheme, NrtKs
   return TRUE;
 }
 
+/* Moves state i by (dx, dy) canvas units, snapped to the grid; it becomes the selection. */
+static gboolean
+move_state (NrtChannelBuilder *self, NrtChannel *ch, NrtKsScheme *scheme, guint i, double dx,
+            double dy, GError **error)
+{
+  NrtKsState *st = scheme->states->pdata[i];
+  double cx, cy;
+
+  nrt_ks_canvas_get_state_center (self->canvas, i, &cx, &cy);
+  take_display_positions (self, scheme);
+  st->x = snap (cx + dx);
+  st->y = snap (cy + dy);
+  if (!commit (self, ch, self->editor_error, error))
+    return FALSE;
+  self->ks_item = NRT_KS_ITEM_STATE;
+  self->ks_index = i;
+  refresh (self);
+  return TRUE;
+}
+
 gboolean
 nrt_channel_builder_canvas_gesture (NrtChannelBuilder *self, double x0, double y0, double x1,
                                     double y1, gboolean is_click, GError **error)
@@ -1713,21 +1733,7 @@ nrt_channel_builder_canvas_gesture (NrtChannelBuilder *self, double x0, double y
           nrt_channel_builder_select_item (self, item0, i0);
           return item0 != NRT_KS_ITEM_NONE;
         }
-      else
-        {
-          NrtKsState *st = scheme->states->pdata[i0];
-          double cx, cy;
-          nrt_ks_canvas_get_state_center (self->canvas, i0, &cx, &cy);
-          take_display_positions (self, scheme);
-          st->x = snap (cx + x1 - x0);
-          st->y = snap (cy + y1 - y0);
-          if (!commit (self, ch, self->editor_error, error))
-            return FALSE;
-          self->ks_item = NRT_KS_ITEM_STATE;
-          self->ks_index = i0;
-          refresh (self);
-          return TRUE;
-        }
+      return move_state (self, ch, scheme, i0, x1 - x0, y1 - y0, error);
 
     case NRT_KS_TOOL_ADD_OPEN:
     case NRT_KS_TOOL_ADD_CLOSED:
@@ -1837,6 +1843,22 @@ on_canvas_key (GtkEventControllerKey *keys, guint keyval, guint keycode,
     case GDK_KEY_Escape:
       nrt_channel_builder_select_item (self, NRT_KS_ITEM_NONE, 0);
       return TRUE;
+    case GDK_KEY_Left:
+    case GDK_KEY_Right:
+    case GDK_KEY_Up:
+    case GDK_KEY_Down:
+      {
+        /* Arrows move the selected state one grid step (Shift: five). */
+        double step = NRT_KS_GRID * ((state & GDK_SHIFT_MASK) ? 5 : 1);
+        g_autoptr(NrtChannel) ch = draft (self);
+        NrtKsScheme *scheme = scheme_at (ch, self->sel_row);
+        if (scheme == NULL || self->ks_item != NRT_KS_ITEM_STATE)
+          return FALSE;
+        move_state (self, ch, scheme, self->ks_index,
+                    keyval == GDK_KEY_Left ? -step : keyval == GDK_KEY_Right ? step : 0,
+                    keyval == GDK_KEY_Up ? -step : keyval == GDK_KEY_Down ? step : 0, NULL);
+        return TRUE;
+      }
     default:
       return FALSE;
     }

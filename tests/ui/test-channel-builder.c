@@ -677,6 +677,41 @@ kinetic_scheme (void)
       g_assert_nonnull (e);
       g_clear_error (&e);
       g_assert_cmpuint (nrt_channel_builder_get_n_rows (fresh), ==, 1);
+      /* Keys on the canvas: Shift+Right moves the selected state five grid steps, Delete
+       * removes it, Escape selects nothing. */
+      {
+        NrtKsCanvas *fc = nrt_channel_builder_get_canvas (fresh);
+        const NrtKsScheme *fs;
+        GListModel *controllers = gtk_widget_observe_controllers (GTK_WIDGET (fc));
+        GtkEventController *keys = NULL;
+        gboolean handled = FALSE;
+        double x0 = 0, y0 = 0;
+
+        for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+          {
+            GtkEventController *c = g_list_model_get_item (controllers, i);
+            if (GTK_IS_EVENT_CONTROLLER_KEY (c))
+              keys = c;
+            g_object_unref (c);
+          }
+        g_object_unref (controllers);
+        g_assert_nonnull (keys);
+        nrt_channel_builder_select_item (fresh, NRT_KS_ITEM_STATE, 2);
+        g_assert_true (nrt_ks_canvas_get_state_center (fc, 2, &x0, &y0));
+        g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_Right, 0, GDK_SHIFT_MASK, &handled);
+        g_assert_true (handled);
+        fs = nrt_channel_builder_get_channel (fresh)->schemes->pdata[0];
+        g_assert_cmpfloat (((NrtKsState *) fs->states->pdata[2])->x, ==, x0 + 5 * NRT_KS_GRID);
+        /* C2 is in the middle: deleting it would split the scheme, refused */
+        g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_Delete, 0, 0, &handled);
+        g_assert_cmpstr (nrt_channel_builder_get_row_text (fresh, 0), ==, "O: 3 states, 2 transitions");
+        g_assert_nonnull (nrt_channel_builder_get_error (fresh));
+        nrt_channel_builder_select_item (fresh, NRT_KS_ITEM_STATE, 0);
+        g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_Delete, 0, 0, &handled);
+        g_assert_cmpstr (nrt_channel_builder_get_row_text (fresh, 0), ==, "O: 2 states, 1 transitions");
+        g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_Escape, 0, 0, &handled);
+        g_assert_cmpint (nrt_channel_builder_get_item (fresh, NULL), ==, NRT_KS_ITEM_NONE);
+      }
     }
   }
   gtk_window_destroy (GTK_WINDOW (main));
