@@ -100,6 +100,8 @@ struct _NrtChannelBuilder
   GtkBox               *state_box;
   GtkEntry             *state_name_entry;
   NrtNumberEntry       *fraction_entry;
+  GtkScale             *fraction_scale;
+  guint                 fraction_timeout;
   GtkBox               *trans_box;
   GtkLabel             *trans_title;
   GtkBox               *ligand_box;
@@ -838,6 +840,33 @@ static void
 on_fraction_committed (NrtNumberEntry *e, double v, NrtChannelBuilder *self)
 {
   commit_field (self, e, v, set_fraction, self->editor_error);
+}
+
+/* The slider commits once it has rested for a moment: one undo step per movement, not one
+ * per pixel. */
+static gboolean
+commit_fraction_now (gpointer user_data)
+{
+  NrtChannelBuilder *self = user_data;
+
+  self->fraction_timeout = 0;
+  nrt_number_entry_commit_text (self->fraction_entry,
+                                gtk_editable_get_text (nrt_number_entry_get_editable (self->fraction_entry)));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_fraction_scale (GtkRange *range, NrtChannelBuilder *self)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  double v = round (gtk_range_get_value (range) * 100) / 100;
+
+  if (self->updating)
+    return;
+  gtk_editable_set_text (nrt_number_entry_get_editable (self->fraction_entry),
+                         g_ascii_formatd (buf, sizeof buf, "%g", v));
+  g_clear_handle_id (&self->fraction_timeout, g_source_remove);
+  self->fraction_timeout = g_timeout_add (300, commit_fraction_now, self);
 }
 
 /* ---- gates ------------------------------------------------------------------------ */
@@ -2129,6 +2158,7 @@ refresh (NrtChannelBuilder *self)
           if (!gtk_widget_has_css_class (GTK_WIDGET (self->state_name_entry), "error"))
             gtk_editable_set_text (GTK_EDITABLE (self->state_name_entry), st->name);
           show_value (self->fraction_entry, st->fraction, force);
+          gtk_range_set_value (GTK_RANGE (self->fraction_scale), st->fraction);
         }
       if (tr != NULL)
         {
@@ -2366,6 +2396,7 @@ nrt_channel_builder_dispose (GObject *object)
 {
   NrtChannelBuilder *self = NRT_CHANNEL_BUILDER (object);
 
+  g_clear_handle_id (&self->fraction_timeout, g_source_remove);
   if (self->model != NULL)
     g_clear_signal_handler (&self->changed_id, self->model);
   g_clear_object (&self->model);
@@ -2441,6 +2472,7 @@ nrt_channel_builder_class_init (NrtChannelBuilderClass *klass)
   BIND (state_box);
   BIND (state_name_entry);
   BIND (fraction_entry);
+  BIND (fraction_scale);
   BIND (trans_box);
   BIND (trans_title);
   BIND (ligand_box);
@@ -2554,6 +2586,7 @@ nrt_channel_builder_init (NrtChannelBuilder *self)
   g_signal_connect (self->scheme_power_entry, "value-committed",
                     G_CALLBACK (on_scheme_power_committed), self);
   g_signal_connect (self->fraction_entry, "value-committed", G_CALLBACK (on_fraction_committed), self);
+  g_signal_connect (self->fraction_scale, "value-changed", G_CALLBACK (on_fraction_scale), self);
   g_signal_connect (self->gate_name_entry, "activate", G_CALLBACK (on_gate_name_activate), self);
   g_signal_connect (self->state_name_entry, "activate", G_CALLBACK (on_gate_name_activate), self);
   g_signal_connect (self->gate_list, "row-selected", G_CALLBACK (on_row_selected), self);

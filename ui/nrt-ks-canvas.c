@@ -242,8 +242,10 @@ void
 nrt_ks_canvas_set_scheme (NrtKsCanvas *self, const NrtKsScheme *scheme, gboolean center)
 {
   gboolean distinct = TRUE;
+  guint before;
 
   g_return_if_fail (NRT_IS_KS_CANVAS (self));
+  before = n_states (self);
   g_ptr_array_set_size (self->names, 0);
   g_array_set_size (self->fractions, 0);
   g_array_set_size (self->px, 0);
@@ -278,7 +280,8 @@ nrt_ks_canvas_set_scheme (NrtKsCanvas *self, const NrtKsScheme *scheme, gboolean
   if ((self->sel_item == NRT_KS_ITEM_STATE && self->sel_index >= n_states (self))
       || (self->sel_item == NRT_KS_ITEM_TRANSITION && self->sel_index >= self->trans->len))
     self->sel_item = NRT_KS_ITEM_NONE;
-  if (center)
+  /* A state gone leaves the rest off-centre: centre again (a new one stays where dropped). */
+  if (center || n_states (self) < before)
     {
       self->need_center = TRUE;
       recenter (self);

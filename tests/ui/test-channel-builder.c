@@ -709,6 +709,39 @@ kinetic_scheme (void)
         nrt_channel_builder_select_item (fresh, NRT_KS_ITEM_STATE, 0);
         g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_Delete, 0, 0, &handled);
         g_assert_cmpstr (nrt_channel_builder_get_row_text (fresh, 0), ==, "O: 2 states, 1 transitions");
+        /* The slider sets O's fraction once it rests: one step. */
+        {
+          GtkRange *scale = NULL;
+          GtkWidget *stack[64];
+          guint top = 0;
+          guint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+          guint o;
+          g_assert_true (nrt_channel_find_state (nrt_channel_builder_get_channel (fresh), "O", NULL, &o));
+          nrt_channel_builder_select_item (fresh, NRT_KS_ITEM_STATE, o);
+          stack[top++] = GTK_WIDGET (fresh);
+          while (top > 0 && scale == NULL)
+            {
+              GtkWidget *w = stack[--top];
+              if (GTK_IS_SCALE (w))
+                scale = GTK_RANGE (w);
+              for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL && top < 63; c = gtk_widget_get_next_sibling (c))
+                stack[top++] = c;
+            }
+          g_assert_nonnull (scale);
+          gtk_range_set_value (scale, 0.5);
+          gtk_range_set_value (scale, 0.75);
+          fs = nrt_channel_builder_get_channel (fresh)->schemes->pdata[0];
+          g_assert_cmpfloat (((NrtKsState *) fs->states->pdata[o])->fraction, ==, 1);
+          while (((NrtKsState *) ((NrtKsScheme *) nrt_channel_builder_get_channel (fresh)->schemes->pdata[0])->states->pdata[o])->fraction != 0.75)
+            {
+              g_main_context_iteration (NULL, FALSE);
+              g_usleep (1000);
+              g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+            }
+          g_assert_cmpstr (nrt_channel_builder_get_row_text (fresh, 0), ==, "0.75*O: 2 states, 1 transitions");
+          gtk_window_set_default_size (GTK_WINDOW (fresh), 1240, 800);
+          screenshot (GTK_WINDOW (fresh), "channel-builder-state.png");
+        }
         g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_Escape, 0, 0, &handled);
         g_assert_cmpint (nrt_channel_builder_get_item (fresh, NULL), ==, NRT_KS_ITEM_NONE);
       }
