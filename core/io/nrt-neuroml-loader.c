@@ -151,9 +151,31 @@ static const char *const lems_core_files[] = {
   "NeuroMLCoreCompTypes.xml", "Channels.xml", "Synapses.xml", "Inputs.xml", "PyNN.xml",
 };
 
+/* The include chain as "a.nml -> b.nml -> a.nml" (base names). */
+static char *
+chain_text (GPtrArray *stack, const char *again)
+{
+  GString *s = g_string_new (NULL);
+  gboolean on = FALSE;
+  for (guint i = 0; i < stack->len; i++)
+    {
+      g_autofree char *b = NULL;
+      on |= strcmp (stack->pdata[i], again) == 0;
+      if (!on)
+        continue;
+      b = g_path_get_basename (stack->pdata[i]);
+      g_string_append_printf (s, "%s -> ", b);
+    }
+  {
+    g_autofree char *b = g_path_get_basename (again);
+    g_string_append (s, b);
+  }
+  return g_string_free (s, FALSE);
+}
+
 static gboolean
-load_recursive (NrtNmlDocSet *set, GHashTable *seen, const char *path, xmlNodePtr from,
-                int depth, GError **error)
+load_recursive (NrtNmlDocSet *set, GHashTable *seen, GPtrArray *stack, const char *path,
+                xmlNodePtr from, int depth, GError **error)
 {
   g_autofree char *canon = NULL;
   NrtNmlFile *file;
@@ -172,8 +194,16 @@ load_recursive (NrtNmlDocSet *set, GHashTable *seen, const char *path, xmlNodePt
   canon = realpath (path, NULL);
   if (canon == NULL)
     canon = g_strdup (path);
+  for (guint i = 0; i < stack->len; i++)
+    if (strcmp (stack->pdata[i], canon) == 0)
+      {
+        /* A file that includes itself, directly or not: jNeuroML would recurse without end. */
+        g_autofree char *chain = chain_text (stack, canon);
+        nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, set, from, "include cycle: %s", chain);
+        return FALSE;
+      }
   if (g_hash_table_contains (seen, canon))
-    return TRUE;  /* included twice: read once, as jNeuroML does */
+    return TRUE;  /* included twice (not in a cycle): read once, as jNeuroML does */
   if (depth > 32)
     {
       nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, set, from, "includes nested too deeply");
@@ -209,6 +239,7 @@ load_recursive (NrtNmlDocSet *set, GHashTable *seen, const char *path, xmlNodePt
     }
 
   dir = g_path_get_dirname (path);
+  g_ptr_array_add (stack, g_strdup (canon));
   for (xmlNodePtr n = root->children; n != NULL; n = n->next)
     {
       g_autofree char *href = NULL;
@@ -240,8 +271,199 @@ load_recursive (NrtNmlDocSet *set, GHashTable *seen, const char *path, xmlNodePt
           if (core)
             continue;
         }
-      if (!load_recursive (set, seen, full, n, depth + 1, error))
+      if (!load_recursive (set, seen, stack, full, n, depth + 1, error))
         return FALSE;
+    }
+  g_ptr_array_remove_index (stack, stack->len - 1);
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------- path and subTree */
+
+/* Segment id of a <from>/<to> child of el, or -1 when absent; FALSE on a bad reference. */
+static gboolean
+end_point (NrtNmlDocSet *set, xmlNodePtr el, const char *which, GHashTable *parent, int *id,
+           GError **error)
+{
+  xmlNodePtr n = nrt_nml_first_child (el, which);
+  g_autofree char *s = NULL;
+  char *end;
+  long v;
+
+  *id = -1;
+  if (n == NULL)
+    return TRUE;
+  s = nrt_nml_get (n, "segment");
+  v = s ? strtol (s, &end, 10) : -1;
+  if (s == NULL || end == s || *end != '\0' || v < 0 || v > G_MAXINT
+      || !g_hash_table_contains (parent, GINT_TO_POINTER ((int) v)))
+    {
+      nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, set, n,
+                         "<%s> segment \"%s\" does not exist", which, s ? s : "");
+      return FALSE;
+    }
+  *id = (int) v;
+  return TRUE;
+}
+
+/* TRUE when a is b or one of b's ancestors. */
+static gboolean
+is_ancestor (GHashTable *parent, int a, int b, guint n_segs)
+{
+  for (guint steps = 0; b >= 0 && steps <= n_segs; steps++)
+    {
+      if (a == b)
+        return TRUE;
+      b = GPOINTER_TO_INT (g_hash_table_lookup (parent, GINT_TO_POINTER (b))) - 1;
+    }
+  return FALSE;
+}
+
+/* Replaces the path and subTree children of a morphology's segment groups by the members they
+ * stand for (neuroml.md §2.2: jNeuroML, libNeuroML and NetPyNE read members and includes
+ * only).  Members come in document order of the segments, so a section given as a path keeps
+ * its proximal-to-distal order. */
+static gboolean
+expand_morphology (NrtNmlDocSet *set, xmlNodePtr morph, GError **error)
+{
+  /* segment id -> parent id + 1 (0: root) */
+  g_autoptr (GHashTable) parent = g_hash_table_new (g_direct_hash, g_direct_equal);
+  g_autoptr (GArray) order = g_array_new (FALSE, FALSE, sizeof (int));
+  gboolean any = FALSE;
+
+  for (xmlNodePtr g = nrt_nml_first_child (morph, "segmentGroup"); g && !any; g = nrt_nml_next (g, "segmentGroup"))
+    any = nrt_nml_first_child (g, "path") || nrt_nml_first_child (g, "subTree");
+  if (!any)
+    return TRUE;
+  for (xmlNodePtr s = nrt_nml_first_child (morph, "segment"); s; s = nrt_nml_next (s, "segment"))
+    {
+      g_autofree char *id = nrt_nml_get (s, "id");
+      xmlNodePtr p = nrt_nml_first_child (s, "parent");
+      g_autofree char *pid = p ? nrt_nml_get (p, "segment") : NULL;
+      int i = id ? atoi (id) : 0;
+      g_hash_table_insert (parent, GINT_TO_POINTER (i), GINT_TO_POINTER (pid ? atoi (pid) + 1 : 0));
+      g_array_append_val (order, i);
+    }
+  for (xmlNodePtr g = nrt_nml_first_child (morph, "segmentGroup"); g; g = nrt_nml_next (g, "segmentGroup"))
+    {
+      g_autoptr (GHashTable) have = g_hash_table_new (g_direct_hash, g_direct_equal);
+      g_autoptr (GHashTable) add = g_hash_table_new (g_direct_hash, g_direct_equal);
+      g_autoptr (GPtrArray) drop = g_ptr_array_new ();
+      g_autofree char *gid = nrt_nml_get (g, "id");
+      xmlNodePtr before = NULL, first_drop = NULL;
+
+      for (xmlNodePtr m = nrt_nml_first_child (g, NULL); m; m = nrt_nml_next (m, NULL))
+        {
+          int from, to;
+          if (nrt_nml_is (m, "member"))
+            {
+              g_autofree char *s = nrt_nml_get (m, "segment");
+              if (s)
+                g_hash_table_add (have, GINT_TO_POINTER (atoi (s)));
+              continue;
+            }
+          if (before == NULL && (nrt_nml_is (m, "include") || nrt_nml_is (m, "path")
+                                 || nrt_nml_is (m, "subTree") || nrt_nml_is (m, "inhomogeneousParameter")))
+            before = m;
+          if (!nrt_nml_is (m, "path") && !nrt_nml_is (m, "subTree"))
+            continue;
+          if (first_drop == NULL)
+            first_drop = m;
+          g_ptr_array_add (drop, m);
+          if (!end_point (set, m, "from", parent, &from, error)
+              || !end_point (set, m, "to", parent, &to, error))
+            return FALSE;
+          if (nrt_nml_is (m, "subTree"))
+            {
+              /* from: the segment and all distal to it; to: the segment and all proximal */
+              for (guint k = 0; k < order->len; k++)
+                {
+                  int s = g_array_index (order, int, k);
+                  if (from >= 0 ? is_ancestor (parent, from, s, order->len)
+                                : to >= 0 && is_ancestor (parent, s, to, order->len))
+                    g_hash_table_add (add, GINT_TO_POINTER (s));
+                }
+              if (from < 0 && to < 0)
+                {
+                  nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, set, m,
+                                     "segment group \"%s\": <subTree> without <from> or <to>", gid);
+                  return FALSE;
+                }
+              continue;
+            }
+          if (from < 0 && to < 0)
+            {
+              nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, set, m,
+                                 "segment group \"%s\": <path> without <from> or <to>", gid);
+              return FALSE;
+            }
+          if (from >= 0 && to >= 0 && !is_ancestor (parent, from, to, order->len))
+            {
+              if (!is_ancestor (parent, to, from, order->len))
+                {
+                  nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, set, m,
+                                     "segment group \"%s\": no path from segment %d to segment %d "
+                                     "(neither is proximal to the other)", gid, from, to);
+                  return FALSE;
+                }
+              int t = from;
+              from = to, to = t;
+            }
+          for (guint k = 0; k < order->len; k++)
+            {
+              int s = g_array_index (order, int, k);
+              gboolean in;
+              if (to < 0)  /* from a segment to every tip: its subtree */
+                in = is_ancestor (parent, from, s, order->len);
+              else if (from < 0)  /* from the root */
+                in = is_ancestor (parent, s, to, order->len);
+              else
+                in = is_ancestor (parent, s, to, order->len) && is_ancestor (parent, from, s, order->len);
+              if (in)
+                g_hash_table_add (add, GINT_TO_POINTER (s));
+            }
+        }
+      if (drop->len == 0)
+        continue;
+      for (guint k = 0; k < order->len; k++)
+        {
+          int s = g_array_index (order, int, k);
+          xmlNodePtr mem;
+          char num[16];
+          if (!g_hash_table_contains (add, GINT_TO_POINTER (s)) || g_hash_table_contains (have, GINT_TO_POINTER (s)))
+            continue;
+          g_hash_table_add (have, GINT_TO_POINTER (s));
+          mem = xmlNewDocNode (g->doc, g->ns, (const xmlChar *) "member", NULL);
+          g_snprintf (num, sizeof num, "%d", s);
+          xmlNewProp (mem, (const xmlChar *) "segment", (const xmlChar *) num);
+          mem->line = first_drop->line;  /* messages about it point at the path/subTree */
+          xmlAddPrevSibling (before, mem);
+        }
+      for (guint k = 0; k < drop->len; k++)
+        {
+          xmlUnlinkNode (drop->pdata[k]);
+          xmlFreeNode (drop->pdata[k]);
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+expand_paths (NrtNmlDocSet *set, GError **error)
+{
+  for (guint i = 0; i < set->files->len; i++)
+    {
+      NrtNmlFile *f = set->files->pdata[i];
+      xmlNodePtr root = xmlDocGetRootElement (f->doc);
+      if (f->is_lems)
+        continue;
+      for (xmlNodePtr n = nrt_nml_first_child (root, NULL); n; n = nrt_nml_next (n, NULL))
+        {
+          xmlNodePtr morph = nrt_nml_is (n, "morphology") ? n
+                             : nrt_nml_is (n, "cell") ? nrt_nml_first_child (n, "morphology") : NULL;
+          if (morph && !expand_morphology (set, morph, error))
+            return FALSE;
+        }
     }
   return TRUE;
 }
@@ -253,8 +475,10 @@ nrt_nml_doc_set_load (const char *path, GError **error)
   g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   xmlSetStructuredErrorFunc (NULL, silent_structured_error);
+  g_autoptr (GPtrArray) stack = g_ptr_array_new_with_free_func (g_free);
+
   set->files = g_ptr_array_new_with_free_func ((GDestroyNotify) nrt_nml_file_free);
-  if (!load_recursive (set, seen, path, NULL, 0, error))
+  if (!load_recursive (set, seen, stack, path, NULL, 0, error) || !expand_paths (set, error))
     return NULL;
   return g_steal_pointer (&set);
 }

@@ -12,6 +12,7 @@
 #include <math.h>
 #include <string.h>
 #include "nrt-neuroml-private.h"
+#include "nrt-lems.h"
 
 typedef struct {
   double x, y, z, d;
@@ -2096,11 +2097,14 @@ read_settings (Reader *r, GError **error)
       }
   if (r->sim)
     {
+      double dt_before = st.dt;
       at = r->sim;
       if (!get_quantity (r, r->sim, "length", NRT_DIM_TIME, TRUE, &st.tstop, error)
           || !get_quantity (r, r->sim, "step", NRT_DIM_TIME, TRUE, &st.dt, error))
         return FALSE;
-      if (st.dt > 0)
+      /* A Neurite folder's LEMS file repeats the annotation's tstop and dt: then the
+       * annotation's plotting rate stands; a new step records every step. */
+      if (st.dt > 0 && st.dt != dt_before)
         st.points_per_ms = 1.0 / st.dt;
     }
   if (r->hh_node && !r->hh_has_q10 && st.celsius != 6.3)
@@ -2111,6 +2115,179 @@ read_settings (Reader *r, GError **error)
       return FALSE;
     }
   return model_ok (r, nrt_model_set_settings (r->model, &st, &e), e, at, error);
+}
+
+/* ---------------------------------------------------------------- LEMS plots */
+
+/* The recordable expression of a LEMS quantity of our cell, or NULL when Neurite cannot plot
+ * it.  "POP[0]/v", "POP/0/CELL/v" (segment 0) and "POP/0/CELL/SEG/v" are v at the middle of
+ * a segment, where jNeuroML's NEURON export records them. */
+static char *
+quantity_expr (Reader *r, GHashTable *pops, const char *cell_id, const char *quantity)
+{
+  g_autofree char *q = g_strdup (quantity);
+  g_auto (GStrv) parts = NULL;
+  g_autofree char *pop = NULL;
+  guint n, k = 1;
+  int index = -1, seg = -1;
+  RSec *s;
+  double x;
+  g_autofree char *xs = NULL;
+  GError *e = NULL;
+
+  g_strstrip (q);
+  while (g_str_has_suffix (q, "/"))
+    q[strlen (q) - 1] = '\0';
+  parts = g_strsplit (q, "/", -1);
+  n = g_strv_length (parts);
+  if (n < 2)
+    return NULL;
+  {
+    char *br = strchr (parts[0], '[');
+    if (br)
+      {
+        char *end;
+        pop = g_strndup (parts[0], br - parts[0]);
+        index = (int) strtol (br + 1, &end, 10);
+        if (end == br + 1 || strcmp (end, "]") != 0)
+          return NULL;
+      }
+    else
+      {
+        char *end;
+        pop = g_strdup (parts[0]);
+        index = (int) strtol (parts[1], &end, 10);
+        if (end == parts[1] || *end != '\0')
+          return NULL;
+        k = 2;
+        if (k < n && g_strcmp0 (parts[k], cell_id) == 0)
+          k++;
+      }
+  }
+  if (!g_hash_table_contains (pops, pop) || index != 0)
+    return NULL;
+  if (k + 2 == n)
+    {
+      char *end;
+      seg = (int) strtol (parts[k], &end, 10);
+      if (end == parts[k] || *end != '\0')
+        return NULL;
+      k++;
+    }
+  if (k + 1 != n || strcmp (parts[k], "v") != 0)
+    return NULL;
+  if (seg < 0)  /* jNeuroML: the first segment listed */
+    seg = seg_get (r, 0) ? 0 : ((RSeg *) r->seg_list->pdata[0])->id;
+  if (seg_get (r, seg) == NULL || !locate (r, seg, 0.5, NULL, &s, &x, &e))
+    {
+      g_clear_error (&e);
+      return NULL;
+    }
+  xs = nrt_nml_format_number (x);
+  return g_strdup_printf ("%s(%s).v", s->name, xs);
+}
+
+/* Adds expr (transfer full) unless already there; returns the graph's copy. */
+static const char *
+graph_add (NrtLemsGraph *g, char *expr)
+{
+  for (guint i = 0; i < g->exprs->len; i++)
+    if (strcmp (g->exprs->pdata[i], expr) == 0)
+      {
+        g_free (expr);
+        return g->exprs->pdata[i];
+      }
+  g_ptr_array_add (g->exprs, expr);
+  return expr;
+}
+
+/* A LEMS file's Displays, and OutputFiles of what no Display shows, as Graph windows (the
+ * model's view_state).  A Neurite file keeps its own layout from the annotation. */
+static gboolean
+read_lems_graphs (Reader *r, GError **error)
+{
+  g_autoptr (GHashTable) pops = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GHashTable) shown = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GPtrArray) graphs = g_ptr_array_new_with_free_func ((GDestroyNotify) nrt_lems_graph_free);
+  g_autofree char *cell_id = nrt_nml_get (r->cell, "id");
+  g_autofree char *text = NULL;
+
+  if (r->sim == NULL || r->ann != NULL || r->net == NULL)
+    return TRUE;
+  for (xmlNodePtr p = nrt_nml_first_child (r->net, "population"); p; p = nrt_nml_next (p, "population"))
+    {
+      g_autofree char *comp = nrt_nml_get (p, "component");
+      if (g_strcmp0 (comp, cell_id) == 0)
+        g_hash_table_add (pops, nrt_nml_get (p, "id"));
+    }
+  for (xmlNodePtr d = nrt_nml_first_child (r->sim, "Display"); d; d = nrt_nml_next (d, "Display"))
+    {
+      g_autofree char *title = nrt_nml_get (d, "title");
+      NrtLemsGraph *g = nrt_lems_graph_new (title, 0);
+      gboolean mv = TRUE;
+      for (xmlNodePtr l = nrt_nml_first_child (d, "Line"); l; l = nrt_nml_next (l, "Line"))
+        {
+          g_autofree char *quantity = nrt_nml_get (l, "quantity");
+          g_autofree char *scale = nrt_nml_get (l, "scale");
+          char *expr = quantity ? quantity_expr (r, pops, cell_id, quantity) : NULL;
+          double sc = 0;
+          g_autofree char *why = NULL;
+          if (expr == NULL)
+            continue;
+          if (scale == NULL || !nrt_nml_parse_quantity (scale, NRT_DIM_VOLTAGE, &sc, &why) || sc != 1)
+            mv = FALSE;  /* the axis is not in mV: keep Neurite's default range */
+          g_hash_table_add (shown, (gpointer) graph_add (g, expr));
+        }
+      if (g->exprs->len == 0)
+        {
+          nrt_lems_graph_free (g);
+          continue;
+        }
+      {
+        /* xmin..ymax are in the Display's units: time in timeScale, v in the lines' scale */
+        g_autofree char *ts = nrt_nml_get (d, "timeScale");
+        static const char *const keys[] = { "xmin", "xmax", "ymin", "ymax" };
+        double v[4], tscale = 1;
+        g_autofree char *why = NULL;
+        gboolean ok = mv && (ts == NULL || nrt_nml_parse_quantity (ts, NRT_DIM_TIME, &tscale, &why));
+        for (guint k = 0; k < 4 && ok; k++)
+          {
+            g_autofree char *t = nrt_nml_get (d, keys[k]);
+            ok = t && nrt_nml_parse_number (t, &v[k]);
+          }
+        if (ok && v[1] > v[0] && v[3] > v[2])
+          {
+            g->has_view = TRUE;
+            g->x0 = v[0] * tscale, g->x1 = v[1] * tscale, g->y0 = v[2], g->y1 = v[3];
+          }
+      }
+      g_ptr_array_add (graphs, g);
+    }
+  for (xmlNodePtr o = nrt_nml_first_child (r->sim, "OutputFile"); o; o = nrt_nml_next (o, "OutputFile"))
+    {
+      g_autofree char *id = nrt_nml_get (o, "fileName");
+      NrtLemsGraph *g = nrt_lems_graph_new (id, 0);
+      for (xmlNodePtr c = nrt_nml_first_child (o, "OutputColumn"); c; c = nrt_nml_next (c, "OutputColumn"))
+        {
+          g_autofree char *quantity = nrt_nml_get (c, "quantity");
+          char *expr = quantity ? quantity_expr (r, pops, cell_id, quantity) : NULL;
+          if (expr == NULL)
+            continue;
+          if (g_hash_table_contains (shown, expr))
+            g_free (expr);
+          else
+            graph_add (g, expr);
+        }
+      if (g->exprs->len == 0)
+        nrt_lems_graph_free (g);
+      else
+        g_ptr_array_add (graphs, g);
+    }
+  text = nrt_lems_graphs_to_view_state (graphs);
+  (void) error;
+  if (text)
+    nrt_model_set_view_state (r->model, text);
+  return TRUE;
 }
 
 static gboolean
@@ -2411,32 +2588,50 @@ nrt_nml_build_model (NrtNmlDocSet *set, GError **error)
   if (!read_settings (&r, error) || !apply_nseg (&r, error) || !read_cell_builder (&r, error))
     goto out;
 
-  /* Keep the main file's unmodelled top-level elements verbatim. */
+  if (!read_lems_graphs (&r, error))
+    goto out;
+
+  /* Keep the main file's unmodelled top-level elements verbatim: of a LEMS file, the file of
+   * its network; of a Neurite folder (its cell file has the annotation), every file. */
   g_hash_table_add (r.consumed, r.cell);
   if (r.net)
     g_hash_table_add (r.consumed, r.net);
-  for (xmlNodePtr n = nrt_nml_first_child (main_root (&r), NULL); n; n = nrt_nml_next (n, NULL))
+  for (guint fi = 0; fi < set->files->len; fi++)
     {
-      g_autofree char *id = nrt_nml_get (n, "id");
-      if (((NrtNmlFile *) set->files->pdata[0])->is_lems)
-        break;
-      if (g_hash_table_contains (r.consumed, n) || nrt_nml_is (n, "include") || nrt_nml_is (n, "notes")
-          || nrt_nml_is (n, "annotation") || nrt_nml_is (n, "property"))
+      NrtNmlFile *f = set->files->pdata[fi];
+      xmlNodePtr froot = xmlDocGetRootElement (f->doc);
+      gboolean own;
+      if (f->is_lems)
         continue;
-      if ((nrt_nml_is (n, "ionChannelHH") || nrt_nml_is (n, "ionChannel")
-           || nrt_nml_is (n, "ionChannelKS"))
-          && id && nrt_model_find_channel (r.model, id) >= 0)
-        continue;  /* a ChannelBuilder channel (defined exactly in the annotation) */
-      if (nrt_nml_is (n, "ionChannel") || nrt_nml_is (n, "ionChannelHH"))
+      if (r.ann != NULL)
+        own = TRUE;
+      else if (!((NrtNmlFile *) set->files->pdata[0])->is_lems)
+        own = fi == 0;
+      else
+        own = f->doc == (r.net ? r.net->doc : r.cell->doc);
+      if (!own)
+        continue;
+      for (xmlNodePtr n = nrt_nml_first_child (froot, NULL); n; n = nrt_nml_next (n, NULL))
         {
-          ChanKind k;
-          g_autoptr (GError) local = NULL;
-          if (classify_channel (&r, n, &k, &local))
-            continue;  /* modelled as hh/pas */
+          g_autofree char *id = nrt_nml_get (n, "id");
+          if (g_hash_table_contains (r.consumed, n) || nrt_nml_is (n, "include") || nrt_nml_is (n, "notes")
+              || nrt_nml_is (n, "annotation") || nrt_nml_is (n, "property"))
+            continue;
+          if ((nrt_nml_is (n, "ionChannelHH") || nrt_nml_is (n, "ionChannel")
+               || nrt_nml_is (n, "ionChannelKS"))
+              && id && nrt_model_find_channel (r.model, id) >= 0)
+            continue;  /* a ChannelBuilder channel (defined exactly in the annotation) */
+          if (nrt_nml_is (n, "ionChannel") || nrt_nml_is (n, "ionChannelHH"))
+            {
+              ChanKind k;
+              g_autoptr (GError) local = NULL;
+              if (classify_channel (&r, n, &k, &local))
+                continue;  /* modelled as hh/pas */
+            }
+          if (r.ann && is_neurite_own_id (id))
+            continue;
+          g_ptr_array_add (foreign_top, dump_node (n));
         }
-      if (r.ann && is_neurite_own_id (id))
-        continue;
-      g_ptr_array_add (foreign_top, dump_node (n));
     }
   for (guint i = 0; i < foreign_top->len; i++)
     nrt_model_add_foreign_xml (r.model, foreign_top->pdata[i]);
