@@ -7,11 +7,13 @@
  *   - its properties: name, kind (fixed at creation), ion, ohmic or GHK current, default
  *     gmax (or pmax) and e with units, q10 and its temperature, Allow Single Channels (point
  *     channels), and the equations NEURON shows (`ina (mA/cm2) = g_myNa * (v - ena)`,
- *     `g = gmax * m^3 * h`); the presets HH sodium and HH potassium channel;
+ *     `g = gmax * m^3 * h`); the presets HH sodium and HH potassium channel; Clone Channel
+ *     Type, Copy Gates From, Open Channel, Delete Channel and Text (NEURON's Text to stdout);
  *   - the gate list: every HH gate (`m' = am*(1 - m) - bm*m`) and kinetic scheme
  *     (`O: 3 states, 2 transitions`); add an HH gate, add a scheme (C ⇄ O), remove;
- *   - the HH gate editor (name, power) or the scheme canvas (NrtKsCanvas) with its state
- *     editor (name, conductance fraction) and transition editor (type, ligand, n);
+ *   - the HH gate editor (name, power) or the scheme canvas (NrtKsCanvas; Delete removes
+ *     the selection, arrows move a state) with its state editor (name, conductance fraction
+ *     with a slider, scheme power) and transition editor (type, ligand, n);
  *   - the rate editors of the selected gate or transition: how the two rates are given
  *     (α/β, inf/τ, ligand outside or inside), and per rate its form (constant, exp, linoid,
  *     sigmoid, as the slot allows) and A, k, d with units;

@@ -9,8 +9,9 @@
  *
  * The canvas keeps no model: the ChannelBuilder hands it a scheme to draw (copied) and
  * applies the gestures the canvas reports with ::gesture.  Coordinates are the states' own
- * (NrtKsState x, y, "canvas units" = pixels at 100 %), placed in the widget with an offset
- * that centres the scheme when it is first shown.
+ * (NrtKsState x, y, "canvas units" = pixels at 100 %), placed in the widget so that the
+ * scheme is centred when it is first shown, stays centred as the widget resizes, and moves
+ * only when a state would be cut off or one was deleted.
  *
  * Tools (what the ChannelBuilder does with a gesture):
  *   - SELECT: a click selects a state or a transition; a drag moves a state (snapped to
