@@ -11,6 +11,7 @@
 #include "nrt-sim.h"
 #include "nrt-io-models.h"
 #include "../validation/nrt-cases.h"
+#include "../validation/nrt-csv.h"
 
 static const char *
 shared_dir (void)
@@ -151,6 +152,62 @@ reference_spikes (const char *name)
       p = end;
     }
   return out;
+}
+
+/* Runs m with its own settings (a LEMS file's length and step), recording every expression of
+ * its graphs in order, and compares them with the columns 1.. of a NEURON CSV sampled every
+ * `every` steps (generate_lems.py).  Returns max |Δv| (mV). */
+static double
+compare_graphs_with_neuron (NrtModel *m, const char *csv_name, guint every)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NrtNetwork) net = NULL;
+  g_autoptr (NrtSim) sim = NULL;
+  g_autoptr (GPtrArray) graphs = nrt_lems_graphs_from_view_state (nrt_model_get_data (m)->view_state);
+  g_autofree char *path = nrt_reference_path (csv_name);
+  g_autoptr (NrtCsv) csv = nrt_csv_read (path);
+  g_autoptr (GArray) recs = g_array_new (FALSE, FALSE, sizeof (int));
+  const NrtRunSettings *st = &nrt_model_get_data (m)->settings;
+  double worst = 0;
+  guint step = 0, row = 0;
+
+  net = nrt_network_compile (m, &error);
+  g_assert_no_error (error);
+  sim = nrt_sim_new (net);
+  for (guint i = 0; i < graphs->len; i++)
+    {
+      NrtLemsGraph *g = graphs->pdata[i];
+      for (guint k = 0; k < g->exprs->len; k++)
+        {
+          int r = nrt_sim_add_record (sim, g->exprs->pdata[k], &error);
+          g_assert_no_error (error);
+          g_array_append_val (recs, r);
+        }
+    }
+  g_assert_cmpuint (recs->len + 1, ==, csv->n_cols);
+  nrt_sim_init (sim);
+  for (;;)
+    {
+      if (step % every == 0)
+        {
+          g_assert_cmpuint (row, <, csv->n_rows);
+          g_assert_cmpfloat_with_epsilon (nrt_sim_get_t (sim), nrt_csv_get (csv, row, 0), 1e-9);
+          for (guint c = 0; c < recs->len; c++)
+            {
+              double dv = fabs (nrt_sim_record_value (sim, g_array_index (recs, int, c))
+                                - nrt_csv_get (csv, row, c + 1));
+              worst = MAX (worst, dv);
+            }
+          row++;
+        }
+      if (nrt_sim_reached (sim, st->tstop))
+        break;
+      g_assert_true (nrt_sim_step (sim, &error));
+      step++;
+    }
+  g_assert_cmpuint (row, ==, csv->n_rows);
+  g_assert_cmpfloat (worst, <=, 1e-6);
+  return worst;
 }
 
 /* ---------------------------------------------------------------- round trips */
@@ -390,13 +447,15 @@ typedef struct {
   const char *ref;
   double tstop, dt;
   const char *graph0;  /* the first graph's plot list */
+  const char *csv;     /* generate_lems.py's trace, or NULL */
+  guint every;
 } OfficialLems;
 
 static const OfficialLems official_lems[] = {
   { "NeuroML2/LEMSexamples/LEMS_NML2_Ex5_DetCell.xml", "LEMS_NML2_Ex5_DetCell", 300, 0.01,
-    "soma(0.5).v;" },
+    "soma(0.5).v;", "lems_ex5.csv", 10 },
   { "Documentation/NML2_examples/LEMS_HH_single_compartment_example_sim.xml",
-    "LEMS_HH_single_compartment_example_sim", 300, 0.01, "soma(0.5).v;" },
+    "LEMS_HH_single_compartment_example_sim", 300, 0.01, "soma(0.5).v;", NULL, 0 },
 };
 
 static void
@@ -450,6 +509,9 @@ test_official_lems (gconstpointer data)
       g_assert_cmpfloat (dt, <=, 1e-4);
     }
   g_test_message ("%s: %u spikes, max |dt| vs NEURON %.3g ms", o->ref, ref->len, worst);
+  if (o->csv)
+    g_test_message ("%s: the LEMS plot vs NEURON's trace: max |dv| %.3g mV", o->ref,
+                    compare_graphs_with_neuron (m, o->csv, o->every));
   /* and exported as a folder, it reads back the same */
   g_free (folder_round_trip (m, "official"));
 }
@@ -540,6 +602,8 @@ test_lems_multicomp (void)
     }
   g_test_message ("MultiCompCellNetwork via LEMS: %u spikes, max |dt| vs NEURON %.3g ms",
                   ref->len, worst);
+  g_test_message ("MultiCompCellNetwork via LEMS: the 3 plotted voltages vs NEURON: max |dv| %.3g mV",
+                  compare_graphs_with_neuron (m, "lems_multicomp.csv", 4));
   g_free (folder_round_trip (m, "multi"));
   remove_dir (dir);
 }
