@@ -46,6 +46,7 @@ struct _NrtChannelBuilder
   NrtKsItem        ks_item;      /* selection inside the shown scheme */
   guint            ks_index;
   gboolean         inf_tau;      /* plots show inf/τ rather than α/β */
+  gboolean         run_on_change;
   guint            n_replots;
   guint            shown_key;    /* the selection the fields were last filled for */
   char            *error;
@@ -117,6 +118,14 @@ struct _NrtChannelBuilder
   GtkBox               *rate_editors;
   GtkBox               *plot_box;
 };
+
+enum {
+  PROP_0,
+  PROP_RUN_ON_CHANGE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (NrtChannelBuilder, nrt_channel_builder, ADW_TYPE_WINDOW)
 
@@ -303,6 +312,9 @@ commit (NrtChannelBuilder *self, const NrtChannel *ch, GtkLabel *where, GError *
       g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
+  /* NEURON's rate editor "Run" box: see the edit's effect on the cell at once. */
+  if (self->run_on_change && self->main_window != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self->main_window), "win.init-run", NULL);
   return TRUE;
 }
 
@@ -2389,6 +2401,55 @@ action_open_channel (GtkWidget *widget, const char *action_name, GVariant *param
     gtk_window_present (other);
 }
 
+void
+nrt_channel_builder_set_run_on_change (NrtChannelBuilder *self, gboolean run)
+{
+  g_return_if_fail (NRT_IS_CHANNEL_BUILDER (self));
+  if (self->run_on_change == !!run)
+    return;
+  self->run_on_change = !!run;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUN_ON_CHANGE]);
+}
+
+gboolean
+nrt_channel_builder_get_run_on_change (NrtChannelBuilder *self)
+{
+  g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), FALSE);
+  return self->run_on_change;
+}
+
+static void
+nrt_channel_builder_get_property (GObject *object, guint prop_id, GValue *value,
+                                  GParamSpec *pspec)
+{
+  NrtChannelBuilder *self = NRT_CHANNEL_BUILDER (object);
+
+  switch (prop_id)
+    {
+    case PROP_RUN_ON_CHANGE:
+      g_value_set_boolean (value, self->run_on_change);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+nrt_channel_builder_set_property (GObject *object, guint prop_id, const GValue *value,
+                                  GParamSpec *pspec)
+{
+  NrtChannelBuilder *self = NRT_CHANNEL_BUILDER (object);
+
+  switch (prop_id)
+    {
+    case PROP_RUN_ON_CHANGE:
+      nrt_channel_builder_set_run_on_change (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
 /* ---- GObject ----------------------------------------------------------------------- */
 
 static void
@@ -2428,6 +2489,14 @@ nrt_channel_builder_class_init (NrtChannelBuilderClass *klass)
 
   object_class->dispose = nrt_channel_builder_dispose;
   object_class->finalize = nrt_channel_builder_finalize;
+  object_class->get_property = nrt_channel_builder_get_property;
+  object_class->set_property = nrt_channel_builder_set_property;
+
+  /* Init & Run after every accepted edit (NEURON's rate editor Run box); chb.run-on-change. */
+  properties[PROP_RUN_ON_CHANGE] =
+    g_param_spec_boolean ("run-on-change", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (NRT_TYPE_NUMBER_ENTRY);
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -2499,6 +2568,7 @@ nrt_channel_builder_class_init (NrtChannelBuilderClass *klass)
   gtk_widget_class_install_action (widget_class, "chb.open-channel", "s", action_open_channel);
   gtk_widget_class_install_action (widget_class, "chb.copy-gates", "s", action_copy_gates);
   gtk_widget_class_install_action (widget_class, "chb.clone", "s", action_clone);
+  gtk_widget_class_install_property_action (widget_class, "chb.run-on-change", "run-on-change");
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "chb.undo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK,

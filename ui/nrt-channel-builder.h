@@ -191,6 +191,12 @@ guint       nrt_channel_builder_get_n_replots   (NrtChannelBuilder  *self);
 NrtPlot    *nrt_channel_builder_get_plot        (NrtChannelBuilder  *self,
                                                  guint               index);
 
+/* NEURON's Run box (:run-on-change, action chb.run-on-change): Init & Run the main
+ * window's model after every accepted edit. */
+void        nrt_channel_builder_set_run_on_change (NrtChannelBuilder *self,
+                                                   gboolean           run);
+gboolean    nrt_channel_builder_get_run_on_change (NrtChannelBuilder *self);
+
 /* ---- text ---- */
 
 /* (transfer full) nrt_channel_describe() of the channel: what chb.text shows in a dialog

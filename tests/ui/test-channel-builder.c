@@ -296,6 +296,30 @@ lab_part4 (void)
     g_assert_cmpfloat (dv_ref, <=, 1e-6);
   }
 
+  /* NEURON's Run box: with it on, an accepted edit runs the model again. */
+  {
+    NrtTraceStore *store = nrt_session_get_trace_store (session);
+    guint64 generation = nrt_trace_store_get_generation (store);
+    nrt_channel_builder_set_run_on_change (na, TRUE);
+    g_assert_true (nrt_channel_builder_get_run_on_change (na));
+    type_field (na, "q10", "3");
+    {
+      gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+      while (nrt_trace_store_get_generation (store) == generation)
+        {
+          g_main_context_iteration (NULL, FALSE);
+          g_usleep (200);
+          g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+        }
+    }
+    wait_for_t (session, 10);
+    /* a refused edit does not run */
+    generation = nrt_trace_store_get_generation (store);
+    g_assert_false (nrt_channel_builder_set_name (na, "1x", NULL));
+    spin ();
+    g_assert_cmpuint (nrt_trace_store_get_generation (store), ==, generation);
+  }
+
   gtk_window_destroy (GTK_WINDOW (main));
 }
 
