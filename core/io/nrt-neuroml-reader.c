@@ -2119,6 +2119,49 @@ read_settings (Reader *r, GError **error)
 
 /* ---------------------------------------------------------------- LEMS plots */
 
+/* The recordable state of gate `gate` of the channel of density `density` (a LEMS path
+ * BIO/membraneProperties/DENSITY/CHANNEL/GATE/q): m_hh, h_hh, n_hh for the HH channels read
+ * as hh, GATE_CHANNEL for a ChannelBuilder channel; NULL otherwise. */
+static char *
+gate_state_name (Reader *r, const char *bio, const char *density, const char *chan,
+                 const char *gate)
+{
+  g_autofree char *bio_id = r->bio ? nrt_nml_get (r->bio, "id") : NULL;
+  xmlNodePtr mp = r->bio ? nrt_nml_first_child (r->bio, "membraneProperties") : NULL;
+  xmlNodePtr ch = g_hash_table_lookup (r->top, chan);
+  gboolean found = FALSE;
+  ChanKind kind;
+  g_autoptr (GError) e = NULL;
+
+  if (g_strcmp0 (bio_id, bio) != 0)
+    return NULL;
+  for (xmlNodePtr d = nrt_nml_first_child (mp, NULL); d && !found; d = nrt_nml_next (d, NULL))
+    {
+      g_autofree char *id = nrt_nml_get (d, "id");
+      g_autofree char *ic = nrt_nml_get (d, "ionChannel");
+      found = g_strcmp0 (id, density) == 0 && g_strcmp0 (ic, chan) == 0;
+    }
+  if (!found || ch == NULL)
+    return NULL;
+  if (nrt_model_find_channel (r->model, chan) >= 0)
+    return g_strdup_printf ("%s_%s", gate, chan);
+  if (!classify_channel (r, ch, &kind, &e) || kind == CH_LEAK)
+    return NULL;
+  for (xmlNodePtr g = nrt_nml_first_child (ch, NULL); g; g = nrt_nml_next (g, NULL))
+    {
+      g_autofree char *id = nrt_nml_get (g, "id");
+      if (g_strcmp0 (id, gate) != 0)
+        continue;
+      if (kind == CH_K)
+        return g_strdup ("n_hh");
+      if (gate_matches (r, g, &hh_m))
+        return g_strdup ("m_hh");
+      if (gate_matches (r, g, &hh_h))
+        return g_strdup ("h_hh");
+    }
+  return NULL;
+}
+
 /* The recordable expression of a LEMS quantity of our cell, or NULL when Neurite cannot plot
  * it.  "POP[0]/v", "POP/0/CELL/v" (segment 0) and "POP/0/CELL/SEG/v" are v at the middle of
  * a segment, where jNeuroML's NEURON export records them. */
@@ -2133,6 +2176,7 @@ quantity_expr (Reader *r, GHashTable *pops, const char *cell_id, const char *qua
   RSec *s;
   double x;
   g_autofree char *xs = NULL;
+  g_autofree char *var = NULL;
   GError *e = NULL;
 
   g_strstrip (q);
@@ -2166,15 +2210,20 @@ quantity_expr (Reader *r, GHashTable *pops, const char *cell_id, const char *qua
   }
   if (!g_hash_table_contains (pops, pop) || index != 0)
     return NULL;
-  if (k + 2 == n)
+  if (k < n && g_ascii_isdigit (parts[k][0]))
     {
       char *end;
       seg = (int) strtol (parts[k], &end, 10);
-      if (end == parts[k] || *end != '\0')
+      if (*end != '\0')
         return NULL;
       k++;
     }
-  if (k + 1 != n || strcmp (parts[k], "v") != 0)
+  if (k + 1 == n && strcmp (parts[k], "v") == 0)
+    var = g_strdup ("v");
+  else if (k + 6 == n && strcmp (parts[k + 1], "membraneProperties") == 0
+           && strcmp (parts[k + 5], "q") == 0)
+    var = gate_state_name (r, parts[k], parts[k + 2], parts[k + 3], parts[k + 4]);
+  if (var == NULL)
     return NULL;
   if (seg < 0)  /* jNeuroML: the first segment listed */
     seg = seg_get (r, 0) ? 0 : ((RSeg *) r->seg_list->pdata[0])->id;
@@ -2184,7 +2233,7 @@ quantity_expr (Reader *r, GHashTable *pops, const char *cell_id, const char *qua
       return NULL;
     }
   xs = nrt_nml_format_number (x);
-  return g_strdup_printf ("%s(%s).v", s->name, xs);
+  return g_strdup_printf ("%s(%s).%s", s->name, xs, var);
 }
 
 /* Adds expr (transfer full) unless already there; returns the graph's copy. */
@@ -2243,6 +2292,24 @@ read_lems_graphs (Reader *r, GError **error)
           nrt_lems_graph_free (g);
           continue;
         }
+      {
+        gboolean any_v = FALSE;
+        for (guint k = 0; k < g->exprs->len; k++)
+          any_v |= g_str_has_suffix (g->exprs->pdata[k], ").v");
+        if (!any_v)
+          {
+            /* gate states only: a State graph, whose y range is the Display's when every
+             * Line has scale 1 */
+            g->kind = 2;
+            mv = TRUE;
+            for (xmlNodePtr l = nrt_nml_first_child (d, "Line"); l && mv; l = nrt_nml_next (l, "Line"))
+              {
+                g_autofree char *scale = nrt_nml_get (l, "scale");
+                double sc;
+                mv = scale && nrt_nml_parse_number (scale, &sc) && sc == 1;
+              }
+          }
+      }
       {
         /* xmin..ymax are in the Display's units: time in timeScale, v in the lines' scale */
         g_autofree char *ts = nrt_nml_get (d, "timeScale");

@@ -8,7 +8,8 @@
 # length and step of its LEMS Simulation and records the quantities of its Display/Line and
 # OutputFile/OutputColumn elements, as Neurite maps them to sec(x) (the middle of the named
 # segment).  Samples every 0.1 ms are written:
-#   lems_ex5.csv        LEMS_NML2_Ex5_DetCell.xml: 300 ms, step 0.01 ms; t, soma(0.5).v
+#   lems_ex5.csv        LEMS_NML2_Ex5_DetCell.xml: 300 ms, step 0.01 ms; t, soma(0.5).v and
+#                       the gate states m, h, n of its second Display
 #   lems_multicomp.csv  a LEMS file around NML2_MultiCompCellNetwork.nml (instance 0 of
 #                       pop0): 150 ms, step 0.025 ms; t, soma(0.5).v, dendSec2(1/6).v
 #                       (segment 2), dendSec2(2/3).v (segment 3)
@@ -32,9 +33,9 @@ def insert_hh(sec):
         seg.ek = -77
 
 
-def run(length, step, every, columns):
+def run(length, step, every, columns, states=()):
     """Runs with the LEMS Simulation's length and step (ms); returns rows sampled every
-    `every` steps."""
+    `every` steps: v of each column's segment, then the states (of columns[0]'s segment)."""
     h.usetable_hh = 0
     h.celsius = 6.3
     h.v_init = -65
@@ -44,6 +45,7 @@ def run(length, step, every, columns):
     h.tstop = length
     t = h.Vector().record(h._ref_t)
     vs = [h.Vector().record(seg._ref_v) for _, seg in columns]
+    vs += [h.Vector().record(getattr(columns[0][1], ref)) for _, ref in states]
     h.run()
     rows = []
     for i in range(0, len(t), every):
@@ -71,8 +73,11 @@ def ex5():
     stim = h.IClamp(soma(0.5))
     stim.delay, stim.dur, stim.amp = 100, 100, 0.08
     cols = [("soma(0.5).v", soma(0.5))]
-    rows = run(300.0, 0.01, 10, cols)
-    write("lems_ex5.csv", ["t"] + [c for c, _ in cols], rows)
+    # the Display d2 of gate states m, h, n
+    states = [("soma(0.5).m_hh", "_ref_m_hh"), ("soma(0.5).h_hh", "_ref_h_hh"),
+              ("soma(0.5).n_hh", "_ref_n_hh")]
+    rows = run(300.0, 0.01, 10, cols, states)
+    write("lems_ex5.csv", ["t"] + [c for c, _ in cols] + [c for c, _ in states], rows)
     return soma, stim
 
 
