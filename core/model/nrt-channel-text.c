@@ -82,6 +82,27 @@ append_rate (GString *s, const NrtRate *r)
       append_kx (s, r->k, r->d);
       g_string_append (s, "))");
       break;
+    case NRT_RATE_EXPRESSION:
+      /* The user's own text, as typed. */
+      g_string_append (s, r->func ? nrt_rate_func_get_text (r->func) : "?");
+      break;
+    case NRT_RATE_LEMS:
+      /* The LEMS type by name with its parameters in SI, as a call. */
+      if (r->func == NULL)
+        {
+          g_string_append (s, "?");
+          break;
+        }
+      g_string_append (s, nrt_rate_func_get_text (r->func));
+      g_string_append_c (s, '(');
+      for (guint i = 0; i < nrt_rate_func_get_n_params (r->func); i++)
+        {
+          if (i > 0)
+            g_string_append (s, ", ");
+          append_num (s, nrt_rate_func_get_params (r->func)[i]);
+        }
+      g_string_append_c (s, ')');
+      break;
     default:
       g_string_append (s, "?");
       break;

@@ -3,6 +3,8 @@
  */
 #include "nrt-channel.h"
 #include "nrt-model.h"
+#include "nrt-expr.h"
+#include "nrt-lems-types.h"
 
 #include <math.h>
 #include <string.h>
@@ -56,11 +58,254 @@ nrt_ion_default_e (NrtIon ion)
     }
 }
 
+/* ---- custom rate functions ---- */
+
+struct _NrtRateFunc {
+  gint             ref_count;
+  NrtRateForm      form;
+  char            *text;      /* expression, or the type's name */
+  /* NRT_RATE_LEMS */
+  char            *type_xml;
+  NrtLemsRateType *type;
+  NrtLemsRateKind  kind;
+  guint            n_params;
+  double          *params;    /* SI */
+  /* NRT_RATE_EXPRESSION */
+  NrtExpr         *expr;      /* slot 0 v (mV), slot 1 celsius (°C) */
+  gboolean         celsius;
+};
+
+NrtRateFunc *
+nrt_rate_func_new_lems (const char *component_type_xml, const double *params, guint n_params,
+                        GError **error)
+{
+  g_autoptr (NrtLemsRateType) type = NULL;
+  NrtRateFunc *f;
+
+  g_return_val_if_fail (component_type_xml != NULL, NULL);
+  type = nrt_lems_rate_type_new_from_string (component_type_xml, error);
+  if (type == NULL)
+    return NULL;
+  if (nrt_lems_rate_type_uses_conc (type))
+    {
+      g_set_error (error, NRT_LEMS_ERROR, NRT_LEMS_ERROR_UNSUPPORTED,
+                   "rate type '%s' depends on a concentration (%s): Neurite's channels "
+                   "simulate voltage-dependent rates only", nrt_lems_rate_type_get_name (type),
+                   nrt_lems_rate_type_get_extends (type));
+      return NULL;
+    }
+  if (n_params != nrt_lems_rate_type_get_n_params (type) || (n_params > 0 && params == NULL))
+    {
+      g_set_error (error, NRT_LEMS_ERROR, NRT_LEMS_ERROR_INVALID,
+                   "rate type '%s' has %u parameters, not %u",
+                   nrt_lems_rate_type_get_name (type), nrt_lems_rate_type_get_n_params (type),
+                   n_params);
+      return NULL;
+    }
+  f = g_new0 (NrtRateFunc, 1);
+  f->ref_count = 1;
+  f->form = NRT_RATE_LEMS;
+  f->text = g_strdup (nrt_lems_rate_type_get_name (type));
+  f->type_xml = g_strdup (component_type_xml);
+  f->kind = nrt_lems_rate_type_get_kind (type);
+  f->celsius = nrt_lems_rate_type_uses_temperature (type);
+  f->n_params = n_params;
+  f->params = n_params ? g_memdup2 (params, n_params * sizeof (double)) : NULL;
+  f->type = g_steal_pointer (&type);
+  return f;
+}
+
+NrtRateFunc *
+nrt_rate_func_new_expression (const char *text, GError **error)
+{
+  g_autoptr (NrtExprSymbols) symbols = nrt_expr_symbols_new ();
+  NrtExpr *expr;
+  NrtRateFunc *f;
+
+  g_return_val_if_fail (text != NULL, NULL);
+  /* Plain numbers in the ChannelBuilder's units: no dimensions to check. */
+  nrt_expr_symbols_add (symbols, "v", NRT_EXPR_DIM_NONE, 1.0);
+  nrt_expr_symbols_add (symbols, "celsius", NRT_EXPR_DIM_NONE, 1.0);
+  expr = nrt_expr_parse (text, symbols, error);
+  if (expr == NULL)
+    return NULL;
+  if (nrt_expr_is_condition (expr))
+    {
+      g_set_error (error, NRT_EXPR_ERROR, NRT_EXPR_ERROR_TYPE,
+                   "“%s” is a condition, not a rate", text);
+      nrt_expr_free (expr);
+      return NULL;
+    }
+  f = g_new0 (NrtRateFunc, 1);
+  f->ref_count = 1;
+  f->form = NRT_RATE_EXPRESSION;
+  f->text = g_strdup (text);
+  f->expr = expr;
+  f->celsius = nrt_expr_uses_slot (expr, 1);
+  return f;
+}
+
+NrtRateFunc *
+nrt_rate_func_ref (NrtRateFunc *func)
+{
+  g_return_val_if_fail (func != NULL, NULL);
+  g_atomic_int_inc (&func->ref_count);
+  return func;
+}
+
+void
+nrt_rate_func_unref (NrtRateFunc *func)
+{
+  if (func == NULL || !g_atomic_int_dec_and_test (&func->ref_count))
+    return;
+  g_free (func->text);
+  g_free (func->type_xml);
+  nrt_lems_rate_type_free (func->type);
+  g_free (func->params);
+  nrt_expr_free (func->expr);
+  g_free (func);
+}
+
+NrtRateForm
+nrt_rate_func_get_form (const NrtRateFunc *func)
+{
+  g_return_val_if_fail (func != NULL, NRT_RATE_CONSTANT);
+  return func->form;
+}
+
+gboolean
+nrt_rate_func_equal (const NrtRateFunc *a, const NrtRateFunc *b)
+{
+  if (a == b)
+    return TRUE;
+  if (a == NULL || b == NULL || a->form != b->form || g_strcmp0 (a->text, b->text) != 0
+      || g_strcmp0 (a->type_xml, b->type_xml) != 0 || a->n_params != b->n_params)
+    return FALSE;
+  for (guint i = 0; i < a->n_params; i++)
+    if (!(a->params[i] == b->params[i] || (isnan (a->params[i]) && isnan (b->params[i]))))
+      return FALSE;
+  return TRUE;
+}
+
+const char *
+nrt_rate_func_get_text (const NrtRateFunc *func)
+{
+  g_return_val_if_fail (func != NULL, NULL);
+  return func->text;
+}
+
+const char *
+nrt_rate_func_get_type_xml (const NrtRateFunc *func)
+{
+  g_return_val_if_fail (func != NULL, NULL);
+  return func->type_xml;
+}
+
+const NrtLemsRateType *
+nrt_rate_func_get_lems_type (const NrtRateFunc *func)
+{
+  g_return_val_if_fail (func != NULL, NULL);
+  return func->type;
+}
+
+guint
+nrt_rate_func_get_n_params (const NrtRateFunc *func)
+{
+  g_return_val_if_fail (func != NULL, 0);
+  return func->n_params;
+}
+
+const double *
+nrt_rate_func_get_params (const NrtRateFunc *func)
+{
+  g_return_val_if_fail (func != NULL, NULL);
+  return func->params;
+}
+
+const NrtExpr *
+nrt_rate_func_get_expr (const NrtRateFunc *func)
+{
+  g_return_val_if_fail (func != NULL, NULL);
+  return func->expr;
+}
+
+gboolean
+nrt_rate_func_uses_celsius (const NrtRateFunc *func)
+{
+  g_return_val_if_fail (func != NULL, FALSE);
+  return func->celsius;
+}
+
+double
+nrt_rate_func_eval (const NrtRateFunc *func, double v, double celsius)
+{
+  double x;
+
+  if (func->form == NRT_RATE_EXPRESSION)
+    {
+      const double values[2] = { v, celsius };
+      return nrt_expr_eval (func->expr, values);
+    }
+  /* LEMS works in SI: v in volts; r comes back in 1/s, t in s. */
+  x = nrt_lems_rate_eval (func->type, func->params, v / 1000.0, celsius);
+  switch (func->kind)
+    {
+    case NRT_LEMS_RATE:
+      return x / 1000.0;
+    case NRT_LEMS_TIME:
+      return x * 1000.0;
+    case NRT_LEMS_VARIABLE:
+    default:
+      return x;
+    }
+}
+
+NrtRate
+nrt_rate_new_func (NrtRateFunc *func)
+{
+  g_return_val_if_fail (func != NULL, ((NrtRate) { NRT_RATE_CONSTANT, 0, 0, 0, NULL }));
+  return (NrtRate) { func->form, 0, 0, 0, nrt_rate_func_ref (func) };
+}
+
+void
+nrt_rate_clear (NrtRate *rate)
+{
+  g_return_if_fail (rate != NULL);
+  nrt_rate_func_unref (rate->func);
+  *rate = (NrtRate) { NRT_RATE_CONSTANT, 0, 0, 0, NULL };
+}
+
+static inline gboolean
+is_custom (NrtRateForm form)
+{
+  return form == NRT_RATE_LEMS || form == NRT_RATE_EXPRESSION;
+}
+
+/* A rate as a channel stores it: a reference to its function if its form uses one, no
+ * function otherwise (a stale pointer left by an edit of the form is dropped). */
+static NrtRate
+rate_take (const NrtRate *src)
+{
+  NrtRate r = *src;
+
+  r.func = is_custom (r.form) && r.func ? nrt_rate_func_ref (r.func) : NULL;
+  return r;
+}
+
+static void
+rate_release (NrtRate *rate)
+{
+  nrt_rate_func_unref (rate->func);
+  rate->func = NULL;
+}
+
 static void
 gate_free (NrtGate *gate)
 {
   if (gate == NULL)
     return;
+  rate_release (&gate->rate[0]);
+  rate_release (&gate->rate[1]);
   g_free (gate->name);
   g_free (gate);
 }
@@ -90,6 +335,12 @@ ks_scheme_free (NrtKsScheme *scheme)
 {
   if (scheme == NULL)
     return;
+  for (guint t = 0; t < scheme->transitions->len; t++)
+    {
+      NrtKsTransition *tr = &g_array_index (scheme->transitions, NrtKsTransition, t);
+      rate_release (&tr->rate[0]);
+      rate_release (&tr->rate[1]);
+    }
   g_ptr_array_unref (scheme->states);
   g_array_unref (scheme->transitions);
   g_free (scheme);
@@ -124,8 +375,8 @@ nrt_channel_add_gate (NrtChannel *channel, const char *name, int power, NrtGateT
   gate->name = g_strdup (name);
   gate->power = power;
   gate->type = type;
-  gate->rate[0] = *rate0;
-  gate->rate[1] = *rate1;
+  gate->rate[0] = rate_take (rate0);
+  gate->rate[1] = rate_take (rate1);
   g_ptr_array_add (channel->gates, gate);
   return gate;
 }
@@ -175,8 +426,8 @@ nrt_ks_scheme_add_transition (NrtKsScheme *scheme, guint from, guint to, NrtGate
   t.from = from;
   t.to = to;
   t.type = type;
-  t.rate[0] = *forward;
-  t.rate[1] = *backward;
+  t.rate[0] = rate_take (forward);
+  t.rate[1] = rate_take (backward);
   t.ligand = ligand;
   t.stoichiometry = stoichiometry;
   g_array_append_val (scheme->transitions, t);
@@ -288,7 +539,12 @@ nrt_channel_copy (const NrtChannel *channel)
           const NrtKsState *st = src->states->pdata[j];
           nrt_ks_scheme_add_state (dst, st->name, st->fraction, st->x, st->y);
         }
-      g_array_append_vals (dst->transitions, src->transitions->data, src->transitions->len);
+      for (guint t = 0; t < src->transitions->len; t++)
+        {
+          const NrtKsTransition *tr = &g_array_index (src->transitions, NrtKsTransition, t);
+          nrt_ks_scheme_add_transition (dst, tr->from, tr->to, tr->type, &tr->rate[0],
+                                        &tr->rate[1], tr->ligand, tr->stoichiometry);
+        }
     }
   return ch;
 }
@@ -314,8 +570,11 @@ same_double (double a, double b)
 static gboolean
 rate_equal (const NrtRate *a, const NrtRate *b)
 {
-  return a->form == b->form && same_double (a->A, b->A) && same_double (a->k, b->k)
-         && same_double (a->d, b->d);
+  if (a->form != b->form)
+    return FALSE;
+  if (is_custom (a->form))
+    return nrt_rate_func_equal (a->func, b->func);
+  return same_double (a->A, b->A) && same_double (a->k, b->k) && same_double (a->d, b->d);
 }
 
 static gboolean
@@ -403,6 +662,9 @@ rate_label (NrtGateType type, int r)
   return labels[type <= NRT_TRANS_LIGAND_INSIDE ? type : 0][r];
 }
 
+static gboolean
+set_invalid (GError **error, const NrtChannel *ch, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
+
 /* One rate of a gate or transition called owner with the given type. */
 static gboolean
 check_rate (const NrtChannel *ch, const char *owner, NrtGateType type, const NrtRate *rate,
@@ -423,6 +685,25 @@ check_rate (const NrtChannel *ch, const char *owner, NrtGateType type, const Nrt
   };
   gboolean inf_tau = type == NRT_GATE_INF_TAU;
 
+  if (is_custom (rate->form) && type <= NRT_GATE_INF_TAU)
+    {
+      /* A LEMS type must be of the slot's kind: a rate for α, β; a variable for inf; a time
+       * for τ.  Expressions are plain numbers in the slot's units. */
+      static const NrtLemsRateKind kinds[2][2] = {
+        { NRT_LEMS_RATE, NRT_LEMS_RATE }, { NRT_LEMS_VARIABLE, NRT_LEMS_TIME },
+      };
+      static const char *const kind_names[] = {
+        [NRT_LEMS_RATE] = "baseVoltageDepRate", [NRT_LEMS_TIME] = "baseVoltageDepTime",
+        [NRT_LEMS_VARIABLE] = "baseVoltageDepVariable",
+      };
+      if (rate->func == NULL || rate->func->form != rate->form)
+        return set_invalid (error, ch, "%s of %s has no function", rate_label (type, r), owner);
+      if (rate->form == NRT_RATE_LEMS && rate->func->kind != kinds[type][r])
+        return set_invalid (error, ch, "%s of %s is the LEMS type %s, which does not extend %s",
+                            rate_label (type, r), owner, rate->func->text,
+                            kind_names[kinds[type][r]]);
+      return TRUE;
+    }
   if (rate->form < NRT_RATE_CONSTANT || rate->form > NRT_RATE_SIGMOID
       || !(allowed[type][r] & (1u << rate->form)))
     {
@@ -443,9 +724,6 @@ check_rate (const NrtChannel *ch, const char *owner, NrtGateType type, const Nrt
   what[strlen (what) - 1] = 'd';
   return check_value (rate->d, -BIG, BIG, ch->name, what, error);
 }
-
-static gboolean
-set_invalid (GError **error, const NrtChannel *ch, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
 
 static gboolean
 set_invalid (GError **error, const NrtChannel *ch, const char *fmt, ...)
@@ -646,7 +924,7 @@ ks_exp (double x)
 }
 
 double
-nrt_rate_eval (const NrtRate *rate, double v)
+nrt_rate_eval_at (const NrtRate *rate, double v, double celsius)
 {
   double x;
 
@@ -664,9 +942,67 @@ nrt_rate_eval (const NrtRate *rate, double v)
       return rate->A * (1.0 + x / 2.0);
     case NRT_RATE_SIGMOID:
       return rate->A / (1.0 + ks_exp (rate->k * (v - rate->d)));
+    case NRT_RATE_LEMS:
+    case NRT_RATE_EXPRESSION:
+      g_return_val_if_fail (rate->func != NULL, NAN);
+      return nrt_rate_func_eval (rate->func, v, celsius);
     default:
       g_return_val_if_reached (NAN);
     }
+}
+
+double
+nrt_rate_eval (const NrtRate *rate, double v)
+{
+  return nrt_rate_eval_at (rate, v, 6.3);
+}
+
+static gboolean
+rates_any (const NrtChannel *ch, gboolean (*pred) (const NrtRate *))
+{
+  for (guint i = 0; i < ch->gates->len; i++)
+    {
+      const NrtGate *g = ch->gates->pdata[i];
+      if (pred (&g->rate[0]) || pred (&g->rate[1]))
+        return TRUE;
+    }
+  for (guint i = 0; i < ch->schemes->len; i++)
+    {
+      const NrtKsScheme *ks = ch->schemes->pdata[i];
+      for (guint t = 0; t < ks->transitions->len; t++)
+        {
+          const NrtKsTransition *tr = &g_array_index (ks->transitions, NrtKsTransition, t);
+          if (pred (&tr->rate[0]) || pred (&tr->rate[1]))
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static gboolean
+rate_is_custom (const NrtRate *r)
+{
+  return is_custom (r->form) && r->func != NULL;
+}
+
+static gboolean
+rate_uses_celsius (const NrtRate *r)
+{
+  return rate_is_custom (r) && r->func->celsius;
+}
+
+gboolean
+nrt_channel_uses_celsius (const NrtChannel *channel)
+{
+  g_return_val_if_fail (channel != NULL, FALSE);
+  return rates_any (channel, rate_uses_celsius);
+}
+
+gboolean
+nrt_channel_has_custom_rates (const NrtChannel *channel)
+{
+  g_return_val_if_fail (channel != NULL, FALSE);
+  return rates_any (channel, rate_is_custom);
 }
 
 double
@@ -681,11 +1017,18 @@ nrt_channel_rate_factor (const NrtChannel *channel, double celsius)
 void
 nrt_gate_alpha_beta (const NrtGate *gate, double v, double factor, double *alpha, double *beta)
 {
+  nrt_gate_alpha_beta_at (gate, v, 6.3, factor, alpha, beta);
+}
+
+void
+nrt_gate_alpha_beta_at (const NrtGate *gate, double v, double celsius, double factor,
+                        double *alpha, double *beta)
+{
   double f0, f1;
 
   g_return_if_fail (gate != NULL && alpha != NULL && beta != NULL);
-  f0 = nrt_rate_eval (&gate->rate[0], v);
-  f1 = nrt_rate_eval (&gate->rate[1], v);
+  f0 = nrt_rate_eval_at (&gate->rate[0], v, celsius);
+  f1 = nrt_rate_eval_at (&gate->rate[1], v, celsius);
   if (gate->type == NRT_GATE_ALPHA_BETA)
     {
       *alpha = f0 * factor;
@@ -702,11 +1045,18 @@ void
 nrt_ks_transition_rates (const NrtKsTransition *t, double v, double conc, double factor,
                          double *forward, double *backward)
 {
+  nrt_ks_transition_rates_at (t, v, 6.3, conc, factor, forward, backward);
+}
+
+void
+nrt_ks_transition_rates_at (const NrtKsTransition *t, double v, double celsius, double conc,
+                            double factor, double *forward, double *backward)
+{
   double f0, f1;
 
   g_return_if_fail (t != NULL && forward != NULL && backward != NULL);
-  f0 = nrt_rate_eval (&t->rate[0], v);
-  f1 = nrt_rate_eval (&t->rate[1], v);
+  f0 = nrt_rate_eval_at (&t->rate[0], v, celsius);
+  f1 = nrt_rate_eval_at (&t->rate[1], v, celsius);
   switch (t->type)
     {
     case NRT_GATE_ALPHA_BETA:
@@ -767,11 +1117,18 @@ nrt_ghk (double v, double ci, double co, int z, double celsius)
 void
 nrt_gate_inf_tau (const NrtGate *gate, double v, double factor, double *inf, double *tau)
 {
+  nrt_gate_inf_tau_at (gate, v, 6.3, factor, inf, tau);
+}
+
+void
+nrt_gate_inf_tau_at (const NrtGate *gate, double v, double celsius, double factor, double *inf,
+                     double *tau)
+{
   double f0, f1;
 
   g_return_if_fail (gate != NULL && inf != NULL && tau != NULL);
-  f0 = nrt_rate_eval (&gate->rate[0], v);
-  f1 = nrt_rate_eval (&gate->rate[1], v);
+  f0 = nrt_rate_eval_at (&gate->rate[0], v, celsius);
+  f1 = nrt_rate_eval_at (&gate->rate[1], v, celsius);
   if (gate->type == NRT_GATE_INF_TAU)
     {
       *inf = f0;

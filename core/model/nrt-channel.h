@@ -28,13 +28,26 @@ typedef enum {
   NRT_RATE_EXP = 2,       /* A·Exp(k·(v − d)) */
   NRT_RATE_LINOID = 3,    /* x = k·(v − d): A·x/(1 − Exp(−x)), or A·(1 + x/2) if |x| ≤ 1e-6 */
   NRT_RATE_SIGMOID = 4,   /* A/(1 + Exp(k·(v − d))) */
+  /* Neurite's own forms (not KSChan's), computed by rate->func (NrtRateFunc below); A, k and
+   * d are unused (0). */
+  NRT_RATE_LEMS = 5,        /* a custom LEMS ComponentType with its parameter values */
+  NRT_RATE_EXPRESSION = 6,  /* one LEMS expression in v (mV) and celsius (°C) */
 } NrtRateForm;
 
+/* The function of an NRT_RATE_LEMS or NRT_RATE_EXPRESSION rate: immutable and reference
+ * counted, so that NrtRate stays a small value that can be copied with '='. */
+typedef struct _NrtRateFunc NrtRateFunc;
+
 typedef struct {
-  NrtRateForm form;
-  double      A;  /* /ms for α, β and τ's inverse; 1 for inf; ms for τ */
-  double      k;  /* /mV; unused by NRT_RATE_CONSTANT */
-  double      d;  /* mV; unused by NRT_RATE_CONSTANT */
+  NrtRateForm  form;
+  double       A;  /* /ms for α, β and τ's inverse; 1 for inf; ms for τ */
+  double       k;  /* /mV; unused by NRT_RATE_CONSTANT */
+  double       d;  /* mV; unused by NRT_RATE_CONSTANT */
+  /* NRT_RATE_LEMS, NRT_RATE_EXPRESSION: the function, NULL for the other forms.  A channel
+   * holds one reference per rate that uses it (nrt_channel_add_gate, nrt_ks_scheme_add_transition
+   * and nrt_channel_copy take one; nrt_channel_free drops them).  Plain struct copies
+   * (NrtRate r = gate->rate[0]) borrow it for as long as the channel lives. */
+  NrtRateFunc *func;
 } NrtRate;
 
 /* How a gate's or a transition's two rates are read (KSChan's KSTransition type).  HH gates
@@ -194,6 +207,59 @@ double      nrt_ghk (double v, double ci, double co, int z, double celsius);
  * rate formulas with their numbers.  (transfer full) */
 char       *nrt_channel_describe (const NrtChannel *channel);
 
+/* ---- custom rate functions (NRT_RATE_LEMS, NRT_RATE_EXPRESSION) ----
+ *
+ * A LEMS rate is a ComponentType extending baseVoltageDepRate (α, β: r in 1/s),
+ * baseVoltageDepTime (τ: t in s) or baseVoltageDepVariable (inf: x), see nrt-lems-types.h,
+ * with its Parameters' values in SI.  The function keeps the ComponentType's XML text exactly
+ * as read, so that a NeuroML file is written back unchanged, and the type parsed from it.
+ * It evaluates at v (mV) and celsius (°C) as LEMS does in SI (v/1000 V, celsius + 273.15 K)
+ * and returns NEURON's units: r/1000 (/ms), t·1000 (ms) or x.
+ *
+ * An expression rate is the ChannelBuilder's "expression" form: one LEMS expression (the
+ * syntax of nrt-expr.h: + − * / ^, exp … H; its value a number, not a condition) in the names
+ * v (membrane potential, mV) and celsius (°C), giving the rate directly in the slot's units:
+ * /ms for α and β, ms for τ, 1 for inf.  For example the hh m gate's α:
+ * "0.1 * (v + 40) / (1 - exp(-(v + 40) / 10))". */
+
+/* (transfer full) A LEMS rate from the text of one <ComponentType> element and its
+ * parameter values (SI, in the type's Parameter order; n_params must match).  NULL with an
+ * NRT_LEMS_ERROR ("line N: …" within xml) when the type cannot be evaluated;
+ * concentration-dependent types (…ConcDep…) are refused. */
+NrtRateFunc *nrt_rate_func_new_lems (const char *component_type_xml, const double *params,
+                                     guint n_params, GError **error);
+/* (transfer full) An expression rate; NULL with an NRT_EXPR_ERROR for bad syntax, unknown
+ * names or functions, or a condition (a comparison is not a rate). */
+NrtRateFunc *nrt_rate_func_new_expression (const char *text, GError **error);
+NrtRateFunc *nrt_rate_func_ref (NrtRateFunc *func);
+void         nrt_rate_func_unref (NrtRateFunc *func);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NrtRateFunc, nrt_rate_func_unref)
+/* NRT_RATE_LEMS or NRT_RATE_EXPRESSION. */
+NrtRateForm  nrt_rate_func_get_form (const NrtRateFunc *func);
+/* Equal text (type XML or expression) and bitwise-equal parameters. */
+gboolean     nrt_rate_func_equal (const NrtRateFunc *a, const NrtRateFunc *b);
+/* The expression as given, or the ComponentType's name. */
+const char  *nrt_rate_func_get_text (const NrtRateFunc *func);
+/* LEMS rates: the <ComponentType> text as given, its parsed type (an NrtLemsRateType of
+ * nrt-lems-types.h), and the parameters (SI).  NULL / 0 for expressions. */
+const char  *nrt_rate_func_get_type_xml (const NrtRateFunc *func);
+const struct _NrtLemsRateType *nrt_rate_func_get_lems_type (const NrtRateFunc *func);
+guint        nrt_rate_func_get_n_params (const NrtRateFunc *func);
+const double *nrt_rate_func_get_params (const NrtRateFunc *func);
+/* Expressions: the parsed expression (an NrtExpr of nrt-expr.h; slot 0 is v, 1 celsius). */
+const struct _NrtExpr *nrt_rate_func_get_expr (const NrtRateFunc *func);
+/* TRUE when the value depends on the temperature. */
+gboolean     nrt_rate_func_uses_celsius (const NrtRateFunc *func);
+/* The value at v (mV) and celsius (°C), in NEURON's units (see above).  Thread-safe. */
+double       nrt_rate_func_eval (const NrtRateFunc *func, double v, double celsius);
+
+/* Convenience for editors: a rate of the given custom form holding a new reference to func
+ * (release it with nrt_rate_clear() once the rate has been handed to a channel, which takes
+ * its own). */
+NrtRate     nrt_rate_new_func (NrtRateFunc *func);
+/* Drops rate->func's reference (if any) and makes the rate the constant 0. */
+void        nrt_rate_clear (NrtRate *rate);
+
 /* Checks everything the model requires of a channel (names, ion, finite values, gmax ≥ 0,
  * q10 > 0, powers ≥ 1, rate forms, A ≥ 0 and a positive τ for inf/τ gates as KSChan's
  * editor clamps them; GHK only for na, k, ca; schemes of ≥ 2 states, fractions in [0, 1],
@@ -202,8 +268,15 @@ char       *nrt_channel_describe (const NrtChannel *channel);
  * channels with one scheme of power 1 and no HH gates), with NRT_MODEL_ERROR errors. */
 gboolean    nrt_channel_validate (const NrtChannel *channel, GError **error);
 
-/* KSChan's rate function at v (mV).  Pure. */
+/* KSChan's rate function at v (mV), or a custom rate's at v and NEURON's default
+ * temperature, 6.3 °C.  Pure. */
 double      nrt_rate_eval (const NrtRate *rate, double v);
+/* The same at celsius (°C): only custom rates that use the temperature depend on it. */
+double      nrt_rate_eval_at (const NrtRate *rate, double v, double celsius);
+/* TRUE when some rate of the channel depends on the temperature other than through q10. */
+gboolean    nrt_channel_uses_celsius (const NrtChannel *channel);
+/* TRUE when some rate of the channel is NRT_RATE_LEMS or NRT_RATE_EXPRESSION. */
+gboolean    nrt_channel_has_custom_rates (const NrtChannel *channel);
 /* The temperature factor q10^((celsius − q10_temperature)/10); exactly 1 when q10 = 1. */
 double      nrt_channel_rate_factor (const NrtChannel *channel, double celsius);
 /* The gate's α and β (/ms) or inf and τ (ms) at v, each rate scaled by factor
@@ -214,5 +287,13 @@ void        nrt_gate_alpha_beta (const NrtGate *gate, double v, double factor, d
                                  double *beta);
 void        nrt_gate_inf_tau (const NrtGate *gate, double v, double factor, double *inf,
                               double *tau);
+/* The same with custom rates evaluated at celsius (°C) instead of 6.3 °C. */
+void        nrt_gate_alpha_beta_at (const NrtGate *gate, double v, double celsius, double factor,
+                                    double *alpha, double *beta);
+void        nrt_gate_inf_tau_at (const NrtGate *gate, double v, double celsius, double factor,
+                                 double *inf, double *tau);
+void        nrt_ks_transition_rates_at (const NrtKsTransition *transition, double v,
+                                        double celsius, double conc, double factor,
+                                        double *forward, double *backward);
 
 G_END_DECLS

@@ -261,6 +261,11 @@ compile_scheme (NrtNetChannel *t, NrtNetScheme *sc, const NrtKsScheme *ks,
         nt->to = tr->to;
         nt->ligand = ligand;
         nt->t = *tr;
+        /* The run keeps its own references to custom rate functions: the model may drop
+         * the channel while the run goes on. */
+        for (int r = 0; r < 2; r++)
+          if (nt->t.rate[r].func)
+            nrt_rate_func_ref (nt->t.rate[r].func);
         if (ligand)
           {
             double conc = tr->type == NRT_TRANS_LIGAND_INSIDE ? settings->conc_i[tr->ligand]
@@ -287,6 +292,7 @@ compile_channel_type (NrtNetChannel *t, const NrtChannel *ch, const NrtRunSettin
   t->co = settings->conc_o[ch->ion];
   t->single = ch->single;
   t->factor = nrt_channel_rate_factor (ch, settings->celsius);
+  t->celsius = settings->celsius;
   t->n_gates = ch->gates->len;
   t->n_states = nrt_channel_n_states (ch);
   t->state_names = g_new0 (char *, t->n_states + 1);
@@ -295,6 +301,9 @@ compile_channel_type (NrtNetChannel *t, const NrtChannel *ch, const NrtRunSettin
     {
       t->gates[g] = *(const NrtGate *) g_ptr_array_index (ch->gates, g);
       t->gates[g].name = g_strdup (t->gates[g].name);
+      for (int r = 0; r < 2; r++)
+        if (t->gates[g].rate[r].func)
+          nrt_rate_func_ref (t->gates[g].rate[r].func);
       t->state_names[g] = g_strdup (t->gates[g].name);
     }
   t->n_schemes = ch->schemes->len;
@@ -642,10 +651,19 @@ nrt_network_free (NrtNetwork *net)
       NrtNetChannel *t = &net->chan_types[c];
       g_free (t->name);
       for (guint g = 0; g < t->n_gates; g++)
-        g_free (t->gates[g].name);
+        {
+          g_free (t->gates[g].name);
+          nrt_rate_func_unref (t->gates[g].rate[0].func);
+          nrt_rate_func_unref (t->gates[g].rate[1].func);
+        }
       g_free (t->gates);
       for (guint i = 0; i < t->n_schemes; i++)
         {
+          for (guint j = 0; j < t->schemes[i].n_trans; j++)
+            {
+              nrt_rate_func_unref (t->schemes[i].trans[j].t.rate[0].func);
+              nrt_rate_func_unref (t->schemes[i].trans[j].t.rate[1].func);
+            }
           g_free (t->schemes[i].fraction);
           g_free (t->schemes[i].trans);
         }

@@ -72,6 +72,7 @@ typedef struct {
   guint         n_states;  /* n_gates + every scheme's states */
   char        **state_names;  /* n_states names, gates first */
   double        factor;    /* nrt_channel_rate_factor at settings.celsius */
+  double        celsius;   /* settings.celsius, for custom rates (°C) */
 } NrtNetChannel;
 
 struct _NrtNetwork {

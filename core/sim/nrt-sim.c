@@ -275,7 +275,7 @@ trans_rates (const NrtNetChannel *t, const NrtNetTrans *tr, double v, double *a,
       *b = tr->beta;
     }
   else
-    nrt_ks_transition_rates (&tr->t, v, 0.0, t->factor, a, b);
+    nrt_ks_transition_rates_at (&tr->t, v, t->celsius, 0.0, t->factor, a, b);
 }
 
 /* One backward-Euler step of a scheme, as KSChan's fillmat, mat_dt and solvemat:
@@ -833,7 +833,7 @@ update_states (NrtSim *sim)
       for (guint j = 0; j < t->n_gates; j++)
         {
           double inf, tau, x = -dt;
-          nrt_gate_inf_tau (&t->gates[j], vk, t->factor, &inf, &tau);
+          nrt_gate_inf_tau_at (&t->gates[j], vk, t->celsius, t->factor, &inf, &tau);
           x /= tau;
           s[j] += (inf - s[j]) * (1.0 - exp (x > 700.0 ? 700.0 : x < -700.0 ? -700.0 : x));
         }
@@ -1019,7 +1019,7 @@ channel_init_states (const NrtSim *sim, guint k, double *s, double v)
   double tau;
 
   for (guint j = 0; j < t->n_gates; j++)
-    nrt_gate_inf_tau (&t->gates[j], v, t->factor, &s[j], &tau);
+    nrt_gate_inf_tau_at (&t->gates[j], v, t->celsius, t->factor, &s[j], &tau);
   for (guint i = 0; i < t->n_schemes; i++)
     {
       const NrtNetScheme *sc = &t->schemes[i];
