@@ -176,7 +176,8 @@ nrt_lems_write_string (const NrtLemsSpec *spec)
       NrtLemsGraph *g = spec->displays->pdata[i];
       g_autofree char *id = g_strdup_printf ("d%u", i + 1);
       double x0 = g->has_view ? g->x0 : 0, x1 = g->has_view ? g->x1 : spec->tstop;
-      double y0 = g->has_view ? g->y0 : -80, y1 = g->has_view ? g->y1 : 40;
+      double y0 = g->has_view ? g->y0 : g->kind == 2 ? 0 : -80;
+      double y1 = g->has_view ? g->y1 : g->kind == 2 ? 1 : 40;
 
       if (g->exprs->len == 0)
         continue;
@@ -191,19 +192,20 @@ nrt_lems_write_string (const NrtLemsSpec *spec)
       g_string_append (s, ">\n");
       for (guint k = 0; k < g->exprs->len; k++)
         {
-          g_autofree char *lid = g_strdup_printf ("%s_v%u", id, k);
+          g_autofree char *lid = g_strdup_printf ("%s_%u", id, k);
           g_string_append (s, "            <Line");
           append_attr (s, "id", lid);
           append_attr (s, "quantity", g->exprs->pdata[k]);
-          g_string_append_printf (s, " scale=\"1mV\" color=\"%s\" timeScale=\"1ms\"/>\n",
-                                  palette[k % G_N_ELEMENTS (palette)]);
+          /* voltages shown in mV, states as they are */
+          g_string_append_printf (s, " scale=\"%s\" color=\"%s\" timeScale=\"1ms\"/>\n",
+                                  g->kind == 2 ? "1" : "1mV", palette[k % G_N_ELEMENTS (palette)]);
           n_lines++;
         }
       g_string_append (s, "        </Display>\n");
     }
   if (n_lines > 0)
     {
-      g_autofree char *file = g_strdup_printf ("%s.v.dat", spec->output_stem);
+      g_autofree char *file = g_strdup_printf ("%s.dat", spec->output_stem);
       g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
       guint col = 0;
       g_string_append (s, "        <OutputFile id=\"of0\"");
@@ -217,7 +219,7 @@ nrt_lems_write_string (const NrtLemsSpec *spec)
               g_autofree char *cid = NULL;
               if (!g_hash_table_add (seen, g->exprs->pdata[k]))
                 continue;
-              cid = g_strdup_printf ("v%u", col++);
+              cid = g_strdup_printf ("c%u", col++);
               g_string_append (s, "            <OutputColumn");
               append_attr (s, "id", cid);
               append_attr (s, "quantity", g->exprs->pdata[k]);
@@ -393,6 +395,34 @@ nrt_lems_check_file (const char *path, GError **error)
       fail (&c, target, "Target component \"%s\" is not a Simulation of this file", want);
       goto out;
     }
+  {
+    /* every Simulation's target is a network of the included NeuroML files */
+    g_autoptr (NrtNmlDocSet) set = nrt_nml_doc_set_load (path, error);
+    if (set == NULL)
+      goto out;
+    for (xmlNodePtr n = nrt_nml_first_child (root, "Simulation"); n; n = nrt_nml_next (n, "Simulation"))
+      {
+        g_autofree char *net = nrt_nml_get (n, "target");
+        gboolean have = FALSE;
+        for (guint i = 0; i < set->files->len && !have; i++)
+          {
+            NrtNmlFile *f = set->files->pdata[i];
+            if (f->is_lems)
+              continue;
+            for (xmlNodePtr t = nrt_nml_first_child (xmlDocGetRootElement (f->doc), "network");
+                 t && !have; t = nrt_nml_next (t, "network"))
+              {
+                g_autofree char *id = nrt_nml_get (t, "id");
+                have = g_strcmp0 (id, net) == 0;
+              }
+          }
+        if (!have)
+          {
+            fail (&c, n, "Simulation target \"%s\" is not a network of the included files", net);
+            goto out;
+          }
+      }
+  }
   ok = TRUE;
 out:
   xmlFreeDoc (doc);

@@ -44,16 +44,18 @@ typedef struct {
   const char *sim_id;        /* Simulation id, e.g. "sim_NAME" */
   const char *network_id;    /* Simulation target */
   const char *const *includes;  /* NeuroML files, relative to the LEMS file, NULL-terminated */
-  const char *output_stem;   /* OutputFile names: STEM.v.dat */
+  const char *output_stem;   /* OutputFile name: STEM.dat */
   double      tstop, dt;     /* ms */
   guint32     seed;
   /* Lines: per graph (of NrtLemsGraph*, exprs replaced by LEMS quantities such as
-   * "pop0[0]/v" or "pop0/0/cell/3/v"), in the Display's units (mV, ms). */
+   * "pop0[0]/v", "pop0/0/cell/3/v" or "pop0[0]/biophys/membraneProperties/hh_na_soma/hh_na/m/q"),
+   * the view in the Display's units (ms; mV or 1). */
   GPtrArray  *displays;
 } NrtLemsSpec;
 
 /* (transfer full) The LEMS file: Target, the core type includes, the model includes, the
- * Simulation with one Display per graph and one OutputFile (SI units) of every Line. */
+ * Simulation with one Display per graph (kind 2: gate states, scale 1; else voltages, scale
+ * 1mV) and one OutputFile STEM.dat (SI units) of every Line. */
 char *nrt_lems_write_string (const NrtLemsSpec *spec);
 
 /* Checks a LEMS document the way jNeuroML loads one (`jnml LEMS.xml -norun`): <Lems> root,

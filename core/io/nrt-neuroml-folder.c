@@ -120,10 +120,12 @@ typedef struct {
   int      parent;
 } Seg;
 
-/* The LEMS quantity of v at section(x), or NULL when the section is unknown. */
+/* The LEMS path of the segment at section(x) ("POP[0]" or "POP/0/CELL/SEG"), or NULL when the
+ * section is unknown; *group is the section's segment group. */
 static char *
-v_quantity (xmlNodePtr cell, GHashTable *groups_by_section, GHashTable *segs, const char *pop,
-            gboolean pop_list, const char *cell_id, const char *section, double x)
+location (xmlNodePtr cell, GHashTable *groups_by_section, GHashTable *segs, const char *pop,
+          gboolean pop_list, const char *cell_id, const char *section, double x,
+          const char **group)
 {
   const char *gid = g_hash_table_lookup (groups_by_section, section);
   xmlNodePtr morph = nrt_nml_first_child (cell, "morphology");
@@ -163,6 +165,7 @@ v_quantity (xmlNodePtr cell, GHashTable *groups_by_section, GHashTable *segs, co
     }
   if (ids->len == 0)
     return NULL;
+  *group = gid;
   for (guint k = 0; k < ids->len && chosen < 0; k++)
     {
       acc += g_array_index (len, double, k);
@@ -170,8 +173,67 @@ v_quantity (xmlNodePtr cell, GHashTable *groups_by_section, GHashTable *segs, co
         chosen = g_array_index (ids, int, k);
     }
   if (chosen == 0 && !pop_list)
-    return g_strdup_printf ("%s[0]/v", pop);
-  return g_strdup_printf ("%s/0/%s/%d/v", pop, cell_id, chosen);
+    return g_strdup_printf ("%s[0]", pop);
+  return g_strdup_printf ("%s/0/%s/%d", pop, cell_id, chosen);
+}
+
+/* The path below a cell of gate state var ("m_hh", or STATE_CHANNEL of a ChannelBuilder
+ * channel whose state is a gate) in the section of segment group `group`:
+ * "BIO/membraneProperties/DENSITY/CHANNEL/GATE/q"; NULL when NeuroML has no such path. */
+static char *
+state_path (xmlNodePtr root, xmlNodePtr cell, const char *group, const char *var)
+{
+  xmlNodePtr bio = nrt_nml_first_child (cell, "biophysicalProperties");
+  xmlNodePtr mp = bio ? nrt_nml_first_child (bio, "membraneProperties") : NULL;
+  g_autofree char *bio_id = bio ? nrt_nml_get (bio, "id") : NULL;
+  g_autofree char *chan = NULL;
+  g_autofree char *gate = NULL;
+  xmlNodePtr ch = NULL;
+
+  if (strcmp (var, "m_hh") == 0 || strcmp (var, "h_hh") == 0)
+    chan = g_strdup ("hh_na"), gate = g_strndup (var, 1);
+  else if (strcmp (var, "n_hh") == 0)
+    chan = g_strdup ("hh_k"), gate = g_strdup ("n");
+  for (const char *u = strchr (var, '_'); chan == NULL && u; u = strchr (u + 1, '_'))
+    for (xmlNodePtr c = nrt_nml_first_child (root, NULL); c; c = nrt_nml_next (c, NULL))
+      {
+        g_autofree char *id = nrt_nml_get (c, "id");
+        if (g_strcmp0 (id, u + 1) == 0)
+          {
+            chan = g_strdup (u + 1);
+            gate = g_strndup (var, u - var);
+            break;
+          }
+      }
+  if (chan == NULL)
+    return NULL;
+  for (xmlNodePtr c = nrt_nml_first_child (root, NULL); c && !ch; c = nrt_nml_next (c, NULL))
+    {
+      g_autofree char *id = nrt_nml_get (c, "id");
+      if (g_strcmp0 (id, chan) == 0)
+        ch = c;
+    }
+  if (ch == NULL)
+    return NULL;
+  {
+    gboolean is_gate = FALSE;
+    for (xmlNodePtr g = nrt_nml_first_child (ch, NULL); g && !is_gate; g = nrt_nml_next (g, NULL))
+      {
+        g_autofree char *id = nrt_nml_get (g, "id");
+        is_gate = g_str_has_prefix ((const char *) g->name, "gate") && g_strcmp0 (id, gate) == 0;
+      }
+    if (!is_gate)
+      return NULL;
+  }
+  for (xmlNodePtr d = nrt_nml_first_child (mp, NULL); d; d = nrt_nml_next (d, NULL))
+    {
+      g_autofree char *ic = nrt_nml_get (d, "ionChannel");
+      g_autofree char *sg = nrt_nml_get (d, "segmentGroup");
+      g_autofree char *id = nrt_nml_get (d, "id");
+      if (g_strcmp0 (ic, chan) == 0 && (sg == NULL || strcmp (sg, "all") == 0 || g_strcmp0 (sg, group) == 0))
+        return g_strdup_printf ("%s/membraneProperties/%s/%s/%s/q", bio_id, id, chan, gate);
+    }
+  return NULL;
 }
 
 static void
@@ -186,7 +248,7 @@ read_point (xmlNodePtr n, P3 *p)
 }
 
 static GPtrArray *
-lems_displays (NrtModel *model, xmlNodePtr cell, xmlNodePtr net)
+lems_displays (NrtModel *model, xmlNodePtr root, xmlNodePtr cell, xmlNodePtr net)
 {
   const NrtModelData *d = nrt_model_get_data (model);
   g_autoptr (GPtrArray) graphs = nrt_lems_graphs_from_view_state (d->view_state);
@@ -242,25 +304,39 @@ lems_displays (NrtModel *model, xmlNodePtr cell, xmlNodePtr net)
   for (guint i = 0; i < graphs->len; i++)
     {
       NrtLemsGraph *g = graphs->pdata[i];
+      /* a graph's voltages and gate states go to two Displays (their units differ) */
       NrtLemsGraph *o = nrt_lems_graph_new ("Membrane potential", 0);
+      NrtLemsGraph *st = nrt_lems_graph_new ("Gate states", 2);
       o->has_view = g->has_view && g->kind == 0;
-      o->x0 = g->x0, o->x1 = g->x1, o->y0 = g->y0, o->y1 = g->y1;
+      st->has_view = g->has_view && g->kind == 2;
+      o->x0 = st->x0 = g->x0, o->x1 = st->x1 = g->x1;
+      o->y0 = st->y0 = g->y0, o->y1 = st->y1 = g->y1;
       for (guint k = 0; k < g->exprs->len; k++)
         {
           g_autofree char *sec = NULL;
           g_autofree char *var = NULL;
+          g_autofree char *loc = NULL;
+          g_autofree char *tail = NULL;
+          const char *group = NULL;
           double x;
-          char *q;
-          if (!nrt_lems_split_expr (g->exprs->pdata[k], &sec, &x, &var) || strcmp (var, "v") != 0)
+          if (!nrt_lems_split_expr (g->exprs->pdata[k], &sec, &x, &var))
             continue;
-          q = v_quantity (cell, groups, segs, pop, pop_list, cell_id, sec, x);
-          if (q)
-            g_ptr_array_add (o->exprs, q);
+          loc = location (cell, groups, segs, pop, pop_list, cell_id, sec, x, &group);
+          if (loc == NULL)
+            continue;
+          if (strcmp (var, "v") == 0)
+            g_ptr_array_add (o->exprs, g_strdup_printf ("%s/v", loc));
+          else if ((tail = state_path (root, cell, group, var)) != NULL)
+            g_ptr_array_add (st->exprs, g_strdup_printf ("%s/%s", loc, tail));
         }
       if (o->exprs->len > 0)
         g_ptr_array_add (out, o);
       else
         nrt_lems_graph_free (o);
+      if (st->exprs->len > 0)
+        g_ptr_array_add (out, st);
+      else
+        nrt_lems_graph_free (st);
     }
   if (out->len == 0)
     {
@@ -269,12 +345,13 @@ lems_displays (NrtModel *model, xmlNodePtr cell, xmlNodePtr net)
       for (guint i = 0; i < d->sections->len; i++)
         {
           const NrtSection *s = d->sections->pdata[i];
-          char *q;
+          g_autofree char *loc = NULL;
+          const char *group = NULL;
           if (s->parent >= 0)
             continue;
-          q = v_quantity (cell, groups, segs, pop, pop_list, cell_id, s->name, 0.5);
-          if (q)
-            g_ptr_array_add (o->exprs, q);
+          loc = location (cell, groups, segs, pop, pop_list, cell_id, s->name, 0.5, &group);
+          if (loc)
+            g_ptr_array_add (o->exprs, g_strdup_printf ("%s/v", loc));
           break;
         }
       g_ptr_array_add (out, o);
@@ -401,7 +478,7 @@ nrt_neuroml_write_folder (NrtModel *model, const char *dir, const char *name, GE
     }
 
   /* LEMS */
-  displays = lems_displays (model, cell, net);
+  displays = lems_displays (model, root, cell, net);
   sim_id = g_strdup_printf ("sim_%s", cell_id);
   g_ptr_array_add (includes, net_file);
   g_ptr_array_add (includes, cell_file);

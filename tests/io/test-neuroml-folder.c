@@ -340,7 +340,7 @@ test_round_trip_example (gconstpointer data)
 
   g_assert_nonnull (strstr (lems, len));
   g_assert_nonnull (strstr (lems, "<Display id=\"d1\""));
-  g_assert_nonnull (strstr (lems, "<OutputColumn id=\"v0\""));
+  g_assert_nonnull (strstr (lems, "<OutputColumn id=\"c0\""));
   g_test_message ("max |dv| so far %g mV", max_dv_seen);
 }
 
@@ -421,6 +421,8 @@ test_lems_displays (void)
   g_ptr_array_add (g->exprs, g_strdup_printf ("%s(0.5).v", root_section (m)));
   g_ptr_array_add (g->exprs, g_strdup_printf ("%s(1).v", last));
   g_ptr_array_add (g->exprs, g_strdup ("IClamp[0].i"));  /* not a LEMS voltage: left out */
+  g_ptr_array_add (g->exprs, g_strdup_printf ("%s(0.5).m_hh", root_section (m)));
+  g_ptr_array_add (g->exprs, g_strdup_printf ("%s(0.5).n_hh", root_section (m)));
   g->has_view = TRUE;
   g->x0 = 0, g->x1 = 12.5, g->y0 = -90, g->y1 = 45;
   g_ptr_array_add (graphs, g);
@@ -428,17 +430,64 @@ test_lems_displays (void)
   nrt_model_set_view_state (m, vs);
   again = nrt_lems_graphs_from_view_state (vs);
   g_assert_cmpuint (again->len, ==, 1);
-  g_assert_cmpuint (((NrtLemsGraph *) again->pdata[0])->exprs->len, ==, 3);
+  g_assert_cmpuint (((NrtLemsGraph *) again->pdata[0])->exprs->len, ==, 5);
 
   lems = folder_round_trip (m, "stylized");
   g_assert_nonnull (strstr (lems, "length=\"12.5ms\" step=\"0.0125ms\""));
   g_assert_nonnull (strstr (lems, "xmin=\"0\" xmax=\"12.5\" ymin=\"-90\" ymax=\"45\""));
   g_assert_nonnull (strstr (lems, "quantity=\"pop0[0]/v\""));
   g_assert_nonnull (strstr (lems, "/v\" scale=\"1mV\""));
-  g_assert_nonnull (strstr (lems, "<OutputFile id=\"of0\" fileName=\"stylized.v.dat\">"));
-  g_assert_nonnull (strstr (lems, "<OutputColumn id=\"v1\" quantity=\"pop0/0/"));
+  g_assert_nonnull (strstr (lems, "<OutputFile id=\"of0\" fileName=\"stylized.dat\">"));
+  g_assert_nonnull (strstr (lems, "<OutputColumn id=\"c1\" quantity=\"pop0/0/"));
+  /* the gate states of hh, in a Display of their own */
+  g_assert_nonnull (strstr (lems, "title=\"Gate states\""));
+  g_assert_nonnull (strstr (lems, "quantity=\"pop0[0]/biophys/membraneProperties/hh_na_soma/hh_na/m/q\" scale=\"1\""));
+  g_assert_nonnull (strstr (lems, "/membraneProperties/hh_k_soma/hh_k/n/q\""));
   g_assert_null (strstr (lems, "IClamp"));
   g_assert_nonnull (strstr (lems, "<Include file=\"stylized.net.nml\"/>"));
+
+  /* Without its Neurite annotation (as another tool would leave it), the folder's LEMS file
+   * reads back as the same plots: the Displays are the inverse of what was written. */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("nrt-folder-XXXXXX", NULL);
+    g_autofree char *cell = g_build_filename (dir, "st.cell.nml", NULL);
+    g_autofree char *lpath = nrt_neuroml_folder_lems_path (dir, "st");
+    g_autofree char *text = NULL;
+    g_autoptr (GRegex) re = g_regex_new ("<annotation>.*</annotation>", G_REGEX_DOTALL, 0, NULL);
+    g_autofree char *bare = NULL;
+    g_autoptr (NrtModel) back = NULL;
+    g_autoptr (GPtrArray) got = NULL;
+    g_autofree char *soma_v = g_strdup_printf ("%s(0.5).v", root_section (m));
+    g_autofree char *soma_m = g_strdup_printf ("%s(0.5).m_hh", root_section (m));
+    g_autofree char *soma_n = g_strdup_printf ("%s(0.5).n_hh", root_section (m));
+    NrtLemsGraph *g0, *g1;
+
+    g_assert_true (nrt_neuroml_write_folder (m, dir, "st", &e));
+    g_assert_no_error (e);
+    g_assert_true (g_file_get_contents (cell, &text, NULL, NULL));
+    bare = g_regex_replace_literal (re, text, -1, 0, "", 0, NULL);
+    g_assert_null (strstr (bare, "neurite:"));
+    g_assert_true (g_file_set_contents (cell, bare, -1, NULL));
+    back = nrt_neuroml_read_file (lpath, &e);
+    g_assert_no_error (e);
+    got = nrt_lems_graphs_from_view_state (nrt_model_get_data (back)->view_state);
+    g_assert_cmpuint (got->len, ==, 2);
+    g0 = got->pdata[0];
+    g1 = got->pdata[1];
+    g_assert_cmpint (g0->kind, ==, 0);
+    g_assert_cmpuint (g0->exprs->len, ==, 2);
+    g_assert_cmpstr (g0->exprs->pdata[0], ==, soma_v);
+    g_assert_true (g0->has_view);
+    g_assert_cmpfloat (g0->y0, ==, -90);
+    g_assert_cmpfloat (g0->x1, ==, 12.5);
+    g_assert_cmpint (g1->kind, ==, 2);
+    g_assert_cmpuint (g1->exprs->len, ==, 2);
+    g_assert_cmpstr (g1->exprs->pdata[0], ==, soma_m);
+    g_assert_cmpstr (g1->exprs->pdata[1], ==, soma_n);
+    g_assert_cmpfloat (nrt_model_get_data (back)->settings.tstop, ==, 12.5);
+    g_assert_cmpfloat (nrt_model_get_data (back)->settings.dt, ==, 0.0125);
+    remove_dir (dir);
+  }
 }
 
 /* ---------------------------------------------------------------- official LEMS files */
