@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "nrt-hoc.h"
+#include "nrt-hoc-private.h"
+#include "nrt-nmodl.h"
 #include "nrt-neuroml.h"
 
 /* hoc's per-procedure size limits, as celbild writes them. */
@@ -19,27 +21,17 @@
 #define NSEG_LINES 100
 #define BIOPHYS_LINES 200
 
-typedef struct {
-  char *base;   /* "ap" */
-  int   id;     /* 2 for "ap[2]", 0 for "soma" */
-  int   uniq;   /* index of base among the unique base names */
-  int   rank;   /* position in the topological order */
-} SecName;
-
-typedef struct {
-  NrtModel           *model;
-  const NrtModelData *data;
-  GString            *out;
-  guint               n;
-  SecName            *names;    /* per section */
-  int                *order;    /* section indices, parents before children */
-  GPtrArray          *bases;    /* unique base names, in order of first appearance */
-  GArray             *base_max; /* of int: largest id per base */
-} Writer;
+typedef NrtExportWriter Writer;
+/* Short names for the shared helpers (nrt-hoc-private.h), which this file defines. */
+#define num nrt_export_num
+#define hoc_name nrt_export_hoc_name
+#define writer_init nrt_export_writer_init
+#define writer_clear nrt_export_writer_clear
+typedef NrtExportName SecName;
 
 /* The shortest of %.15g…%.17g that reads back to v: "0.036", not "0.035999999999999997". */
-static const char *
-num (char *buf, double v)
+const char *
+nrt_export_num (char *buf, double v)
 {
   for (int prec = 15; prec <= 17; prec++)
     {
@@ -70,8 +62,8 @@ subset_members (Writer *w, int s)
 }
 
 /* The name hoc uses for section i: "ap" for ap[0], as CellBuild's validname() does. */
-static char *
-hoc_name (Writer *w, int i)
+char *
+nrt_export_hoc_name (Writer *w, int i)
 {
   if (w->names[i].id == 0)
     return g_strdup (w->names[i].base);
@@ -110,8 +102,8 @@ visit (Writer *w, int i, int *k, gboolean *seen)
     }
 }
 
-static void
-writer_init (Writer *w, NrtModel *model)
+void
+nrt_export_writer_init (Writer *w, NrtModel *model)
 {
   g_autofree gboolean *seen = NULL;
   int k = 0;
@@ -119,6 +111,7 @@ writer_init (Writer *w, NrtModel *model)
   w->model = model;
   w->data = nrt_model_get_data (model);
   w->out = g_string_new (NULL);
+  w->toplevel = FALSE;
   w->n = w->data->sections->len;
   w->names = g_new0 (SecName, w->n);
   w->order = g_new0 (int, w->n);
@@ -158,8 +151,8 @@ writer_init (Writer *w, NrtModel *model)
     }
 }
 
-static void
-writer_clear (Writer *w)
+void
+nrt_export_writer_clear (Writer *w)
 {
   for (guint i = 0; i < w->n; i++)
     g_free (w->names[i].base);
@@ -493,7 +486,8 @@ pr_geom (Writer *w)
     }
   g_string_append (w->out, "}\n");
 
-  g_string_append (w->out, "external lambda_f\n");
+  if (!w->toplevel)
+    g_string_append (w->out, "external lambda_f\n");
   g_string_append (w->out, "proc geom_nseg() {\n");
   nline = 0;
   for (guint i = 0; i < (specs != NULL && specs->len > 0 ? specs->len : w->n); i++)
@@ -682,26 +676,49 @@ typedef struct {
 } HocChan;
 
 static void
-pr_membrane (Writer *w, const char *open, gboolean has_Ra, double Ra, gboolean has_cm,
-             double cm, const NrtMechInstance *mech, const HocChan *chans, guint n_chans,
-             const double *e_ion, int *nline)
+item_clear (gpointer p)
 {
-  char b[G_ASCII_DTOSTR_BUF_SIZE];
+  g_free (((NrtExportItem *) p)->name);
+}
+
+GArray *
+nrt_export_items_new (void)
+{
+  GArray *items = g_array_new (FALSE, FALSE, sizeof (NrtExportItem));
+
+  g_array_set_clear_func (items, item_clear);
+  return items;
+}
+
+static void
+add_item (GArray *items, NrtExportStep step, char *name, double value)
+{
+  NrtExportItem it = { step, name, value };
+
+  g_array_append_val (items, it);
+}
+
+/* The steps of one membrane specification (a section's own values, or a biophysics spec
+ * when e_ion is NULL). */
+static GArray *
+membrane_items (gboolean has_Ra, double Ra, gboolean has_cm, double cm,
+                const NrtMechInstance *mech, const HocChan *chans, guint n_chans,
+                const double *e_ion)
+{
+  GArray *items = nrt_export_items_new ();
   gboolean ions[NRT_N_ION] = { FALSE };
 
-  g_string_append_printf (w->out, "%s\n", open);
-  (*nline)++;
   if (has_Ra)
-    g_string_append_printf (w->out, "    Ra = %s\n", num (b, Ra)), (*nline)++;
+    add_item (items, NRT_EXPORT_SET, g_strdup ("Ra"), Ra);
   if (has_cm)
-    g_string_append_printf (w->out, "    cm = %s\n", num (b, cm)), (*nline)++;
+    add_item (items, NRT_EXPORT_SET, g_strdup ("cm"), cm);
   for (int m = 0; m < NRT_N_MECH; m++)
     {
       const NrtMechanismInfo *info = nrt_mechanism_info (m);
 
       if (!mech[m].inserted)
         continue;
-      g_string_append_printf (w->out, "    insert %s\n", info->name);
+      add_item (items, NRT_EXPORT_INSERT, g_strdup (info->name), 0);
       for (guint p = 0; p < info->n_params; p++)
         {
           /* The ions' reversal potentials are not the mechanism's parameters in NEURON;
@@ -709,21 +726,19 @@ pr_membrane (Writer *w, const char *open, gboolean has_Ra, double Ra, gboolean h
           gboolean ion = !g_str_has_suffix (info->params[p].name, info->name);
           if (ion && mech[m].p[p] == info->params[p].def)
             continue;
-          g_string_append_printf (w->out, "      %s = %s\n", info->params[p].name,
-                                  num (b, mech[m].p[p]));
-          (*nline)++;
+          add_item (items, NRT_EXPORT_PARAM, g_strdup (info->params[p].name), mech[m].p[p]);
         }
     }
   for (guint c = 0; c < n_chans; c++)
     {
       const NrtChannel *ch = chans[c].ch;
       gboolean ghk = ch->conductance == NRT_CONDUCTANCE_GHK;
-      g_string_append_printf (w->out, "    insert %s\n      %s_%s = %s\n", ch->name,
-                              ghk ? "pmax" : "gmax", ch->name, num (b, chans[c].gmax));
-      *nline += 2;
+
+      add_item (items, NRT_EXPORT_INSERT, g_strdup (ch->name), 0);
+      add_item (items, NRT_EXPORT_PARAM,
+                g_strdup_printf ("%s_%s", ghk ? "pmax" : "gmax", ch->name), chans[c].gmax);
       if (ch->ion == NRT_ION_NONSPECIFIC)
-        g_string_append_printf (w->out, "      e_%s = %s\n", ch->name, num (b, chans[c].e)),
-          (*nline)++;
+        add_item (items, NRT_EXPORT_PARAM, g_strdup_printf ("e_%s", ch->name), chans[c].e);
       else if (!ghk)
         ions[ch->ion] = TRUE;
     }
@@ -732,10 +747,57 @@ pr_membrane (Writer *w, const char *open, gboolean has_Ra, double Ra, gboolean h
   for (int i = NRT_ION_NA; e_ion != NULL && i < NRT_N_ION; i++)
     if (ions[i] && e_ion[i] != nrt_ion_default_e (i)
         && !(mech[NRT_MECH_HH].inserted && (i == NRT_ION_NA || i == NRT_ION_K)))
-      g_string_append_printf (w->out, "    e%s = %s\n", nrt_ion_name (i), num (b, e_ion[i])),
-        (*nline)++;
+      add_item (items, NRT_EXPORT_SET, g_strdup_printf ("e%s", nrt_ion_name (i)), e_ion[i]);
+  return items;
+}
+
+/* Section i's channel instances as HocChans.  (transfer full) */
+static GArray *
+section_chans (Writer *w, const NrtSection *s)
+{
+  GArray *chans = g_array_new (FALSE, FALSE, sizeof (HocChan));
+
+  for (guint c = 0; c < s->channels->len; c++)
+    {
+      const NrtChannelInstance *in = &g_array_index (s->channels, NrtChannelInstance, c);
+      HocChan hc = { w->data->channels->pdata[in->channel], in->gmax, in->e };
+      g_array_append_val (chans, hc);
+    }
+  return chans;
+}
+
+GArray *
+nrt_export_section_membrane (Writer *w, int i)
+{
+  const NrtSection *s = g_ptr_array_index (w->data->sections, i);
+  g_autoptr(GArray) chans = section_chans (w, s);
+
+  return membrane_items (TRUE, s->Ra, TRUE, s->cm, s->mech, (HocChan *) chans->data,
+                         chans->len, s->e_ion);
+}
+
+static void
+pr_membrane (Writer *w, const char *open, GArray *items, int *nline)
+{
+  char b[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_string_append_printf (w->out, "%s\n", open);
+  for (guint k = 0; k < items->len; k++)
+    {
+      const NrtExportItem *it = &g_array_index (items, NrtExportItem, k);
+
+      if (it->step == NRT_EXPORT_INSERT)
+        g_string_append_printf (w->out, "    insert %s\n", it->name);
+      else
+        g_string_append_printf (w->out, "%s%s = %s\n",
+                                it->step == NRT_EXPORT_PARAM ? "      " : "    ", it->name,
+                                num (b, it->value));
+    }
   g_string_append (w->out, "  }\n");
-  (*nline)++;
+  /* NEURON counts the open line, each parameter and the close, not the inserts. */
+  *nline += 2;
+  for (guint k = 0; k < items->len; k++)
+    *nline += g_array_index (items, NrtExportItem, k).step != NRT_EXPORT_INSERT;
 }
 
 static void
@@ -748,12 +810,12 @@ pr_biophys (Writer *w)
   for (guint i = 0; i < (specs != NULL && specs->len > 0 ? specs->len : w->n); i++)
     {
       g_autofree char *open = NULL;
+      g_autoptr(GArray) items = NULL;
 
       if (specs != NULL && specs->len > 0)
         {
           const NrtBiophysicsSpec *bs = g_ptr_array_index (specs, i);
           gboolean any = bs->has_Ra || bs->has_cm;
-
           g_autoptr(GArray) chans = g_array_new (FALSE, FALSE, sizeof (HocChan));
 
           for (int m = 0; m < NRT_N_MECH; m++)
@@ -771,26 +833,18 @@ pr_biophys (Writer *w)
           if (!any)
             continue;
           open = target_open (w, bs->target);
-          pr_membrane (w, open, bs->has_Ra, bs->Ra, bs->has_cm, bs->cm, bs->mech,
-                       (HocChan *) chans->data, chans->len, NULL, &nline);
+          items = membrane_items (bs->has_Ra, bs->Ra, bs->has_cm, bs->cm, bs->mech,
+                                  (HocChan *) chans->data, chans->len, NULL);
         }
       else
         {
           int sec = w->order[i];
-          const NrtSection *s = g_ptr_array_index (w->data->sections, sec);
           g_autofree char *name = hoc_name (w, sec);
-          g_autoptr(GArray) chans = g_array_new (FALSE, FALSE, sizeof (HocChan));
 
-          for (guint c = 0; c < s->channels->len; c++)
-            {
-              const NrtChannelInstance *in = &g_array_index (s->channels, NrtChannelInstance, c);
-              HocChan hc = { w->data->channels->pdata[in->channel], in->gmax, in->e };
-              g_array_append_val (chans, hc);
-            }
           open = g_strdup_printf ("  %s {", name);
-          pr_membrane (w, open, TRUE, s->Ra, TRUE, s->cm, s->mech, (HocChan *) chans->data,
-                       chans->len, s->e_ion, &nline);
+          items = nrt_export_section_membrane (w, sec);
         }
+      pr_membrane (w, open, items, &nline);
       if (nline > BIOPHYS_LINES)
         {
           nline = 0;
@@ -801,21 +855,294 @@ pr_biophys (Writer *w)
   g_string_append (w->out, "}\n");
 }
 
-/* ---- the template ----------------------------------------------------------------- */
+/* ---- point processes and run settings -------------------------------------------- */
+
+GArray *
+nrt_export_point_process (Writer *w, guint i, const char **klass)
+{
+  const NrtPointProcess *pp = g_ptr_array_index (w->data->point_processes, i);
+  const NrtMechanismInfo *info = nrt_point_process_info (pp->type);
+  GArray *items = nrt_export_items_new ();
+
+  if (pp->type == NRT_PP_CHANNEL)
+    {
+      const NrtChannel *ch = w->data->channels->pdata[pp->channel];
+
+      *klass = ch->name;
+      /* Always gmax: KSChan(1) does not start at the channel's. */
+      add_item (items, NRT_EXPORT_SET,
+                g_strdup (ch->conductance == NRT_CONDUCTANCE_GHK ? "pmax" : "gmax"),
+                pp->p[NRT_PCHAN_GMAX]);
+      if (ch->ion == NRT_ION_NONSPECIFIC)
+        add_item (items, NRT_EXPORT_SET, g_strdup ("e"), pp->p[NRT_PCHAN_E]);
+      if (ch->single)
+        add_item (items, NRT_EXPORT_SET, g_strdup ("Nsingle"), pp->p[NRT_PCHAN_NSINGLE]);
+      return items;
+    }
+  *klass = info->name;
+  for (guint p = 0; p < info->n_params; p++)
+    {
+      const char *name = info->params[p].name;
+
+      if (pp->type == NRT_PP_VCLAMP)
+        {
+          /* INITIAL sets e0, vo0 and vi0; dur0 is hoc's dur[0]. */
+          if (strcmp (name, "e0") == 0 || strcmp (name, "vo0") == 0 || strcmp (name, "vi0") == 0)
+            continue;
+          if (g_str_has_prefix (name, "dur") || g_str_has_prefix (name, "amp"))
+            {
+              add_item (items, NRT_EXPORT_SET, g_strdup_printf ("%.3s[%s]", name, name + 3),
+                        pp->p[p]);
+              continue;
+            }
+        }
+      add_item (items, NRT_EXPORT_SET, g_strdup (name), pp->p[p]);
+    }
+  return items;
+}
+
+GArray *
+nrt_export_settings (Writer *w)
+{
+  const NrtRunSettings *st = &w->data->settings;
+  GArray *items = nrt_export_items_new ();
+
+  add_item (items, NRT_EXPORT_SET, g_strdup ("tstop"), st->tstop);
+  add_item (items, NRT_EXPORT_SET, g_strdup ("dt"), st->dt);
+  add_item (items, NRT_EXPORT_SET, g_strdup ("steps_per_ms"), st->points_per_ms);
+  add_item (items, NRT_EXPORT_SET, g_strdup ("v_init"), st->v_init);
+  add_item (items, NRT_EXPORT_SET, g_strdup ("celsius"), st->celsius);
+  add_item (items, NRT_EXPORT_SET, g_strdup ("secondorder"),
+            st->method == NRT_METHOD_CN ? 2 : 0);
+  add_item (items, NRT_EXPORT_SET, g_strdup ("usetable_hh"), st->hh_use_table ? 1 : 0);
+  for (int i = NRT_ION_NA; i < NRT_N_ION; i++)
+    {
+      const char *ion = nrt_ion_name (i);
+      add_item (items, NRT_EXPORT_SET, g_strdup_printf ("%si0_%s_ion", ion, ion), st->conc_i[i]);
+      add_item (items, NRT_EXPORT_SET, g_strdup_printf ("%so0_%s_ion", ion, ion), st->conc_o[i]);
+    }
+  return items;
+}
+
+char *
+nrt_export_free_name (Writer *w, const char *name, const char *const *avoid)
+{
+  GString *s = g_string_new (name);
+  gboolean clash = TRUE;
+
+  while (clash)
+    {
+      clash = FALSE;
+      for (guint u = 0; u < w->bases->len && !clash; u++)
+        clash = strcmp (g_ptr_array_index (w->bases, u), s->str) == 0;
+      clash = clash || nrt_model_find_subset (w->model, s->str) >= 0;
+      for (guint k = 0; avoid != NULL && avoid[k] != NULL && !clash; k++)
+        clash = strcmp (avoid[k], s->str) == 0;
+      if (clash)
+        g_string_append_c (s, '_');
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* The session part (NrtHocSession): the stimuli and settings of Neurite's run.  cell is the
+ * instance's name (class form) or NULL (top-level sections). */
+static void
+pr_session (Writer *w, const char *classname, NrtHocSession session)
+{
+  const NrtModelData *d = w->data;
+  const char *const avoid[] = { classname, NULL };
+  g_autofree char *cell = NULL;
+  g_autofree char *pp = nrt_export_free_name (w, "pp", avoid);
+  g_autofree char *ns = nrt_export_free_name (w, "netstim", avoid);
+  g_autofree char *nc = nrt_export_free_name (w, "netcon", avoid);
+  g_autoptr(GArray) settings = nrt_export_settings (w);
+  char b[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_string_append (w->out, "\n// Neurite's stimuli and run settings\n"
+                   "load_file(\"stdrun.hoc\")\n");
+  if (classname != NULL)
+    {
+      cell = nrt_export_free_name (w, "cell", avoid);
+      g_string_append_printf (w->out, "objref %s\n", cell);
+    }
+  if (d->point_processes->len > 0)
+    g_string_append_printf (w->out, "objref %s[%u]\n", pp, d->point_processes->len);
+  if (d->netstims->len > 0)
+    g_string_append_printf (w->out, "objref %s[%u]\n", ns, d->netstims->len);
+  if (d->netcons->len > 0)
+    g_string_append_printf (w->out, "objref %s[%u]\n", nc, d->netcons->len);
+  g_string_append (w->out, "proc session() {\n");
+  if (cell != NULL)
+    g_string_append_printf (w->out, "  %s = new %s()\n", cell, classname);
+  for (guint i = 0; i < d->point_processes->len; i++)
+    {
+      const NrtPointProcess *p = g_ptr_array_index (d->point_processes, i);
+      const char *klass;
+      g_autoptr(GArray) items = nrt_export_point_process (w, i, &klass);
+      g_autofree char *sec = hoc_name (w, p->section);
+      g_autofree char *label = nrt_model_point_process_name (w->model, i);
+
+      g_string_append_printf (w->out, "  %s%s%s %s[%u] = new %s(%s)  // %s\n",
+                              cell ? cell : "", cell ? "." : "", sec, pp, i, klass,
+                              num (b, p->x), label);
+      for (guint k = 0; k < items->len; k++)
+        {
+          const NrtExportItem *it = &g_array_index (items, NrtExportItem, k);
+          g_string_append_printf (w->out, "  %s[%u].%s = %s\n", pp, i, it->name,
+                                  num (b, it->value));
+        }
+    }
+  for (guint i = 0; i < d->netstims->len; i++)
+    {
+      const NrtNetStim *s = &g_array_index (d->netstims, NrtNetStim, i);
+      char b2[3][G_ASCII_DTOSTR_BUF_SIZE];
+
+      g_string_append_printf (w->out, "  %s[%u] = new NetStim()\n"
+                              "  %s[%u].start = %s  %s[%u].interval = %s  %s[%u].number = %s"
+                              "  %s[%u].noise = %s\n", ns, i, ns, i, num (b, s->start), ns, i,
+                              num (b2[0], s->interval), ns, i, num (b2[1], s->number), ns, i,
+                              num (b2[2], s->noise));
+    }
+  for (guint i = 0; i < d->netcons->len; i++)
+    {
+      const NrtNetCon *c = &g_array_index (d->netcons, NrtNetCon, i);
+      char b2[2][G_ASCII_DTOSTR_BUF_SIZE];
+
+      g_string_append_printf (w->out, "  %s[%u] = new NetCon(%s[%d], %s[%d])\n"
+                              "  %s[%u].weight = %s  %s[%u].delay = %s  %s[%u].threshold = %s\n",
+                              nc, i, ns, c->source, pp, c->target, nc, i, num (b, c->weight),
+                              nc, i, num (b2[0], c->delay), nc, i, num (b2[1], c->threshold));
+    }
+  for (guint k = 0; k < settings->len; k++)
+    {
+      const NrtExportItem *it = &g_array_index (settings, NrtExportItem, k);
+      g_string_append_printf (w->out, "  %s = %s\n", it->name, num (b, it->value));
+    }
+  /* An ion only read keeps the concentrations it had when inserted: set them now. */
+  g_string_append (w->out, "  forall {\n");
+  for (int i = NRT_ION_NA; i < NRT_N_ION; i++)
+    {
+      const char *ion = nrt_ion_name (i);
+      g_string_append_printf (w->out, "    if (ismembrane(\"%s_ion\")) { %si = %si0_%s_ion  "
+                              "%so = %so0_%s_ion }\n", ion, ion, ion, ion, ion, ion, ion);
+    }
+  g_string_append (w->out, "  }\n}\nsession()\n");
+  if (session == NRT_HOC_SESSION_RUN)
+    g_string_append (w->out, "run()\n");
+}
+
+/* ---- the two forms ---------------------------------------------------------------- */
+
+/* The channels before the cell: KSChans, or a note on the NMODL files. */
+static gboolean
+pr_channels (Writer *w, NrtHocChannels channels, GError **error)
+{
+  const NrtModelData *d = w->data;
+
+  if (d->channels->len == 0)
+    return TRUE;
+  if (channels == NRT_HOC_CHANNELS_NMODL)
+    {
+      g_string_append (w->out, "// ChannelBuilder channels, as NMODL files beside this one; "
+                       "compile them first with\n//   nrnivmodl");
+      for (guint c = 0; c < d->channels->len; c++)
+        g_string_append_printf (w->out, " %s.mod", ((NrtChannel *) d->channels->pdata[c])->name);
+      g_string_append (w->out, "\n\n");
+      return TRUE;
+    }
+  for (guint c = 0; c < d->channels->len; c++)
+    {
+      g_autofree char *ks = nrt_hoc_write_kschan (d->channels->pdata[c], d->settings.celsius,
+                                                  error);
+      if (ks == NULL)
+        return FALSE;
+      g_string_append_printf (w->out, "%s\n", ks);
+    }
+  return TRUE;
+}
+
+/* celmang.hoc's save_class(): the Cell Type card. */
+static void
+pr_class (Writer *w, const char *classname, int out_sec, double out_x, double thresh)
+{
+  g_autoptr(GPtrArray) subsets = subset_names (w);
+  g_autofree char *first = hoc_name (w, w->order[0]);
+  g_autofree char *output = hoc_name (w, out_sec);
+  char b[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_string_append_printf (w->out, "//execute1(\"celltypes.element(\\\"%s\\\")\")\n\n", classname);
+  g_string_append_printf (w->out, "begintemplate %s\n", classname);
+  g_string_append (w->out, "public init, topol, basic_shape, subsets, geom, biophys, geom_nseg, biophys_inhomo\n");
+  g_string_append (w->out, "public synlist, x, y, z, position, connect2target\n");
+  pr_list (w->out, "public", "", w->bases);
+  pr_list (w->out, "public", "", subsets);
+  g_string_append (w->out, "\n\nobjref synlist\n\n");
+  g_string_append (w->out,
+                   "proc init() {\n"
+                   "  topol()\n"
+                   "  subsets()\n"
+                   "  geom()\n"
+                   "  biophys()\n"
+                   "  geom_nseg()\n"
+                   "  synlist = new List()\n"
+                   "  synapses()\n"
+                   "  x = y = z = 0 // only change via position\n"
+                   "}\n");
+  pr_topol (w);
+  pr_subsets (w);
+  pr_geom (w);
+  pr_biophys (w);
+  g_string_append (w->out, "proc biophys_inhomo(){}\n");
+  g_string_append_printf (w->out,
+                          "proc position() { local i\n"
+                          "  %s for i = 0, n3d()-1 {\n"
+                          "    pt3dchange(i, $1-x+x3d(i), $2-y+y3d(i), $3-z+z3d(i), diam3d(i))\n  }\n"
+                          "  x = $1  y = $2  z = $3\n"
+                          "}\n", first);
+  g_string_append (w->out, "obfunc connect2target() { localobj nc //$o1 target point process, optional $o2 returned NetCon\n");
+  g_string_append_printf (w->out, "  %s nc = new NetCon(&v(%s), $o1)\n", output, num (b, out_x));
+  g_string_append_printf (w->out, "  nc.threshold = %s\n", num (b, thresh));
+  g_string_append (w->out,
+                   "  if (numarg() == 2) { $o2 = nc } // for backward compatibility\n"
+                   "  return nc\n"
+                   "}\n");
+  g_string_append (w->out, "proc synapses() {}\n");
+  g_string_append_printf (w->out, "endtemplate %s\n", classname);
+}
+
+/* celmang.hoc's xport(): the Export card, every part checked, at top level. */
+static void
+pr_celldef (Writer *w)
+{
+  g_autofree char *first = hoc_name (w, w->order[0]);
+
+  w->toplevel = TRUE;
+  g_string_append (w->out,
+                   "proc celldef() {\n"
+                   "  topol()\n"
+                   "  subsets()\n"
+                   "  geom()\n"
+                   "  biophys()\n"
+                   "  geom_nseg()\n"
+                   "}\n");
+  pr_topol (w);
+  pr_subsets (w);
+  pr_geom (w);
+  pr_biophys (w);
+  g_string_append_printf (w->out, "access %s\n\ncelldef()\n", first);
+}
 
 char *
 nrt_hoc_write_cellbuilder_full (NrtModel                *model,
                                 const NrtHocCellOptions *options,
                                 GError                 **error)
 {
+  static const NrtHocCellOptions defaults = { NULL, 1.0, 10.0, NRT_HOC_FORM_CLASS,
+                                              NRT_HOC_CHANNELS_KSCHAN, NRT_HOC_SESSION_NONE };
+  const NrtHocCellOptions *o = options != NULL ? options : &defaults;
   Writer w = { 0 };
-  g_autoptr(GPtrArray) subsets = NULL;
   const char *classname;
-  g_autofree char *first = NULL, *output = NULL;
-  char b[G_ASCII_DTOSTR_BUF_SIZE];
   int out_sec = -1;
-  double out_x = options != NULL ? options->output_x : 1.0;
-  double thresh = options != NULL ? options->threshold : 10.0;
   char *text;
 
   g_return_val_if_fail (NRT_IS_MODEL (model), NULL);
@@ -828,20 +1155,20 @@ nrt_hoc_write_cellbuilder_full (NrtModel                *model,
       writer_clear (&w);
       return NULL;
     }
-  if (options != NULL && options->output_section != NULL)
+  if (o->output_section != NULL)
     {
-      out_sec = nrt_model_find_section (model, options->output_section);
+      out_sec = nrt_model_find_section (model, o->output_section);
       if (out_sec < 0)
         {
           g_set_error (error, NRT_IO_ERROR, NRT_IO_ERROR_INVALID,
-                       "the output section “%s” does not exist", options->output_section);
+                       "the output section “%s” does not exist", o->output_section);
           writer_clear (&w);
           return NULL;
         }
     }
   if (out_sec < 0)
     out_sec = w.order[0];
-  if (!(out_x >= 0 && out_x <= 1) || !isfinite (thresh))
+  if (!(o->output_x >= 0 && o->output_x <= 1) || !isfinite (o->threshold))
     {
       g_set_error (error, NRT_IO_ERROR, NRT_IO_ERROR_INVALID,
                    "the output location must be within 0…1 and the threshold finite");
@@ -850,62 +1177,17 @@ nrt_hoc_write_cellbuilder_full (NrtModel                *model,
     }
 
   classname = w.data->class_name != NULL && *w.data->class_name ? w.data->class_name : "Cell";
-  subsets = subset_names (&w);
-
-  /* The library's channels as KSChan types, before the template that inserts them
-   * (neuron-gui.md §2.8). */
-  for (guint c = 0; c < w.data->channels->len; c++)
+  if (!pr_channels (&w, o->channels, error))
     {
-      g_autofree char *ks = nrt_hoc_write_kschan (w.data->channels->pdata[c],
-                                                  w.data->settings.celsius, error);
-      if (ks == NULL)
-        {
-          writer_clear (&w);
-          return NULL;
-        }
-      g_string_append_printf (w.out, "%s\n", ks);
+      writer_clear (&w);
+      return NULL;
     }
-  g_string_append_printf (w.out, "//execute1(\"celltypes.element(\\\"%s\\\")\")\n\n", classname);
-  g_string_append_printf (w.out, "begintemplate %s\n", classname);
-  g_string_append (w.out, "public init, topol, basic_shape, subsets, geom, biophys, geom_nseg, biophys_inhomo\n");
-  g_string_append (w.out, "public synlist, x, y, z, position, connect2target\n");
-  pr_list (w.out, "public", "", w.bases);
-  pr_list (w.out, "public", "", subsets);
-  g_string_append (w.out, "\n\nobjref synlist\n\n");
-  g_string_append (w.out,
-                   "proc init() {\n"
-                   "  topol()\n"
-                   "  subsets()\n"
-                   "  geom()\n"
-                   "  biophys()\n"
-                   "  geom_nseg()\n"
-                   "  synlist = new List()\n"
-                   "  synapses()\n"
-                   "  x = y = z = 0 // only change via position\n"
-                   "}\n");
-  pr_topol (&w);
-  pr_subsets (&w);
-  pr_geom (&w);
-  pr_biophys (&w);
-  g_string_append (w.out, "proc biophys_inhomo(){}\n");
-
-  first = hoc_name (&w, w.order[0]);
-  g_string_append_printf (w.out,
-                          "proc position() { local i\n"
-                          "  %s for i = 0, n3d()-1 {\n"
-                          "    pt3dchange(i, $1-x+x3d(i), $2-y+y3d(i), $3-z+z3d(i), diam3d(i))\n  }\n"
-                          "  x = $1  y = $2  z = $3\n"
-                          "}\n", first);
-  output = hoc_name (&w, out_sec);
-  g_string_append (w.out, "obfunc connect2target() { localobj nc //$o1 target point process, optional $o2 returned NetCon\n");
-  g_string_append_printf (w.out, "  %s nc = new NetCon(&v(%s), $o1)\n", output, num (b, out_x));
-  g_string_append_printf (w.out, "  nc.threshold = %s\n", num (b, thresh));
-  g_string_append (w.out,
-                   "  if (numarg() == 2) { $o2 = nc } // for backward compatibility\n"
-                   "  return nc\n"
-                   "}\n");
-  g_string_append (w.out, "proc synapses() {}\n");
-  g_string_append_printf (w.out, "endtemplate %s\n", classname);
+  if (o->form == NRT_HOC_FORM_CELLDEF)
+    pr_celldef (&w);
+  else
+    pr_class (&w, classname, out_sec, o->output_x, o->threshold);
+  if (o->session != NRT_HOC_SESSION_NONE)
+    pr_session (&w, o->form == NRT_HOC_FORM_CELLDEF ? NULL : classname, o->session);
 
   text = g_string_free (w.out, FALSE);
   w.out = NULL;
@@ -920,18 +1202,23 @@ nrt_hoc_write_cellbuilder (NrtModel *model, GError **error)
 }
 
 gboolean
-nrt_hoc_write_file_full (NrtModel                *model,
-                         const NrtHocCellOptions *options,
-                         const char              *path,
-                         GError                 **error)
+nrt_export_write_text_file (NrtModel   *model,
+                            char       *text,
+                            gboolean    mods,
+                            const char *path,
+                            GError    **error)
 {
-  g_autofree char *text = NULL;
+  g_autofree char *owned = text;
   g_autoptr(GError) local = NULL;
 
-  g_return_val_if_fail (path != NULL, FALSE);
-  text = nrt_hoc_write_cellbuilder_full (model, options, error);
-  if (text == NULL)
+  if (owned == NULL)
     return FALSE;
+  if (mods)
+    {
+      g_autofree char *folder = g_path_get_dirname (path);
+      if (!nrt_nmodl_write_model_channels (model, folder, error))
+        return FALSE;
+    }
   if (!g_file_set_contents_full (path, text, -1,
                                  G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
                                  0644, &local))
@@ -940,6 +1227,19 @@ nrt_hoc_write_file_full (NrtModel                *model,
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+nrt_hoc_write_file_full (NrtModel                *model,
+                         const NrtHocCellOptions *options,
+                         const char              *path,
+                         GError                 **error)
+{
+  gboolean mods = options != NULL && options->channels == NRT_HOC_CHANNELS_NMODL;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  return nrt_export_write_text_file (model, nrt_hoc_write_cellbuilder_full (model, options, error),
+                                     mods, path, error);
 }
 
 gboolean

@@ -352,6 +352,45 @@ test_round_trip_kitchen_sink (void)
   (void) lems;
 }
 
+/* The shipped CA1 cell (SWC import, 194 sections): pt3d geometry over hundreds of segment
+ * groups survives the folder exactly. */
+static void
+test_round_trip_ca1 (void)
+{
+  g_autofree char *path = g_build_filename (NRT_SOURCE_ROOT, "models", "ca1-pyramidal.nml", NULL);
+  g_autoptr (GError) e = NULL;
+  g_autoptr (NrtModel) m = NULL;
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("models/ca1-pyramidal.nml is absent");
+      return;
+    }
+  m = nrt_neuroml_read_file (path, &e);
+  g_assert_no_error (e);
+  g_free (folder_round_trip (m, "ca1"));
+}
+
+/* Names: NULL is the model's name; a name that is not a file stem is refused. */
+static void
+test_folder_names (void)
+{
+  g_autoptr (NrtModel) m = nrt_case_soma_hh ();
+  g_autofree char *dir = g_dir_make_tmp ("nrt-folder-XXXXXX", NULL);
+  g_autofree char *lems = nrt_neuroml_folder_lems_path (dir, nrt_model_get_data (m)->name);
+  g_autoptr (GError) e = NULL;
+
+  g_assert_true (nrt_neuroml_write_folder (m, dir, NULL, &e));
+  g_assert_no_error (e);
+  g_assert_true (g_file_test (lems, G_FILE_TEST_IS_REGULAR));
+  g_assert_false (nrt_neuroml_write_folder (m, dir, "a/b", &e));
+  g_assert_error (e, NRT_IO_ERROR, NRT_IO_ERROR_WRITE);
+  g_clear_error (&e);
+  g_assert_false (nrt_neuroml_write_folder (m, dir, "", &e));
+  g_assert_error (e, NRT_IO_ERROR, NRT_IO_ERROR_WRITE);
+  remove_dir (dir);
+}
+
 /* ChannelBuilder channels (HH-style and a kinetic scheme): one file each, exact on reading. */
 static void
 test_round_trip_channels (void)
@@ -866,6 +905,8 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/folder/round-trip/kitchen-sink", test_round_trip_kitchen_sink);
   g_test_add_func ("/folder/round-trip/channels", test_round_trip_channels);
+  g_test_add_func ("/folder/round-trip/ca1", test_round_trip_ca1);
+  g_test_add_func ("/folder/names", test_folder_names);
   g_test_add_func ("/folder/lems/displays", test_lems_displays);
   for (guint i = 0; i < G_N_ELEMENTS (official_lems); i++)
     {
