@@ -94,9 +94,9 @@ nrt_lems_graphs_to_view_state (GPtrArray *graphs)
             g_key_file_set_double (kf, group, view_keys[k], v[k]);
         }
       g_key_file_set_boolean (kf, group, "keep-lines", FALSE);
-      /* the Graph window's default size */
-      g_key_file_set_integer (kf, group, "width", 560);
-      g_key_file_set_integer (kf, group, "height", 400);
+      /* the Graph window's default size (resources/ui/nrt-graph-window.ui) */
+      g_key_file_set_integer (kf, group, "width", 720);
+      g_key_file_set_integer (kf, group, "height", 460);
     }
   return g_key_file_to_data (kf, NULL, NULL);
 }
