@@ -59,8 +59,11 @@ GArray     *nrt_export_section_membrane (NrtExportWriter *w, int i);
 /* Point process i: NEURON's class (the channel's name for a point channel) and the
  * parameters to set, in hoc spelling.  (transfer full) */
 GArray     *nrt_export_point_process (NrtExportWriter *w, guint i, const char **klass);
+/* Whether NEURON knows the ion when the cell is built: na and k always, ca when a library
+ * channel uses it (its ion or a ligand). */
+gboolean    nrt_export_ion_used (NrtExportWriter *w, NrtIon ion);
 /* The run settings as globals: tstop, dt, steps_per_ms, v_init, celsius, secondorder,
- * usetable_hh, then the ions' <ion>i0_<ion>_ion and <ion>o0_<ion>_ion. */
+ * usetable_hh, then the used ions' <ion>i0_<ion>_ion and <ion>o0_<ion>_ion. */
 GArray     *nrt_export_settings (NrtExportWriter *w);
 /* name, or name followed by as many "_" as make it none of the cell's section base names
  * and subset names (nor any of avoid, NULL-terminated, may be NULL).  (transfer full) */

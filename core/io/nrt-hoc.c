@@ -901,6 +901,32 @@ nrt_export_point_process (Writer *w, guint i, const char **klass)
   return items;
 }
 
+gboolean
+nrt_export_ion_used (Writer *w, NrtIon ion)
+{
+  /* hh makes NEURON define na and k at start; other ions exist once a channel uses them. */
+  if (ion == NRT_ION_NA || ion == NRT_ION_K)
+    return TRUE;
+  for (guint c = 0; c < w->data->channels->len; c++)
+    {
+      const NrtChannel *ch = w->data->channels->pdata[c];
+      if (ch->ion == ion)
+        return TRUE;
+      for (guint k = 0; k < ch->schemes->len; k++)
+        {
+          const NrtKsScheme *ks = ch->schemes->pdata[k];
+          for (guint t = 0; t < ks->transitions->len; t++)
+            {
+              const NrtKsTransition *tr = &g_array_index (ks->transitions, NrtKsTransition, t);
+              if ((tr->type == NRT_TRANS_LIGAND_OUTSIDE || tr->type == NRT_TRANS_LIGAND_INSIDE)
+                  && tr->ligand == ion)
+                return TRUE;
+            }
+        }
+    }
+  return FALSE;
+}
+
 GArray *
 nrt_export_settings (Writer *w)
 {
@@ -918,6 +944,8 @@ nrt_export_settings (Writer *w)
   for (int i = NRT_ION_NA; i < NRT_N_ION; i++)
     {
       const char *ion = nrt_ion_name (i);
+      if (!nrt_export_ion_used (w, i))
+        continue;
       add_item (items, NRT_EXPORT_SET, g_strdup_printf ("%si0_%s_ion", ion, ion), st->conc_i[i]);
       add_item (items, NRT_EXPORT_SET, g_strdup_printf ("%so0_%s_ion", ion, ion), st->conc_o[i]);
     }
@@ -1023,6 +1051,8 @@ pr_session (Writer *w, const char *classname, NrtHocSession session)
   for (int i = NRT_ION_NA; i < NRT_N_ION; i++)
     {
       const char *ion = nrt_ion_name (i);
+      if (!nrt_export_ion_used (w, i))
+        continue;
       g_string_append_printf (w->out, "    if (ismembrane(\"%s_ion\")) { %si = %si0_%s_ion  "
                               "%so = %so0_%s_ion }\n", ion, ion, ion, ion, ion, ion, ion);
     }

@@ -27,3 +27,40 @@ char   *nrt_check_spawn (const char *const *argv, const char *cwd);
  * have the same sections, parents, nseg and attachment nodes.  Returns the number of sections
  * compared; skips (returns 0) when $NEURITE_CLI is unset. */
 guint   nrt_check_topology (NrtModel *model, const char *topology, const char *prefix);
+
+/* ---- what the round-trip scripts print, and the test models ---- */
+
+/* hoc-roundtrip.py's and python-roundtrip.py's output. */
+typedef struct {
+  GHashTable *sec;       /* name → line "sec ..." split */
+  GHashTable *mech;      /* "name param" → value (double*) */
+  GArray     *v;
+  int         n_allsec;
+  char       *topology;  /* h.topology()'s text, or NULL */
+} NrtCheckCell;
+
+NrtCheckCell *nrt_check_parse_output (const char *out);
+void          nrt_check_cell_free (NrtCheckCell *c);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NrtCheckCell, nrt_check_cell_free)
+/* NEURON's cell equals the model: names, parents, nseg, L, diam (not along 3-D points), Ra,
+ * cm, pas and hh with their parameters, nothing more. */
+void          nrt_check_same_cell (NrtModel *model, NrtCheckCell *c);
+
+/* dir holds every library channel of model as <name>.mod, as nrt-nmodl.c writes it. */
+void          nrt_check_mods_beside (NrtModel *model, const char *dir);
+/* models/<file>. */
+NrtModel     *nrt_check_read_model (const char *file);
+/* A soma and a dendrite with ChannelBuilder channels only (nahh with a q10, khh, leak, the
+ * kinetic scheme kca, cag by GHK) and an IClamp at soma(0.5) (1 ms, 0.1 ms, 10 nA). */
+NrtModel     *nrt_check_channel_cell (void);
+
+typedef struct {
+  const char *name;
+  NrtModel *(*build) (void);
+  gboolean    channels;  /* has ChannelBuilder channels */
+} NrtCheckModel;
+
+/* NULL-terminated: the stylized cell, the squid axon, the synapse model (ExpSyn, Exp2Syn,
+ * AlphaSynapse, a NetStim and two NetCons, a VClamp, 3-D points) and the channel cell with a
+ * point channel, an SEClamp and an APCount. */
+extern const NrtCheckModel nrt_check_models[];

@@ -14,17 +14,6 @@
 #include "nrt-io-models.h"
 
 
-static NrtModel *
-read_model (const char *file)
-{
-  g_autofree char *path = g_build_filename (NRT_SOURCE_ROOT, "models", file, NULL);
-  g_autoptr(GError) error = NULL;
-  NrtModel *model = nrt_neuroml_read_file (path, &error);
-
-  g_assert_no_error (error);
-  return model;
-}
-
 /* The lab's Part 3 cell as the CellBuilder makes it: topology, an "apical" subset, and
  * geometry and biophysics specifications (later entries override earlier ones). */
 static NrtModel *
@@ -114,7 +103,7 @@ assert_in_order (const char *text, const char *const *needles)
 static void
 test_structure_stylized (void)
 {
-  g_autoptr(NrtModel) model = read_model ("stylized-cell.nml");
+  g_autoptr(NrtModel) model = nrt_check_read_model ("stylized-cell.nml");
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
   const char *const needles[] = {
@@ -153,7 +142,7 @@ test_structure_stylized (void)
 static void
 test_structure_soma (void)
 {
-  g_autoptr(NrtModel) model = read_model ("soma-hh.nml");
+  g_autoptr(NrtModel) model = nrt_check_read_model ("soma-hh.nml");
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
   NrtHocCellOptions options = { "soma", 0.5, -20 };
@@ -200,7 +189,7 @@ test_structure_specs (void)
 static void
 test_structure_celldef (void)
 {
-  g_autoptr(NrtModel) model = read_model ("stylized-cell.nml");
+  g_autoptr(NrtModel) model = nrt_check_read_model ("stylized-cell.nml");
   g_autoptr(NrtModel) specs = part3_with_specs ();
   g_autoptr(GError) error = NULL;
   NrtHocCellOptions o = { NULL, 1, 10, NRT_HOC_FORM_CELLDEF, NRT_HOC_CHANNELS_KSCHAN,
@@ -266,7 +255,8 @@ test_structure_session (void)
       "  netcon[1].weight = 0.02  netcon[1].delay = 2.5  netcon[1].threshold = 10\n",
     "  tstop = 42.5\n  dt = 0.0125\n  steps_per_ms = 20\n  v_init = -70.25\n  celsius = 16.3\n"
       "  secondorder = 2\n  usetable_hh = 0\n  nai0_na_ion = 10\n",
-    "    if (ismembrane(\"ca_ion\")) { cai = cai0_ca_ion  cao = cao0_ca_ion }\n"
+    "  ki0_k_ion = 54.4\n  ko0_k_ion = 2.5\n  forall {\n",
+    "    if (ismembrane(\"k_ion\")) { ki = ki0_k_ion  ko = ko0_k_ion }\n"
       "  }\n}\nsession()\nrun()\n",
     NULL
   };
@@ -279,6 +269,7 @@ test_structure_session (void)
   assert_in_order (text, needles);
   g_assert_true (g_str_has_suffix (text, "session()\nrun()\n"));
   g_assert_null (strstr (text, "vo0"));  /* VClamp's INITIAL sets e0, vo0, vi0 */
+  g_assert_null (strstr (text, "ca_ion"));  /* NEURON has no ca before a channel uses it */
 
   /* A section called pp, a subset called netstim: the session's arrays move aside. */
   g_assert_cmpint (nrt_model_add_section (clash, "pp", NULL, 0, 10, 10, &error), ==, 0);
@@ -307,7 +298,7 @@ static const char stylized_topology[] =
 static void
 test_topology_check (void)
 {
-  g_autoptr(NrtModel) model = read_model ("stylized-cell.nml");
+  g_autoptr(NrtModel) model = nrt_check_read_model ("stylized-cell.nml");
 
   if (g_test_subprocess ())
     {
@@ -329,69 +320,9 @@ test_topology_check (void)
 
 /* ---- NEURON ----------------------------------------------------------------------- */
 
-typedef struct {
-  GHashTable *sec;       /* name → line "sec ..." split */
-  GHashTable *mech;      /* "name param" → value (double*) */
-  GArray     *v;
-  int         n_allsec;
-  char       *topology;  /* h.topology()'s text, or NULL */
-} NeuronCell;
-
-static void
-neuron_cell_free (NeuronCell *c)
-{
-  g_hash_table_unref (c->sec);
-  g_hash_table_unref (c->mech);
-  g_array_unref (c->v);
-  g_free (c->topology);
-  g_free (c);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (NeuronCell, neuron_cell_free)
-
-/* hoc-roundtrip.py's (and python-roundtrip.py's) output. */
-static NeuronCell *
-parse_neuron (const char *out)
-{
-  NeuronCell *c = g_new0 (NeuronCell, 1);
-  const char *topo = strstr (out, "\ntopology\n");
-  g_autofree char *head = g_strndup (out, topo != NULL ? (gsize) (topo - out) : strlen (out));
-  g_auto(GStrv) lines = g_strsplit (head, "\n", -1);
-
-  c->sec = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
-  c->mech = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  c->v = g_array_new (FALSE, FALSE, sizeof (double));
-  c->topology = topo != NULL ? g_strdup (topo + strlen ("\ntopology\n")) : NULL;
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      g_auto(GStrv) f = g_strsplit (lines[i], " ", -1);
-      guint n = g_strv_length (f);
-
-      if (n == 9 && strcmp (f[0], "sec") == 0)
-        {
-          char *key = g_strdup (f[1]);
-          g_hash_table_insert (c->sec, key, g_steal_pointer (&f));
-        }
-      else if (n == 4 && strcmp (f[0], "mech") == 0)
-        {
-          double *val = g_new (double, 1);
-          *val = g_ascii_strtod (f[3], NULL);
-          g_hash_table_insert (c->mech, g_strdup_printf ("%s %s", f[1], f[2]), val);
-        }
-      else if (n == 2 && strcmp (f[0], "v") == 0)
-        {
-          double val = g_ascii_strtod (f[1], NULL);
-          g_array_append_val (c->v, val);
-        }
-      else if (n == 2 && strcmp (f[0], "allsec") == 0)
-        c->n_allsec = atoi (f[1]);
-    }
-  return c;
-}
-
 /* Writes model's hoc file with options into a fresh folder and runs hoc-roundtrip.py on it
  * with args; NULL (and the test skipped) without NEURON. */
-static NeuronCell *
+static NrtCheckCell *
 neuron_run (NrtModel *model, const NrtHocCellOptions *options, const char *classname,
             const char *const *args)
 {
@@ -413,11 +344,11 @@ neuron_run (NrtModel *model, const NrtHocCellOptions *options, const char *class
   g_ptr_array_add (argv, NULL);
   out = nrt_check_spawn ((const char *const *) argv->pdata, dir);
   nrt_check_rm_tree (dir);
-  return out != NULL ? parse_neuron (out) : NULL;
+  return out != NULL ? nrt_check_parse_output (out) : NULL;
 }
 
 /* The template form, instantiated by the script (old interface). */
-static NeuronCell *
+static NrtCheckCell *
 neuron_load (NrtModel *model, const char *classname, gboolean run)
 {
   const char *const args[] = { run ? "--run" : NULL, NULL };
@@ -425,190 +356,57 @@ neuron_load (NrtModel *model, const char *classname, gboolean run)
   return neuron_run (model, NULL, classname, args);
 }
 
-/* NEURON's cell equals the model: names, parents, nseg, L, diam, Ra, cm, mechanisms. */
-static void
-assert_same_cell (NrtModel *model, NeuronCell *c)
-{
-  const NrtModelData *d = nrt_model_get_data (model);
-
-  g_assert_cmpuint (g_hash_table_size (c->sec), ==, d->sections->len);
-  g_assert_cmpint (c->n_allsec, ==, d->sections->len);
-  for (guint i = 0; i < d->sections->len; i++)
-    {
-      const NrtSection *s = g_ptr_array_index (d->sections, i);
-      char **f = g_hash_table_lookup (c->sec, s->name);
-      const char *parent = s->parent < 0 ? "-"
-                         : ((NrtSection *) g_ptr_array_index (d->sections, s->parent))->name;
-      guint n_mech = 0;
-
-      g_assert_nonnull (f);
-      g_assert_cmpstr (f[2], ==, parent);
-      if (s->parent >= 0)
-        g_assert_cmpfloat (g_ascii_strtod (f[3], NULL), ==, s->parent_x);
-      g_assert_cmpint (atoi (f[4]), ==, s->nseg);
-      g_assert_cmpfloat_with_epsilon (g_ascii_strtod (f[5], NULL), s->L, 1e-9 * s->L);
-      if (s->pt3d == NULL || s->pt3d->len == 0)  /* else diam varies along the section */
-        g_assert_cmpfloat_with_epsilon (g_ascii_strtod (f[6], NULL), s->diam, 1e-6 * s->diam);
-      g_assert_cmpfloat (g_ascii_strtod (f[7], NULL), ==, s->Ra);
-      g_assert_cmpfloat (g_ascii_strtod (f[8], NULL), ==, s->cm);
-      for (int m = 0; m < NRT_N_MECH; m++)
-        {
-          const NrtMechanismInfo *info = nrt_mechanism_info (m);
-          if (!s->mech[m].inserted)
-            continue;
-          for (guint p = 0; p < info->n_params; p++)
-            {
-              g_autofree char *key = g_strdup_printf ("%s %s", s->name, info->params[p].name);
-              double *val = g_hash_table_lookup (c->mech, key);
-              g_assert_nonnull (val);
-              g_assert_cmpfloat (*val, ==, s->mech[m].p[p]);
-              n_mech++;
-            }
-        }
-      {
-        /* nothing inserted in NEURON that the model lacks */
-        GHashTableIter it;
-        gpointer key;
-        guint n_neuron = 0;
-        g_autofree char *prefix = g_strdup_printf ("%s ", s->name);
-        g_hash_table_iter_init (&it, c->mech);
-        while (g_hash_table_iter_next (&it, &key, NULL))
-          n_neuron += g_str_has_prefix (key, prefix);
-        g_assert_cmpuint (n_neuron, ==, n_mech);
-      }
-    }
-}
-
 static void
 test_neuron_topology (gconstpointer file)
 {
-  g_autoptr(NrtModel) model = read_model (file);
-  NeuronCell *c = neuron_load (model, "Cell", FALSE);
+  g_autoptr(NrtModel) model = nrt_check_read_model (file);
+  NrtCheckCell *c = neuron_load (model, "Cell", FALSE);
 
   if (c == NULL)
     return;
-  assert_same_cell (model, c);
-  neuron_cell_free (c);
+  nrt_check_same_cell (model, c);
+  nrt_check_cell_free (c);
 }
 
 static void
 test_neuron_specs (void)
 {
   g_autoptr(NrtModel) model = part3_with_specs ();
-  g_autoptr(NrtModel) reference = read_model ("stylized-cell.nml");
-  NeuronCell *c = neuron_load (model, "BCell", FALSE);
+  g_autoptr(NrtModel) reference = nrt_check_read_model ("stylized-cell.nml");
+  NrtCheckCell *c = neuron_load (model, "BCell", FALSE);
 
   if (c == NULL)
     return;
-  assert_same_cell (model, c);
-  assert_same_cell (reference, c);
-  neuron_cell_free (c);
+  nrt_check_same_cell (model, c);
+  nrt_check_same_cell (reference, c);
+  nrt_check_cell_free (c);
 }
 
 /* 10 ms of the stylized cell with its IClamp: NEURON from the hoc file vs nrt_sim. */
 static void
 test_neuron_trace (void)
 {
-  g_autoptr(NrtModel) model = read_model ("stylized-cell.nml");
+  g_autoptr(NrtModel) model = nrt_check_read_model ("stylized-cell.nml");
   g_autoptr(GArray) ours = NULL;
-  NeuronCell *c = neuron_load (model, "Cell", TRUE);
+  NrtCheckCell *c = neuron_load (model, "Cell", TRUE);
   double max_diff;
 
   if (c == NULL)
     return;
-  assert_same_cell (model, c);
+  nrt_check_same_cell (model, c);
   ours = nrt_check_neurite_trace (model, "soma(0.5).v");
   max_diff = nrt_check_max_diff (ours, c->v);
   g_test_message ("stylized cell, hoc in NEURON vs Neurite: %u samples, max |dv| = %.3g mV",
                   ours->len, max_diff);
   g_assert_cmpfloat (max_diff, <=, 1e-6);
-  neuron_cell_free (c);
-}
-
-#define RATE(form, A, k, d) (&(NrtRate) { (form), (A), (k), (d) })
-
-/* A soma and a dendrite with ChannelBuilder channels only: nahh with a q10 of 3 from 16.3 degC
- * (so a third of its rates at 6.3), khh, a NonSpecific leak, kca (three states, a cai^2
- * ligand transition, an inf/tau transition), cag (GHK); the dendrite's ek -80 mV; an IClamp
- * as hoc-roundtrip.py places it (1 ms, 0.1 ms, 10 nA). */
-static NrtModel *
-channel_cell (void)
-{
-  NrtModel *m = nrt_model_new ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(NrtChannel) na = nrt_channel_new_hh_na ();
-  g_autoptr(NrtChannel) k = nrt_channel_new_hh_k ();
-  g_autoptr(NrtChannel) leak = nrt_channel_new ("leak");
-  g_autoptr(NrtChannel) kca = nrt_channel_new ("kca");
-  g_autoptr(NrtChannel) cag = nrt_channel_new ("cag");
-  NrtKsScheme *ks;
-  NrtRunSettings st;
-  int pp;
-
-  na->gmax = 0.36;
-  na->q10 = 3;
-  na->q10_temperature = 16.3;
-  k->gmax = 0.036;
-  leak->gmax = 0.0003;
-  leak->erev = -54.3;
-  kca->ion = NRT_ION_K;
-  kca->gmax = 0.002;
-  ks = nrt_channel_add_scheme (kca, 1);
-  nrt_ks_scheme_add_state (ks, "C1", 0, 0, 0);
-  nrt_ks_scheme_add_state (ks, "C2", 0, 50, 0);
-  nrt_ks_scheme_add_state (ks, "O", 1, 100, 0);
-  nrt_ks_scheme_add_transition (ks, 0, 1, NRT_GATE_ALPHA_BETA, RATE (NRT_RATE_LINOID, 0.1, 0.1, -40),
-                                RATE (NRT_RATE_EXP, 0.05, -1.0 / 20, -65), NRT_ION_NONSPECIFIC, 1);
-  nrt_ks_scheme_add_transition (ks, 1, 2, NRT_TRANS_LIGAND_INSIDE,
-                                RATE (NRT_RATE_CONSTANT, 2e7, 0, 0),
-                                RATE (NRT_RATE_CONSTANT, 0.1, 0, 0), NRT_ION_CA, 2);
-  nrt_ks_scheme_add_transition (ks, 2, 0, NRT_GATE_INF_TAU, RATE (NRT_RATE_SIGMOID, 1, -0.1, -45),
-                                RATE (NRT_RATE_EXP, 5, -0.01, -60), NRT_ION_NONSPECIFIC, 1);
-  cag->ion = NRT_ION_CA;
-  cag->conductance = NRT_CONDUCTANCE_GHK;
-  cag->gmax = 2e-5;
-  nrt_channel_add_gate (cag, "m", 2, NRT_GATE_ALPHA_BETA, RATE (NRT_RATE_SIGMOID, 1, -0.1, -30),
-                        RATE (NRT_RATE_EXP, 0.2, -1.0 / 20, -65));
-
-  g_assert_cmpint (nrt_model_add_section (m, "soma", NULL, 0, 20, 20, &error), ==, 0);
-  g_assert_cmpint (nrt_model_add_section (m, "dend", "soma", 1, 200, 2, &error), ==, 1);
-  g_assert_true (nrt_model_set_section_nseg (m, "dend", 5, &error));
-  g_assert_true (nrt_model_add_channel (m, na, &error));
-  g_assert_true (nrt_model_add_channel (m, k, &error));
-  g_assert_true (nrt_model_add_channel (m, leak, &error));
-  g_assert_true (nrt_model_add_channel (m, kca, &error));
-  g_assert_true (nrt_model_add_channel (m, cag, &error));
-  for (int i = 0; i < 2; i++)
-    {
-      const char *sec = i ? "dend" : "soma";
-      g_assert_true (nrt_model_insert_mechanism (m, sec, "nahh", &error));
-      g_assert_true (nrt_model_insert_mechanism (m, sec, "khh", &error));
-      g_assert_true (nrt_model_insert_mechanism (m, sec, "leak", &error));
-    }
-  g_assert_true (nrt_model_insert_mechanism (m, "soma", "kca", &error));
-  g_assert_true (nrt_model_insert_mechanism (m, "soma", "cag", &error));
-  g_assert_true (nrt_model_set_mechanism_param (m, "dend", "gmax_nahh", 0.12, &error));
-  g_assert_true (nrt_model_set_mechanism_param (m, "dend", "ek", -80, &error));
-  g_assert_true (nrt_model_set_mechanism_param (m, "dend", "e_leak", -65, &error));
-  pp = nrt_model_add_point_process (m, "IClamp", "soma", 0.5, &error);
-  g_assert_true (nrt_model_set_point_process_param (m, (guint) pp, "del", 1, &error));
-  g_assert_true (nrt_model_set_point_process_param (m, (guint) pp, "dur", 0.1, &error));
-  g_assert_true (nrt_model_set_point_process_param (m, (guint) pp, "amp", 10, &error));
-  st = nrt_model_get_data (m)->settings;
-  st.tstop = 10;
-  st.dt = 0.025;
-  st.celsius = 6.3;
-  st.v_init = -65;
-  g_assert_true (nrt_model_set_settings (m, &st, &error));
-  g_assert_no_error (error);
-  return m;
+  nrt_check_cell_free (c);
 }
 
 /* The KSChan text of a channel and the template's insertion of channels. */
 static void
 test_channels_text (void)
 {
-  g_autoptr(NrtModel) model = channel_cell ();
+  g_autoptr(NrtModel) model = nrt_check_channel_cell ();
   g_autoptr(GError) error = NULL;
   g_autofree char *text = nrt_hoc_write_cellbuilder (model, &error);
   g_autoptr(NrtChannel) bad = nrt_channel_new ("bad");
@@ -637,7 +435,7 @@ test_channels_text (void)
 static void
 test_channels_nmodl (void)
 {
-  g_autoptr(NrtModel) model = channel_cell ();
+  g_autoptr(NrtModel) model = nrt_check_channel_cell ();
   g_autoptr(GError) error = NULL;
   NrtHocCellOptions o = { NULL, 1, 10, NRT_HOC_FORM_CELLDEF, NRT_HOC_CHANNELS_NMODL,
                           NRT_HOC_SESSION_NONE };
@@ -645,8 +443,6 @@ test_channels_nmodl (void)
   g_autofree char *dir = nrt_check_tmpdir ();
   g_autofree char *path = g_build_filename (dir, "cell.hoc", NULL);
   g_autofree char *bad = g_build_filename (dir, "cell.hoc", "x.hoc", NULL);  /* under a file */
-  const NrtModelData *d = nrt_model_get_data (model);
-
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (text, "// ChannelBuilder channels, as NMODL files beside this "
                                          "one; compile them first with\n//   nrnivmodl nahh.mod "
@@ -655,16 +451,7 @@ test_channels_nmodl (void)
   g_assert_nonnull (strstr (text, "    insert cag\n      pmax_cag = 2e-05\n"));
   g_assert_true (nrt_hoc_write_file_full (model, &o, path, &error));
   g_assert_no_error (error);
-  for (guint c = 0; c < d->channels->len; c++)
-    {
-      const NrtChannel *ch = d->channels->pdata[c];
-      g_autofree char *file = g_strdup_printf ("%s.mod", ch->name);
-      g_autofree char *mod = g_build_filename (dir, file, NULL);
-      g_autofree char *want = nrt_nmodl_write_channel (ch, &error);
-      g_autofree char *got = NULL;
-      g_assert_true (g_file_get_contents (mod, &got, NULL, &error));
-      g_assert_cmpstr (got, ==, want);
-    }
+  nrt_check_mods_beside (model, dir);
   {
     g_autofree char *got = NULL;
     g_assert_true (g_file_get_contents (path, &got, NULL, &error));
@@ -673,66 +460,6 @@ test_channels_nmodl (void)
   g_assert_false (nrt_hoc_write_file_full (model, &o, bad, &error));
   g_assert_error (error, NRT_IO_ERROR, NRT_IO_ERROR_WRITE);
   nrt_check_rm_tree (dir);
-}
-
-/* The channel cell with point processes of every other kind: a point channel kpt (k, ohmic,
- * 0.002 uS, one HH gate n^2), an SEClamp holding the dendrite's end at -70 mV for 3 ms, and
- * an APCount at the soma. */
-static NrtModel *
-channel_cell_points (void)
-{
-  NrtModel *m = channel_cell ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(NrtChannel) kpt = nrt_channel_new ("kpt");
-  int pp;
-
-  kpt->kind = NRT_CHANNEL_POINT;
-  kpt->ion = NRT_ION_K;
-  kpt->gmax = 0.002;
-  nrt_channel_add_gate (kpt, "n", 2, NRT_GATE_ALPHA_BETA, RATE (NRT_RATE_LINOID, 0.1, 0.1, -55),
-                        RATE (NRT_RATE_EXP, 0.125, -1.0 / 80, -65));
-  g_assert_true (nrt_model_add_channel (m, kpt, &error));
-  pp = nrt_model_add_point_process (m, "kpt", "soma", 0.5, &error);
-  g_assert_no_error (error);
-  g_assert_true (nrt_model_set_point_process_param (m, (guint) pp, "gmax", 0.002, &error));
-  pp = nrt_model_add_point_process (m, "SEClamp", "dend", 1, &error);
-  g_assert_true (nrt_model_set_point_process_param (m, (guint) pp, "dur1", 3, &error));
-  g_assert_true (nrt_model_set_point_process_param (m, (guint) pp, "amp1", -70, &error));
-  g_assert_true (nrt_model_set_point_process_param (m, (guint) pp, "rs", 10, &error));
-  g_assert_cmpint (nrt_model_add_point_process (m, "APCount", "soma", 0.5, &error), >=, 0);
-  g_assert_no_error (error);
-  return m;
-}
-
-/* The kitchen sink (ExpSyn, Exp2Syn and AlphaSynapse, a NetStim driving two NetCons, 3-D
- * points, mid-section branches, Crank-Nicolson at 16.3 degC without hh tables) and a VClamp
- * stepping the axon's end to -60 mV for 2 ms. */
-static NrtModel *
-synapse_cell (void)
-{
-  NrtModel *m = nrt_io_build_kitchen_sink ();
-  g_autoptr(GError) error = NULL;
-  int pp = nrt_model_add_point_process (m, "VClamp", "axon", 0.9, &error);
-
-  g_assert_no_error (error);
-  g_assert_true (nrt_model_set_point_process_param (m, (guint) pp, "dur0", 2, &error));
-  g_assert_true (nrt_model_set_point_process_param (m, (guint) pp, "amp0", -60, &error));
-  g_assert_true (nrt_model_set_point_process_param (m, (guint) pp, "dur1", 1, &error));
-  g_assert_true (nrt_model_set_point_process_param (m, (guint) pp, "amp1", -65, &error));
-  g_assert_no_error (error);
-  return m;
-}
-
-static NrtModel *
-stylized_cell (void)
-{
-  return read_model ("stylized-cell.nml");
-}
-
-static NrtModel *
-squid_axon (void)
-{
-  return read_model ("squid-axon.nml");
 }
 
 typedef struct {
@@ -752,7 +479,7 @@ test_neuron_session (gconstpointer data)
   NrtHocCellOptions o = { NULL, 1, 10, sc->form, sc->channels, NRT_HOC_SESSION_SETUP };
   const char *root = NULL;
   g_autofree char *record = NULL, *prefix = NULL;
-  g_autoptr(NeuronCell) c = NULL;
+  g_autoptr(NrtCheckCell) c = NULL;
   g_autoptr(GArray) ours = NULL;
   const char *classname = d->class_name != NULL && *d->class_name ? d->class_name : "Cell";
   double diff, peak = -INFINITY;
@@ -767,7 +494,7 @@ test_neuron_session (gconstpointer data)
   }
   if (c == NULL)
     return;
-  assert_same_cell (model, c);
+  nrt_check_same_cell (model, c);
   record = g_strdup_printf ("%s(0.5).v", root);
   ours = nrt_check_neurite_trace (model, record);
   diff = nrt_check_max_diff (ours, c->v);
@@ -789,23 +516,18 @@ test_neuron_session (gconstpointer data)
 static void
 add_session_tests (void)
 {
-  static const struct { const char *name; NrtModel *(*build) (void); gboolean chans; } models[] = {
-    { "stylized-cell", stylized_cell, FALSE },
-    { "squid-axon", squid_axon, FALSE },
-    { "synapses", synapse_cell, FALSE },
-    { "channels", channel_cell_points, TRUE },
-  };
-  static SessionCase cases[G_N_ELEMENTS (models) * 4];
+  static SessionCase cases[16];
   guint k = 0;
 
-  for (guint m = 0; m < G_N_ELEMENTS (models); m++)
+  for (const NrtCheckModel *m = nrt_check_models; m->name != NULL; m++)
     for (int f = 0; f < 2; f++)
-      for (int ch = 0; ch < (models[m].chans ? 2 : 1); ch++)
+      for (int ch = 0; ch < (m->channels ? 2 : 1); ch++)
         {
-          g_autofree char *path = g_strdup_printf ("/io/hoc/neuron/session/%s/%s%s",
-                                                   models[m].name, f ? "celldef" : "class",
-                                                   !models[m].chans ? "" : ch ? "/nmodl" : "/kschan");
-          cases[k] = (SessionCase) { models[m].build, f ? NRT_HOC_FORM_CELLDEF : NRT_HOC_FORM_CLASS,
+          g_autofree char *path = g_strdup_printf ("/io/hoc/neuron/session/%s/%s%s", m->name,
+                                                   f ? "celldef" : "class",
+                                                   !m->channels ? "" : ch ? "/nmodl" : "/kschan");
+          g_assert_cmpuint (k, <, G_N_ELEMENTS (cases));
+          cases[k] = (SessionCase) { m->build, f ? NRT_HOC_FORM_CELLDEF : NRT_HOC_FORM_CLASS,
                                      ch ? NRT_HOC_CHANNELS_NMODL : NRT_HOC_CHANNELS_KSCHAN };
           g_test_add_data_func (path, &cases[k++], test_neuron_session);
         }
