@@ -718,14 +718,21 @@ import_unsupported (Reader *r, xmlNodePtr at, const char *chan, GError **error,
   return FALSE;
 }
 
-/* One rate, steady state or time course element as a KSChan rate. */
+#include "nrt-neuroml-lems-rates.h"
+
+/* One rate, steady state or time course element as a KSChan rate, or as a custom LEMS rate
+ * when its type is a ComponentType of the documents (nrt-neuroml-lems-rates.c). */
 static gboolean
 import_rate (Reader *r, xmlNodePtr n, RateSlot slot, const char *chan, NrtRate *out,
              GError **error)
 {
   g_autofree char *type = n ? nrt_nml_get (n, "type") : NULL;
+  int custom = nrt_nml_import_lems_rate (r->set, n, out, error);
   double A = 0, mid = 0, scale = 0;
   gboolean exp_form, lin_form, sig_form;
+
+  if (custom >= 0)
+    return custom == 1;
 
   if (n == NULL || type == NULL)
     return import_unsupported (r, n, chan, error, "a gate lacks a rate or its type");

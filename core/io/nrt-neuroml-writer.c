@@ -26,6 +26,8 @@
 #include <glib/gstdio.h>
 #include <libxml/parser.h>
 #include "nrt-neuroml-private.h"
+#include "nrt-lems-types.h"
+#include "nrt-neuroml-lems-rates.h"
 
 typedef struct {
   double x, y, z, d;
@@ -330,13 +332,188 @@ attr_scale (GString *s, double k, double sign)
   attr_num (s, "scale", k == 0.0 ? NO_SCALE : sign / k, "mV");
 }
 
+/* The SI unit NeuroML spells for a LEMS dimension; "" for dimensionless. */
+static const char *
+si_unit (NrtExprDim dim)
+{
+  static const char *const table[][2] = {
+    { "voltage", "V" }, { "time", "s" }, { "per_time", "per_s" }, { "temperature", "K" },
+    { "conductance", "S" }, { "capacitance", "F" }, { "current", "A" }, { "length", "m" },
+    { "concentration", "mol_per_m3" }, { "per_voltage", "per_V" },
+    { "conductanceDensity", "S_per_m2" }, { "resistance", "ohm" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (table); i++)
+    {
+      NrtExprDim d;
+      if (nrt_expr_dim_from_name (table[i][0], &d) && nrt_expr_dim_equal (d, dim))
+        return table[i][1];
+    }
+  return "";
+}
+
+/* A custom LEMS rate: <tag type="T" param="value unit" …/> with each Parameter in SI, the
+ * number shortest round-trip so that reading it back gives the same bits. */
 static void
-write_rate (GString *s, const char *indent, const char *tag, const NrtRate *r)
+write_lems_rate (GString *s, const char *indent, const char *tag, const NrtRate *r)
+{
+  const NrtLemsRateType *type = nrt_rate_func_get_lems_type (r->func);
+  const double *params = nrt_rate_func_get_params (r->func);
+
+  g_string_append_printf (s, "%s<%s", indent, tag);
+  attr_str (s, "type", nrt_rate_func_get_text (r->func));
+  for (guint i = 0; i < nrt_rate_func_get_n_params (r->func); i++)
+    {
+      const char *unit = si_unit (nrt_lems_rate_type_get_param_dim (type, i));
+      attr_num (s, nrt_lems_rate_type_get_param_name (type, i), params[i],
+                *unit ? unit : NULL);
+    }
+  g_string_append (s, "/>\n");
+}
+
+/* ---- expression rates as ComponentTypes ----
+ *
+ * An NRT_RATE_EXPRESSION rate is written as a ComponentType of its own, so that other
+ * NeuroML tools can simulate it: v in mV is (v / MV), celsius is (temperature / KELVIN −
+ * 273.15), and the value is scaled to the slot's dimension.  Its description carries the
+ * expression as typed, which Neurite's reader restores exactly. */
+
+
+/* The expression with v and celsius replaced by their SI readings (identifiers only: numbers
+ * such as 1e-3 and operators such as .gt. are copied as they are). */
+static char *
+expr_in_si (const char *text)
+{
+  GString *out = g_string_new (NULL);
+  const char *p = text;
+
+  while (*p)
+    {
+      if (g_ascii_isdigit (*p) || (*p == '.' && g_ascii_isdigit (p[1])))
+        {
+          const char *q = p;
+          while (g_ascii_isdigit (*q) || *q == '.')
+            q++;
+          if ((*q == 'e' || *q == 'E')
+              && (g_ascii_isdigit (q[1]) || ((q[1] == '+' || q[1] == '-') && g_ascii_isdigit (q[2]))))
+            {
+              q += 2;
+              while (g_ascii_isdigit (*q))
+                q++;
+            }
+          g_string_append_len (out, p, q - p);
+          p = q;
+        }
+      else if (*p == '.' && g_ascii_isalpha (p[1]))
+        {
+          const char *q = strchr (p + 1, '.');
+          q = q ? q + 1 : p + strlen (p);
+          g_string_append_len (out, p, q - p);
+          p = q;
+        }
+      else if (g_ascii_isalpha (*p) || *p == '_')
+        {
+          const char *q = p;
+          while (g_ascii_isalnum (*q) || *q == '_')
+            q++;
+          if (q - p == 1 && *p == 'v')
+            g_string_append (out, "(v / MV)");
+          else if (q - p == 7 && strncmp (p, "celsius", 7) == 0)
+            g_string_append (out, "(temperature / KELVIN - 273.15)");
+          else
+            g_string_append_len (out, p, q - p);
+          p = q;
+        }
+      else
+        g_string_append_c (out, *p++);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* The ComponentType text of an expression rate called name, for slot 0 α/β (rate), 1 τ
+ * (time) or 2 inf (variable). */
+static char *
+expression_component_type (const NrtRateFunc *func, const char *name, int slot)
+{
+  static const char *const bases[] = { "baseVoltageDepRate", "baseVoltageDepTime",
+                                       "baseVoltageDepVariable" };
+  static const char *const exposures[][2] = { { "r", "per_time" }, { "t", "time" },
+                                              { "x", "none" } };
+  static const char *const scale[] = { " / MS", " * MS", "" };
+  GString *s = g_string_new (NULL);
+  g_autofree char *si = expr_in_si (nrt_rate_func_get_text (func));
+  g_autofree char *value = g_strdup_printf ("(%s)%s", si, scale[slot]);
+  g_autofree char *desc = g_strconcat (NRT_NML_EXPRESSION_DESCRIPTION, nrt_rate_func_get_text (func), NULL);
+
+  g_string_append (s, "<ComponentType");
+  attr_str (s, "name", name);
+  attr_str (s, "extends", bases[slot]);
+  attr_str (s, "description", desc);
+  g_string_append (s, ">\n"
+                      "    <Constant name=\"MV\" dimension=\"voltage\" value=\"1mV\"/>\n");
+  if (slot < 2)
+    g_string_append (s, "    <Constant name=\"MS\" dimension=\"time\" value=\"1ms\"/>\n");
+  if (nrt_rate_func_uses_celsius (func))
+    g_string_append (s, "    <Constant name=\"KELVIN\" dimension=\"temperature\" value=\"1K\"/>\n"
+                        "    <Requirement name=\"temperature\" dimension=\"temperature\"/>\n");
+  g_string_append (s, "    <Dynamics>\n      <DerivedVariable");
+  attr_str (s, "name", exposures[slot][0]);
+  attr_str (s, "dimension", exposures[slot][1]);
+  attr_str (s, "exposure", exposures[slot][0]);
+  attr_str (s, "value", value);
+  g_string_append (s, "/>\n    </Dynamics>\n  </ComponentType>");
+  return g_string_free (s, FALSE);
+}
+
+/* The type name of an expression rate: prefix names its gate or transition
+ * ("neurite_CHANNEL_GATE"), r its index for the gate's type. */
+static char *
+expression_type_name (const char *prefix, NrtGateType type, int r)
+{
+  static const char *const labels[2][2] = { { "alpha", "beta" }, { "inf", "tau" } };
+  return g_strdup_printf ("%s_%s", prefix, labels[type == NRT_GATE_INF_TAU][r]);
+}
+
+static char *
+gate_prefix (const NrtChannel *ch, const char *gate)
+{
+  return g_strdup_printf ("neurite_%s_%s", ch->name, gate);
+}
+
+static char *
+transition_prefix (const NrtChannel *ch, const char *from, const char *to)
+{
+  return g_strdup_printf ("neurite_%s_%s_%s", ch->name, from, to);
+}
+
+static void
+write_expression_rate (GString *s, const char *indent, const char *tag, const char *type_name)
+{
+  g_string_append_printf (s, "%s<%s", indent, tag);
+  attr_str (s, "type", type_name);
+  g_string_append (s, "/>\n");
+}
+
+/* One rate; prefix (see expression_type_name) names its expression type, index r of an α/β
+ * pair. */
+static void
+write_rate (GString *s, const char *indent, const char *tag, const NrtRate *r,
+            const char *prefix, int index)
 {
   static const char *const names[] = {
     [NRT_RATE_CONSTANT] = "HHExpRate", [NRT_RATE_EXP] = "HHExpRate",
     [NRT_RATE_LINOID] = "HHExpLinearRate", [NRT_RATE_SIGMOID] = "HHSigmoidRate",
   };
+  if (r->form == NRT_RATE_LEMS)
+    {
+      write_lems_rate (s, indent, tag, r);
+      return;
+    }
+  if (r->form == NRT_RATE_EXPRESSION)
+    {
+      g_autofree char *name = expression_type_name (prefix, NRT_GATE_ALPHA_BETA, index);
+      write_expression_rate (s, indent, tag, name);
+      return;
+    }
   g_string_append_printf (s, "%s<%s type=\"%s\"", indent, tag, names[r->form]);
   attr_num (s, "rate", r->A, "per_ms");
   attr_num (s, "midpoint", r->form == NRT_RATE_CONSTANT ? 0.0 : r->d, "mV");
@@ -347,9 +524,17 @@ write_rate (GString *s, const char *indent, const char *tag, const NrtRate *r)
 
 /* timeCourse then steadyState of an inf/τ gate or transition (rate[0] inf, rate[1] τ). */
 static void
-write_inf_tau (GString *s, const char *indent, const NrtRate *inf, const NrtRate *tau)
+write_inf_tau (GString *s, const char *indent, const NrtRate *inf, const NrtRate *tau,
+               const char *prefix)
 {
-  if (tau->form == NRT_RATE_CONSTANT)
+  if (tau->form == NRT_RATE_LEMS)
+    write_lems_rate (s, indent, "timeCourse", tau);
+  else if (tau->form == NRT_RATE_EXPRESSION)
+    {
+      g_autofree char *name = expression_type_name (prefix, NRT_GATE_INF_TAU, 1);
+      write_expression_rate (s, indent, "timeCourse", name);
+    }
+  else if (tau->form == NRT_RATE_CONSTANT)
     {
       g_string_append_printf (s, "%s<timeCourse type=\"fixedTimeCourse\"", indent);
       attr_num (s, "tau", tau->A, "ms");
@@ -361,7 +546,19 @@ write_inf_tau (GString *s, const char *indent, const NrtRate *inf, const NrtRate
       attr_num (s, "midpoint", tau->d, "mV");
       attr_scale (s, tau->k, 1.0);
     }
-  g_string_append (s, "/>\n");
+  if (tau->form != NRT_RATE_LEMS && tau->form != NRT_RATE_EXPRESSION)
+    g_string_append (s, "/>\n");
+  if (inf->form == NRT_RATE_LEMS)
+    {
+      write_lems_rate (s, indent, "steadyState", inf);
+      return;
+    }
+  if (inf->form == NRT_RATE_EXPRESSION)
+    {
+      g_autofree char *name = expression_type_name (prefix, NRT_GATE_INF_TAU, 0);
+      write_expression_rate (s, indent, "steadyState", name);
+      return;
+    }
   g_string_append_printf (s, "%s<steadyState type=\"%s\"", indent,
                           inf->form == NRT_RATE_SIGMOID ? "HHSigmoidVariable" : "HHExpVariable");
   attr_num (s, "rate", inf->A, NULL);
@@ -386,6 +583,7 @@ static void
 write_gate (GString *s, const NrtChannel *ch, const NrtGate *g, gboolean generic)
 {
   const char *kind = g->type == NRT_GATE_INF_TAU ? "gateHHtauInf" : "gateHHrates";
+  g_autofree char *prefix = gate_prefix (ch, g->name);
 
   if (generic)
     g_string_append_printf (s, "    <gate id=\"%s\" type=\"%s\"", g->name, kind);
@@ -395,11 +593,11 @@ write_gate (GString *s, const NrtChannel *ch, const NrtGate *g, gboolean generic
   write_q10 (s, "      ", ch);
   if (g->type == NRT_GATE_ALPHA_BETA)
     {
-      write_rate (s, "      ", "forwardRate", &g->rate[0]);
-      write_rate (s, "      ", "reverseRate", &g->rate[1]);
+      write_rate (s, "      ", "forwardRate", &g->rate[0], prefix, 0);
+      write_rate (s, "      ", "reverseRate", &g->rate[1], prefix, 1);
     }
   else
-    write_inf_tau (s, "      ", &g->rate[0], &g->rate[1]);
+    write_inf_tau (s, "      ", &g->rate[0], &g->rate[1], prefix);
   g_string_append_printf (s, "    </%s>\n", generic ? "gate" : kind);
 }
 
@@ -410,13 +608,14 @@ write_gate (GString *s, const NrtChannel *ch, const NrtGate *g, gboolean generic
  * reads that type). */
 static void
 write_ks_transition (GString *s, NrtGateType type, const NrtRate *rate, NrtIon ligand_ion,
-                     const char *ligand, int stoichiometry, const char *from, const char *to)
+                     const char *ligand, int stoichiometry, const char *from, const char *to,
+                     const char *prefix)
 {
   if (type == NRT_GATE_INF_TAU)
     {
       g_string_append_printf (s, "      <tauInfTransition id=\"tauinf_%s_%s\" from=\"%s\" "
                               "to=\"%s\">\n", from, to, from, to);
-      write_inf_tau (s, "        ", &rate[0], &rate[1]);
+      write_inf_tau (s, "        ", &rate[0], &rate[1], prefix);
       g_string_append (s, "      </tauInfTransition>\n");
       return;
     }
@@ -432,11 +631,11 @@ write_ks_transition (GString *s, NrtGateType type, const NrtRate *rate, NrtIon l
       g_string_append (s, "/>\n");
     }
   else
-    write_rate (s, "        ", "rate", &rate[0]);
+    write_rate (s, "        ", "rate", &rate[0], prefix, 0);
   g_string_append (s, "      </forwardTransition>\n");
   g_string_append_printf (s, "      <reverseTransition id=\"rev_%s_%s\" from=\"%s\" to=\"%s\">\n",
                           from, to, from, to);
-  write_rate (s, "        ", "rate", &rate[1]);
+  write_rate (s, "        ", "rate", &rate[1], prefix, 1);
   g_string_append (s, "      </reverseTransition>\n");
 }
 
@@ -468,7 +667,11 @@ write_channel_ks (GString *s, const NrtChannel *ch)
                               gate->power);
       write_q10 (s, "      ", ch);
       g_string_append (s, "      <closedState id=\"C\"/>\n      <openState id=\"O\"/>\n");
-      write_ks_transition (s, gate->type, gate->rate, NRT_ION_NONSPECIFIC, "", 0, "C", "O");
+      {
+        g_autofree char *prefix = gate_prefix (ch, gate->name);
+        write_ks_transition (s, gate->type, gate->rate, NRT_ION_NONSPECIFIC, "", 0, "C", "O",
+                             prefix);
+      }
       g_string_append (s, "    </gateKS>\n");
     }
   for (guint k = 0; k < ch->schemes->len; k++)
@@ -501,14 +704,113 @@ write_channel_ks (GString *s, const NrtChannel *ch)
       for (guint t = 0; t < ks->transitions->len; t++)
         {
           const NrtKsTransition *tr = &g_array_index (ks->transitions, NrtKsTransition, t);
+          const char *from = ((NrtKsState *) ks->states->pdata[tr->from])->name;
+          const char *to = ((NrtKsState *) ks->states->pdata[tr->to])->name;
+          g_autofree char *prefix = transition_prefix (ch, from, to);
           write_ks_transition (s, tr->type, tr->rate, tr->ligand,
-                               nrt_ks_transition_ligand_name (tr), tr->stoichiometry,
-                               ((NrtKsState *) ks->states->pdata[tr->from])->name,
-                               ((NrtKsState *) ks->states->pdata[tr->to])->name);
+                               nrt_ks_transition_ligand_name (tr), tr->stoichiometry, from, to,
+                               prefix);
         }
       g_string_append (s, "    </gateKS>\n");
     }
   g_string_append (s, "  </ionChannelKS>\n");
+}
+
+static char *foreign_name (const char *xml);
+
+/* The name attribute of a verbatim element's start tag, or NULL. */
+static char *
+start_tag_name (const char *xml)
+{
+  const char *end = strchr (xml, '>');
+  const char *p = xml;
+
+  while ((p = strstr (p, " name=\"")) != NULL && (end == NULL || p < end))
+    {
+      const char *q = strchr (p + 7, '"');
+      return q ? g_strndup (p + 7, q - p - 7) : NULL;
+    }
+  return NULL;
+}
+
+static void
+add_type (GPtrArray *names, GPtrArray *texts, char *name, char *text)
+{
+  for (guint i = 0; i < names->len; i++)
+    if (strcmp (names->pdata[i], name) == 0)
+      {
+        g_free (name);
+        g_free (text);
+        return;
+      }
+  g_ptr_array_add (names, name);
+  g_ptr_array_add (texts, text);
+}
+
+static void
+collect_rate_types (GPtrArray *names, GPtrArray *texts, const NrtRate *rate, NrtGateType type,
+                    const char *prefix)
+{
+  for (int r = 0; r < 2; r++)
+    {
+      const NrtRateFunc *f = rate[r].func;
+      if (rate[r].form == NRT_RATE_LEMS && f)
+        add_type (names, texts, g_strdup (nrt_rate_func_get_text (f)),
+                  g_strdup (nrt_rate_func_get_type_xml (f)));
+      else if (rate[r].form == NRT_RATE_EXPRESSION && f)
+        {
+          char *name = expression_type_name (prefix, type, r);
+          int slot = type == NRT_GATE_INF_TAU ? (r == 0 ? 2 : 1) : 0;
+          add_type (names, texts, name, expression_component_type (f, name, slot));
+        }
+    }
+}
+
+/* The ComponentTypes of the channels' custom rates, each once, in the order of first use,
+ * except those the model keeps verbatim among its foreign elements (written there). */
+static void
+write_component_types (Writer *w)
+{
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GHashTable) foreign = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; w->data->foreign_xml && i < w->data->foreign_xml->len; i++)
+    {
+      const char *xml = w->data->foreign_xml->pdata[i];
+      g_autofree char *kind = foreign_name (xml);
+      if (strcmp (kind, "ComponentType") == 0)
+        {
+          char *name = start_tag_name (xml);
+          if (name)
+            g_hash_table_add (foreign, name);
+        }
+    }
+  for (guint c = 0; c < w->data->channels->len; c++)
+    {
+      const NrtChannel *ch = w->data->channels->pdata[c];
+      for (guint g = 0; g < ch->gates->len; g++)
+        {
+          const NrtGate *gate = ch->gates->pdata[g];
+          g_autofree char *prefix = gate_prefix (ch, gate->name);
+          collect_rate_types (names, texts, gate->rate, gate->type, prefix);
+        }
+      for (guint k = 0; k < ch->schemes->len; k++)
+        {
+          const NrtKsScheme *ks = ch->schemes->pdata[k];
+          for (guint t = 0; t < ks->transitions->len; t++)
+            {
+              const NrtKsTransition *tr = &g_array_index (ks->transitions, NrtKsTransition, t);
+              g_autofree char *prefix =
+                transition_prefix (ch, ((NrtKsState *) ks->states->pdata[tr->from])->name,
+                                   ((NrtKsState *) ks->states->pdata[tr->to])->name);
+              collect_rate_types (names, texts, tr->rate, tr->type, prefix);
+            }
+        }
+    }
+  for (guint i = 0; i < names->len; i++)
+    if (!g_hash_table_contains (foreign, names->pdata[i]))
+      g_string_append_printf (w->out, "  %s\n", (const char *) texts->pdata[i]);
 }
 
 /* The library's channels: without kinetic schemes as ionChannelHH (ks FALSE), with them as
@@ -583,6 +885,10 @@ write_channel_annotation (Writer *w)
     {
       const NrtChannel *ch = w->data->channels->pdata[c];
       gboolean empty = ch->gates->len == 0 && ch->schemes->len == 0;
+      /* Channels with custom rates are read back from their NeuroML elements and
+       * ComponentTypes, which hold them exactly. */
+      if (nrt_channel_has_custom_rates (ch))
+        continue;
       g_string_append (s, "        <neurite:channelType");
       attr_str (s, "name", ch->name);
       attr_str (s, "ion", nrt_ion_name (ch->ion));
@@ -1315,6 +1621,8 @@ nrt_neuroml_write_string (NrtModel *model, GError **error)
         write_point_process_elements (&w, NRT_PP_ICLAMP);
       if (strcmp (*kind, "network") == 0)
         write_network (&w);
+      if (strcmp (*kind, "ComponentType") == 0)
+        write_component_types (&w);
       write_foreign (&w, *kind, FALSE, "  ");
     }
   write_unknown_foreign (&w);
@@ -1361,6 +1669,7 @@ nrt_neuroml_write_channels_string (const NrtChannel *const *channels, guint n, G
   g_string_append (w.out, "      </neurite:model>\n  </annotation>\n");
   write_channel_types (&w, FALSE);
   write_channel_types (&w, TRUE);
+  write_component_types (&w);
   g_string_append (w.out, "</neuroml>\n");
   return g_string_free (w.out, FALSE);
 }
