@@ -6,6 +6,8 @@
 #include <glib/gstdio.h>
 
 #include "nrt-nmodl.h"
+#include "nrt-lems-types.h"
+#include "nrt-expr.h"
 #include "nrt-neuroml.h"
 
 /* Names a gate may not take: the file's own variables, locals and functions, NEURON's, and
@@ -117,6 +119,20 @@ append_rate (GString *out, const NrtRate *rate)
     case NRT_RATE_SIGMOID:
       g_string_append_printf (out, "%s/(1 + ks_exp(%s*(v - (%s))))", a, k, d);
       break;
+    case NRT_RATE_EXPRESSION:
+      {
+        /* Already in v (mV) and celsius and the slot's units. */
+        g_autofree char *e = nrt_expr_to_nmodl (nrt_rate_func_get_expr (rate->func), NULL);
+        g_string_append_printf (out, "(%s)", e);
+      }
+      break;
+    case NRT_RATE_LEMS:
+      /* The type's FUNCTION (written once at the end) with the parameters in SI. */
+      g_string_append_printf (out, "lems_%s(v", nrt_rate_func_get_text (rate->func));
+      for (guint i = 0; i < nrt_rate_func_get_n_params (rate->func); i++)
+        g_string_append_printf (out, ", %s", num (a, nrt_rate_func_get_params (rate->func)[i]));
+      g_string_append_c (out, ')');
+      break;
     default:
       g_assert_not_reached ();
     }
@@ -124,8 +140,59 @@ append_rate (GString *out, const NrtRate *rate)
 
 static const char *const form_names[] = {
   [NRT_RATE_CONSTANT] = "constant", [NRT_RATE_EXP] = "exp", [NRT_RATE_LINOID] = "linoid",
-  [NRT_RATE_SIGMOID] = "sigmoid",
+  [NRT_RATE_SIGMOID] = "sigmoid", [NRT_RATE_LEMS] = "LEMS type",
+  [NRT_RATE_EXPRESSION] = "expression",
 };
+
+static void
+add_lems_function (GString *out, GHashTable *done, const NrtRate *rate)
+{
+  const char *name;
+
+  if (rate->form != NRT_RATE_LEMS || rate->func == NULL)
+    return;
+  name = nrt_rate_func_get_text (rate->func);
+  if (g_hash_table_contains (done, name))
+    return;
+  g_hash_table_add (done, (gpointer) name);
+  {
+    g_autofree char *fn = g_strdup_printf ("lems_%s", name);
+    g_autofree char *text = nrt_lems_rate_type_to_nmodl (nrt_rate_func_get_lems_type (rate->func),
+                                                        fn);
+    g_string_append_printf (out, ": The LEMS ComponentType %s, in NEURON's units.\n%s\n", name,
+                            text);
+  }
+}
+
+/* The FUNCTIONs of the channel's custom rates: one per LEMS type, and H (the Heaviside step
+ * as jNeuroML writes it) for them and for expressions. */
+static void
+append_custom_functions (GString *out, const NrtChannel *ch)
+{
+  g_autoptr (GHashTable) done = g_hash_table_new (g_str_hash, g_str_equal);
+
+  if (!nrt_channel_has_custom_rates (ch))
+    return;
+  for (guint j = 0; j < ch->gates->len; j++)
+    {
+      const NrtGate *g = ch->gates->pdata[j];
+      add_lems_function (out, done, &g->rate[0]);
+      add_lems_function (out, done, &g->rate[1]);
+    }
+  for (guint k = 0; k < ch->schemes->len; k++)
+    {
+      const NrtKsScheme *ks = ch->schemes->pdata[k];
+      for (guint t = 0; t < ks->transitions->len; t++)
+        {
+          const NrtKsTransition *tr = &g_array_index (ks->transitions, NrtKsTransition, t);
+          add_lems_function (out, done, &tr->rate[0]);
+          add_lems_function (out, done, &tr->rate[1]);
+        }
+    }
+  g_string_append (out, "FUNCTION H(ks_x) {\n"
+                        "  if (ks_x < 0) {\n    H = 0\n  } else if (ks_x > 0) {\n    H = 1\n"
+                        "  } else {\n    H = 0.5\n  }\n}\n\n");
+}
 
 /* "cai*cai*A": KSTransition::alpha's [L]^n·A, multiplied in its order. */
 static void
@@ -538,6 +605,7 @@ nrt_nmodl_write_channel (const NrtChannel *ch, GError **error)
       "FUNCTION ks_efun(ks_x) {\n"
       "  if (fabs(ks_x) < 1e-4) {\n    ks_efun = 1 - ks_x/2\n"
       "  } else {\n    ks_efun = ks_x/(exp(ks_x) - 1)\n  }\n}\n\n");
+  append_custom_functions (out, ch);
   g_string_append (out, "UNITSON\n");
   return g_string_free (out, FALSE);
 }

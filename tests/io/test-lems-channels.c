@@ -6,6 +6,7 @@
 #include <string.h>
 #include <glib/gstdio.h>
 #include "nrt-neuroml.h"
+#include "nrt-nmodl.h"
 #include "nrt-model.h"
 #include "nrt-sim.h"
 #include "nrt-channel.h"
@@ -102,6 +103,14 @@ test_olm_vs_neuron (void)
     /* at the midpoint the Case without condition: rate */
     g_assert_cmpfloat (nrt_rate_eval (&mg->rate[0], -38), ==, 1);
     g_assert_cmpfloat_with_epsilon (nrt_rate_eval (&hg->rate[0], -63), 0.07, 1e-15);
+  }
+  {
+    /* NMODL: each LEMS type once as a FUNCTION, called with the parameters in SI */
+    g_autofree char *mod = nrt_nmodl_write_channel (d->channels->pdata[nav], &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (strstr (mod, "FUNCTION lems_olm_Nav_m_alpha(v, p_rate, p_midpoint, p_scale)"));
+    g_assert_nonnull (strstr (mod, "lems_olm_Nav_m_alpha(v, 1000, -0.037999999999999999, 0.01)"));
+    g_assert_nonnull (strstr (mod, "FUNCTION H("));
   }
   prepare (m);
   dv = max_dv (m);
