@@ -1063,6 +1063,25 @@ pr_session (Writer *w, const char *classname, NrtHocSession session)
 
 /* ---- the two forms ---------------------------------------------------------------- */
 
+/* Whether geom_nseg() calls lambda_f. */
+static gboolean
+uses_d_lambda (Writer *w)
+{
+  GPtrArray *specs = w->data->geometry_specs;
+
+  if (specs != NULL && specs->len > 0)
+    {
+      for (guint i = 0; i < specs->len; i++)
+        if (((NrtGeometrySpec *) specs->pdata[i])->kinds & NRT_GEO_D_LAMBDA)
+          return TRUE;
+      return FALSE;
+    }
+  for (guint i = 0; i < w->n; i++)
+    if (((NrtSection *) w->data->sections->pdata[i])->nseg_strategy == NRT_NSEG_D_LAMBDA)
+      return TRUE;
+  return FALSE;
+}
+
 /* The channels before the cell: KSChans, or a note on the NMODL files. */
 static gboolean
 pr_channels (Writer *w, NrtHocChannels channels, GError **error)
@@ -1207,6 +1226,10 @@ nrt_hoc_write_cellbuilder_full (NrtModel                *model,
     }
 
   classname = w.data->class_name != NULL && *w.data->class_name ? w.data->class_name : "Cell";
+  /* The CellBuilder's code runs where nrngui has loaded stdlib.hoc; nrniv and Python's
+   * h.load_file() alone have no lambda_f, which the template always declares external. */
+  if (o->form == NRT_HOC_FORM_CLASS || uses_d_lambda (&w))
+    g_string_append (w.out, "load_file(\"stdlib.hoc\")  // lambda_f, for the d_lambda rule\n\n");
   if (!pr_channels (&w, o->channels, error))
     {
       writer_clear (&w);

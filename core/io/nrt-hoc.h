@@ -4,7 +4,9 @@
  * top-level form (proc celldef() { topol() subsets() geom() biophys() geom_nseg() }, the
  * sections created at top level, "access <root>" and "celldef()").  Optionally followed by a
  * session part that rebuilds Neurite's stimuli and run settings, so that `nrniv cell.hoc` (or
- * h.load_file("cell.hoc")) then run() reproduces Neurite's run.
+ * h.load_file("cell.hoc")) then run() reproduces Neurite's run.  The file starts with
+ * load_file("stdlib.hoc") when it uses lambda_f (every class, and the d_lambda rule), which
+ * NEURON's CellBuilder leaves to nrngui, so that nrniv and Python load it alone.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once

@@ -90,8 +90,7 @@ def main():
     folder = os.path.dirname(path)
     compile_mods(folder)
     h = import_neuron(folder)
-    h.load_file("stdlib.hoc")
-    if not h.load_file(path):
+    if not h.load_file(path):  # by itself, as nrniv would: the file loads what it needs
         sys.exit("load_file failed")
     session = args[args.index("--session") + 1] if "--session" in args else None
     if classname == "-":

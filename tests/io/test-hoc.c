@@ -156,6 +156,8 @@ test_structure_soma (void)
   text = nrt_hoc_write_cellbuilder_full (model, &options, &error);
   g_assert_no_error (error);
   assert_in_order (text, needles);
+  /* the template declares lambda_f external even without the d_lambda rule */
+  g_assert_true (g_str_has_prefix (text, "load_file(\"stdlib.hoc\")"));
 
   options.output_section = "nowhere";
   g_assert_null (nrt_hoc_write_cellbuilder_full (model, &options, &error));
@@ -218,6 +220,9 @@ test_structure_celldef (void)
 
   g_assert_no_error (error);
   assert_in_order (text, needles);
+  /* nrniv alone has no lambda_f: the file loads it when the d_lambda rule needs it */
+  g_assert_true (g_str_has_prefix (text, "load_file(\"stdlib.hoc\")  // lambda_f, for the "
+                                         "d_lambda rule\n\nproc celldef() {\n"));
   g_assert_true (g_str_has_suffix (text, "  }\n}\naccess soma\n\ncelldef()\n"));
   g_assert_null (strstr (text, "begintemplate"));
   g_assert_null (strstr (text, "external lambda_f"));  /* only inside a template */
