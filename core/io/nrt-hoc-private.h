@@ -27,6 +27,8 @@ typedef struct {
   int                *order;    /* section indices, parents before children */
   GPtrArray          *bases;    /* unique base names, in order of first appearance */
   GArray             *base_max; /* of int: largest id per base */
+  GArray             *indexed;  /* of gboolean per base: some name has "[i]", so NEURON's
+                                 * section is an array even of one ("soma[0]") */
   gboolean            toplevel; /* the celldef() form: no "external lambda_f" */
 } NrtExportWriter;
 

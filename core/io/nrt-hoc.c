@@ -117,6 +117,7 @@ nrt_export_writer_init (Writer *w, NrtModel *model)
   w->order = g_new0 (int, w->n);
   w->bases = g_ptr_array_new ();
   w->base_max = g_array_new (FALSE, TRUE, sizeof (int));
+  w->indexed = g_array_new (FALSE, TRUE, sizeof (gboolean));
   seen = g_new0 (gboolean, w->n);
 
   for (guint i = 0; i < w->n; i++)
@@ -144,8 +145,11 @@ nrt_export_writer_init (Writer *w, NrtModel *model)
           int zero = 0;
           g_ptr_array_add (w->bases, w->names[i].base);
           g_array_append_val (w->base_max, zero);
+          g_array_set_size (w->indexed, u + 1);
         }
       w->names[i].uniq = u;
+      if (strchr (s->name, '[') != NULL)
+        g_array_index (w->indexed, gboolean, u) = TRUE;
       g_array_index (w->base_max, int, u) = MAX (g_array_index (w->base_max, int, u),
                                                  w->names[i].id);
     }
@@ -160,6 +164,7 @@ nrt_export_writer_clear (Writer *w)
   g_free (w->order);
   g_ptr_array_unref (w->bases);
   g_array_unref (w->base_max);
+  g_array_unref (w->indexed);
   if (w->out != NULL)
     g_string_free (w->out, TRUE);
 }
@@ -219,8 +224,8 @@ pr_topol (Writer *w)
     {
       int max = g_array_index (w->base_max, int, u);
       const char *base = g_ptr_array_index (w->bases, u);
-      g_ptr_array_add (creates, max == 0 ? g_strdup (base)
-                                         : g_strdup_printf ("%s[%d]", base, max + 1));
+      g_ptr_array_add (creates, max == 0 && !g_array_index (w->indexed, gboolean, u)
+                                ? g_strdup (base) : g_strdup_printf ("%s[%d]", base, max + 1));
     }
   pr_list (w->out, "create", "", creates);
   g_string_append (w->out, "\n\nproc topol() { local i\n");

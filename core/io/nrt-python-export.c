@@ -25,7 +25,6 @@ static const char *const reserved[] = {
 typedef struct {
   NrtExportWriter w;
   char          **var;  /* per unique base: the Python variable */
-  gboolean       *list; /* per unique base: a list of sections (indexed names) */
   char           *pp, *ns, *nc;
 } PyWriter;
 
@@ -41,7 +40,7 @@ py_section (PyWriter *p, int i)
 {
   const NrtExportName *n = &p->w.names[i];
 
-  if (p->list[n->uniq])
+  if (g_array_index (p->w.indexed, gboolean, n->uniq))
     return g_strdup_printf ("%s[%d]", p->var[n->uniq], n->id);
   return g_strdup (p->var[n->uniq]);
 }
@@ -53,13 +52,6 @@ py_sections (PyWriter *p)
   guint nb = w->bases->len;
 
   p->var = g_new0 (char *, nb + 1);
-  p->list = g_new0 (gboolean, nb);
-  for (guint i = 0; i < w->n; i++)
-    {
-      const NrtSection *s = g_ptr_array_index (w->data->sections, i);
-      if (strchr (s->name, '[') != NULL)
-        p->list[w->names[i].uniq] = TRUE;
-    }
   g_string_append (w->out, "# ---- sections, named as in Neurite\n");
   for (guint u = 0; u < nb; u++)
     {
@@ -68,7 +60,7 @@ py_sections (PyWriter *p)
       gboolean full = TRUE;
 
       p->var[u] = is_reserved (base) ? g_strconcat (base, "_", NULL) : g_strdup (base);
-      if (!p->list[u])
+      if (!g_array_index (w->indexed, gboolean, u))
         {
           g_string_append_printf (w->out, "%s = h.Section(name=\"%s\")\n", p->var[u], base);
           continue;
@@ -447,7 +439,6 @@ static void
 py_writer_clear (PyWriter *p)
 {
   g_strfreev (p->var);
-  g_free (p->list);
   g_free (p->pp);
   g_free (p->ns);
   g_free (p->nc);

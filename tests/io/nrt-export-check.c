@@ -517,8 +517,15 @@ squid_axon (void)
   return nrt_check_read_model ("squid-axon.nml");
 }
 
+static NrtModel *
+ca1_cell (void)
+{
+  return nrt_check_read_model ("ca1-pyramidal.nml");
+}
+
 const NrtCheckModel nrt_check_models[] = {
   { "stylized-cell", stylized_cell, FALSE },
+  { "ca1-pyramidal", ca1_cell, FALSE },
   { "squid-axon", squid_axon, FALSE },
   { "synapses", synapse_cell, FALSE },
   { "channels", channel_cell_points, TRUE },

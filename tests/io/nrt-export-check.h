@@ -60,7 +60,8 @@ typedef struct {
   gboolean    channels;  /* has ChannelBuilder channels */
 } NrtCheckModel;
 
-/* NULL-terminated: the stylized cell, the squid axon, the synapse model (ExpSyn, Exp2Syn,
+/* NULL-terminated: the stylized cell, the CA1 cell (194 sections of 3-D points, CellBuilder
+ * specs), the squid axon, the synapse model (ExpSyn, Exp2Syn,
  * AlphaSynapse, a NetStim and two NetCons, a VClamp, 3-D points) and the channel cell with a
  * point channel, an SEClamp and an APCount. */
 extern const NrtCheckModel nrt_check_models[];

@@ -234,7 +234,8 @@ test_structure_celldef (void)
   assert_in_order (text_specs, needles_specs);
 }
 
-/* The session part: stimuli, NetStims, NetCons and settings, named clear of the cell's names. */
+/* The session part: stimuli, NetStims, NetCons and settings, named clear of the cell's names;
+ * a lone indexed section. */
 static void
 test_structure_session (void)
 {
@@ -278,6 +279,7 @@ test_structure_session (void)
 
   /* A section called pp, a subset called netstim: the session's arrays move aside. */
   g_assert_cmpint (nrt_model_add_section (clash, "pp", NULL, 0, 10, 10, &error), ==, 0);
+  g_assert_cmpint (nrt_model_add_section (clash, "dend[0]", "pp", 1, 10, 1, &error), ==, 1);
   g_assert_true (nrt_model_add_subset (clash, "netstim", &error));
   g_assert_cmpint (nrt_model_add_point_process (clash, "IClamp", "pp", 0.5, &error), ==, 0);
   g_assert_cmpint (nrt_model_add_netstim (clash, 1, 10, 1, 0, &error), ==, 0);
@@ -288,6 +290,8 @@ test_structure_session (void)
   g_assert_nonnull (strstr (text_clash, "objref pp_[1]\nobjref netstim_[1]\nproc session() {\n"
                                         "  pp pp_[0] = new IClamp(0.5)  // IClamp[0]\n"));
   g_assert_true (g_str_has_suffix (text_clash, "}\nsession()\n"));
+  /* a lone dend[0] stays an array, so that NEURON calls it dend[0] too */
+  g_assert_nonnull (strstr (text_clash, "\ncreate pp, dend[1]\n"));
 }
 
 /* The h.topology() check itself: NEURON's text for the stylized cell passes; the same text
@@ -521,7 +525,7 @@ test_neuron_session (gconstpointer data)
 static void
 add_session_tests (void)
 {
-  static SessionCase cases[16];
+  static SessionCase cases[20];
   guint k = 0;
 
   for (const NrtCheckModel *m = nrt_check_models; m->name != NULL; m++)

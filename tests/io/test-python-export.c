@@ -258,7 +258,7 @@ test_neuron (gconstpointer data)
 int
 main (int argc, char **argv)
 {
-  static PyCase cases[8];
+  static PyCase cases[12];
   guint k = 0;
 
   g_test_init (&argc, &argv, NULL);
