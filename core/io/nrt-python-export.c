@@ -100,7 +100,7 @@ py_topology_geometry (PyWriter *p)
   if (w->n > 1)
     {
       g_string_append (w->out, "\n# ---- topology: each child's 0 end at parent(x)\n"
-                       "for child, parent, x in (");
+                       "for child, parent, x in [\n");
       for (guint r = 1; r < w->n; r++)
         {
           const NrtSection *s = g_ptr_array_index (w->data->sections, w->order[r]);
@@ -108,10 +108,10 @@ py_topology_geometry (PyWriter *p)
           g_autofree char *parent = s->parent >= 0 ? py_section (p, s->parent) : NULL;
 
           if (parent != NULL)
-            g_string_append_printf (w->out, "\n        (%s, %s, %s),", child, parent,
+            g_string_append_printf (w->out, "    (%s, %s, %s),\n", child, parent,
                                     nrt_export_num (b[0], s->parent_x));
         }
-      g_string_append (w->out, "):\n    child.connect(parent(x), 0)\n");
+      g_string_append (w->out, "]:\n    child.connect(parent(x), 0)\n");
     }
   g_string_append (w->out, "\n# ---- geometry (um): L and diam, or the 3-D points; nseg\n");
   for (guint r = 0; r < w->n; r++)
@@ -122,14 +122,14 @@ py_topology_geometry (PyWriter *p)
 
       if (s->pt3d != NULL && s->pt3d->len >= 2)
         {
-          g_string_append_printf (w->out, "%s.pt3dclear()\nfor x, y, z, d in (", sec);
+          g_string_append_printf (w->out, "%s.pt3dclear()\nfor x, y, z, d in [\n", sec);
           for (guint j = 0; j < s->pt3d->len; j++)
             {
               const NrtPt3d *q = &g_array_index (s->pt3d, NrtPt3d, j);
-              g_string_append_printf (w->out, "%s(%.9g, %.9g, %.9g, %.9g)", j ? ",\n    " : "",
-                                      q->x, q->y, q->z, q->d);
+              g_string_append_printf (w->out, "    (%.9g, %.9g, %.9g, %.9g),\n", q->x, q->y,
+                                      q->z, q->d);
             }
-          g_string_append_printf (w->out, "):\n    %s.pt3dadd(x, y, z, d)\n", sec);
+          g_string_append_printf (w->out, "]:\n    %s.pt3dadd(x, y, z, d)\n", sec);
         }
       else
         g_string_append_printf (w->out, "%s.L = %s\n%s.diam = %s\n", sec,
@@ -187,7 +187,7 @@ py_membrane (PyWriter *p)
       g_ptr_array_add (groups->pdata[g], py_section (p, i));
     }
   g_string_append (w->out, "\n# ---- membrane: Ra (ohm cm), cm (uF/cm2), mechanisms and "
-                   "their parameters, the ions' reversal potentials (mV)\n");
+                   "their parameters,\n# the ions' reversal potentials (mV)\n");
   for (guint g = 0; g < groups->len; g++)
     {
       GPtrArray *secs = groups->pdata[g];
@@ -277,10 +277,10 @@ py_settings (PyWriter *p)
       g_string_append_printf (w->out, "h.%s = %s\n", it->name, nrt_export_num (b, it->value));
     }
   /* An ion only read keeps the concentrations it had when inserted: set them now. */
-  g_string_append (w->out, "for sec in h.allsec():\n    for ion in (");
-  for (int i = NRT_ION_NA; i < NRT_N_ION; i++)
+  g_string_append (w->out, "for sec in h.allsec():\n    for ion in (\"na\", \"k\"");
+  for (int i = NRT_ION_CA; i < NRT_N_ION; i++)  /* na and k always */
     if (nrt_export_ion_used (w, i))
-      g_string_append_printf (w->out, "\"%s\", ", nrt_ion_name (i));
+      g_string_append_printf (w->out, ", \"%s\"", nrt_ion_name (i));
   g_string_append (w->out, "):\n"
                    "        if h.ismembrane(ion + \"_ion\", sec=sec):\n"
                    "            setattr(sec, ion + \"i\", getattr(h, ion + \"i0_\" + ion + \"_ion\"))\n"

@@ -34,9 +34,9 @@ test_structure_stylized (void)
   assert_contains (text, "soma = h.Section(name=\"soma\")\n"
                          "ap = [h.Section(name=\"ap[%d]\" % i) for i in range(3)]\n"
                          "bas = h.Section(name=\"bas\")\naxon = h.Section(name=\"axon\")\n");
-  assert_contains (text, "for child, parent, x in (\n        (ap[0], soma, 1),\n"
-                         "        (ap[1], ap[0], 1),\n");
-  assert_contains (text, "        (axon, soma, 0),):\n    child.connect(parent(x), 0)\n");
+  assert_contains (text, "for child, parent, x in [\n    (ap[0], soma, 1),\n"
+                         "    (ap[1], ap[0], 1),\n");
+  assert_contains (text, "    (axon, soma, 0),\n]:\n    child.connect(parent(x), 0)\n");
   assert_contains (text, "soma.L = 20\nsoma.diam = 20\nsoma.nseg = 1\n");
   assert_contains (text, "ap[2].L = 500\nap[2].diam = 1\nap[2].nseg = 23\n");
   /* soma and axon share their membrane, the three ap theirs */
@@ -80,7 +80,7 @@ test_names (void)
   assert_contains (text, "lambda_ = h.Section(name=\"lambda\")\nh_ = h.Section(name=\"h\")\n"
                          "dend = [None] * 3\ndend[0] = h.Section(name=\"dend[0]\")\n"
                          "dend[2] = h.Section(name=\"dend[2]\")\npp = h.Section(name=\"pp\")\n");
-  assert_contains (text, "        (dend[2], dend[0], 0.5),");
+  assert_contains (text, "    (dend[2], dend[0], 0.5),\n");
   assert_contains (text, "pp_ = [None] * 1\npp_[0] = h.ExpSyn(dend[2](0.5))  # ExpSyn[0]\n");
   assert_contains (text, "netstim = [h.NetStim() for i in range(1)]\nnetstim[0].start = 1\n");
   assert_contains (text, "netcon = [None] * 1\nnetcon[0] = h.NetCon(netstim[0], pp_[0])\n"
