@@ -1188,12 +1188,21 @@ on_model_changed (NrtShapeView *self, const NrtChange *change)
 {
   gboolean refit = change == NULL || change->kind == NRT_CHANGE_STRUCTURE
                    || change->kind == NRT_CHANGE_GEOMETRY;
+  static const double identity[9] = { 1, 0, 0, 0, 1, 0, 0, 0, 1 };
+  double before[4], after[4];
+  gboolean had_extent;
 
   if (change != NULL && (change->kind == NRT_CHANGE_PARAMETER
                          || change->kind == NRT_CHANGE_SETTINGS
                          || change->kind == NRT_CHANGE_STIMULUS))
     return;
+  had_extent = self->geom != NULL && screen_extent (self->geom, identity, before);
   rebuild_geometry (self);
+  /* A structural change that leaves the cell where it was (a channel added to the library,
+   * a renamed section, mechanisms inserted) keeps the user's camera. */
+  if (refit && had_extent && self->geom != NULL && screen_extent (self->geom, identity, after)
+      && memcmp (before, after, sizeof before) == 0)
+    refit = FALSE;
   if (refit)
     self->fitted = FALSE;
   gtk_widget_queue_draw (GTK_WIDGET (self));

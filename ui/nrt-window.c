@@ -8,6 +8,8 @@
 #include "nrt-cell-builder.h"
 #include "nrt-graph-window.h"
 #include "nrt-movie-run.h"
+#include "nrt-channel-builder.h"
+#include "nrt-globals.h"
 #include "nrt-point-manager.h"
 #include "nrt-neuroml.h"
 #include "nrt-run-control.h"
@@ -258,6 +260,38 @@ _nrt_window_find_tool (NrtWindow *self,
 
 /* ---- layout persistence ---- */
 
+/* A ChannelBuilder saves the name of its channel and its size; it is restored only while the
+ * channel is in the library. */
+static void
+channel_builder_save_state (GtkWindow  *tool,
+                            GKeyFile   *kf,
+                            const char *group)
+{
+  const char *name = nrt_channel_builder_get_channel_name (NRT_CHANNEL_BUILDER (tool));
+  int width, height;
+
+  if (name != NULL)
+    g_key_file_set_string (kf, group, "channel", name);
+  gtk_window_get_default_size (tool, &width, &height);
+  g_key_file_set_integer (kf, group, "width", width);
+  g_key_file_set_integer (kf, group, "height", height);
+}
+
+static GtkWindow *
+channel_builder_new_from_state (NrtWindow  *self,
+                                GKeyFile   *kf,
+                                const char *group)
+{
+  g_autofree char *name = g_key_file_get_string (kf, group, "channel", NULL);
+  int width = g_key_file_get_integer (kf, group, "width", NULL);
+  int height = g_key_file_get_integer (kf, group, "height", NULL);
+  GtkWindow *tool = name != NULL ? nrt_channel_builder_open (self, name) : NULL;
+
+  if (tool != NULL && width > 0 && height > 0)
+    gtk_window_set_default_size (tool, width, height);
+  return tool;
+}
+
 /* A tool with make is one per main window and saves only its size; one with save and
  * restore saves its own state (restore makes the window). */
 static const struct {
@@ -278,6 +312,9 @@ static const struct {
     nrt_shape_plot_new_from_state },
   { "movie-run", nrt_movie_run_get_type, NULL, nrt_movie_run_save_state,
     nrt_movie_run_new_from_state },
+  { "globals", nrt_globals_get_type, nrt_globals_new },
+  { "channel-builder", nrt_channel_builder_get_type, NULL, channel_builder_save_state,
+    channel_builder_new_from_state },
 };
 
 char *

@@ -14,6 +14,7 @@
 #include "nrt-cell-builder.h"
 #include "nrt-cell-builder-private.h"
 #include "nrt-globals.h"
+#include "nrt-channel-builder.h"
 #include "nrt-graph-window.h"
 #include "nrt-movie-run.h"
 #include "nrt-point-manager.h"
@@ -1028,9 +1029,19 @@ layout_roundtrip_subprocess (void)
   g_assert_nonnull (strstr (shape_state, "view-rotation="));
   g_assert_nonnull (strstr (shape_state, "space-path=soma;0.25;dend;0.75;"));
 
+  /* A ChannelBuilder on a channel of the library, and Temperature and Ions. */
+  {
+    g_autoptr(NrtChannel) k = nrt_channel_new_hh_k ();
+
+    g_assert_true (nrt_model_add_channel (model, k, &error));
+    g_assert_nonnull (nrt_channel_builder_open (window, "khh"));
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.globals", NULL);
+  }
+
   gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL);
   g_assert_false (nrt_model_is_modified (model));
   g_assert_nonnull (nrt_model_get_data (model)->view_state);
+  g_assert_nonnull (strstr (nrt_model_get_data (model)->view_state, "channel=khh"));
 
   g_assert_true (nrt_window_load_file (reopened, file, &error));
   g_assert_no_error (error);
@@ -1049,6 +1060,10 @@ layout_roundtrip_subprocess (void)
       }
     g_assert_true (have_rc);
     g_assert_cmpuint (n_graphs, ==, 2);
+    g_assert_nonnull (find_tool (reopened, NRT_TYPE_GLOBALS));
+    g_assert_nonnull (find_tool (reopened, NRT_TYPE_CHANNEL_BUILDER));
+    g_assert_cmpstr (nrt_channel_builder_get_channel_name (NRT_CHANNEL_BUILDER (find_tool (reopened, NRT_TYPE_CHANNEL_BUILDER))),
+                     ==, "khh");
   }
   /* The Shape plot and the Movie Run come back with their state: the same saved text (mode,
    * variable, scale, Show Diam, path, camera, size), and the same as the API sees it. */
