@@ -579,6 +579,13 @@ nrt_hoc_write_kschan (const NrtChannel *ch, double celsius, GError **error)
   g_return_val_if_fail (ch != NULL, NULL);
   if (!nrt_channel_validate (ch, error))
     return NULL;
+  if (nrt_channel_has_custom_rates (ch))
+    {
+      g_set_error (error, NRT_IO_ERROR, NRT_IO_ERROR_UNSUPPORTED,
+                   "the channel “%s” has LEMS or expression rates, which a KSChan cannot "
+                   "express: export the channels as NMODL", ch->name);
+      return NULL;
+    }
   f = nrt_channel_rate_factor (ch, celsius);
   out = g_string_new (NULL);
   g_string_append_printf (out, "// ChannelBuilder channel %s as a KSChan (\"Hoc file for KSChan\")",

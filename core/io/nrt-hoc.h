@@ -64,7 +64,8 @@ typedef struct {
  * add_ksstate, add_transition, type, stoichiometry, set_f, single).  KSChan has no q10: a
  * channel's q10 factor at celsius is folded into the rates (α, β and ligand rates times the
  * factor, τ divided by it), exact for that temperature.  NRT_MODEL_ERROR when the channel is
- * invalid. */
+ * invalid, NRT_IO_ERROR_UNSUPPORTED when it has custom (LEMS or expression) rates, which
+ * only the NMODL form carries. */
 char     *nrt_hoc_write_kschan (const NrtChannel *channel, double celsius, GError **error);
 
 /* (transfer full) The template text, preceded by the library's channels as KSChans (q10s

@@ -53,15 +53,24 @@ NrtModel     *nrt_check_read_model (const char *file);
 /* A soma and a dendrite with ChannelBuilder channels only (nahh with a q10, khh, leak, the
  * kinetic scheme kca, cag by GHK) and an IClamp at soma(0.5) (1 ms, 0.1 ms, 10 nA). */
 NrtModel     *nrt_check_channel_cell (void);
+/* The same with nahh's alpha_m an expression rate, hh's formula (NMODL only). */
+NrtModel     *nrt_check_expression_cell (void);
+
+typedef enum {
+  NRT_CHECK_NO_CHANNELS,
+  NRT_CHECK_CHANNELS,        /* ChannelBuilder channels, as KSChans or NMODL */
+  NRT_CHECK_CHANNELS_NMODL,  /* custom (expression) rates: NMODL only */
+} NrtCheckChannels;
 
 typedef struct {
-  const char *name;
-  NrtModel *(*build) (void);
-  gboolean    channels;  /* has ChannelBuilder channels */
+  const char      *name;
+  NrtModel       *(*build) (void);
+  NrtCheckChannels channels;
 } NrtCheckModel;
 
 /* NULL-terminated: the stylized cell, the CA1 cell (194 sections of 3-D points, CellBuilder
  * specs), the squid axon, the synapse model (ExpSyn, Exp2Syn,
  * AlphaSynapse, a NetStim and two NetCons, a VClamp, 3-D points) and the channel cell with a
- * point channel, an SEClamp and an APCount. */
+ * point channel, an SEClamp and an APCount, and the channel cell whose nahh's alpha_m is an
+ * expression rate. */
 extern const NrtCheckModel nrt_check_models[];

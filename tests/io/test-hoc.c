@@ -437,6 +437,22 @@ test_channels_text (void)
   bad->gmax = -1;
   g_assert_null (nrt_hoc_write_kschan (bad, 6.3, &error));
   g_assert_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE);
+  g_clear_error (&error);
+
+  /* A KSChan has no expression rates: the hoc is refused in that form, written as NMODL. */
+  {
+    g_autoptr(NrtModel) expr = nrt_check_expression_cell ();
+    NrtHocCellOptions o = { NULL, 1, 10, NRT_HOC_FORM_CLASS, NRT_HOC_CHANNELS_KSCHAN,
+                            NRT_HOC_SESSION_NONE };
+    g_autofree char *nmodl = NULL;
+    g_assert_null (nrt_hoc_write_cellbuilder_full (expr, &o, &error));
+    g_assert_error (error, NRT_IO_ERROR, NRT_IO_ERROR_UNSUPPORTED);
+    g_clear_error (&error);
+    o.channels = NRT_HOC_CHANNELS_NMODL;
+    nmodl = nrt_hoc_write_cellbuilder_full (expr, &o, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (strstr (nmodl, "    insert nahh\n"));
+  }
 }
 
 /* Channels as NMODL files: the hoc names them and inserts them; the file writer writes them
@@ -525,12 +541,13 @@ test_neuron_session (gconstpointer data)
 static void
 add_session_tests (void)
 {
-  static SessionCase cases[20];
+  static SessionCase cases[24];
   guint k = 0;
 
   for (const NrtCheckModel *m = nrt_check_models; m->name != NULL; m++)
     for (int f = 0; f < 2; f++)
-      for (int ch = 0; ch < (m->channels ? 2 : 1); ch++)
+      for (int ch = m->channels == NRT_CHECK_CHANNELS_NMODL;
+           ch < (m->channels != NRT_CHECK_NO_CHANNELS ? 2 : 1); ch++)
         {
           g_autofree char *path = g_strdup_printf ("/io/hoc/neuron/session/%s/%s%s", m->name,
                                                    f ? "celldef" : "class",

@@ -156,6 +156,12 @@ test_channels (void)
   }
   g_assert_false (nrt_python_export_write_file (model, NULL, bad, &error));
   g_assert_error (error, NRT_IO_ERROR, NRT_IO_ERROR_WRITE);
+  g_clear_error (&error);
+  {
+    g_autoptr(NrtModel) expr = nrt_check_expression_cell ();  /* no KSChan form */
+    g_assert_null (nrt_python_export_write (expr, &ks, &error));
+    g_assert_error (error, NRT_IO_ERROR, NRT_IO_ERROR_UNSUPPORTED);
+  }
   nrt_check_rm_tree (dir);
 }
 
@@ -258,7 +264,7 @@ test_neuron (gconstpointer data)
 int
 main (int argc, char **argv)
 {
-  static PyCase cases[12];
+  static PyCase cases[16];
   guint k = 0;
 
   g_test_init (&argc, &argv, NULL);
@@ -268,7 +274,7 @@ main (int argc, char **argv)
   g_test_add_func ("/io/python/structure/channels", test_channels);
   g_test_add_func ("/io/python/structure/empty", test_empty);
   for (const NrtCheckModel *m = nrt_check_models; m->name != NULL; m++)
-    for (int ch = 0; ch < (m->channels ? 2 : 1); ch++)
+    for (int ch = 0; ch < (m->channels == NRT_CHECK_CHANNELS ? 2 : 1); ch++)
       {
         g_autofree char *name = g_strdup_printf ("/io/python/neuron/%s%s", m->name,
                                                  !m->channels ? "" : ch ? "/kschan" : "/nmodl");
