@@ -538,6 +538,52 @@ test_neuron_session (gconstpointer data)
   g_assert_cmpfloat (diff, <=, 1e-6);
 }
 
+/* nrniv itself on the exported file with the RUN session: the file alone (stdlib, stdrun,
+ * celldef() or the class, stimuli, settings, run()) ends where Neurite's run ends. */
+static void
+test_nrniv (gconstpointer data)
+{
+  NrtHocForm form = GPOINTER_TO_INT (data);
+  g_autoptr(NrtModel) model = nrt_check_read_model ("stylized-cell.nml");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *nrniv = g_find_program_in_path ("nrniv");
+  g_autofree char *dir = NULL, *path = NULL, *probe = NULL, *out = NULL;
+  g_autoptr(GArray) ours = NULL;
+  NrtHocCellOptions o = { NULL, 1, 10, form, NRT_HOC_CHANNELS_KSCHAN, NRT_HOC_SESSION_RUN };
+  const char *v = form == NRT_HOC_FORM_CLASS ? "cell.soma.v(0.5)" : "soma.v(0.5)";
+  g_autofree char *probe_text = g_strdup_printf ("{ printf(\"t %%.17g v %%.17g\\n\", t, %s) }\n"
+                                                 "quit()\n", v);
+  g_auto(GStrv) f = NULL;
+  double last;
+
+  if (nrniv == NULL)
+    {
+      g_test_skip ("nrniv is not installed");
+      return;
+    }
+  dir = nrt_check_tmpdir ();
+  path = g_build_filename (dir, "cell.hoc", NULL);
+  probe = g_build_filename (dir, "probe.hoc", NULL);
+  g_assert_true (nrt_hoc_write_file_full (model, &o, path, &error));
+  g_assert_true (g_file_set_contents (probe, probe_text, -1, &error));
+  g_assert_no_error (error);
+  {
+    const char *const argv[] = { nrniv, "-nogui", "cell.hoc", "probe.hoc", NULL };
+    out = nrt_check_spawn (argv, dir);
+  }
+  nrt_check_rm_tree (dir);
+  g_assert_nonnull (out);
+  g_assert_nonnull (strstr (out, "\nt "));
+  f = g_strsplit (strstr (out, "\nt ") + 1, " ", -1);
+  ours = nrt_check_neurite_trace (model, "soma(0.5).v");
+  last = g_array_index (ours, double, ours->len - 1);
+  g_test_message ("nrniv cell.hoc (%s form): t = %s ms, v = %.17g mV; Neurite %.17g mV",
+                  form == NRT_HOC_FORM_CLASS ? "class" : "celldef()", f[1],
+                  g_ascii_strtod (f[3], NULL), last);
+  g_assert_cmpfloat (fabs (g_ascii_strtod (f[1], NULL) - 10), <, 1e-9);
+  g_assert_cmpfloat (fabs (g_ascii_strtod (f[3], NULL) - last), <=, 1e-6);
+}
+
 static void
 add_session_tests (void)
 {
@@ -576,5 +622,8 @@ main (int argc, char **argv)
   g_test_add_func ("/io/hoc/neuron/specs", test_neuron_specs);
   g_test_add_func ("/io/hoc/neuron/trace", test_neuron_trace);
   add_session_tests ();
+  g_test_add_data_func ("/io/hoc/nrniv/class", GINT_TO_POINTER (NRT_HOC_FORM_CLASS), test_nrniv);
+  g_test_add_data_func ("/io/hoc/nrniv/celldef", GINT_TO_POINTER (NRT_HOC_FORM_CELLDEF),
+                        test_nrniv);
   return g_test_run ();
 }
