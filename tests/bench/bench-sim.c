@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "nrt-neuroml.h"
 #include "nrt-sim.h"
 #include "nrt-cases.h"
 
@@ -121,5 +122,15 @@ main (void)
       || !nrt_model_set_settings (ksaxon, &s, &error))
     g_error ("%s", error->message);
   bench ("kschan-axon tstop 1000", "kschan_axon", ksaxon, "axon(0.5).v", 1000);
+  /* The CA1 pyramidal cell imported from SWC (issue 6): 194 sections, 740 segments. */
+  {
+    const char *root = g_getenv ("NRT_SOURCE_ROOT");
+    g_autofree char *path = g_build_filename (root ? root : NRT_SOURCE_ROOT, "models",
+                                              "ca1-pyramidal.nml", NULL);
+    g_autoptr (NrtModel) ca1 = nrt_neuroml_read_file (path, &error);
+    if (ca1 == NULL)
+      g_error ("%s", error->message);
+    bench ("ca1-pyramidal tstop 1000", "ca1", ca1, "soma[0](0.5).v", 1000);
+  }
   return 0;
 }

@@ -3,7 +3,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # Usage: neuron-bench.py MODEL TSTOP  (MODEL: stylized_cell | squid_axon | tree2000 |
-# kschan_axon)
+# kschan_axon | ca1)
 # Prints "nseg STEPS MEDIAN_SECONDS": h.stdinit(); ParallelContext().psolve(tstop), median
 # of 5, with v of the soma (or axon middle) recorded, as ../shared/validation timed it.
 import os
@@ -22,6 +22,23 @@ if model == "stylized_cell":
     soma, _ = generate.stylized_cell()
     stim = h.IClamp(soma(0.5))
     stim.delay, stim.dur, stim.amp = 1, 0.1, 10
+    rec = h.Vector().record(soma(0.5)._ref_v)
+elif model == "ca1":
+    # models/ca1-pyramidal.nml: c91662.swc through Import3d, d_lambda nseg, hh in soma and
+    # axon, pas elsewhere, as tests/reference/generate_swc.py builds it.
+    import generate_swc  # noqa: E402
+    secs = generate_swc.load(os.path.join(generate_swc.SHARED, "morphology", "c91662.swc"))
+    for s in secs:
+        if s.name().startswith(("soma[", "axon[")):
+            s.insert("hh")
+        else:
+            s.insert("pas")
+            for seg in s:
+                seg.g_pas, seg.e_pas = generate_swc.G_PAS, generate_swc.E_PAS
+    soma = secs[0]
+    stim = h.IClamp(soma(0.5))
+    stim.delay, stim.dur, stim.amp = (generate_swc.IC_DEL, generate_swc.IC_DUR,
+                                      generate_swc.IC_AMP)
     rec = h.Vector().record(soma(0.5)._ref_v)
 elif model == "tree2000":
     # tests/validation/nrt-cases.c nrt_case_synthetic_tree: 125 sections x nseg 16.

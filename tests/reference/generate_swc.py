@@ -42,8 +42,9 @@ import tempfile
 from neuron import h
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-FUZZ = len(sys.argv) > 1 and sys.argv[1] == "--fuzz"
-SHARED = (sys.argv[1] if len(sys.argv) > 1 and not FUZZ
+MAIN = __name__ == "__main__"
+FUZZ = MAIN and len(sys.argv) > 1 and sys.argv[1] == "--fuzz"
+SHARED = (sys.argv[1] if MAIN and len(sys.argv) > 1 and not FUZZ
           else os.path.join(HERE, "..", "..", "..", "shared"))
 
 h.load_file("stdrun.hoc")
@@ -292,5 +293,6 @@ if FUZZ:
     sys.exit(1 if fuzz(int(sys.argv[2]) if len(sys.argv) > 2 else 200,
                        int(sys.argv[3]) if len(sys.argv) > 3 else 1) else 0)
 
-write_ca1()
-write_cases()
+if MAIN:
+    write_ca1()
+    write_cases()
