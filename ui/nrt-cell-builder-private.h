@@ -6,6 +6,8 @@
 #include "nrt-cb-canvas.h"
 #include "nrt-cell-builder.h"
 
+#include "nrt-hoc.h"
+
 G_BEGIN_DECLS
 
 typedef enum {
@@ -53,7 +55,11 @@ gboolean nrt_cell_builder_set_biophysics_strategy (NrtCellBuilder *self, const c
 gboolean nrt_cell_builder_set_biophysics_value (NrtCellBuilder *self, const char *target,
                                                 int what, int param, double value,
                                                 GError **error);
-/* Management page: Save hoc code with the page's output and threshold. */
+/* Management page: Save hoc code with the page's output and threshold, in the page's form
+ * (class or celldef), channel form and session choice (default: class, KSChan, cell only). */
 gboolean nrt_cell_builder_save_hoc (NrtCellBuilder *self, const char *path, GError **error);
+/* The Management page's three menus, as the user picks them. */
+void     nrt_cell_builder_set_hoc_options (NrtCellBuilder *self, NrtHocForm form,
+                                           NrtHocChannels channels, NrtHocSession session);
 
 G_END_DECLS

@@ -35,7 +35,10 @@ struct _NrtCellBuilder
   gboolean         geo_strategy, bio_strategy;
   char            *selected_subset;         /* Subsets page: the combine target */
   guint            rebuild_id;
-
+  /* Management page: how Save hoc Code writes the cell (not part of the model). */
+  NrtHocForm       hoc_form;
+  NrtHocChannels   hoc_channels;
+  NrtHocSession    hoc_session;
 };
 
 G_DEFINE_FINAL_TYPE (NrtCellBuilder, nrt_cell_builder, ADW_TYPE_WINDOW)
@@ -1447,10 +1450,58 @@ gboolean
 nrt_cell_builder_save_hoc (NrtCellBuilder *self, const char *path, GError **error)
 {
   const NrtModelData *d = data (self);
-  NrtHocCellOptions options = { d->output_section, d->output_x, d->threshold };
+  NrtHocCellOptions options = { d->output_section, d->output_x, d->threshold,
+                                self->hoc_form, self->hoc_channels, self->hoc_session };
 
   g_return_val_if_fail (NRT_IS_CELL_BUILDER (self), FALSE);
   return nrt_hoc_write_file_full (self->model, &options, path, error);
+}
+
+void
+nrt_cell_builder_set_hoc_options (NrtCellBuilder *self, NrtHocForm form,
+                                  NrtHocChannels channels, NrtHocSession session)
+{
+  g_return_if_fail (NRT_IS_CELL_BUILDER (self));
+  self->hoc_form = form;
+  self->hoc_channels = channels;
+  self->hoc_session = session;
+  /* The page's menus show the choice. */
+  g_clear_pointer (&self->signature[NRT_CB_PAGE_MANAGEMENT], g_free);
+  rebuild_pages (self);
+}
+
+static void
+on_hoc_choice (AdwComboRow *row, GParamSpec *pspec, NrtCellBuilder *self)
+{
+  const char *which = g_object_get_data (G_OBJECT (row), "nrt-hoc");
+  guint selected = adw_combo_row_get_selected (row);
+
+  if (selected == GTK_INVALID_LIST_POSITION)
+    return;
+  if (g_str_equal (which, "form"))
+    self->hoc_form = selected;
+  else if (g_str_equal (which, "channels"))
+    self->hoc_channels = selected;
+  else
+    self->hoc_session = selected;
+}
+
+static GtkWidget *
+hoc_choice_row (NrtCellBuilder *self, const char *title, const char *subtitle,
+                const char *which, guint selected, const char *const *items)
+{
+  GtkWidget *row = adw_combo_row_new ();
+  g_autoptr(GtkStringList) list = gtk_string_list_new (NULL);
+
+  for (guint i = 0; items[i] != NULL; i++)
+    gtk_string_list_append (list, _(items[i]));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (list));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row), selected);
+  g_object_set_data (G_OBJECT (row), "nrt-hoc", (gpointer) which);
+  g_signal_connect (row, "notify::selected", G_CALLBACK (on_hoc_choice), self);
+  return row;
 }
 
 static void
@@ -1536,7 +1587,29 @@ build_management (NrtCellBuilder *self)
   group_add (g, row);
   page_add (page, g);
 
-  g = group_new (_("Export"), _("A hoc template NEURON loads with load_file(); “new ClassName()” builds the cell"));
+  g = group_new (_("Export"), _("hoc code NEURON loads with load_file() or runs with nrniv. "
+                                "A template is built by “new ClassName()”; the top-level form "
+                                "makes the sections at once. NMODL channels keep their q10s and "
+                                "are compiled with nrnivmodl. A session adds the point "
+                                "processes, NetStims and run settings."));
+  {
+    static const char *const forms[] = {
+      N_("Cell type (template)"), N_("Top level (celldef)"), NULL
+    };
+    static const char *const channels[] = {
+      N_("KSChan hoc in the file"), N_("NMODL files beside it"), NULL
+    };
+    static const char *const sessions[] = {
+      N_("Cell only"), N_("Cell and stimuli"), N_("Cell, stimuli, run()"),
+      NULL
+    };
+
+    group_add (g, hoc_choice_row (self, _("Form"), NULL, "form", self->hoc_form, forms));
+    group_add (g, hoc_choice_row (self, _("Channels"), NULL, "channels",
+                                  self->hoc_channels, channels));
+    group_add (g, hoc_choice_row (self, _("Session"), NULL, "session", self->hoc_session,
+                                  sessions));
+  }
   row = adw_action_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Save hoc code in a file"));
   button = gtk_button_new_with_mnemonic (_("_Save hoc Code…"));
@@ -1725,7 +1798,7 @@ static const char *const page_hints[NRT_CB_N_PAGES] = {
   N_("Click sections to select them, then make or change a subset. Red sections are selected."),
   N_("Red: the sections of the expanded row. L, diam and nseg come from the specifications, in order."),
   N_("Red: the sections of the expanded row. Mechanisms and values apply in list order."),
-  N_("Export the cell as a NEURON hoc template."),
+  N_("Export the cell as NEURON hoc code."),
 };
 
 void

@@ -238,6 +238,16 @@ test_part3 (void)
       g_assert_no_error (e);
       g_assert_nonnull (strstr (text, "begintemplate BCell\n"));
       g_assert_nonnull (strstr (text, "  forsec apical {\n    insert hh\n"));
+      g_clear_pointer (&text, g_free);
+      /* The Export card's other form: top level, celldef(), with the stimuli and settings. */
+      nrt_cell_builder_set_hoc_options (cb, NRT_HOC_FORM_CELLDEF, NRT_HOC_CHANNELS_KSCHAN,
+                                        NRT_HOC_SESSION_SETUP);
+      g_assert_true (nrt_cell_builder_save_hoc (cb, hoc, &e));
+      g_assert_true (g_file_get_contents (hoc, &text, NULL, &e));
+      g_assert_no_error (e);
+      g_assert_null (strstr (text, "begintemplate"));
+      g_assert_nonnull (strstr (text, "proc celldef() {"));
+      g_assert_nonnull (strstr (text, "proc session() {"));
       g_unlink (hoc);
       g_rmdir (dir);
 
