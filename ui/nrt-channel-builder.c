@@ -18,14 +18,20 @@
 #include <glib/gi18n-lib.h>
 
 #include "nrt-channel-builder.h"
+#include "nrt-hoc.h"
+#include "nrt-neuroml.h"
+#include "nrt-nmodl.h"
 
 typedef struct {
   GtkWidget      *box;
   GtkLabel       *formula;
   GtkDropDown    *form;
   NrtNumberEntry *field[3];  /* A, k, d */
+  GtkEntry       *expr;      /* the expression form's text (a LEMS type's name, read-only) */
+  GtkLabel       *expr_error;
+  char           *expr_shown; /* the model's text the entry was last filled with */
   guint           n_forms;
-  NrtRateForm     forms[4];  /* what the form menu offers, in its order */
+  NrtRateForm     forms[6];  /* what the form menu offers, in its order */
   char           *formula_text;
 } RateEditor;
 
@@ -462,10 +468,10 @@ allowed_forms (NrtGateType type, guint slot)
   switch (type)
     {
     case NRT_GATE_ALPHA_BETA:
-      return ab;
+      return ab | 1u << NRT_RATE_EXPRESSION;
     case NRT_GATE_INF_TAU:
-      return slot == 0 ? (1u << NRT_RATE_CONSTANT | 1u << NRT_RATE_SIGMOID)
-                       : (1u << NRT_RATE_CONSTANT | 1u << NRT_RATE_EXP);
+      return slot == 0 ? (1u << NRT_RATE_CONSTANT | 1u << NRT_RATE_SIGMOID | 1u << NRT_RATE_EXPRESSION)
+                       : (1u << NRT_RATE_CONSTANT | 1u << NRT_RATE_EXP | 1u << NRT_RATE_EXPRESSION);
     case NRT_TRANS_LIGAND_OUTSIDE:
     case NRT_TRANS_LIGAND_INSIDE:
     default:
@@ -502,10 +508,93 @@ form_name (NrtRateForm form)
       return _("Linoid (ExpLinear)");
     case NRT_RATE_SIGMOID:
       return _("Sigmoid");
+    case NRT_RATE_EXPRESSION:
+      return _("Expression");
+    case NRT_RATE_LEMS:
+      return _("LEMS type (read-only)");
     case NRT_RATE_CONSTANT:
     default:
       return _("Constant");
     }
+}
+
+static gboolean
+is_custom (NrtRateForm form)
+{
+  return form == NRT_RATE_EXPRESSION || form == NRT_RATE_LEMS;
+}
+
+/* A number for an expression: the shortest text that reads back as the same double. */
+static void
+append_number (GString *out, double x)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  for (int digits = 6; digits <= 17; digits++)
+    {
+      char fmt[8];
+      g_snprintf (fmt, sizeof fmt, "%%.%dg", digits);
+      g_ascii_formatd (buf, sizeof buf, fmt, x);
+      if (g_ascii_strtod (buf, NULL) == x)
+        break;
+    }
+  g_string_append (out, buf);
+}
+
+/* "(v - d)" written without a double minus: "(v + 40)" for d = −40. */
+static void
+append_v_minus (GString *out, double d)
+{
+  g_string_append (out, d < 0 ? "(v + " : "(v - ");
+  append_number (out, fabs (d));
+  g_string_append_c (out, ')');
+}
+
+/* The expression equal to a KSChan rate (what "Expression" starts from, so the curves do not
+ * jump when the form is changed): A, A*exp(k*(v - d)), A*k*(v - d)/(1 - exp(-k*(v - d))),
+ * A/(1 + exp(k*(v - d))). */
+static char *
+rate_to_expression (const NrtRate *rate)
+{
+  GString *out = g_string_new (NULL);
+
+  if (is_custom (rate->form) && rate->func != NULL)
+    {
+      g_string_append (out, nrt_rate_func_get_text (rate->func));
+      return g_string_free (out, FALSE);
+    }
+  append_number (out, rate->A);
+  switch (rate->form)
+    {
+    case NRT_RATE_EXP:
+      g_string_append (out, " * exp(");
+      append_number (out, rate->k);
+      g_string_append (out, " * ");
+      append_v_minus (out, rate->d);
+      g_string_append_c (out, ')');
+      break;
+    case NRT_RATE_LINOID:
+      g_string_append (out, " * ");
+      append_number (out, rate->k);
+      g_string_append (out, " * ");
+      append_v_minus (out, rate->d);
+      g_string_append (out, " / (1 - exp(-");
+      append_number (out, rate->k);
+      g_string_append (out, " * ");
+      append_v_minus (out, rate->d);
+      g_string_append (out, "))");
+      break;
+    case NRT_RATE_SIGMOID:
+      g_string_append (out, " / (1 + exp(");
+      append_number (out, rate->k);
+      g_string_append (out, " * ");
+      append_v_minus (out, rate->d);
+      g_string_append (out, "))");
+      break;
+    default:
+      break;
+    }
+  return g_string_free (out, FALSE);
 }
 
 /* The coefficient names NEURON shows: am, bm (α/β of gate m), minf, mtau; aC1C2, bC1C2,
@@ -547,6 +636,12 @@ rate_formula (const char *coef, const NrtRate *rate, NrtGateType type, guint slo
     }
   switch (rate->form)
     {
+    case NRT_RATE_EXPRESSION:
+      return g_strdup_printf (_("%s = f(v, celsius), in v (mV) and celsius (°C)"), coef);
+    case NRT_RATE_LEMS:
+      return g_strdup_printf (_("%s = %s(v): a LEMS ComponentType from NeuroML, %u parameters"), coef,
+                              rate->func != NULL ? nrt_rate_func_get_text (rate->func) : "?",
+                              rate->func != NULL ? nrt_rate_func_get_n_params (rate->func) : 0);
     case NRT_RATE_EXP:
       return g_strdup_printf ("%s = A*exp(k*(v - d))", coef);
     case NRT_RATE_LINOID:
@@ -1080,13 +1175,17 @@ convert_rates (NrtRate *rates, NrtGateType type)
   for (guint s = 0; s < 2; s++)
     {
       NrtRate *r = &rates[s];
-      if (!(allowed_forms (type, s) & (1u << r->form)))
+      /* A LEMS type is a rate, a time or a variable: it only fits the type it came with. */
+      if (!(allowed_forms (type, s) & (1u << r->form)) || r->form == NRT_RATE_LEMS)
         {
           NrtRateForm fallback = NRT_RATE_CONSTANT;
           if (type == NRT_GATE_INF_TAU)
             fallback = s == 0 ? NRT_RATE_SIGMOID : NRT_RATE_EXP;
+          nrt_rate_clear (r);
           *r = default_rate (fallback);
         }
+      if (is_custom (r->form))
+        continue;
       if (type == NRT_GATE_INF_TAU && s == 0 && r->A > 1)
         r->A = 1;
       if (type == NRT_GATE_INF_TAU && s == 1 && !(r->A >= 1e-9))
@@ -1154,13 +1253,108 @@ nrt_channel_builder_set_rate_form (NrtChannelBuilder *self, guint slot, NrtRateF
     }
   if (rates[slot].form == form)
     return TRUE;
-  rates[slot] = default_rate (form);
+  if (form == NRT_RATE_LEMS)
+    {
+      g_set_error_literal (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE,
+                           _("LEMS rate types come from NeuroML files; they cannot be chosen here"));
+      refresh (self);
+      return FALSE;
+    }
+  if (form == NRT_RATE_EXPRESSION)
+    {
+      /* Start from the rate as it stands, written out, so the curve stays where it was. */
+      g_autofree char *text = rate_to_expression (&rates[slot]);
+      g_autoptr(NrtRateFunc) func = nrt_rate_func_new_expression (text, error);
+      if (func == NULL)
+        {
+          refresh (self);
+          return FALSE;
+        }
+      nrt_rate_clear (&rates[slot]);
+      rates[slot] = nrt_rate_new_func (func);
+    }
+  else
+    {
+      nrt_rate_clear (&rates[slot]);
+      rates[slot] = default_rate (form);
+    }
   if (!commit (self, ch, self->editor_error, error))
     {
       refresh (self);
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+nrt_channel_builder_set_rate_expression (NrtChannelBuilder *self, guint slot, const char *text,
+                                         GError **error)
+{
+  g_autoptr(NrtChannel) ch = NULL;
+  g_autoptr(NrtRateFunc) func = NULL;
+  g_autoptr(GError) local = NULL;
+  NrtGateType *t;
+  NrtRate *rates;
+  NrtKsTransition *tr;
+  RateEditor *ed;
+
+  g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), FALSE);
+  g_return_val_if_fail (slot < 2, FALSE);
+  g_return_val_if_fail (text != NULL, FALSE);
+  if ((ch = draft (self)) == NULL)
+    return no_channel (error);
+  if (!rate_target (self, ch, &t, &rates, &tr) || is_ligand (*t))
+    {
+      g_set_error_literal (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE,
+                           _("Select an HH gate or a voltage-gated transition first"));
+      return FALSE;
+    }
+  ed = &self->rate[slot];
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (ed->expr)), text) != 0)
+    {
+      gboolean was = self->updating;
+      self->updating = TRUE;
+      gtk_editable_set_text (GTK_EDITABLE (ed->expr), text);
+      self->updating = was;
+    }
+  if ((func = nrt_rate_func_new_expression (text, &local)) == NULL)
+    {
+      /* The message stays beside the column; the model keeps the last good expression. */
+      gtk_label_set_text (ed->expr_error, local->message);
+      gtk_widget_set_visible (GTK_WIDGET (ed->expr_error), TRUE);
+      gtk_widget_add_css_class (GTK_WIDGET (ed->expr), "error");
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  nrt_rate_clear (&rates[slot]);
+  rates[slot] = nrt_rate_new_func (func);
+  if (!commit (self, ch, self->editor_error, &local))
+    {
+      gtk_label_set_text (ed->expr_error, local->message);
+      gtk_widget_set_visible (GTK_WIDGET (ed->expr_error), TRUE);
+      gtk_widget_add_css_class (GTK_WIDGET (ed->expr), "error");
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+const char *
+nrt_channel_builder_get_rate_expression_error (NrtChannelBuilder *self, guint slot)
+{
+  g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), NULL);
+  g_return_val_if_fail (slot < 2, NULL);
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->rate[slot].expr_error)))
+    return NULL;
+  return gtk_label_get_text (self->rate[slot].expr_error);
+}
+
+GtkEditable *
+nrt_channel_builder_get_expression_entry (NrtChannelBuilder *self, guint slot)
+{
+  g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), NULL);
+  g_return_val_if_fail (slot < 2, NULL);
+  return GTK_EDITABLE (self->rate[slot].expr);
 }
 
 gboolean
@@ -1259,6 +1453,24 @@ on_ligand_selected (GtkDropDown *dropdown, GParamSpec *pspec, NrtChannelBuilder 
   nrt_channel_builder_set_ligand (self, NRT_ION_NA + ion, n + 1, NULL);
 }
 
+/* Parses the expression as typed: the message (or none) beside the column, and the curves
+ * redrawn from it. */
+static void
+on_expr_changed (GtkEditable *editable, NrtChannelBuilder *self)
+{
+  if (!self->updating)
+    replot (self);
+}
+
+static void
+on_expr_activate (GtkEntry *entry, NrtChannelBuilder *self)
+{
+  guint slot = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (entry), "nrt-slot"));
+
+  nrt_channel_builder_set_rate_expression (self, slot,
+                                           gtk_editable_get_text (GTK_EDITABLE (entry)), NULL);
+}
+
 static void
 build_rate_editor (NrtChannelBuilder *self, guint slot)
 {
@@ -1294,6 +1506,30 @@ build_rate_editor (NrtChannelBuilder *self, guint slot)
       ed->field[p] = NRT_NUMBER_ENTRY (entry);
     }
   nrt_number_entry_set_range (ed->field[0], 0, INFINITY, FALSE);
+  {
+    GtkWidget *expr = gtk_entry_new ();
+    GtkWidget *err = gtk_label_new (NULL);
+
+    gtk_widget_add_css_class (expr, "monospace");
+    gtk_entry_set_placeholder_text (GTK_ENTRY (expr), "0.1 * (v + 40) / (1 - exp(-(v + 40) / 10))");
+    gtk_widget_set_tooltip_text (expr, _("A LEMS expression in v (mV) and celsius (°C): + - * / ^, exp, log, sqrt, pow, abs, sin … tanh, floor, ceil, H.  The curves follow every keystroke; Enter applies it"));
+    gtk_accessible_update_property (GTK_ACCESSIBLE (expr), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    _("Rate expression"), -1);
+    g_object_set_data (G_OBJECT (expr), "nrt-slot", GUINT_TO_POINTER (slot));
+    g_signal_connect (expr, "changed", G_CALLBACK (on_expr_changed), self);
+    g_signal_connect (expr, "activate", G_CALLBACK (on_expr_activate), self);
+    gtk_widget_set_visible (expr, FALSE);
+    gtk_box_append (GTK_BOX (box), expr);
+    gtk_label_set_xalign (GTK_LABEL (err), 0);
+    gtk_label_set_wrap (GTK_LABEL (err), TRUE);
+    gtk_label_set_wrap_mode (GTK_LABEL (err), PANGO_WRAP_WORD_CHAR);
+    gtk_widget_add_css_class (err, "error");
+    gtk_widget_add_css_class (err, "caption");
+    gtk_widget_set_visible (err, FALSE);
+    gtk_box_append (GTK_BOX (box), err);
+    ed->expr = GTK_ENTRY (expr);
+    ed->expr_error = GTK_LABEL (err);
+  }
   ed->box = box;
   ed->formula = GTK_LABEL (label);
   ed->form = GTK_DROP_DOWN (form);
@@ -1339,7 +1575,7 @@ refresh_rate_editors (NrtChannelBuilder *self, const NrtChannel *ch, gboolean fo
     GString *title = g_string_new (_("Rates"));
     char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
-    if (ch->q10 != 1)
+    if (ch->q10 != 1 || nrt_channel_uses_celsius (ch))
       g_string_append_printf (title, _(" at %s °C"), g_ascii_formatd (buf, sizeof buf, "%g", rs->celsius));
     if (tr != NULL && is_ligand (tr->type) && tr->ligand > NRT_ION_NONSPECIFIC && tr->ligand < NRT_N_ION)
       g_string_append_printf (title, _(", %s = %s mM"), nrt_ks_transition_ligand_name (tr),
@@ -1361,8 +1597,13 @@ refresh_rate_editors (NrtChannelBuilder *self, const NrtChannel *ch, gboolean fo
       g_autoptr(GtkStringList) forms = gtk_string_list_new (NULL);
       guint mask = allowed_forms (*type, s), selected = 0;
 
+      gboolean custom = is_custom (rates[s].form);
+
+      /* A LEMS type read from NeuroML is shown (read-only) only where it is. */
+      if (rates[s].form == NRT_RATE_LEMS)
+        mask |= 1u << NRT_RATE_LEMS;
       ed->n_forms = 0;
-      for (NrtRateForm f = NRT_RATE_CONSTANT; f <= NRT_RATE_SIGMOID; f++)
+      for (NrtRateForm f = NRT_RATE_CONSTANT; f <= NRT_RATE_EXPRESSION; f++)
         if (mask & (1u << f))
           {
             if (f == rates[s].form)
@@ -1386,8 +1627,34 @@ refresh_rate_editors (NrtChannelBuilder *self, const NrtChannel *ch, gboolean fo
        * differs from them would only clutter the editor. */
       for (guint p = 0; p < 3; p++)
         nrt_number_entry_set_default (ed->field[p], nrt_number_entry_get_value (ed->field[p]));
-      gtk_widget_set_visible (GTK_WIDGET (ed->field[1]), rates[s].form != NRT_RATE_CONSTANT);
-      gtk_widget_set_visible (GTK_WIDGET (ed->field[2]), rates[s].form != NRT_RATE_CONSTANT);
+      gtk_widget_set_visible (GTK_WIDGET (ed->field[0]), !custom);
+      gtk_widget_set_visible (GTK_WIDGET (ed->field[1]), !custom && rates[s].form != NRT_RATE_CONSTANT);
+      gtk_widget_set_visible (GTK_WIDGET (ed->field[2]), !custom && rates[s].form != NRT_RATE_CONSTANT);
+      gtk_widget_set_visible (GTK_WIDGET (ed->expr), custom);
+      gtk_editable_set_editable (GTK_EDITABLE (ed->expr), rates[s].form == NRT_RATE_EXPRESSION);
+      if (custom && rates[s].func != NULL)
+        {
+          const char *text = nrt_rate_func_get_text (rates[s].func);
+          /* Keep what is being typed unless the model's text changed (or the entry now
+           * stands for another rate). */
+          if (force || g_strcmp0 (ed->expr_shown, text) != 0)
+            {
+              gboolean was = self->updating;
+              /* refresh() may already be inside an update: keep its flag. */
+              self->updating = TRUE;
+              gtk_editable_set_text (GTK_EDITABLE (ed->expr), text);
+              self->updating = was;
+              g_free (ed->expr_shown);
+              ed->expr_shown = g_strdup (text);
+              gtk_widget_set_visible (GTK_WIDGET (ed->expr_error), FALSE);
+              gtk_widget_remove_css_class (GTK_WIDGET (ed->expr), "error");
+            }
+        }
+      else
+        {
+          g_clear_pointer (&ed->expr_shown, g_free);
+          gtk_widget_set_visible (GTK_WIDGET (ed->expr_error), FALSE);
+        }
     }
 }
 
@@ -1401,7 +1668,35 @@ typed_rates (NrtChannelBuilder *self, const NrtRate *model_rates, NrtRate *out)
   for (guint s = 0; s < 2; s++)
     {
       double *dst[3] = { &out[s].A, &out[s].k, &out[s].d };
+      RateEditor *ed = &self->rate[s];
+
+      /* out holds references of its own: release them with nrt_rate_clear(). */
       out[s] = model_rates[s];
+      if (out[s].func != NULL)
+        nrt_rate_func_ref (out[s].func);
+      if (model_rates[s].form == NRT_RATE_EXPRESSION)
+        {
+          g_autoptr(GError) error = NULL;
+          g_autoptr(NrtRateFunc) func =
+            nrt_rate_func_new_expression (gtk_editable_get_text (GTK_EDITABLE (ed->expr)), &error);
+          if (func != NULL)
+            {
+              nrt_rate_clear (&out[s]);
+              out[s] = nrt_rate_new_func (func);
+              gtk_widget_remove_css_class (GTK_WIDGET (ed->expr), "error");
+              gtk_widget_set_visible (GTK_WIDGET (ed->expr_error), FALSE);
+            }
+          else
+            {
+              /* Inline, under the column; the curve stays the last good one. */
+              gtk_label_set_text (ed->expr_error, error->message);
+              gtk_widget_set_visible (GTK_WIDGET (ed->expr_error), TRUE);
+              gtk_widget_add_css_class (GTK_WIDGET (ed->expr), "error");
+            }
+          continue;
+        }
+      if (is_custom (model_rates[s].form))
+        continue;
       for (guint p = 0; p < 3; p++)
         {
           double v;
@@ -1443,9 +1738,9 @@ replot (NrtChannelBuilder *self)
           gate.rate[0] = rates[0];
           gate.rate[1] = rates[1];
           if (self->inf_tau)
-            nrt_gate_inf_tau (&gate, v[i], factor, &a, &b);
+            nrt_gate_inf_tau_at (&gate, v[i], data->settings.celsius, factor, &a, &b);
           else
-            nrt_gate_alpha_beta (&gate, v[i], factor, &a, &b);
+            nrt_gate_alpha_beta_at (&gate, v[i], data->settings.celsius, factor, &a, &b);
         }
       else
         {
@@ -1456,7 +1751,7 @@ replot (NrtChannelBuilder *self)
           if (is_ligand (t.type) && t.ligand < NRT_N_ION)
             conc = t.type == NRT_TRANS_LIGAND_INSIDE ? data->settings.conc_i[t.ligand]
                                                      : data->settings.conc_o[t.ligand];
-          nrt_ks_transition_rates (&t, v[i], conc, factor, &a, &b);
+          nrt_ks_transition_rates_at (&t, v[i], data->settings.celsius, conc, factor, &a, &b);
           if (self->inf_tau)
             {
               double sum = a + b;
@@ -1475,6 +1770,8 @@ replot (NrtChannelBuilder *self)
           }
     }
 
+  nrt_rate_clear (&rates[0]);
+  nrt_rate_clear (&rates[1]);
   for (guint c = 0; c < 2; c++)
     {
       g_autofree char *name = coefficient_name (self, ch, self->inf_tau, c);
@@ -2388,6 +2685,225 @@ action_delete (GtkWidget *widget, const char *action_name, GVariant *param)
     show_error (self, self->props_error, error->message);
 }
 
+/* ---- files: NMODL, hoc for KSChan, NeuroML channel files ---------------------------- */
+
+static gboolean
+local_path (GFile *file, char **path, GError **error)
+{
+  *path = g_file_get_path (file);
+  if (*path == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           _("Only local files can be used"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+nrt_channel_builder_export_nmodl (NrtChannelBuilder *self, GFile *file, GError **error)
+{
+  const NrtChannel *ch;
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), FALSE);
+  if ((ch = channel (self)) == NULL)
+    return no_channel (error);
+  return local_path (file, &path, error) && nrt_nmodl_write_channel_file (ch, path, error);
+}
+
+gboolean
+nrt_channel_builder_save_hoc (NrtChannelBuilder *self, GFile *file, GError **error)
+{
+  const NrtChannel *ch;
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), FALSE);
+  if ((ch = channel (self)) == NULL)
+    return no_channel (error);
+  if (!local_path (file, &path, error))
+    return FALSE;
+  /* KSChan has no q10: the factor at the run's temperature is folded into the rates. */
+  text = nrt_hoc_write_kschan (ch, nrt_model_get_data (self->model)->settings.celsius, error);
+  return text != NULL && g_file_set_contents (path, text, -1, error);
+}
+
+gboolean
+nrt_channel_builder_export_neuroml (NrtChannelBuilder *self, GFile *file, GError **error)
+{
+  const NrtChannel *ch;
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), FALSE);
+  if ((ch = channel (self)) == NULL)
+    return no_channel (error);
+  if (!local_path (file, &path, error))
+    return FALSE;
+  text = nrt_neuroml_write_channels_string (&ch, 1, error);
+  return text != NULL && g_file_set_contents (path, text, -1, error);
+}
+
+gboolean
+nrt_channel_builder_import_neuroml (NrtChannelBuilder *self, GFile *file, char **first_name,
+                                    GError **error)
+{
+  g_autoptr(GPtrArray) channels = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) local = NULL;
+  guint added = 0;
+
+  g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), FALSE);
+  if (!local_path (file, &path, error))
+    return FALSE;
+  if ((channels = nrt_neuroml_read_channels (path, error)) == NULL)
+    return FALSE;
+  if (channels->len == 0)
+    {
+      g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE,
+                   _("%s holds no ion channel"), path);
+      return FALSE;
+    }
+  /* Check everything before changing anything: all the channels go in, or none. */
+  for (guint i = 0; i < channels->len; i++)
+    {
+      const NrtChannel *ch = channels->pdata[i];
+      if (nrt_model_find_channel (self->model, ch->name) >= 0)
+        {
+          g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE,
+                       _("The library already has a channel named “%s”; rename or delete it first"),
+                       ch->name);
+          return FALSE;
+        }
+      if (!nrt_channel_validate (ch, error))
+        return FALSE;
+    }
+  nrt_model_begin_group (self->model, _("Import NeuroML channels"));
+  for (guint i = 0; i < channels->len && local == NULL; i++)
+    if (nrt_model_add_channel (self->model, channels->pdata[i], &local))
+      added++;
+  nrt_model_end_group (self->model);
+  if (local != NULL)
+    {
+      /* Take back the part that went in (one undo step). */
+      if (added > 0)
+        nrt_model_undo (self->model, NULL);
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  if (first_name != NULL)
+    *first_name = g_strdup (((NrtChannel *) channels->pdata[0])->name);
+  return TRUE;
+}
+
+static void
+show_file_error (NrtChannelBuilder *self, const char *heading, const GError *error)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, error->message);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+typedef enum { FILE_NMODL, FILE_HOC, FILE_NEUROML_OUT, FILE_NEUROML_IN } FileJob;
+
+static void
+on_file_response (GtkNativeDialog *native, int response, NrtChannelBuilder *self)
+{
+  FileJob job = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (native), "nrt-job"));
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
+      g_autoptr(GError) error = NULL;
+      g_autofree char *first = NULL;
+      gboolean ok = FALSE;
+
+      switch (job)
+        {
+        case FILE_NMODL:
+          ok = nrt_channel_builder_export_nmodl (self, file, &error);
+          break;
+        case FILE_HOC:
+          ok = nrt_channel_builder_save_hoc (self, file, &error);
+          break;
+        case FILE_NEUROML_OUT:
+          ok = nrt_channel_builder_export_neuroml (self, file, &error);
+          break;
+        case FILE_NEUROML_IN:
+          ok = nrt_channel_builder_import_neuroml (self, file, &first, &error);
+          if (ok && self->main_window != NULL)
+            {
+              GtkWindow *w = nrt_channel_builder_open (self->main_window, first);
+              if (w != NULL)
+                gtk_window_present (w);
+            }
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+      if (!ok)
+        show_file_error (self, job == FILE_NEUROML_IN ? _("Could Not Import")
+                                                      : _("Could Not Export"), error);
+    }
+  g_object_unref (native);
+  g_object_unref (self);
+}
+
+static void
+choose_file (NrtChannelBuilder *self, FileJob job)
+{
+  static const struct { const char *title, *suffix, *filter; } jobs[] = {
+    [FILE_NMODL] = { N_("Export NMODL"), "mod", N_("NMODL Files") },
+    [FILE_HOC] = { N_("Save Hoc File for KSChan"), "hoc", N_("Hoc Files") },
+    [FILE_NEUROML_OUT] = { N_("Export NeuroML Channel"), "channel.nml", N_("NeuroML Files") },
+    [FILE_NEUROML_IN] = { N_("Import NeuroML Channel"), "nml", N_("NeuroML Files") },
+  };
+  gboolean save = job != FILE_NEUROML_IN;
+  GtkFileChooserNative *native;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+
+  if (channel (self) == NULL)
+    return;
+  native = gtk_file_chooser_native_new (_(jobs[job].title), GTK_WINDOW (self),
+                                        save ? GTK_FILE_CHOOSER_ACTION_SAVE : GTK_FILE_CHOOSER_ACTION_OPEN,
+                                        save ? _("_Save") : _("_Open"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  gtk_file_filter_set_name (filter, _(jobs[job].filter));
+  gtk_file_filter_add_suffix (filter, job == FILE_NEUROML_OUT ? "nml" : jobs[job].suffix);
+  if (job == FILE_NEUROML_IN)
+    gtk_file_filter_add_suffix (filter, "xml");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
+  gtk_file_filter_set_name (all, _("All Files"));
+  gtk_file_filter_add_pattern (all, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), all);
+  if (save)
+    {
+      g_autofree char *name = g_strdup_printf ("%s.%s", self->name, jobs[job].suffix);
+      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), name);
+    }
+  g_object_set_data (G_OBJECT (native), "nrt-job", GINT_TO_POINTER (job));
+  g_signal_connect (native, "response", G_CALLBACK (on_file_response), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+
+static void
+action_file (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  NrtChannelBuilder *self = NRT_CHANNEL_BUILDER (widget);
+
+  if (g_str_equal (action_name, "chb.export-nmodl"))
+    choose_file (self, FILE_NMODL);
+  else if (g_str_equal (action_name, "chb.save-hoc"))
+    choose_file (self, FILE_HOC);
+  else if (g_str_equal (action_name, "chb.export-neuroml"))
+    choose_file (self, FILE_NEUROML_OUT);
+  else
+    choose_file (self, FILE_NEUROML_IN);
+}
+
 static void
 action_open_channel (GtkWidget *widget, const char *action_name, GVariant *param)
 {
@@ -2477,7 +2993,10 @@ nrt_channel_builder_finalize (GObject *object)
   g_clear_object (&self->gate_types);
   g_clear_object (&self->trans_types);
   for (guint s = 0; s < 2; s++)
-    g_free (self->rate[s].formula_text);
+    {
+      g_free (self->rate[s].formula_text);
+      g_free (self->rate[s].expr_shown);
+    }
   G_OBJECT_CLASS (nrt_channel_builder_parent_class)->finalize (object);
 }
 
@@ -2568,6 +3087,10 @@ nrt_channel_builder_class_init (NrtChannelBuilderClass *klass)
   gtk_widget_class_install_action (widget_class, "chb.open-channel", "s", action_open_channel);
   gtk_widget_class_install_action (widget_class, "chb.copy-gates", "s", action_copy_gates);
   gtk_widget_class_install_action (widget_class, "chb.clone", "s", action_clone);
+  gtk_widget_class_install_action (widget_class, "chb.export-nmodl", NULL, action_file);
+  gtk_widget_class_install_action (widget_class, "chb.save-hoc", NULL, action_file);
+  gtk_widget_class_install_action (widget_class, "chb.export-neuroml", NULL, action_file);
+  gtk_widget_class_install_action (widget_class, "chb.import-neuroml", NULL, action_file);
   gtk_widget_class_install_property_action (widget_class, "chb.run-on-change", "run-on-change");
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "chb.undo", NULL);

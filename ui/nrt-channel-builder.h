@@ -131,6 +131,20 @@ gboolean    nrt_channel_builder_set_rate_form   (NrtChannelBuilder  *self,
                                                  NrtRateForm         form,
                                                  GError            **error);
 /* The selected ligand transition's ion and stoichiometry (1–4). */
+/* The "Expression" form (Neurite's, not KSChan's): the rate in slot becomes text, a LEMS
+ * expression in v (mV) and celsius (°C) giving /ms (α, β), ms (τ) or 1 (inf), as Enter in
+ * the column's entry does.  Refused (NRT_EXPR_ERROR, shown under the column; the model keeps
+ * its rate) for bad syntax, unknown names or a condition. */
+gboolean    nrt_channel_builder_set_rate_expression (NrtChannelBuilder *self,
+                                                     guint              slot,
+                                                     const char        *text,
+                                                     GError           **error);
+/* The parse error shown under column slot's expression, or NULL. */
+const char *nrt_channel_builder_get_rate_expression_error (NrtChannelBuilder *self,
+                                                           guint              slot);
+/* (transfer none) The expression entry of column slot: typing in it redraws the curves. */
+GtkEditable *nrt_channel_builder_get_expression_entry (NrtChannelBuilder *self,
+                                                       guint              slot);
 gboolean    nrt_channel_builder_set_ligand      (NrtChannelBuilder  *self,
                                                  NrtIon              ion,
                                                  int                 stoichiometry,
@@ -196,6 +210,30 @@ NrtPlot    *nrt_channel_builder_get_plot        (NrtChannelBuilder  *self,
 void        nrt_channel_builder_set_run_on_change (NrtChannelBuilder *self,
                                                    gboolean           run);
 gboolean    nrt_channel_builder_get_run_on_change (NrtChannelBuilder *self);
+
+/* ---- files (the primary menu's Export NMODL…, Save Hoc File for KSChan…, Export and
+ * Import NeuroML Channel…) ---- */
+
+/* The channel as a .mod file (nrt-nmodl.h). */
+gboolean    nrt_channel_builder_export_nmodl    (NrtChannelBuilder  *self,
+                                                 GFile              *file,
+                                                 GError            **error);
+/* NEURON's "Hoc file for KSChan", q10 folded in at the model's celsius (nrt-hoc.h); refused
+ * for channels with expression or LEMS rates, which KSChan cannot hold. */
+gboolean    nrt_channel_builder_save_hoc        (NrtChannelBuilder  *self,
+                                                 GFile              *file,
+                                                 GError            **error);
+/* The channel alone as a NeuroML channel file. */
+gboolean    nrt_channel_builder_export_neuroml  (NrtChannelBuilder  *self,
+                                                 GFile              *file,
+                                                 GError            **error);
+/* Adds every channel of a NeuroML file to the library in one undo step, or none of them
+ * (a name already taken, an invalid channel, a read error).  first_name (nullable, transfer
+ * full): the first channel added. */
+gboolean    nrt_channel_builder_import_neuroml  (NrtChannelBuilder  *self,
+                                                 GFile              *file,
+                                                 char              **first_name,
+                                                 GError            **error);
 
 /* ---- text ---- */
 
