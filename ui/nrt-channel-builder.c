@@ -639,9 +639,15 @@ rate_formula (const char *coef, const NrtRate *rate, NrtGateType type, guint slo
     case NRT_RATE_EXPRESSION:
       return g_strdup_printf (_("%s = f(v, celsius), in v (mV) and celsius (°C)"), coef);
     case NRT_RATE_LEMS:
-      return g_strdup_printf (_("%s = %s(v): a LEMS ComponentType from NeuroML, %u parameters"), coef,
-                              rate->func != NULL ? nrt_rate_func_get_text (rate->func) : "?",
-                              rate->func != NULL ? nrt_rate_func_get_n_params (rate->func) : 0);
+      {
+        guint n = rate->func != NULL ? nrt_rate_func_get_n_params (rate->func) : 0;
+        const char *name = rate->func != NULL ? nrt_rate_func_get_text (rate->func) : "?";
+        if (n == 0)
+          return g_strdup_printf (_("%s = %s(v): a LEMS ComponentType read from NeuroML"), coef, name);
+        return g_strdup_printf (ngettext ("%s = %s(v): a LEMS ComponentType read from NeuroML, with %u parameter",
+                                          "%s = %s(v): a LEMS ComponentType read from NeuroML, with %u parameters", n),
+                                coef, name, n);
+      }
     case NRT_RATE_EXP:
       return g_strdup_printf ("%s = A*exp(k*(v - d))", coef);
     case NRT_RATE_LINOID:
@@ -1632,6 +1638,11 @@ refresh_rate_editors (NrtChannelBuilder *self, const NrtChannel *ch, gboolean fo
       gtk_widget_set_visible (GTK_WIDGET (ed->field[2]), !custom && rates[s].form != NRT_RATE_CONSTANT);
       gtk_widget_set_visible (GTK_WIDGET (ed->expr), custom);
       gtk_editable_set_editable (GTK_EDITABLE (ed->expr), rates[s].form == NRT_RATE_EXPRESSION);
+      /* A LEMS type's name is shown, not edited: make that visible. */
+      if (rates[s].form == NRT_RATE_LEMS)
+        gtk_widget_add_css_class (GTK_WIDGET (ed->expr), "dim-label");
+      else
+        gtk_widget_remove_css_class (GTK_WIDGET (ed->expr), "dim-label");
       if (custom && rates[s].func != NULL)
         {
           const char *text = nrt_rate_func_get_text (rates[s].func);

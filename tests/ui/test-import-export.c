@@ -511,6 +511,66 @@ expression_rates (void)
   gtk_window_destroy (GTK_WINDOW (main));
 }
 
+/* Channels whose rates are custom LEMS types (the OLM cell's) come in through Import NeuroML
+ * Channel and show read-only, by type name, with their curves. */
+static void
+lems_rates (void)
+{
+  NrtWindow *main = nrt_window_new (NULL);
+  NrtModel *model = nrt_window_get_model (main);
+  NrtChannelBuilder *cb;
+  g_autofree char *path = g_build_filename (NRT_SOURCE_ROOT, "tests", "reference", "lems_channels",
+                                            "olm.nml", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) e = NULL;
+  g_autofree char *first = NULL;
+  const NrtChannel *ch;
+  const NrtGate *gate;
+  GtkEditable *entry;
+  const double celsius = nrt_model_get_data (model)->settings.celsius;
+  double max_diff = 0;
+
+  gtk_window_present (GTK_WINDOW (main));
+  gtk_widget_activate_action (GTK_WIDGET (main), "win.channel-builder", "s", "density");
+  cb = newest_builder (main);
+  g_assert_true (nrt_channel_builder_import_neuroml (cb, file, &first, &e));
+  g_assert_no_error (e);
+  g_assert_cmpstr (first, ==, "Nav");
+  cb = NRT_CHANNEL_BUILDER (nrt_channel_builder_open (main, "Nav"));
+  g_assert_nonnull (cb);
+  nrt_channel_builder_select_row (cb, 1);
+  ch = nrt_channel_builder_get_channel (cb);
+  gate = g_ptr_array_index (ch->gates, 1);
+  g_assert_cmpstr (gate->name, ==, "h");
+  g_assert_cmpint (gate->rate[0].form, ==, NRT_RATE_LEMS);
+  entry = nrt_channel_builder_get_expression_entry (cb, 0);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (entry)));
+  g_assert_false (gtk_editable_get_editable (entry));
+  g_assert_cmpstr (gtk_editable_get_text (entry), ==, "olm_Nav_h_alpha");
+  g_assert_nonnull (strstr (nrt_channel_builder_get_rate_formula (cb, 0), "olm_Nav_h_alpha"));
+  for (double v = -100; v <= 50; v += 5)
+    {
+      max_diff = MAX (max_diff, fabs (nrt_channel_builder_get_curve_value (cb, "ah", v)
+                                      - nrt_rate_eval_at (&gate->rate[0], v, celsius)));
+      max_diff = MAX (max_diff, fabs (nrt_channel_builder_get_curve_value (cb, "bh", v)
+                                      - nrt_rate_eval_at (&gate->rate[1], v, celsius)));
+    }
+  g_test_message ("olm_Nav_h rates plotted vs nrt_rate_eval_at: max |diff| %g /ms", max_diff);
+  g_assert_cmpfloat (max_diff, ==, 0);
+  /* A LEMS type cannot be picked from the menu, only kept. */
+  nrt_channel_builder_select_row (cb, 0);
+  g_assert_cmpint (((NrtGate *) ch->gates->pdata[0])->rate[1].form, ==, NRT_RATE_EXP);
+  g_assert_false (nrt_channel_builder_set_rate_form (cb, 1, NRT_RATE_LEMS, &e));
+  g_assert_nonnull (e);
+  g_clear_error (&e);
+  g_assert_cmpint (((NrtGate *) nrt_channel_builder_get_channel (cb)->gates->pdata[0])->rate[1].form,
+                   ==, NRT_RATE_EXP);
+  nrt_channel_builder_select_row (cb, 1);
+  nrt_ui_test_show_and_wait (GTK_WINDOW (cb));
+  nrt_ui_test_save_screenshot (GTK_WIDGET (cb), "channel-builder-lems.png");
+  gtk_window_destroy (GTK_WINDOW (main));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -520,5 +580,6 @@ main (int argc, char **argv)
   NRT_UI_ADD_TRAPPED ("/ui/import-export/malformed", import_malformed);
   NRT_UI_ADD_TRAPPED ("/ui/import-export/progress-cancel", import_progress_cancel);
   NRT_UI_ADD_TRAPPED ("/ui/import-export/expression", expression_rates);
+  NRT_UI_ADD_TRAPPED ("/ui/import-export/lems-rates", lems_rates);
   return g_test_run ();
 }
