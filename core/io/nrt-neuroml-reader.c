@@ -889,6 +889,13 @@ import_ks_rate (Reader *r, xmlNodePtr tr, const char *chan, NrtRate *rate, NrtGa
   return import_rate (r, n, SLOT_RATE, chan, rate, error);
 }
 
+static void
+clear_transition_rates (NrtKsTransition *t)
+{
+  nrt_rate_clear (&t->rate[0]);
+  nrt_rate_clear (&t->rate[1]);
+}
+
 static gboolean
 import_gate_ks (Reader *r, xmlNodePtr gate, NrtChannel *ch, guint index, int *q10_seen,
                 GError **error)
@@ -897,6 +904,8 @@ import_gate_ks (Reader *r, xmlNodePtr gate, NrtChannel *ch, guint index, int *q1
   g_autofree char *inst = nrt_nml_get (gate, "instances");
   g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GArray) trans = g_array_new (FALSE, TRUE, sizeof (NrtKsTransition));
+  /* The channel takes its own references to custom rate functions: drop ours. */
+  g_array_set_clear_func (trans, (GDestroyNotify) clear_transition_rates);
   g_autoptr (GArray) closed = g_array_new (FALSE, FALSE, sizeof (gboolean));
   int power = inst ? atoi (inst) : 0;
   guint n_closed = 0;
@@ -1067,23 +1076,29 @@ import_channel (Reader *r, xmlNodePtr node, int *index, GError **error)
       {
         gboolean rates = strcmp (kind, "gateHHrates") == 0;
         int power = inst ? atoi (inst) : 0;
-        NrtRate r0, r1;
+        NrtRate r0 = { 0 }, r1 = { 0 };
+        gboolean ok;
         if (power < 1 || power > 100)
           return import_unsupported (r, n, ch->name, error, "gate instances must be from 1 "
                                      "to 100");
         if (!import_q10 (r, n, ch, &q10_seen, error))
           return FALSE;
-        if (rates ? (!import_rate (r, nrt_nml_first_child (n, "forwardRate"), SLOT_RATE,
+        ok = rates ? (import_rate (r, nrt_nml_first_child (n, "forwardRate"), SLOT_RATE,
                                    ch->name, &r0, error)
-                     || !import_rate (r, nrt_nml_first_child (n, "reverseRate"), SLOT_RATE,
+                      && import_rate (r, nrt_nml_first_child (n, "reverseRate"), SLOT_RATE,
                                       ch->name, &r1, error))
-                  : (!import_rate (r, nrt_nml_first_child (n, "steadyState"), SLOT_INF,
+                   : (import_rate (r, nrt_nml_first_child (n, "steadyState"), SLOT_INF,
                                    ch->name, &r0, error)
-                     || !import_rate (r, nrt_nml_first_child (n, "timeCourse"), SLOT_TAU,
-                                      ch->name, &r1, error)))
+                      && import_rate (r, nrt_nml_first_child (n, "timeCourse"), SLOT_TAU,
+                                      ch->name, &r1, error));
+        if (ok)
+          nrt_channel_add_gate (ch, gid ? gid : "", power,
+                                rates ? NRT_GATE_ALPHA_BETA : NRT_GATE_INF_TAU, &r0, &r1);
+        /* The channel holds its own references to custom rate functions. */
+        nrt_rate_clear (&r0);
+        nrt_rate_clear (&r1);
+        if (!ok)
           return FALSE;
-        nrt_channel_add_gate (ch, gid ? gid : "", power,
-                              rates ? NRT_GATE_ALPHA_BETA : NRT_GATE_INF_TAU, &r0, &r1);
       }
     }
   if (!model_ok (r, nrt_model_add_channel (r->model, ch, &e), e, node, error))
