@@ -1,10 +1,12 @@
-/* nrt-cli.c: neurite-cli, the headless front end: run, validate, info and convert on a model
- * file (NeuroML, or an SWC morphology read with NEURON Import3d's rules).
+/* nrt-cli.c: neurite-cli, the headless front end: run, plot, sweep, validate, info and
+ * convert on a model file (NeuroML, or an SWC morphology read with NEURON Import3d's rules).
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * This is a contract that scripts and tests rely on: bad input exits with status 2 and one
  * line "FILE:LINE: what is wrong" on stderr; a run prints the spike times of every recorded
- * voltage and can write every step to CSV.
+ * voltage and can write every step to CSV; plot draws with the Graph window's renderer
+ * (nrt-plot-render.c); sweep runs one simulation per thread and writes results in the order
+ * of the parameter grid, so its files do not depend on --jobs.
  */
 #include <errno.h>
 #include <locale.h>
@@ -14,26 +16,61 @@
 
 #include <glib.h>
 
+#include "nrt-lems.h"
 #include "nrt-model.h"
 #include "nrt-neuroml.h"
 #include "nrt-sim.h"
 #include "nrt-swc.h"
+#ifdef NRT_CLI_HAVE_PLOT
+#include "nrt-plot-render.h"
+#endif
 
 #define EXIT_BAD_INPUT 2
 
 static const char *usage_text =
   "Usage:\n"
-  "  neurite-cli run MODEL [--tstop MS] [--dt MS] [--method implicit|cn] [--celsius C]\n"
-  "                [--v-init MV] [--no-hh-table] [--record EXPR]... [--csv FILE]\n"
+  "  neurite-cli run MODEL [RUN OPTIONS] [--record EXPR]... [--csv FILE]\n"
+  "  neurite-cli plot MODEL [RUN OPTIONS] [--record EXPR]... --png|--svg|--pdf FILE\n"
+  "                [--width W] [--height H] [--title TEXT] [--ylabel TEXT]\n"
+  "  neurite-cli sweep MODEL --param NAME=VALUES [--param ...] [--jobs N] [RUN OPTIONS]\n"
+  "                [--record EXPR]... [--threshold MV|model] [--csv OUT] [--summary OUT]\n"
   "  neurite-cli validate MODEL\n"
   "  neurite-cli info MODEL\n"
   "  neurite-cli convert MODEL OUT.nml\n"
+  "\n"
+  "RUN OPTIONS: [--tstop MS] [--dt MS] [--method implicit|cn] [--celsius C] [--v-init MV]\n"
+  "             [--no-hh-table]\n"
   "\n"
   "MODEL is a NeuroML file (.nml, or a LEMS .xml) or an SWC morphology (.swc), which is\n"
   "read as NEURON's Import3d reads it: soma[0], dend[i]..., nseg by d_lambda 0.1.\n"
   "\n"
   "EXPR is SECTION(X).VAR, e.g. soma(0.5).v, axon(0.5).m_hh, soma(0.5).ina, or\n"
-  "POINTPROCESS[i].VAR, e.g. IClamp[0].i, ExpSyn[0].g.\n";
+  "POINTPROCESS[i].VAR, e.g. IClamp[0].i, ExpSyn[0].g.  Without --record: the middle of\n"
+  "the root section's v.\n"
+  "\n"
+  "plot draws the records against t with the Graph window's renderer (axes, ticks, units,\n"
+  "legend, colours; the light style of its exports), the view fitted as View = plot does.\n"
+  "W x H are pixels for PNG (drawn at twice that resolution) and points for SVG and PDF,\n"
+  "default 800 x 500.  PDF files are byte-reproducible when SOURCE_DATE_EPOCH is set.\n"
+#ifndef NRT_CLI_HAVE_PLOT
+  "(This neurite-cli was built without cairo/pangocairo: plot is not available.)\n"
+#endif
+  "\n"
+  "sweep runs the model once per value (a grid when --param is given several times; the\n"
+  "first --param varies slowest), one simulation per thread, --jobs of them at once\n"
+  "(default: the number of processors).  NAME is\n"
+  "  POINTPROCESS[i].PARAM   e.g. IClamp[0].amp, ExpSyn[0].tau, myK[0].gmax\n"
+  "  TARGET.PARAM            a section or subset and a mechanism parameter in NEURON's\n"
+  "                          name, e.g. soma.gnabar_hh, all.e_pas, dend.gmax_kdr; or cm\n"
+  "  tstop, dt, celsius, v_init   the run settings\n"
+  "VALUES is START:STOP:COUNT (COUNT values evenly spaced, both ends included), or a comma\n"
+  "list, or one value.  --csv OUT is in long format: the header is\n"
+  "  job,NAME...,t,EXPR...\n"
+  "and every job writes one row per time step (t = 0 included), jobs in grid order.\n"
+  "--summary OUT (stdout when absent) has one row per job and recorded voltage:\n"
+  "  job,NAME...,record,spikes,first_spike_ms\n"
+  "spikes counts upward crossings of the threshold (--threshold, default 0 mV; \"model\"\n"
+  "for the cell's output threshold), first_spike_ms is empty when there is none.\n";
 
 /* Prints one line and returns the bad-input status. */
 static int
@@ -97,108 +134,142 @@ is_voltage_record (const char *expr)
   return g_str_has_suffix (expr, ").v");
 }
 
-/* One CSV row: t and every record, %.15g as NEURON's references are written. */
+/* %.15g with '.', as NEURON's references are written. */
 static void
-write_row (FILE *csv, const NrtSim *sim, guint nrec)
+put_number (FILE *out, double value)
 {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
+  fputs (g_ascii_formatd (buf, sizeof buf, "%.15g", value), out);
+}
+
+/* One CSV row: t and every record. */
+static void
+write_row (FILE *csv, const NrtSim *sim, guint nrec)
+{
   if (csv == NULL)
     return;
-  fputs (g_ascii_formatd (buf, sizeof buf, "%.15g", nrt_sim_get_t (sim)), csv);
+  put_number (csv, nrt_sim_get_t (sim));
   for (guint i = 0; i < nrec; i++)
     {
       fputc (',', csv);
-      fputs (g_ascii_formatd (buf, sizeof buf, "%.15g", nrt_sim_record_value (sim, i)), csv);
+      put_number (csv, nrt_sim_record_value (sim, i));
     }
   fputc ('\n', csv);
 }
 
 static gboolean
-parse_double_option (const char *name, const char *value, double *out, GError **error)
+parse_double (const char *what, const char *value, double *out, GError **error)
 {
   char *end = NULL;
   double d;
 
-  if (value == NULL)
-    return TRUE;
   errno = 0;
   d = g_ascii_strtod (value, &end);
   if (end == value || *end != '\0' || errno != 0 || !isfinite (d))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "neurite-cli: --%s: “%s” is not a number", name, value);
+                   "neurite-cli: %s: “%s” is not a number", what, value);
       return FALSE;
     }
   *out = d;
   return TRUE;
 }
 
-static int
-command_run (int argc, char **argv)
+static gboolean
+parse_double_option (const char *name, const char *value, double *out, GError **error)
 {
-  g_autofree char *tstop_s = NULL, *dt_s = NULL, *method_s = NULL, *celsius_s = NULL;
-  g_autofree char *vinit_s = NULL, *csv_path = NULL;
-  g_auto(GStrv) records = NULL;
-  gboolean no_table = FALSE;
-  g_autoptr(GError) error = NULL;
+  g_autofree char *what = g_strdup_printf ("--%s", name);
+
+  if (value == NULL)
+    return TRUE;
+  return parse_double (what, value, out, error);
+}
+
+/* ---- the options run, plot and sweep share ------------------------------------------- */
+
+typedef struct {
+  char    *tstop_s, *dt_s, *method_s, *celsius_s, *vinit_s;
+  gboolean no_table;
+  char   **records;
+} RunOptions;
+
+static void
+run_options_clear (RunOptions *o)
+{
+  g_free (o->tstop_s);
+  g_free (o->dt_s);
+  g_free (o->method_s);
+  g_free (o->celsius_s);
+  g_free (o->vinit_s);
+  g_strfreev (o->records);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RunOptions, run_options_clear)
+
+static void
+run_options_add (GOptionContext *ctx, RunOptions *o)
+{
   GOptionEntry entries[] = {
-    { "tstop", 0, 0, G_OPTION_ARG_STRING, &tstop_s, "Stop time", "MS" },
-    { "dt", 0, 0, G_OPTION_ARG_STRING, &dt_s, "Time step", "MS" },
-    { "method", 0, 0, G_OPTION_ARG_STRING, &method_s, "implicit or cn", "METHOD" },
-    { "celsius", 0, 0, G_OPTION_ARG_STRING, &celsius_s, "Temperature", "C" },
-    { "v-init", 0, 0, G_OPTION_ARG_STRING, &vinit_s, "Initial voltage", "MV" },
-    { "no-hh-table", 0, 0, G_OPTION_ARG_NONE, &no_table, "Evaluate hh rates directly", NULL },
-    { "record", 0, 0, G_OPTION_ARG_STRING_ARRAY, &records, "What to record", "EXPR" },
-    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv_path, "Write every step to FILE", "FILE" },
+    { "tstop", 0, 0, G_OPTION_ARG_STRING, &o->tstop_s, "Stop time", "MS" },
+    { "dt", 0, 0, G_OPTION_ARG_STRING, &o->dt_s, "Time step", "MS" },
+    { "method", 0, 0, G_OPTION_ARG_STRING, &o->method_s, "implicit or cn", "METHOD" },
+    { "celsius", 0, 0, G_OPTION_ARG_STRING, &o->celsius_s, "Temperature", "C" },
+    { "v-init", 0, 0, G_OPTION_ARG_STRING, &o->vinit_s, "Initial voltage", "MV" },
+    { "no-hh-table", 0, 0, G_OPTION_ARG_NONE, &o->no_table, "Evaluate hh rates directly", NULL },
+    { "record", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->records, "What to record", "EXPR" },
     { NULL }
   };
-  g_autoptr(GOptionContext) ctx = g_option_context_new ("MODEL");
 
+  /* Entries are copied; the storage they point to is o's. */
   g_option_context_add_main_entries (ctx, entries, NULL);
-  g_option_context_set_help_enabled (ctx, TRUE);
-  if (!g_option_context_parse (ctx, &argc, &argv, &error))
-    return fail ("neurite-cli: %s", error->message);
-  if (argc != 2)
-    return fail ("neurite-cli: run needs exactly one MODEL file (see neurite-cli --help)");
+}
 
-  const char *path = argv[1];
-  g_autoptr(NrtModel) model = read_model (path, &error);
-  if (model == NULL)
-    return fail ("%s", error->message);
-
+/* Applies the run options to model's settings. */
+static gboolean
+run_options_apply (const RunOptions *o, NrtModel *model, GError **error)
+{
   NrtRunSettings s = nrt_model_get_data (model)->settings;
-  if (!parse_double_option ("tstop", tstop_s, &s.tstop, &error)
-      || !parse_double_option ("dt", dt_s, &s.dt, &error)
-      || !parse_double_option ("celsius", celsius_s, &s.celsius, &error)
-      || !parse_double_option ("v-init", vinit_s, &s.v_init, &error))
-    return fail ("%s", error->message);
-  if (method_s != NULL)
+
+  if (!parse_double_option ("tstop", o->tstop_s, &s.tstop, error)
+      || !parse_double_option ("dt", o->dt_s, &s.dt, error)
+      || !parse_double_option ("celsius", o->celsius_s, &s.celsius, error)
+      || !parse_double_option ("v-init", o->vinit_s, &s.v_init, error))
+    return FALSE;
+  if (o->method_s != NULL)
     {
-      if (strcmp (method_s, "implicit") == 0)
+      if (strcmp (o->method_s, "implicit") == 0)
         s.method = NRT_METHOD_IMPLICIT;
-      else if (strcmp (method_s, "cn") == 0)
+      else if (strcmp (o->method_s, "cn") == 0)
         s.method = NRT_METHOD_CN;
       else
-        return fail ("neurite-cli: --method must be implicit or cn, not “%s”", method_s);
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       "neurite-cli: --method must be implicit or cn, not “%s”", o->method_s);
+          return FALSE;
+        }
     }
-  if (no_table)
+  if (o->no_table)
     s.hh_use_table = FALSE;
-  if (!nrt_model_set_settings (model, &s, &error))
-    return fail ("neurite-cli: %s", error->message);
+  if (!nrt_model_set_settings (model, &s, error))
+    {
+      g_prefix_error (error, "neurite-cli: ");
+      return FALSE;
+    }
+  return TRUE;
+}
 
-  g_autoptr(NrtNetwork) net = nrt_network_compile (model, &error);
-  if (net == NULL)
-    return fail ("%s: %s", path, error->message);
-  g_autoptr(NrtSim) sim = nrt_sim_new (net);
+/* The --record expressions, or NEURON's habit: the middle of the root section. */
+static GPtrArray *
+record_list (const RunOptions *o, NrtModel *model)
+{
+  GPtrArray *exprs = g_ptr_array_new_with_free_func (g_free);
 
-  g_autoptr(GPtrArray) exprs = g_ptr_array_new_with_free_func (g_free);
-  if (records != NULL)
-    for (char **r = records; *r; r++)
+  if (o->records != NULL)
+    for (char **r = o->records; *r; r++)
       g_ptr_array_add (exprs, g_strdup (*r));
   if (exprs->len == 0)
     {
-      /* NEURON's habit: the middle of the root section. */
       const NrtModelData *d = nrt_model_get_data (model);
       for (guint i = 0; i < d->sections->len; i++)
         {
@@ -210,9 +281,191 @@ command_run (int argc, char **argv)
             }
         }
     }
+  return exprs;
+}
+
+/* ---- one simulation ------------------------------------------------------------------- */
+
+typedef struct {
+  GArray    *t;       /* of double: every sample when kept, else NULL */
+  GPtrArray *y;       /* of GArray of double, one per record (kept runs only) */
+  GPtrArray *spikes;  /* of GArray of double, one per record (empty for non-voltages) */
+} SimResult;
+
+static void
+sim_result_clear (SimResult *r)
+{
+  g_clear_pointer (&r->t, g_array_unref);
+  g_clear_pointer (&r->y, g_ptr_array_unref);
+  g_clear_pointer (&r->spikes, g_ptr_array_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SimResult, sim_result_clear)
+
+static void
+keep_sample (SimResult *r, const NrtSim *sim, guint nrec)
+{
+  double t = nrt_sim_get_t (sim);
+
+  if (r->t == NULL)
+    return;
+  g_array_append_val (r->t, t);
+  for (guint i = 0; i < nrec; i++)
+    {
+      double v = nrt_sim_record_value (sim, i);
+      g_array_append_val ((GArray *) r->y->pdata[i], v);
+    }
+}
+
+/* Compiles model and runs it to its tstop with NEURON stdrun's loop, recording exprs: rows
+ * streamed to csv (may be NULL), samples kept in result when keep, spikes (upward crossings
+ * of threshold, mV) of the voltage records always.  Errors are one line, prefixed with path
+ * for compile and solver failures.  Safe to call from several threads on distinct models. */
+static gboolean
+simulate (NrtModel   *model,
+          const char *path,
+          GPtrArray  *exprs,
+          double      threshold,
+          FILE       *csv,
+          gboolean    keep,
+          SimResult  *result,
+          GError    **error)
+{
+  guint nrec = exprs->len;
+  const NrtRunSettings *s = &nrt_model_get_data (model)->settings;
+
+  g_autoptr(NrtNetwork) net = nrt_network_compile (model, error);
+  if (net == NULL)
+    {
+      g_prefix_error (error, "%s: ", path);
+      return FALSE;
+    }
+  g_autoptr(NrtSim) sim = nrt_sim_new (net);
+  for (guint i = 0; i < nrec; i++)
+    if (nrt_sim_add_record (sim, exprs->pdata[i], error) < 0)
+      {
+        g_prefix_error (error, "neurite-cli: --record %s: ", (char *) exprs->pdata[i]);
+        return FALSE;
+      }
+
+  result->spikes = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  result->y = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  if (keep)
+    result->t = g_array_new (FALSE, FALSE, sizeof (double));
+  for (guint i = 0; i < nrec; i++)
+    {
+      g_ptr_array_add (result->spikes, g_array_new (FALSE, FALSE, sizeof (double)));
+      if (keep)
+        g_ptr_array_add (result->y, g_array_new (FALSE, FALSE, sizeof (double)));
+    }
+
+  g_autofree double *prev = g_new0 (double, nrec);
+  double t_prev;
+
+  nrt_sim_init (sim);
+  t_prev = nrt_sim_get_t (sim);
+  for (guint i = 0; i < nrec; i++)
+    prev[i] = nrt_sim_record_value (sim, i);
+  keep_sample (result, sim, nrec);
+  write_row (csv, sim, nrec);
+
+  /* stdrun's loop: step while t < tstop - dt/2. */
+  while (nrt_sim_get_t (sim) < s->tstop - 0.5 * s->dt)
+    {
+      if (!nrt_sim_step (sim, error))
+        {
+          g_prefix_error (error, "%s: ", path);
+          return FALSE;
+        }
+      double t = nrt_sim_get_t (sim);
+      for (guint i = 0; i < nrec; i++)
+        {
+          double v = nrt_sim_record_value (sim, i);
+          if (is_voltage_record (exprs->pdata[i]))
+            collect_spikes (result->spikes->pdata[i], t_prev, prev[i], t, v, threshold);
+          prev[i] = v;
+        }
+      t_prev = t;
+      keep_sample (result, sim, nrec);
+      write_row (csv, sim, nrec);
+    }
+  return TRUE;
+}
+
+/* Prints "EXPR spikes: t1 t2 ..." for every voltage record. */
+static void
+print_spikes (GPtrArray *exprs, const SimResult *r)
+{
   for (guint i = 0; i < exprs->len; i++)
-    if (nrt_sim_add_record (sim, exprs->pdata[i], &error) < 0)
-      return fail ("neurite-cli: --record %s: %s", (char *) exprs->pdata[i], error->message);
+    {
+      if (!is_voltage_record (exprs->pdata[i]))
+        continue;
+      GArray *sp = r->spikes->pdata[i];
+      printf ("%s spikes:", (char *) exprs->pdata[i]);
+      if (sp->len == 0)
+        printf (" none");
+      for (guint k = 0; k < sp->len; k++)
+        printf (" %.6f", g_array_index (sp, double, k));
+      printf ("\n");
+    }
+}
+
+/* Parses the options of run, plot or sweep (extra: the command's own, may be NULL) and
+ * reads MODEL with the run options applied.  Returns NULL after printing the error. */
+static NrtModel *
+parse_and_read (int *argc, char ***argv, const char *command, RunOptions *o,
+                const GOptionEntry *extra, int *status)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("MODEL");
+
+  run_options_add (ctx, o);
+  if (extra != NULL)
+    g_option_context_add_main_entries (ctx, extra, NULL);
+  g_option_context_set_help_enabled (ctx, TRUE);
+  *status = EXIT_BAD_INPUT;
+  if (!g_option_context_parse (ctx, argc, argv, &error))
+    {
+      fail ("neurite-cli: %s", error->message);
+      return NULL;
+    }
+  if (*argc != 2)
+    {
+      fail ("neurite-cli: %s needs exactly one MODEL file (see neurite-cli --help)", command);
+      return NULL;
+    }
+  g_autoptr(NrtModel) model = read_model ((*argv)[1], &error);
+  if (model == NULL)
+    {
+      fail ("%s", error->message);
+      return NULL;
+    }
+  if (!run_options_apply (o, model, &error))
+    {
+      fail ("%s", error->message);
+      return NULL;
+    }
+  *status = 0;
+  return g_steal_pointer (&model);
+}
+
+static int
+command_run (int argc, char **argv)
+{
+  g_auto(RunOptions) o = { 0 };
+  g_autofree char *csv_path = NULL;
+  g_autoptr(GError) error = NULL;
+  GOptionEntry entries[] = {
+    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv_path, "Write every step to FILE", "FILE" },
+    { NULL }
+  };
+  int status;
+
+  g_autoptr(NrtModel) model = parse_and_read (&argc, &argv, "run", &o, entries, &status);
+  if (model == NULL)
+    return status;
+  const char *path = argv[1];
+  g_autoptr(GPtrArray) exprs = record_list (&o, model);
 
   FILE *csv = NULL;
   if (csv_path != NULL)
@@ -226,56 +479,496 @@ command_run (int argc, char **argv)
       fputc ('\n', csv);
     }
 
-  guint nrec = exprs->len;
-  g_autofree double *prev = g_new0 (double, nrec);
-  g_autoptr(GPtrArray) spikes = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
-  for (guint i = 0; i < nrec; i++)
-    g_ptr_array_add (spikes, g_array_new (FALSE, FALSE, sizeof (double)));
-
-  nrt_sim_init (sim);
-  double t_prev = nrt_sim_get_t (sim);
-  for (guint i = 0; i < nrec; i++)
-    prev[i] = nrt_sim_record_value (sim, i);
-
-  write_row (csv, sim, nrec);
-
-  int status = 0;
-  /* stdrun's loop: step while t < tstop - dt/2. */
-  while (nrt_sim_get_t (sim) < s.tstop - 0.5 * s.dt)
-    {
-      if (!nrt_sim_step (sim, &error))
-        {
-          status = fail ("%s: %s", path, error->message);
-          break;
-        }
-      double t = nrt_sim_get_t (sim);
-      for (guint i = 0; i < nrec; i++)
-        {
-          double v = nrt_sim_record_value (sim, i);
-          if (is_voltage_record (exprs->pdata[i]))
-            collect_spikes (spikes->pdata[i], t_prev, prev[i], t, v, 0.0);
-          prev[i] = v;
-        }
-      t_prev = t;
-      write_row (csv, sim, nrec);
-    }
-
+  g_auto(SimResult) result = { 0 };
+  gboolean ok = simulate (model, path, exprs, 0.0, csv, FALSE, &result, &error);
+  if (!ok)
+    status = fail ("%s", error->message);
   if (csv != NULL && fclose (csv) != 0 && status == 0)
     status = fail ("neurite-cli: cannot write %s: %s", csv_path, g_strerror (errno));
-
-  for (guint i = 0; i < nrec; i++)
-    {
-      if (!is_voltage_record (exprs->pdata[i]))
-        continue;
-      GArray *sp = spikes->pdata[i];
-      printf ("%s spikes:", (char *) exprs->pdata[i]);
-      if (sp->len == 0)
-        printf (" none");
-      for (guint k = 0; k < sp->len; k++)
-        printf (" %.6f", g_array_index (sp, double, k));
-      printf ("\n");
-    }
+  if (ok)
+    print_spikes (exprs, &result);
   return status;
+}
+
+#ifdef NRT_CLI_HAVE_PLOT
+/* The Graph window's y titles, by what every record is; NULL when they are of mixed kinds. */
+static const char *
+y_title_for (GPtrArray *exprs)
+{
+  guint nv = 0, ni = 0, ns = 0;
+
+  for (guint i = 0; i < exprs->len; i++)
+    {
+      const char *dot = strrchr (exprs->pdata[i], '.');
+      const char *var = dot != NULL ? dot + 1 : exprs->pdata[i];
+      if (strcmp (var, "v") == 0)
+        nv++;
+      else if (var[0] == 'i')
+        ni++;
+      else if (g_str_has_suffix (var, "_hh") || strchr ("mhn", var[0]) != NULL)
+        ns++;
+    }
+  if (nv == exprs->len)
+    return "v (mV)";
+  if (ni == exprs->len)
+    return "i (mA/cm² or nA)";
+  if (ns == exprs->len)
+    return "state (1)";
+  return NULL;
+}
+
+static int
+command_plot (int argc, char **argv)
+{
+  g_auto(RunOptions) o = { 0 };
+  g_autofree char *png = NULL, *svg = NULL, *pdf = NULL, *title = NULL, *ylabel = NULL;
+  g_autoptr(GError) error = NULL;
+  int width = 800, height = 500;
+  GOptionEntry entries[] = {
+    { "png", 0, 0, G_OPTION_ARG_FILENAME, &png, "Write a PNG image", "FILE" },
+    { "svg", 0, 0, G_OPTION_ARG_FILENAME, &svg, "Write an SVG image", "FILE" },
+    { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf, "Write a PDF image", "FILE" },
+    { "width", 0, 0, G_OPTION_ARG_INT, &width, "Width (px, or pt for SVG/PDF), default 800", "W" },
+    { "height", 0, 0, G_OPTION_ARG_INT, &height, "Height, default 500", "H" },
+    { "title", 0, 0, G_OPTION_ARG_STRING, &title, "Title above the plot", "TEXT" },
+    { "ylabel", 0, 0, G_OPTION_ARG_STRING, &ylabel, "y axis title with units", "TEXT" },
+    { NULL }
+  };
+  int status;
+
+  g_autoptr(NrtModel) model = parse_and_read (&argc, &argv, "plot", &o, entries, &status);
+  if (model == NULL)
+    return status;
+  if ((png != NULL) + (svg != NULL) + (pdf != NULL) != 1)
+    return fail ("neurite-cli: plot needs one of --png FILE, --svg FILE or --pdf FILE");
+  /* Beyond 10000 the PNG's doubled surface passes cairo's 32767-pixel limit. */
+  if (width < 100 || height < 100 || width > 10000 || height > 10000)
+    return fail ("neurite-cli: --width and --height must be 100 to 10000");
+
+  const char *path = argv[1];
+  g_autoptr(GPtrArray) exprs = record_list (&o, model);
+  g_auto(SimResult) r = { 0 };
+  if (!simulate (model, path, exprs, 0.0, NULL, TRUE, &r, &error))
+    return fail ("%s", error->message);
+
+  g_autofree NrtPlotTrace *traces = g_new0 (NrtPlotTrace, exprs->len);
+  double ylo = INFINITY, yhi = -INFINITY;
+  const double *t = (const double *) (gpointer) r.t->data;
+  for (guint i = 0; i < exprs->len; i++)
+    {
+      GArray *y = r.y->pdata[i];
+      traces[i].label = exprs->pdata[i];
+      nrt_plot_palette_color (i, FALSE, &traces[i].color);
+      traces[i].x = t;
+      traces[i].y = (const double *) (gpointer) y->data;
+      traces[i].n = y->len;
+      for (guint k = 0; k < y->len; k++)
+        if (isfinite (g_array_index (y, double, k)))
+          {
+            ylo = MIN (ylo, g_array_index (y, double, k));
+            yhi = MAX (yhi, g_array_index (y, double, k));
+          }
+    }
+  if (!(ylo <= yhi))
+    ylo = yhi = 0;
+
+  /* As the Graph window's image export: the light style, Sans 10, View = plot. */
+  NrtPlotData data = { 0 };
+  nrt_plot_fit_range (t[0], t[r.t->len - 1], &data.x0, &data.x1);
+  nrt_plot_fit_range (ylo, yhi, &data.y0, &data.y1);
+  data.x_title = "t (ms)";
+  data.y_title = ylabel != NULL ? ylabel : y_title_for (exprs);
+  data.title = title;
+  data.font = "Sans 10";
+  data.fg = (NrtPlotRGBA) { 0x24 / 255., 0x1f / 255., 0x31 / 255., 1 };  /* #241f31 */
+  data.bg = (NrtPlotRGBA) { 1, 1, 1, 1 };
+  data.traces = traces;
+  data.n_traces = exprs->len;
+
+  NrtPlotFormat format = png != NULL ? NRT_PLOT_FORMAT_PNG
+                         : svg != NULL ? NRT_PLOT_FORMAT_SVG : NRT_PLOT_FORMAT_PDF;
+  const char *out = png != NULL ? png : svg != NULL ? svg : pdf;
+  if (!nrt_plot_write_image (&data, format, width, height, out, &error))
+    return fail ("neurite-cli: %s", error->message);
+  return 0;
+}
+#endif
+
+/* ---- sweep ------------------------------------------------------------------------------ */
+
+typedef enum {
+  SWEEP_SETTING,
+  SWEEP_POINT_PROCESS,
+  SWEEP_CM,
+  SWEEP_MECHANISM,
+} SweepKind;
+
+typedef struct {
+  char     *name;    /* as given: "IClamp[0].amp" */
+  SweepKind kind;
+  char     *target;  /* section/subset, or point process name */
+  char     *param;
+  GArray   *values;  /* of double */
+} SweepParam;
+
+static void
+sweep_param_free (SweepParam *p)
+{
+  g_free (p->name);
+  g_free (p->target);
+  g_free (p->param);
+  if (p->values != NULL)
+    g_array_unref (p->values);
+  g_free (p);
+}
+
+/* "NAME=START:STOP:COUNT", "NAME=a,b,c" or "NAME=a". */
+static SweepParam *
+sweep_param_parse (const char *spec, GError **error)
+{
+  const char *eq = strchr (spec, '=');
+  g_autofree char *what = g_strdup_printf ("--param %s", spec);
+
+  if (eq == NULL || eq == spec || eq[1] == '\0')
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "neurite-cli: --param “%s”: expected NAME=START:STOP:COUNT or NAME=A,B,...",
+                   spec);
+      return NULL;
+    }
+  SweepParam *p = g_new0 (SweepParam, 1);
+  p->name = g_strndup (spec, eq - spec);
+  p->values = g_array_new (FALSE, FALSE, sizeof (double));
+  g_auto(GStrv) range = g_strsplit (eq + 1, ":", -1);
+  if (g_strv_length (range) == 3)
+    {
+      double a, b, n;
+      if (!parse_double (what, range[0], &a, error) || !parse_double (what, range[1], &b, error)
+          || !parse_double (what, range[2], &n, error))
+        goto bad;
+      if (n < 1 || n != floor (n) || n > 1e6)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       "neurite-cli: --param %s: the count must be a whole number ≥ 1", spec);
+          goto bad;
+        }
+      for (guint i = 0; i < (guint) n; i++)
+        {
+          /* a + i·(b − a)/(n − 1), with the last value exactly b. */
+          double v = n == 1 ? a : i + 1 == (guint) n ? b : a + i * (b - a) / (n - 1);
+          g_array_append_val (p->values, v);
+        }
+    }
+  else if (g_strv_length (range) == 1)
+    {
+      g_auto(GStrv) list = g_strsplit (eq + 1, ",", -1);
+      for (char **s = list; *s; s++)
+        {
+          double v;
+          if (!parse_double (what, g_strstrip (*s), &v, error))
+            goto bad;
+          g_array_append_val (p->values, v);
+        }
+    }
+  else
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "neurite-cli: --param “%s”: expected NAME=START:STOP:COUNT or NAME=A,B,...",
+                   spec);
+      goto bad;
+    }
+
+  const char *dot = strrchr (p->name, '.');
+  if (dot == NULL)
+    {
+      static const char *settings[] = { "tstop", "dt", "celsius", "v_init" };
+      p->kind = SWEEP_SETTING;
+      for (guint i = 0; i < G_N_ELEMENTS (settings); i++)
+        if (strcmp (p->name, settings[i]) == 0)
+          return p;
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "neurite-cli: --param %s: a name without a dot must be tstop, dt, celsius or "
+                   "v_init", p->name);
+      goto bad;
+    }
+  p->target = g_strndup (p->name, dot - p->name);
+  p->param = g_strdup (dot + 1);
+  /* A point process when the model has one of that name (checked per model); else a
+   * section or subset. */
+  p->kind = strcmp (p->param, "cm") == 0 ? SWEEP_CM : SWEEP_MECHANISM;
+  return p;
+
+bad:
+  sweep_param_free (p);
+  return NULL;
+}
+
+static gboolean
+sweep_param_apply (const SweepParam *p, NrtModel *model, double value, GError **error)
+{
+  gboolean ok;
+  int pp;
+
+  if (p->kind == SWEEP_SETTING)
+    {
+      NrtRunSettings s = nrt_model_get_data (model)->settings;
+      if (strcmp (p->name, "tstop") == 0)
+        s.tstop = value;
+      else if (strcmp (p->name, "dt") == 0)
+        s.dt = value;
+      else if (strcmp (p->name, "celsius") == 0)
+        s.celsius = value;
+      else
+        s.v_init = value;
+      ok = nrt_model_set_settings (model, &s, error);
+    }
+  else if ((pp = nrt_model_find_point_process (model, p->target)) >= 0)
+    ok = nrt_model_set_point_process_param (model, pp, p->param, value, error);
+  else if (nrt_model_find_section (model, p->target) < 0
+           && nrt_model_find_subset (model, p->target) < 0)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "the model has no point process, section or subset “%s”", p->target);
+      ok = FALSE;
+    }
+  else if (p->kind == SWEEP_CM)
+    ok = nrt_model_set_cm (model, p->target, value, error);
+  else
+    ok = nrt_model_set_mechanism_param (model, p->target, p->param, value, error);
+  if (!ok)
+    g_prefix_error (error, "neurite-cli: --param %s=%.15g: ", p->name, value);
+  return ok;
+}
+
+typedef struct {
+  guint      index;
+  double    *values;   /* one per --param */
+  NrtModel  *model;
+  SimResult  result;
+  GError    *error;
+} SweepJob;
+
+typedef struct {
+  const char *path;
+  GPtrArray  *exprs;
+  double      threshold;
+  gboolean    keep;
+} SweepShared;
+
+static void
+sweep_job_free (SweepJob *job)
+{
+  g_free (job->values);
+  g_clear_object (&job->model);
+  sim_result_clear (&job->result);
+  g_clear_error (&job->error);
+  g_free (job);
+}
+
+/* A worker thread: one simulation on the job's own model and network. */
+static void
+sweep_job_run (gpointer data, gpointer user_data)
+{
+  SweepJob *job = data;
+  const SweepShared *sh = user_data;
+
+  simulate (job->model, sh->path, sh->exprs, sh->threshold, NULL, sh->keep, &job->result,
+            &job->error);
+  g_clear_object (&job->model);
+}
+
+static void
+sweep_write_prefix (FILE *out, const SweepJob *job, guint nparams)
+{
+  fprintf (out, "%u", job->index);
+  for (guint k = 0; k < nparams; k++)
+    {
+      fputc (',', out);
+      put_number (out, job->values[k]);
+    }
+}
+
+static int
+command_sweep (int argc, char **argv)
+{
+  g_auto(RunOptions) o = { 0 };
+  g_auto(GStrv) param_specs = NULL;
+  g_autofree char *csv_path = NULL, *summary_path = NULL, *threshold_s = NULL;
+  g_autoptr(GError) error = NULL;
+  int jobs = 0;
+  GOptionEntry entries[] = {
+    { "param", 0, 0, G_OPTION_ARG_STRING_ARRAY, &param_specs, "What to vary", "NAME=VALUES" },
+    { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Simulations at once (default: CPUs)", "N" },
+    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv_path, "Every step of every job", "OUT" },
+    { "summary", 0, 0, G_OPTION_ARG_FILENAME, &summary_path, "Spikes per job", "OUT" },
+    { "threshold", 0, 0, G_OPTION_ARG_STRING, &threshold_s, "Spike threshold", "MV|model" },
+    { NULL }
+  };
+  int status;
+
+  g_autoptr(NrtModel) base = parse_and_read (&argc, &argv, "sweep", &o, entries, &status);
+  if (base == NULL)
+    return status;
+  const char *path = argv[1];
+  if (param_specs == NULL)
+    return fail ("neurite-cli: sweep needs at least one --param NAME=VALUES");
+  if (jobs < 0)
+    return fail ("neurite-cli: --jobs must be ≥ 1");
+  if (jobs == 0)
+    jobs = g_get_num_processors ();
+
+  double threshold = 0;
+  if (threshold_s != NULL)
+    {
+      if (strcmp (threshold_s, "model") == 0)
+        threshold = nrt_model_get_data (base)->threshold;
+      else if (!parse_double ("--threshold", threshold_s, &threshold, &error))
+        return fail ("%s", error->message);
+    }
+
+  g_autoptr(GPtrArray) params = g_ptr_array_new_with_free_func ((GDestroyNotify) sweep_param_free);
+  guint njobs = 1;
+  for (char **s = param_specs; *s; s++)
+    {
+      SweepParam *p = sweep_param_parse (*s, &error);
+      if (p == NULL)
+        return fail ("%s", error->message);
+      g_ptr_array_add (params, p);
+      if (njobs > 1000000 / p->values->len)
+        return fail ("neurite-cli: the sweep has more than a million runs");
+      njobs *= p->values->len;
+    }
+  g_autoptr(GPtrArray) exprs = record_list (&o, base);
+
+  /* Every job reads the file again: the model API has no copy, and a fresh read is the
+   * model exactly as the file says, with only the swept values changed.  Models are made
+   * here, in grid order, and handed to the pool as they are ready. */
+  SweepShared shared = { path, exprs, threshold, csv_path != NULL };
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func ((GDestroyNotify) sweep_job_free);
+  GThreadPool *pool = g_thread_pool_new (sweep_job_run, &shared, jobs, FALSE, NULL);
+  status = 0;
+  for (guint j = 0; j < njobs && status == 0; j++)
+    {
+      SweepJob *job = g_new0 (SweepJob, 1);
+      guint stride = njobs;
+
+      job->index = j;
+      job->values = g_new0 (double, params->len);
+      g_ptr_array_add (all, job);
+      job->model = j == 0 ? g_object_ref (base) : read_model (path, &error);
+      if (job->model == NULL || (j > 0 && !run_options_apply (&o, job->model, &error)))
+        {
+          status = fail ("%s", error->message);
+          break;
+        }
+      for (guint k = 0; k < params->len; k++)
+        {
+          const SweepParam *p = params->pdata[k];
+          stride /= p->values->len;
+          job->values[k] = g_array_index (p->values, double, (j / stride) % p->values->len);
+          if (!sweep_param_apply (p, job->model, job->values[k], &error))
+            {
+              status = fail ("%s", error->message);
+              break;
+            }
+        }
+      if (status == 0)
+        g_thread_pool_push (pool, job, NULL);
+    }
+  g_thread_pool_free (pool, FALSE, TRUE);
+  if (status != 0)
+    return status;
+  for (guint j = 0; j < all->len; j++)
+    {
+      SweepJob *job = all->pdata[j];
+      if (job->error != NULL)
+        return fail ("%s (job %u)", job->error->message, j);
+    }
+
+  if (csv_path != NULL)
+    {
+      FILE *csv = fopen (csv_path, "w");
+      if (csv == NULL)
+        return fail ("neurite-cli: cannot write %s: %s", csv_path, g_strerror (errno));
+      fputs ("job", csv);
+      for (guint k = 0; k < params->len; k++)
+        fprintf (csv, ",%s", ((SweepParam *) params->pdata[k])->name);
+      fputs (",t", csv);
+      for (guint i = 0; i < exprs->len; i++)
+        fprintf (csv, ",%s", (char *) exprs->pdata[i]);
+      fputc ('\n', csv);
+      for (guint j = 0; j < all->len; j++)
+        {
+          SweepJob *job = all->pdata[j];
+          GArray *t = job->result.t;
+          for (guint s = 0; s < t->len; s++)
+            {
+              sweep_write_prefix (csv, job, params->len);
+              fputc (',', csv);
+              put_number (csv, g_array_index (t, double, s));
+              for (guint i = 0; i < exprs->len; i++)
+                {
+                  fputc (',', csv);
+                  put_number (csv, g_array_index ((GArray *) job->result.y->pdata[i], double, s));
+                }
+              fputc ('\n', csv);
+            }
+          /* Written: the samples are not needed again. */
+          g_clear_pointer (&job->result.t, g_array_unref);
+          g_clear_pointer (&job->result.y, g_ptr_array_unref);
+        }
+      if (fclose (csv) != 0)
+        return fail ("neurite-cli: cannot write %s: %s", csv_path, g_strerror (errno));
+    }
+
+  FILE *sum = summary_path != NULL ? fopen (summary_path, "w") : stdout;
+  if (sum == NULL)
+    return fail ("neurite-cli: cannot write %s: %s", summary_path, g_strerror (errno));
+  fputs ("job", sum);
+  for (guint k = 0; k < params->len; k++)
+    fprintf (sum, ",%s", ((SweepParam *) params->pdata[k])->name);
+  fputs (",record,spikes,first_spike_ms\n", sum);
+  for (guint j = 0; j < all->len; j++)
+    {
+      SweepJob *job = all->pdata[j];
+      for (guint i = 0; i < exprs->len; i++)
+        {
+          GArray *sp = job->result.spikes->pdata[i];
+          if (!is_voltage_record (exprs->pdata[i]))
+            continue;
+          sweep_write_prefix (sum, job, params->len);
+          fprintf (sum, ",%s,%u,", (char *) exprs->pdata[i], sp->len);
+          if (sp->len > 0)
+            put_number (sum, g_array_index (sp, double, 0));
+          fputc ('\n', sum);
+        }
+    }
+  if (summary_path != NULL && fclose (sum) != 0)
+    return fail ("neurite-cli: cannot write %s: %s", summary_path, g_strerror (errno));
+  return 0;
+}
+
+/* A LEMS document: its root element is <Lems> (looked for in the first 4 KiB, after the
+ * XML declaration and comments; NeuroML roots are <neuroml>). */
+static gboolean
+is_lems_file (const char *path)
+{
+  char buf[4096];
+  FILE *f = fopen (path, "rb");
+  size_t n;
+
+  if (f == NULL)
+    return FALSE;
+  n = fread (buf, 1, sizeof buf - 1, f);
+  fclose (f);
+  buf[n] = '\0';
+  for (const char *p = buf; (p = strchr (p, '<')) != NULL; p++)
+    {
+      if (p[1] == '?' || p[1] == '!')
+        continue;
+      return strncmp (p + 1, "Lems", 4) == 0 && strchr (" \t\r\n>/", p[5]) != NULL;
+    }
+  return FALSE;
 }
 
 static int
@@ -295,6 +988,11 @@ command_validate (int argc, char **argv)
       return 0;
     }
   gboolean schema_skipped = FALSE;
+  gboolean lems = is_lems_file (argv[1]);
+  /* A LEMS file is checked as jNeuroML loads one (Target, Simulation, Displays, Lines,
+   * OutputFiles) before the NeuroML it includes. */
+  if (lems && !nrt_lems_check_file (argv[1], &error))
+    return fail ("%s", error->message);
   if (!nrt_neuroml_validate_file_full (argv[1], &schema_skipped, &error))
     return fail ("%s", error->message);
   g_autoptr(NrtModel) model = NULL;
@@ -302,11 +1000,91 @@ command_validate (int argc, char **argv)
   if (!load_and_compile (argv[1], &model, &net, &error))
     return fail ("%s", error->message);
   if (schema_skipped)
-    printf ("%s: valid (Neurite's checks only: the NeuroML schema was not found; set "
-            "NEURITE_NEUROML_XSD to its path)\n", argv[1]);
+    printf ("%s: valid (%sNeurite's checks only: the NeuroML schema was not found; set "
+            "NEURITE_NEUROML_XSD to its path)\n", argv[1], lems ? "LEMS checks and " : "");
   else
-    printf ("%s: valid (NeuroML v2.3.1 schema and Neurite's checks)\n", argv[1]);
+    printf ("%s: valid (%sNeuroML v2.3.1 schema and Neurite's checks)\n", argv[1],
+            lems ? "LEMS checks, " : "");
   return 0;
+}
+
+static const char *
+rate_form_name (const NrtRate *rate)
+{
+  switch (rate->form)
+    {
+    case NRT_RATE_CONSTANT:   return "constant";
+    case NRT_RATE_EXP:        return "exp";
+    case NRT_RATE_LINOID:     return "linoid";
+    case NRT_RATE_SIGMOID:    return "sigmoid";
+    case NRT_RATE_LEMS:       return "LEMS";
+    case NRT_RATE_EXPRESSION: return "expression";
+    default:                  return "?";
+    }
+}
+
+static const char *
+gate_type_name (NrtGateType type)
+{
+  switch (type)
+    {
+    case NRT_GATE_ALPHA_BETA:       return "alpha/beta";
+    case NRT_GATE_INF_TAU:          return "inf/tau";
+    case NRT_TRANS_LIGAND_OUTSIDE:  return "ligand outside";
+    case NRT_TRANS_LIGAND_INSIDE:   return "ligand inside";
+    default:                        return "?";
+    }
+}
+
+/* One ChannelBuilder channel: kind, ion, conductance form and defaults, q10, then its HH
+ * gates ("m^3 alpha/beta linoid,exp") and kinetic schemes (power, states with their
+ * conducting fractions, transitions). */
+static void
+print_channel (const NrtChannel *ch)
+{
+  gboolean point = ch->kind == NRT_CHANNEL_POINT;
+  gboolean ghk = ch->conductance == NRT_CONDUCTANCE_GHK;
+  const char *units = ghk ? (point ? "cm3/s" : "cm/s") : (point ? "uS" : "S/cm2");
+
+  printf ("channel %s: %s, ion %s, %s, %s=%g %s", ch->name, point ? "point" : "density",
+          nrt_ion_name (ch->ion), ghk ? "GHK" : "ohmic", ghk ? "pmax" : "gmax", ch->gmax, units);
+  if (ch->ion == NRT_ION_NONSPECIFIC)
+    printf (" e=%g mV", ch->erev);
+  if (ch->q10 != 1)
+    printf (" q10=%g at %g degC", ch->q10, ch->q10_temperature);
+  if (ch->single)
+    printf (" single channels allowed");
+  printf ("\n");
+  for (guint g = 0; g < ch->gates->len; g++)
+    {
+      const NrtGate *gate = ch->gates->pdata[g];
+      printf ("  gate %s^%d %s %s,%s\n", gate->name, gate->power, gate_type_name (gate->type),
+              rate_form_name (&gate->rate[0]), rate_form_name (&gate->rate[1]));
+    }
+  for (guint k = 0; k < ch->schemes->len; k++)
+    {
+      const NrtKsScheme *sc = ch->schemes->pdata[k];
+      printf ("  scheme %u: power %d, states", k, sc->power);
+      for (guint i = 0; i < sc->states->len; i++)
+        {
+          const NrtKsState *st = sc->states->pdata[i];
+          printf (" %s", st->name);
+          if (st->fraction != 0)
+            printf ("(%g)", st->fraction);
+        }
+      printf ("\n");
+      for (guint i = 0; i < sc->transitions->len; i++)
+        {
+          const NrtKsTransition *tr = &g_array_index (sc->transitions, NrtKsTransition, i);
+          const NrtKsState *from = sc->states->pdata[tr->from];
+          const NrtKsState *to = sc->states->pdata[tr->to];
+          printf ("    %s <-> %s %s", from->name, to->name, gate_type_name (tr->type));
+          if (tr->type == NRT_TRANS_LIGAND_OUTSIDE || tr->type == NRT_TRANS_LIGAND_INSIDE)
+            printf (" [%s]^%d\n", nrt_ks_transition_ligand_name (tr), tr->stoichiometry);
+          else
+            printf (" %s,%s\n", rate_form_name (&tr->rate[0]), rate_form_name (&tr->rate[1]));
+        }
+    }
 }
 
 /* children[i]: the indices of section i's children, in section order (built once, so that
@@ -321,6 +1099,12 @@ print_subtree (const NrtModelData *d, const NrtNetwork *net, GPtrArray *children
   for (int m = 0; m < NRT_N_MECH; m++)
     if (sec->mech[m].inserted)
       g_string_append_printf (mechs, "%s%s", mechs->len ? " " : "", nrt_mechanism_info (m)->name);
+  for (guint c = 0; sec->channels != NULL && c < sec->channels->len; c++)
+    {
+      const NrtChannelInstance *inst = &g_array_index (sec->channels, NrtChannelInstance, c);
+      const NrtChannel *ch = d->channels->pdata[inst->channel];
+      g_string_append_printf (mechs, "%s%s", mechs->len ? " " : "", ch->name);
+    }
   printf ("%*s%s%s", depth * 3, "", depth ? "`-" : "", sec->name);
   if (sec->parent >= 0)
     printf ("(0) -> %s(%g)", ((NrtSection *) d->sections->pdata[sec->parent])->name,
@@ -379,10 +1163,27 @@ command_info (int argc, char **argv)
       g_autofree char *name = nrt_model_point_process_name (model, i);
       printf ("%s at %s(%g):", name, ((NrtSection *) d->sections->pdata[pp->section])->name,
               pp->x);
+      if (pp->type == NRT_PP_CHANNEL)
+        {
+          /* A point channel: gmax (pmax for GHK), e only for NonSpecific channels, Nsingle
+           * only where single channels are allowed, as nrt_model_set_point_process_param
+           * accepts them. */
+          const NrtChannel *ch = d->channels->pdata[pp->channel];
+          gboolean ghk = ch->conductance == NRT_CONDUCTANCE_GHK;
+          printf (" %s=%g %s", ghk ? "pmax" : "gmax", pp->p[NRT_PCHAN_GMAX], ghk ? "cm3/s" : "uS");
+          if (ch->ion == NRT_ION_NONSPECIFIC)
+            printf (" e=%g mV", pp->p[NRT_PCHAN_E]);
+          if (ch->single)
+            printf (" Nsingle=%g", pp->p[NRT_PCHAN_NSINGLE]);
+          printf (" (channel %s)\n", ch->name);
+          continue;
+        }
       for (guint p = 0; p < info->n_params; p++)
         printf (" %s=%g %s", info->params[p].name, pp->p[p], info->params[p].units);
       printf ("\n");
     }
+  for (guint i = 0; i < d->channels->len; i++)
+    print_channel (d->channels->pdata[i]);
   printf ("settings: tstop=%g ms dt=%g ms v_init=%g mV celsius=%g degC method=%s hh_table=%s\n",
           d->settings.tstop, d->settings.dt, d->settings.v_init, d->settings.celsius,
           d->settings.method == NRT_METHOD_CN ? "cn" : "implicit",
@@ -432,11 +1233,20 @@ main (int argc, char **argv)
   /* Hand the subcommand its own argv: argv[0] is the command. */
   if (strcmp (cmd, "run") == 0)
     return command_run (argc - 1, argv + 1);
+  if (strcmp (cmd, "plot") == 0)
+#ifdef NRT_CLI_HAVE_PLOT
+    return command_plot (argc - 1, argv + 1);
+#else
+    return fail ("neurite-cli: plot is not available: this build has no cairo/pangocairo");
+#endif
+  if (strcmp (cmd, "sweep") == 0)
+    return command_sweep (argc - 1, argv + 1);
   if (strcmp (cmd, "validate") == 0)
     return command_validate (argc - 1, argv + 1);
   if (strcmp (cmd, "info") == 0)
     return command_info (argc - 1, argv + 1);
   if (strcmp (cmd, "convert") == 0)
     return command_convert (argc - 1, argv + 1);
-  return fail ("neurite-cli: unknown command “%s” (run, validate, info or convert)", cmd);
+  return fail ("neurite-cli: unknown command “%s” (run, plot, sweep, validate, info or convert)",
+               cmd);
 }

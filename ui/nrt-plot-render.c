@@ -204,6 +204,8 @@ layout_compute (cairo_t           *cr,
   lay->line_height = label_h;
 
   top = label_h + 18;                       /* the y title sits above the axis */
+  if (data->title != NULL)
+    top += label_h + 8;                     /* the title above the y title */
   bottom = label_h * 2 + 8 + 14;            /* tick labels, then the x title */
 
   /* y ticks: one every ~2.5 lines of text at most. */
@@ -780,6 +782,8 @@ nrt_plot_render (cairo_t           *cr,
     draw_text (cr, &lay, data->x_title, a->x + a->width / 2, height - 8, 0.5, 1);
   if (data->y_title != NULL)
     draw_text (cr, &lay, data->y_title, MAX (4, a->x - 10), a->y - 10, 0, 1);
+  if (data->title != NULL)
+    draw_text (cr, &lay, data->title, width / 2.0, 8, 0.5, 0);
 
   /* Traces, kept lines underneath, clipped to the plot area. */
   cairo_save (cr);
@@ -822,6 +826,30 @@ nrt_plot_render (cairo_t           *cr,
   cairo_restore (cr);
 }
 
+/* cairo stamps a PDF with the time it was made, so two exports of one figure differ; the
+ * reproducible-builds convention SOURCE_DATE_EPOCH (seconds since 1970, UTC), when set,
+ * fixes that date (neurite-cli plot's scripted figures, tests). */
+static void
+set_reproducible_date (cairo_surface_t *surface)
+{
+  const char *epoch = g_getenv ("SOURCE_DATE_EPOCH");
+  g_autoptr(GDateTime) when = NULL;
+  g_autofree char *iso = NULL;
+  char *end = NULL;
+  gint64 secs;
+
+  if (epoch == NULL)
+    return;
+  secs = g_ascii_strtoll (epoch, &end, 10);
+  if (end == epoch || *end != '\0')
+    return;
+  when = g_date_time_new_from_unix_utc (secs);
+  if (when == NULL)
+    return;
+  iso = g_date_time_format (when, "%Y-%m-%dT%H:%M:%SZ");
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATE_DATE, iso);
+}
+
 /* Writes through a temporary file renamed over path, so a failed export leaves what was
  * there before. */
 gboolean
@@ -858,6 +886,7 @@ nrt_plot_write_image (const NrtPlotData *data,
       break;
     case NRT_PLOT_FORMAT_PDF:
       surface = cairo_pdf_surface_create (tmp, width, height);
+      set_reproducible_date (surface);
       break;
     case NRT_PLOT_FORMAT_PNG:
     default:

@@ -60,6 +60,9 @@ typedef struct {
   /* The zoom rectangle being dragged, in data units. */
   gboolean            show_rubber_band;
   double              band_x0, band_x1, band_y0, band_y1;
+  /* A title centred above the plot (neurite-cli plot --title); NULL for none, which leaves
+   * the layout as the Graph window has it. */
+  const char         *title;
 } NrtPlotData;
 
 /* The rectangle of the plot area inside the widget, in pixels. */
