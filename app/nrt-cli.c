@@ -746,6 +746,7 @@ typedef struct {
   NrtModel  *model;
   SimResult  result;
   GError    *error;
+  gboolean   done;     /* under SweepShared.lock */
 } SweepJob;
 
 typedef struct {
@@ -753,6 +754,8 @@ typedef struct {
   GPtrArray  *exprs;
   double      threshold;
   gboolean    keep;
+  GMutex      lock;
+  GCond       done;    /* a job finished */
 } SweepShared;
 
 static void
@@ -770,11 +773,24 @@ static void
 sweep_job_run (gpointer data, gpointer user_data)
 {
   SweepJob *job = data;
-  const SweepShared *sh = user_data;
+  SweepShared *sh = user_data;
 
   simulate (job->model, sh->path, sh->exprs, sh->threshold, NULL, sh->keep, &job->result,
             &job->error);
   g_clear_object (&job->model);
+  g_mutex_lock (&sh->lock);
+  job->done = TRUE;
+  g_cond_broadcast (&sh->done);
+  g_mutex_unlock (&sh->lock);
+}
+
+static void
+sweep_wait (SweepShared *sh, SweepJob *job)
+{
+  g_mutex_lock (&sh->lock);
+  while (!job->done)
+    g_cond_wait (&sh->done, &sh->lock);
+  g_mutex_unlock (&sh->lock);
 }
 
 static void
@@ -786,6 +802,29 @@ sweep_write_prefix (FILE *out, const SweepJob *job, guint nparams)
       fputc (',', out);
       put_number (out, job->values[k]);
     }
+}
+
+/* Writes a finished job's samples to the long-format CSV and frees them. */
+static void
+sweep_write_csv (FILE *csv, SweepJob *job, guint nparams, guint nrec)
+{
+  GArray *t = job->result.t;
+
+  for (guint s = 0; t != NULL && s < t->len; s++)
+    {
+      sweep_write_prefix (csv, job, nparams);
+      fputc (',', csv);
+      put_number (csv, g_array_index (t, double, s));
+      for (guint i = 0; i < nrec; i++)
+        {
+          fputc (',', csv);
+          put_number (csv, g_array_index ((GArray *) job->result.y->pdata[i], double, s));
+        }
+      fputc ('\n', csv);
+    }
+  /* Written: the samples are not needed again. */
+  g_clear_pointer (&job->result.t, g_array_unref);
+  g_clear_pointer (&job->result.y, g_ptr_array_unref);
 }
 
 static int
@@ -840,54 +879,11 @@ command_sweep (int argc, char **argv)
     }
   g_autoptr(GPtrArray) exprs = record_list (&o, base);
 
-  /* Every job reads the file again: the model API has no copy, and a fresh read is the
-   * model exactly as the file says, with only the swept values changed.  Models are made
-   * here, in grid order, and handed to the pool as they are ready. */
-  SweepShared shared = { path, exprs, threshold, csv_path != NULL };
-  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func ((GDestroyNotify) sweep_job_free);
-  GThreadPool *pool = g_thread_pool_new (sweep_job_run, &shared, jobs, FALSE, NULL);
-  status = 0;
-  for (guint j = 0; j < njobs && status == 0; j++)
-    {
-      SweepJob *job = g_new0 (SweepJob, 1);
-      guint stride = njobs;
-
-      job->index = j;
-      job->values = g_new0 (double, params->len);
-      g_ptr_array_add (all, job);
-      job->model = j == 0 ? g_object_ref (base) : read_model (path, &error);
-      if (job->model == NULL || (j > 0 && !run_options_apply (&o, job->model, &error)))
-        {
-          status = fail ("%s", error->message);
-          break;
-        }
-      for (guint k = 0; k < params->len; k++)
-        {
-          const SweepParam *p = params->pdata[k];
-          stride /= p->values->len;
-          job->values[k] = g_array_index (p->values, double, (j / stride) % p->values->len);
-          if (!sweep_param_apply (p, job->model, job->values[k], &error))
-            {
-              status = fail ("%s", error->message);
-              break;
-            }
-        }
-      if (status == 0)
-        g_thread_pool_push (pool, job, NULL);
-    }
-  g_thread_pool_free (pool, FALSE, TRUE);
-  if (status != 0)
-    return status;
-  for (guint j = 0; j < all->len; j++)
-    {
-      SweepJob *job = all->pdata[j];
-      if (job->error != NULL)
-        return fail ("%s (job %u)", job->error->message, j);
-    }
-
+  /* Opened first, so that an unwritable path fails before any simulation. */
+  FILE *csv = NULL;
   if (csv_path != NULL)
     {
-      FILE *csv = fopen (csv_path, "w");
+      csv = fopen (csv_path, "w");
       if (csv == NULL)
         return fail ("neurite-cli: cannot write %s: %s", csv_path, g_strerror (errno));
       fputs ("job", csv);
@@ -897,29 +893,66 @@ command_sweep (int argc, char **argv)
       for (guint i = 0; i < exprs->len; i++)
         fprintf (csv, ",%s", (char *) exprs->pdata[i]);
       fputc ('\n', csv);
-      for (guint j = 0; j < all->len; j++)
-        {
-          SweepJob *job = all->pdata[j];
-          GArray *t = job->result.t;
-          for (guint s = 0; s < t->len; s++)
-            {
-              sweep_write_prefix (csv, job, params->len);
-              fputc (',', csv);
-              put_number (csv, g_array_index (t, double, s));
-              for (guint i = 0; i < exprs->len; i++)
-                {
-                  fputc (',', csv);
-                  put_number (csv, g_array_index ((GArray *) job->result.y->pdata[i], double, s));
-                }
-              fputc ('\n', csv);
-            }
-          /* Written: the samples are not needed again. */
-          g_clear_pointer (&job->result.t, g_array_unref);
-          g_clear_pointer (&job->result.y, g_ptr_array_unref);
-        }
-      if (fclose (csv) != 0)
-        return fail ("neurite-cli: cannot write %s: %s", csv_path, g_strerror (errno));
     }
+
+  /* Every job reads the file again: the model API has no copy, and a fresh read is the
+   * model exactly as the file says, with only the swept values changed.  Models are made
+   * here, in grid order, and handed to the pool as they are ready; the CSV is then written
+   * in grid order as jobs finish, so at most the finished-but-not-yet-written jobs hold
+   * their samples. */
+  SweepShared shared = { path, exprs, threshold, csv != NULL };
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func ((GDestroyNotify) sweep_job_free);
+  g_mutex_init (&shared.lock);
+  g_cond_init (&shared.done);
+  GThreadPool *pool = g_thread_pool_new (sweep_job_run, &shared, jobs, FALSE, NULL);
+  status = 0;
+  for (guint j = 0; j < njobs && status == 0; j++)
+    {
+      SweepJob *job = g_new0 (SweepJob, 1);
+      guint stride = njobs;
+
+      job->index = j;
+      job->values = g_new0 (double, params->len);
+      job->model = j == 0 ? g_object_ref (base) : read_model (path, &error);
+      if (job->model == NULL || (j > 0 && !run_options_apply (&o, job->model, &error)))
+        {
+          status = fail ("%s", error->message);
+          sweep_job_free (job);
+          break;
+        }
+      for (guint k = 0; k < params->len && status == 0; k++)
+        {
+          const SweepParam *p = params->pdata[k];
+          stride /= p->values->len;
+          job->values[k] = g_array_index (p->values, double, (j / stride) % p->values->len);
+          if (!sweep_param_apply (p, job->model, job->values[k], &error))
+            status = fail ("%s", error->message);
+        }
+      if (status != 0)
+        {
+          sweep_job_free (job);
+          break;
+        }
+      g_ptr_array_add (all, job);
+      g_thread_pool_push (pool, job, NULL);
+    }
+  for (guint j = 0; j < all->len && status == 0; j++)
+    {
+      SweepJob *job = all->pdata[j];
+      sweep_wait (&shared, job);
+      if (job->error != NULL)
+        status = fail ("%s (job %u)", job->error->message, j);
+      else if (csv != NULL)
+        sweep_write_csv (csv, job, params->len, exprs->len);
+    }
+  /* Waits for the jobs still running after a failure. */
+  g_thread_pool_free (pool, FALSE, TRUE);
+  g_mutex_clear (&shared.lock);
+  g_cond_clear (&shared.done);
+  if (csv != NULL && fclose (csv) != 0 && status == 0)
+    status = fail ("neurite-cli: cannot write %s: %s", csv_path, g_strerror (errno));
+  if (status != 0)
+    return status;
 
   FILE *sum = summary_path != NULL ? fopen (summary_path, "w") : stdout;
   if (sum == NULL)
