@@ -750,11 +750,13 @@ typedef struct {
 } SweepJob;
 
 typedef struct {
-  const char *path;
-  GPtrArray  *exprs;
-  double      threshold;
-  gboolean    keep;
-  GMutex      lock;
+  const char       *path;
+  const RunOptions *options;
+  GPtrArray        *params;   /* of SweepParam* */
+  GPtrArray        *exprs;
+  double            threshold;
+  gboolean          keep;
+  GMutex            lock;
   GCond       done;    /* a job finished */
 } SweepShared;
 
@@ -768,15 +770,26 @@ sweep_job_free (SweepJob *job)
   g_free (job);
 }
 
-/* A worker thread: one simulation on the job's own model and network. */
+/* A worker thread: reads the model (reading a big cell costs more than a short run, so it
+ * is done here, in parallel, not in the main thread), sets the job's values and runs one
+ * simulation on the job's own model and network. */
 static void
 sweep_job_run (gpointer data, gpointer user_data)
 {
   SweepJob *job = data;
   SweepShared *sh = user_data;
 
-  simulate (job->model, sh->path, sh->exprs, sh->threshold, NULL, sh->keep, &job->result,
-            &job->error);
+  job->model = read_model (sh->path, &job->error);
+  if (job->model != NULL && run_options_apply (sh->options, job->model, &job->error))
+    {
+      guint k;
+      for (k = 0; k < sh->params->len; k++)
+        if (!sweep_param_apply (sh->params->pdata[k], job->model, job->values[k], &job->error))
+          break;
+      if (k == sh->params->len)
+        simulate (job->model, sh->path, sh->exprs, sh->threshold, NULL, sh->keep, &job->result,
+                  &job->error);
+    }
   g_clear_object (&job->model);
   g_mutex_lock (&sh->lock);
   job->done = TRUE;
@@ -895,47 +908,46 @@ command_sweep (int argc, char **argv)
       fputc ('\n', csv);
     }
 
-  /* Every job reads the file again: the model API has no copy, and a fresh read is the
-   * model exactly as the file says, with only the swept values changed.  Models are made
-   * here, in grid order, and handed to the pool as they are ready; the CSV is then written
-   * in grid order as jobs finish, so at most the finished-but-not-yet-written jobs hold
-   * their samples. */
-  SweepShared shared = { path, exprs, threshold, csv != NULL };
+  /* Every value is tried on the model read above first, so that a bad one is refused
+   * before any simulation. */
+  for (guint k = 0; k < params->len; k++)
+    {
+      const SweepParam *p = params->pdata[k];
+      for (guint i = 0; i < p->values->len; i++)
+        if (!sweep_param_apply (p, base, g_array_index (p->values, double, i), &error))
+          {
+            if (csv != NULL)
+              fclose (csv);
+            return fail ("%s", error->message);
+          }
+    }
+
+  /* Every job reads the file again, in its thread: the model API has no copy, and a fresh
+   * read is the model exactly as the file says, with only the swept values changed.  The
+   * CSV is written in grid order as jobs finish, so at most the finished-but-not-yet-written
+   * jobs hold their samples. */
+  SweepShared shared = { path, &o, params, exprs, threshold, csv != NULL };
   g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func ((GDestroyNotify) sweep_job_free);
   g_mutex_init (&shared.lock);
   g_cond_init (&shared.done);
   GThreadPool *pool = g_thread_pool_new (sweep_job_run, &shared, jobs, FALSE, NULL);
-  status = 0;
-  for (guint j = 0; j < njobs && status == 0; j++)
+  for (guint j = 0; j < njobs; j++)
     {
       SweepJob *job = g_new0 (SweepJob, 1);
       guint stride = njobs;
 
       job->index = j;
       job->values = g_new0 (double, params->len);
-      job->model = j == 0 ? g_object_ref (base) : read_model (path, &error);
-      if (job->model == NULL || (j > 0 && !run_options_apply (&o, job->model, &error)))
-        {
-          status = fail ("%s", error->message);
-          sweep_job_free (job);
-          break;
-        }
-      for (guint k = 0; k < params->len && status == 0; k++)
+      for (guint k = 0; k < params->len; k++)
         {
           const SweepParam *p = params->pdata[k];
           stride /= p->values->len;
           job->values[k] = g_array_index (p->values, double, (j / stride) % p->values->len);
-          if (!sweep_param_apply (p, job->model, job->values[k], &error))
-            status = fail ("%s", error->message);
-        }
-      if (status != 0)
-        {
-          sweep_job_free (job);
-          break;
         }
       g_ptr_array_add (all, job);
       g_thread_pool_push (pool, job, NULL);
     }
+  status = 0;
   for (guint j = 0; j < all->len && status == 0; j++)
     {
       SweepJob *job = all->pdata[j];
