@@ -755,6 +755,7 @@ typedef struct {
   GPtrArray        *exprs;
   double            threshold;
   gboolean          keep;
+  NrtModel         *spare;    /* the main thread's read, for the first worker; under lock */
   GMutex            lock;
   GCond       done;    /* a job finished */
 } SweepShared;
@@ -784,6 +785,14 @@ sweep_job_run (gpointer data, gpointer user_data)
   SweepShared *sh = user_data;
   NrtModel *model = g_private_get (&worker_model);
 
+  if (model == NULL)
+    {
+      g_mutex_lock (&sh->lock);
+      model = g_steal_pointer (&sh->spare);
+      g_mutex_unlock (&sh->lock);
+      if (model != NULL)
+        g_private_set (&worker_model, model);
+    }
   if (model == NULL)
     {
       model = read_model (sh->path, &job->error);
@@ -932,10 +941,11 @@ command_sweep (int argc, char **argv)
           }
     }
 
-  /* Every worker thread reads the file once (the model API has no copy) and runs its jobs
-   * on that model, each with all its values set.  The CSV is written in grid order as jobs
+  /* Every worker thread reads the file once (the model API has no copy; the first takes the
+   * model read above) and runs its jobs on that model, each with all its values set.  The CSV is written in grid order as jobs
    * finish, so at most the finished-but-not-yet-written jobs hold their samples. */
-  SweepShared shared = { path, &o, params, exprs, threshold, csv != NULL };
+  SweepShared shared = { path, &o, params, exprs, threshold, csv != NULL,
+                         g_object_ref (base) };
   g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func ((GDestroyNotify) sweep_job_free);
   g_mutex_init (&shared.lock);
   g_cond_init (&shared.done);
@@ -968,6 +978,7 @@ command_sweep (int argc, char **argv)
     }
   /* Waits for the jobs still running after a failure. */
   g_thread_pool_free (pool, FALSE, TRUE);
+  g_clear_object (&shared.spare);
   g_mutex_clear (&shared.lock);
   g_cond_clear (&shared.done);
   if (csv != NULL && fclose (csv) != 0 && status == 0)
