@@ -32,6 +32,7 @@ static const char *usage_text =
   "  neurite-cli run MODEL [RUN OPTIONS] [--record EXPR]... [--csv FILE]\n"
   "  neurite-cli plot MODEL [RUN OPTIONS] [--record EXPR]... --png|--svg|--pdf FILE\n"
   "                [--width W] [--height H] [--title TEXT] [--ylabel TEXT]\n"
+  "                [--xrange A:B] [--yrange A:B]\n"
   "  neurite-cli sweep MODEL --param NAME=VALUES [--param ...] [--jobs N] [RUN OPTIONS]\n"
   "                [--record EXPR]... [--threshold MV|model] [--csv OUT] [--summary OUT]\n"
   "  neurite-cli validate MODEL\n"
@@ -49,7 +50,8 @@ static const char *usage_text =
   "the root section's v.\n"
   "\n"
   "plot draws the records against t with the Graph window's renderer (axes, ticks, units,\n"
-  "legend, colours; the light style of its exports), the view fitted as View = plot does.\n"
+  "legend, colours; the light style of its exports), the view fitted as View = plot does\n"
+  "unless --xrange (ms) or --yrange (the records' units) set it.\n"
   "W x H are pixels for PNG (drawn at twice that resolution) and points for SVG and PDF,\n"
   "default 800 x 500.  PDF files are byte-reproducible when SOURCE_DATE_EPOCH is set.\n"
 #ifndef NRT_CLI_HAVE_PLOT
@@ -517,11 +519,42 @@ y_title_for (GPtrArray *exprs)
   return NULL;
 }
 
+/* "A:B" with A < B, into lo and hi; NULL leaves them. */
+static gboolean
+parse_range (const char *what, const char *value, double *lo, double *hi, GError **error)
+{
+  const char *colon = value != NULL ? strchr (value, ':') : NULL;
+  g_autofree char *a = NULL;
+  double x0, x1;
+
+  if (value == NULL)
+    return TRUE;
+  if (colon == NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "neurite-cli: %s: expected A:B, not “%s”", what, value);
+      return FALSE;
+    }
+  a = g_strndup (value, colon - value);
+  if (!parse_double (what, a, &x0, error) || !parse_double (what, colon + 1, &x1, error))
+    return FALSE;
+  if (!(x0 < x1))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "neurite-cli: %s: %s must be less than %s", what, a, colon + 1);
+      return FALSE;
+    }
+  *lo = x0;
+  *hi = x1;
+  return TRUE;
+}
+
 static int
 command_plot (int argc, char **argv)
 {
   g_auto(RunOptions) o = { 0 };
   g_autofree char *png = NULL, *svg = NULL, *pdf = NULL, *title = NULL, *ylabel = NULL;
+  g_autofree char *xrange = NULL, *yrange = NULL;
   g_autoptr(GError) error = NULL;
   int width = 800, height = 500;
   GOptionEntry entries[] = {
@@ -532,6 +565,8 @@ command_plot (int argc, char **argv)
     { "height", 0, 0, G_OPTION_ARG_INT, &height, "Height, default 500", "H" },
     { "title", 0, 0, G_OPTION_ARG_STRING, &title, "Title above the plot", "TEXT" },
     { "ylabel", 0, 0, G_OPTION_ARG_STRING, &ylabel, "y axis title with units", "TEXT" },
+    { "xrange", 0, 0, G_OPTION_ARG_STRING, &xrange, "x view (default: View = plot)", "A:B" },
+    { "yrange", 0, 0, G_OPTION_ARG_STRING, &yrange, "y view (default: View = plot)", "A:B" },
     { NULL }
   };
   int status;
@@ -576,6 +611,9 @@ command_plot (int argc, char **argv)
   NrtPlotData data = { 0 };
   nrt_plot_fit_range (t[0], t[r.t->len - 1], &data.x0, &data.x1);
   nrt_plot_fit_range (ylo, yhi, &data.y0, &data.y1);
+  if (!parse_range ("--xrange", xrange, &data.x0, &data.x1, &error)
+      || !parse_range ("--yrange", yrange, &data.y0, &data.y1, &error))
+    return fail ("%s", error->message);
   data.x_title = "t (ms)";
   data.y_title = ylabel != NULL ? ylabel : y_title_for (exprs);
   data.title = title;
@@ -942,8 +980,9 @@ command_sweep (int argc, char **argv)
     }
 
   /* Every worker thread reads the file once (the model API has no copy; the first takes the
-   * model read above) and runs its jobs on that model, each with all its values set.  The CSV is written in grid order as jobs
-   * finish, so at most the finished-but-not-yet-written jobs hold their samples. */
+   * model read above) and runs its jobs on that model, each with all its values set.  The
+   * CSV is written in grid order as jobs finish, so at most the finished-but-not-yet-written
+   * jobs hold their samples. */
   SweepShared shared = { path, &o, params, exprs, threshold, csv != NULL,
                          g_object_ref (base) };
   g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func ((GDestroyNotify) sweep_job_free);

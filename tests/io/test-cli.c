@@ -190,6 +190,74 @@ near_colour (cairo_surface_t *s, double x, double y, int r, const NrtPlotRGBA *c
   return FALSE;
 }
 
+/* The samples of (t, v) inside d's x view (every 8th) whose pixel in the 2× PNG img, mapped
+ * as the renderer maps d at W × H, has the first palette colour within 3 device pixels. */
+static guint
+count_on_curve (cairo_surface_t *img, const NrtPlotData *d, GArray *t, GArray *v,
+                guint *checked)
+{
+  NrtPlotArea area;
+  NrtPlotRGBA blue;
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, W, H);
+  cairo_t *cr = cairo_create (s);
+  guint on = 0;
+
+  nrt_plot_compute_area (cr, W, H, d, &area);
+  cairo_destroy (cr);
+  cairo_surface_destroy (s);
+  nrt_plot_palette_color (0, FALSE, &blue);
+  *checked = 0;
+  for (guint i = 0; i < t->len; i += 8)
+    {
+      double t_i = g_array_index (t, double, i), v_i = g_array_index (v, double, i);
+      if (t_i < d->x0 || t_i > d->x1)
+        continue;
+      (*checked)++;
+      if (near_colour (img, 2 * nrt_plot_to_px (d, &area, t_i),
+                       2 * nrt_plot_to_py (d, &area, v_i), 3, &blue))
+        on++;
+    }
+  return on;
+}
+
+/* plot --xrange/--yrange set the view: the curve is where that view puts it, not where
+ * View = plot would. */
+static void
+test_plot_range (Fixture *f, gconstpointer data)
+{
+  const char *model = f->model, *tmp = f->tmp;
+
+  if (cli_path () == NULL)
+    return;
+  g_autofree char *csv = g_build_filename (tmp, "v.csv", NULL);
+  g_autofree char *png = g_build_filename (tmp, "v.png", NULL);
+  g_autofree char *err = NULL;
+  g_assert_cmpint (cli_run (NULL, NULL, "run", model, "--csv", csv, NULL), ==, 0);
+  g_assert_cmpint (cli_run (NULL, NULL, "plot", model, "--png", png, "--width", "640",
+                            "--height", "400", "--xrange", "1:5", "--yrange", "-100:50", NULL),
+                   ==, 0);
+  g_autoptr (GArray) t = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GArray) v = g_array_new (FALSE, FALSE, sizeof (double));
+  read_run_csv (csv, t, v);
+  cairo_surface_t *img = cairo_image_surface_create_from_png (png);
+  NrtPlotData d;
+  guint checked, fit_checked;
+
+  plot_data_for (&d, (double *) (gpointer) t->data, (double *) (gpointer) v->data, t->len);
+  guint on_fit = count_on_curve (img, &d, t, v, &fit_checked);
+  d.x0 = 1, d.x1 = 5, d.y0 = -100, d.y1 = 50;
+  guint on = count_on_curve (img, &d, t, v, &checked);
+  g_test_message ("plot --xrange 1:5 --yrange -100:50: %u of %u on the curve; with View = "
+                  "plot's mapping %u of %u", on, checked, on_fit, fit_checked);
+  g_assert_cmpuint (checked, >=, 19);  /* t = 1.2 … 4.8 ms, and 1 ms if it rounds in */
+  g_assert_cmpuint (on, ==, checked);
+  g_assert_cmpuint (on_fit, <, fit_checked / 2);
+  cairo_surface_destroy (img);
+  g_assert_cmpint (cli_run (NULL, &err, "plot", model, "--png", png, "--yrange", "5:5", NULL),
+                   ==, 2);
+  g_assert_cmpstr (err, ==, "neurite-cli: --yrange: 5 must be less than 5\n");
+}
+
 /* plot --png: the trace colour lies along the curve at the renderer's own axis mapping, and
  * not where the curve is not; the same command twice gives the same bytes. */
 static void
@@ -291,9 +359,10 @@ discard (void *closure, const unsigned char *data, unsigned int length)
   return CAIRO_STATUS_SUCCESS;
 }
 
-/* plot --svg and --pdf: real documents; the SVG's trace has as many points as the renderer's
- * decimation gives for this view; both are byte-identical when made twice (the PDF with
- * SOURCE_DATE_EPOCH, which fixes its creation date). */
+/* plot --svg and --pdf: real documents; the SVG's trace starts at the renderer's first
+ * decimated point for this view and has (up to cairo's merging of collinear segments) as
+ * many points; both are byte-identical when made twice (the PDF with SOURCE_DATE_EPOCH,
+ * which fixes its creation date). */
 static void
 test_plot_svg_pdf (Fixture *f, gconstpointer data)
 {
@@ -605,6 +674,8 @@ main (int argc, char **argv)
   g_test_add ("/cli/plot/png", Fixture, NULL, fixture_set_up, test_plot_png,
               fixture_tear_down);
   g_test_add ("/cli/plot/svg-pdf", Fixture, NULL, fixture_set_up, test_plot_svg_pdf,
+              fixture_tear_down);
+  g_test_add ("/cli/plot/range", Fixture, NULL, fixture_set_up, test_plot_range,
               fixture_tear_down);
   g_test_add ("/cli/plot/errors", Fixture, NULL, fixture_set_up, test_plot_errors,
               fixture_tear_down);
