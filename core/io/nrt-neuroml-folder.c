@@ -86,17 +86,6 @@ is_cell_part (xmlNodePtr n)
          || nrt_nml_is (n, "extracellularProperties");
 }
 
-static char *
-dump (xmlNodePtr n)
-{
-  xmlBufferPtr buf = xmlBufferCreate ();
-  char *s;
-  xmlNodeDump (buf, n->doc, n, 0, 0);
-  s = g_strdup ((const char *) xmlBufferContent (buf));
-  xmlBufferFree (buf);
-  return s;
-}
-
 static gboolean
 safe_stem (const char *name)
 {
@@ -454,7 +443,7 @@ nrt_neuroml_write_folder (NrtModel *model, const char *dir, const char *name, GE
           add_node (f, n);
           g_ptr_array_add (files, f);
           g_ptr_array_add (channels, f);
-          g_ptr_array_add (channel_xml, dump (n));
+          g_ptr_array_add (channel_xml, nrt_nml_node_dump (n));
           add_include (cell_out, file);
         }
       else if (nrt_nml_is (n, "ComponentType"))

@@ -30,19 +30,6 @@ nrt_nml_find_component_type (NrtNmlDocSet *set, const char *type)
   return NULL;
 }
 
-/* The element's text as it stands in its file (what the writer writes back). */
-static char *
-node_text (xmlNodePtr n)
-{
-  xmlBufferPtr buf = xmlBufferCreate ();
-  char *s;
-
-  xmlNodeDump (buf, n->doc, n, 0, 0);
-  s = g_strdup ((const char *) xmlBufferContent (buf));
-  xmlBufferFree (buf);
-  return s;
-}
-
 /* nrt-lems-types reports "line N: message" with the line in the element's own file; the set
  * adds the file's path. */
 static int
@@ -118,7 +105,7 @@ nrt_nml_import_lems_rate (NrtNmlDocSet *set, xmlNodePtr n, NrtRate *out, GError 
   params = g_new0 (double, n_params + 1);
   if (!nrt_lems_rate_type_read_params (type, n, params, &local))
     return fail (error, set, n, local);
-  xml = node_text (ct);
+  xml = nrt_nml_node_dump (ct);
   func = nrt_rate_func_new_lems (xml, params, n_params, &local);
   if (func == NULL)
     return fail (error, set, ct, local);

@@ -22,6 +22,18 @@ nrt_nml_is (xmlNodePtr node, const char *name)
          && strcmp ((const char *) node->name, name) == 0;
 }
 
+char *
+nrt_nml_node_dump (xmlNodePtr node)
+{
+  xmlBufferPtr buf = xmlBufferCreate ();
+  char *s;
+
+  xmlNodeDump (buf, node->doc, node, 0, 0);
+  s = g_strdup ((const char *) xmlBufferContent (buf));
+  xmlBufferFree (buf);
+  return s;
+}
+
 static xmlNodePtr
 next_element (xmlNodePtr node)
 {

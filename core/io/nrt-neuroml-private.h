@@ -75,6 +75,9 @@ xmlNodePtr nrt_nml_first_child (xmlNodePtr node, const char *name);
 xmlNodePtr nrt_nml_next (xmlNodePtr node, const char *name);
 /* (transfer full) an attribute value or NULL. */
 char      *nrt_nml_get (xmlNodePtr node, const char *attr);
+/* (transfer full) The element as it stands in its file, serialised without reformatting
+ * (what the writer writes back for elements kept verbatim). */
+char      *nrt_nml_node_dump (xmlNodePtr node);
 
 /* The checks of neuroml.md §10 (jNeuroML's validator tests) over the whole set. */
 gboolean nrt_nml_check_consistency (NrtNmlDocSet *set, GError **error);
