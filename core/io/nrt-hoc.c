@@ -551,7 +551,15 @@ pr_set_f (GString *out, int dir, const NrtRate *r, double scale)
   char b[3][G_ASCII_DTOSTR_BUF_SIZE];
 
   num (b[0], r->A * scale);
-  if (r->form == NRT_RATE_CONSTANT)
+  if (nrt_rate_is_bg (r))
+    {
+      /* ftype 5 and 6 on the same five numbers (KSChan's vector K, vhalf, z, gam, tau0). */
+      char c[2][G_ASCII_DTOSTR_BUF_SIZE];
+      g_string_append_printf (out, "  tobj_.set_f(%d, %d, ksvec_.c.append(%s, %s, %s, %s, %s))\n",
+                              dir, r->form == NRT_RATE_BG_INF ? 5 : 6, b[0], num (b[1], r->d),
+                              num (b[2], r->z), num (c[0], r->gam), num (c[1], r->tau0));
+    }
+  else if (r->form == NRT_RATE_CONSTANT)
     g_string_append_printf (out, "  tobj_.set_f(%d, 1, ksvec_.c.append(%s))\n", dir, b[0]);
   else
     g_string_append_printf (out, "  tobj_.set_f(%d, %d, ksvec_.c.append(%s, %s, %s))\n", dir,
@@ -563,6 +571,18 @@ pr_set_f (GString *out, int dir, const NrtRate *r, double scale)
 static void
 pr_rates (GString *out, NrtGateType type, const NrtRate *rate, double f)
 {
+  if (nrt_rate_is_bg (&rate[0]))
+    {
+      /* q10 on a Borg-Graham pair: K·f makes τ's 1/(a' + b') shrink by f and leaves inf;
+       * tau0/f does the rest. */
+      NrtRate r = rate[0];
+      r.A *= f;
+      r.tau0 /= f;
+      pr_set_f (out, 0, &r, 1.0);
+      r.form = NRT_RATE_BG_TAU;
+      pr_set_f (out, 1, &r, 1.0);
+      return;
+    }
   pr_set_f (out, 0, &rate[0], type == NRT_GATE_INF_TAU ? 1.0 : f);
   pr_set_f (out, 1, &rate[1], type == NRT_GATE_INF_TAU ? 1.0 / f : f);
 }

@@ -17,7 +17,7 @@ static const char *const reserved[] = {
   "ena", "ina", "ek", "ik", "eca", "ica", "nai", "nao", "ki", "ko", "cai", "cao",
   "rates", "states", "ks_exp", "ks_linoid", "ks_sigmoid", "ks_a", "ks_b", "ks_f", "ks_x",
   "ks_v", "ks_A", "ks_k", "ks_d", "kin", "ks_rates", "ks_ghk", "ks_efun", "ks_ci", "ks_co",
-  "ks_z", "ks_ktf", "ks_eci", "ks_eco", "ks_c", "pmax", "p", "Nsingle", "mM", "nA", "uS",
+  "ks_z", "ks_bg_inf", "ks_bg_tau", "ks_K", "ks_vh", "ks_gam", "ks_t0", "ks_ap", "ks_bp", "ks_ktf", "ks_eci", "ks_eco", "ks_c", "pmax", "p", "Nsingle", "mM", "nA", "uS",
   "exp", "log", "log10", "fabs", "sqrt", "sin", "cos", "tan", "pow", "floor", "ceil", "fmod",
   "tanh", "atan", "atan2", "asin", "acos", "sinh", "cosh", "erf", "erfc",
   "PI", "FARADAY", "R", "DEG", "E", "GAMMA",
@@ -96,6 +96,29 @@ check_names (const NrtChannel *ch, GError **error)
   return TRUE;
 }
 
+static gboolean
+pair_uses_bg (const NrtRate *rate)
+{
+  return nrt_rate_is_bg (&rate[0]) || nrt_rate_is_bg (&rate[1]);
+}
+
+/* TRUE when some gate or transition has the Borg-Graham pair (ks_bg_inf/tau are needed). */
+static gboolean
+uses_bg (const NrtChannel *ch)
+{
+  for (guint j = 0; j < ch->gates->len; j++)
+    if (pair_uses_bg (((const NrtGate *) ch->gates->pdata[j])->rate))
+      return TRUE;
+  for (guint k = 0; k < ch->schemes->len; k++)
+    {
+      const NrtKsScheme *ks = ch->schemes->pdata[k];
+      for (guint t = 0; t < ks->transitions->len; t++)
+        if (pair_uses_bg (g_array_index (ks->transitions, NrtKsTransition, t).rate))
+          return TRUE;
+    }
+  return FALSE;
+}
+
 /* KSChan's rate function as an NMODL expression of v. */
 static void
 append_rate (GString *out, const NrtRate *rate)
@@ -119,6 +142,16 @@ append_rate (GString *out, const NrtRate *rate)
     case NRT_RATE_SIGMOID:
       g_string_append_printf (out, "%s/(1 + ks_exp(%s*(v - (%s))))", a, k, d);
       break;
+    case NRT_RATE_BG_INF:
+    case NRT_RATE_BG_TAU:
+      {
+        char z[G_ASCII_DTOSTR_BUF_SIZE], gam[G_ASCII_DTOSTR_BUF_SIZE];
+        char t0[G_ASCII_DTOSTR_BUF_SIZE];
+        g_string_append_printf (out, "%s(v, %s, %s, %s, %s, %s)",
+                                rate->form == NRT_RATE_BG_INF ? "ks_bg_inf" : "ks_bg_tau", a, d,
+                                num (z, rate->z), num (gam, rate->gam), num (t0, rate->tau0));
+      }
+      break;
     case NRT_RATE_EXPRESSION:
       {
         /* Already in v (mV) and celsius and the slot's units. */
@@ -141,7 +174,8 @@ append_rate (GString *out, const NrtRate *rate)
 static const char *const form_names[] = {
   [NRT_RATE_CONSTANT] = "constant", [NRT_RATE_EXP] = "exp", [NRT_RATE_LINOID] = "linoid",
   [NRT_RATE_SIGMOID] = "sigmoid", [NRT_RATE_LEMS] = "LEMS type",
-  [NRT_RATE_EXPRESSION] = "expression",
+  [NRT_RATE_EXPRESSION] = "expression", [NRT_RATE_BG_INF] = "Borg-Graham inf",
+  [NRT_RATE_BG_TAU] = "Borg-Graham tau",
 };
 
 static void
@@ -593,6 +627,23 @@ nrt_nmodl_write_channel (const NrtChannel *ch, GError **error)
       "  ks_x = ks_k*(ks_v - ks_d)\n"
       "  if (fabs(ks_x) > 1e-6) {\n    ks_linoid = ks_A*ks_x/(1 - ks_exp(-ks_x))\n"
       "  } else {\n    ks_linoid = ks_A*(1 + ks_x/2)\n  }\n}\n\n");
+  if (uses_bg (ch))
+    {
+      /* KSChanBGinf/KSChanBGtau with e/k of CODATA 2018 (NEURON 8.2.2's default units). */
+      char ek[G_ASCII_DTOSTR_BUF_SIZE];
+      num (ek, NRT_E_OVER_K);
+      g_string_append_printf (out,
+        ": Borg-Graham (KSChanBGinf, KSChanBGtau): x = e/(k*(273.15 + celsius))*z*(v - vhalf),\n"
+        ": a' = K*Exp(gam*x), b' = K*Exp((gam - 1)*x); inf = a'/(a' + b'), tau = 1/(a' + b') + tau0.\n"
+        "FUNCTION ks_bg_inf(ks_v, ks_K, ks_vh, ks_z, ks_gam, ks_t0) {\n  LOCAL ks_x, ks_ap, ks_bp\n"
+        "  ks_x = %s/(273.15 + celsius)*ks_z*(ks_v - ks_vh)\n"
+        "  ks_ap = ks_K*ks_exp(ks_gam*ks_x)\n  ks_bp = ks_K*ks_exp((ks_gam - 1)*ks_x)\n"
+        "  ks_bg_inf = ks_ap*(1/(ks_ap + ks_bp))\n}\n\n"
+        "FUNCTION ks_bg_tau(ks_v, ks_K, ks_vh, ks_z, ks_gam, ks_t0) {\n  LOCAL ks_x, ks_ap, ks_bp\n"
+        "  ks_x = %s/(273.15 + celsius)*ks_z*(ks_v - ks_vh)\n"
+        "  ks_ap = ks_K*ks_exp(ks_gam*ks_x)\n  ks_bp = ks_K*ks_exp((ks_gam - 1)*ks_x)\n"
+        "  ks_bg_tau = 1/(ks_ap + ks_bp) + ks_t0\n}\n\n", ek, ek);
+    }
   if (ghk)
     g_string_append (out,
       ": nrn_ghk: mA/cm2 per cm/s; ktf = 1000*R*(celsius + 273.15)/FARADAY (mV).\n"

@@ -82,6 +82,21 @@ append_rate (GString *s, const NrtRate *r)
       append_kx (s, r->k, r->d);
       g_string_append (s, "))");
       break;
+    case NRT_RATE_BG_INF:
+    case NRT_RATE_BG_TAU:
+      /* KSChan's class names with the shared parameter vector, named. */
+      g_string_append (s, r->form == NRT_RATE_BG_INF ? "KSChanBGinf(K=" : "KSChanBGtau(K=");
+      append_num (s, r->A);
+      g_string_append (s, ", vhalf=");
+      append_num (s, r->d);
+      g_string_append (s, ", z=");
+      append_num (s, r->z);
+      g_string_append (s, ", gam=");
+      append_num (s, r->gam);
+      g_string_append (s, ", tau0=");
+      append_num (s, r->tau0);
+      g_string_append_c (s, ')');
+      break;
     case NRT_RATE_EXPRESSION:
       /* The user's own text, as typed. */
       g_string_append (s, r->func ? nrt_rate_func_get_text (r->func) : "?");

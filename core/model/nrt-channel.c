@@ -275,6 +275,24 @@ nrt_rate_clear (NrtRate *rate)
   *rate = (NrtRate) { NRT_RATE_CONSTANT, 0, 0, 0, NULL };
 }
 
+void
+nrt_rate_set_bg (NrtRate *inf, NrtRate *tau, double K, double vhalf, double z, double gam,
+                 double tau0)
+{
+  g_return_if_fail (inf != NULL && tau != NULL);
+  g_return_if_fail (inf->func == NULL && tau->func == NULL);
+  *inf = (NrtRate) { NRT_RATE_BG_INF, K, 0, vhalf, NULL, z, gam, tau0 };
+  *tau = *inf;
+  tau->form = NRT_RATE_BG_TAU;
+}
+
+gboolean
+nrt_rate_is_bg (const NrtRate *rate)
+{
+  g_return_val_if_fail (rate != NULL, FALSE);
+  return rate->form == NRT_RATE_BG_INF || rate->form == NRT_RATE_BG_TAU;
+}
+
 static inline gboolean
 is_custom (NrtRateForm form)
 {
@@ -574,7 +592,10 @@ rate_equal (const NrtRate *a, const NrtRate *b)
     return FALSE;
   if (is_custom (a->form))
     return nrt_rate_func_equal (a->func, b->func);
-  return same_double (a->A, b->A) && same_double (a->k, b->k) && same_double (a->d, b->d);
+  return same_double (a->A, b->A) && same_double (a->k, b->k) && same_double (a->d, b->d)
+         && (!nrt_rate_is_bg (a)
+             || (same_double (a->z, b->z) && same_double (a->gam, b->gam)
+                 && same_double (a->tau0, b->tau0)));
 }
 
 static gboolean
@@ -704,6 +725,31 @@ check_rate (const NrtChannel *ch, const char *owner, NrtGateType type, const Nrt
                             kind_names[kinds[type][r]]);
       return TRUE;
     }
+  if (nrt_rate_is_bg (rate) && inf_tau)
+    {
+      /* KSChan's chk: K ≥ 1e-9, 0 ≤ gam ≤ 1, tau0 ≥ 0.  The pair check is the caller's. */
+      if (rate->form != (r == 0 ? NRT_RATE_BG_INF : NRT_RATE_BG_TAU))
+        return set_invalid (error, ch, "%s of %s cannot be Borg-Graham %s", rate_label (type, r),
+                            owner, r == 0 ? "tau" : "inf");
+      what = g_strdup_printf ("%s of %s, K", rate_label (type, r), owner);
+      if (!check_value (rate->A, 1e-9, BIG, ch->name, what, error))
+        return FALSE;
+      g_free (what);
+      what = g_strdup_printf ("%s of %s, vhalf", rate_label (type, r), owner);
+      if (!check_value (rate->d, -BIG, BIG, ch->name, what, error))
+        return FALSE;
+      g_free (what);
+      what = g_strdup_printf ("%s of %s, z", rate_label (type, r), owner);
+      if (!check_value (rate->z, -BIG, BIG, ch->name, what, error))
+        return FALSE;
+      g_free (what);
+      what = g_strdup_printf ("%s of %s, gam", rate_label (type, r), owner);
+      if (!check_value (rate->gam, 0.0, 1.0, ch->name, what, error))
+        return FALSE;
+      g_free (what);
+      what = g_strdup_printf ("%s of %s, tau0", rate_label (type, r), owner);
+      return check_value (rate->tau0, 0.0, BIG, ch->name, what, error);
+    }
   if (rate->form < NRT_RATE_CONSTANT || rate->form > NRT_RATE_SIGMOID
       || !(allowed[type][r] & (1u << rate->form)))
     {
@@ -723,6 +769,27 @@ check_rate (const NrtChannel *ch, const char *owner, NrtGateType type, const Nrt
     return FALSE;
   what[strlen (what) - 1] = 'd';
   return check_value (rate->d, -BIG, BIG, ch->name, what, error);
+}
+
+/* Both rates of a gate or transition: a Borg-Graham inf needs the Borg-Graham tau with the
+ * same parameters and the other way round (KSChan's one shared vector). */
+static gboolean
+check_rates (const NrtChannel *ch, const char *owner, NrtGateType type, const NrtRate *rate,
+             GError **error)
+{
+  for (int r = 0; r < 2; r++)
+    if (!check_rate (ch, owner, type, &rate[r], r, error))
+      return FALSE;
+  if (!nrt_rate_is_bg (&rate[0]) && !nrt_rate_is_bg (&rate[1]))
+    return TRUE;
+  if (rate[0].form != NRT_RATE_BG_INF || rate[1].form != NRT_RATE_BG_TAU)
+    return set_invalid (error, ch, "%s: a Borg-Graham inf needs a Borg-Graham tau and the "
+                        "other way round", owner);
+  if (rate[0].A != rate[1].A || rate[0].d != rate[1].d || rate[0].z != rate[1].z
+      || rate[0].gam != rate[1].gam || rate[0].tau0 != rate[1].tau0)
+    return set_invalid (error, ch, "%s: the Borg-Graham inf and tau must share their "
+                        "parameters", owner);
+  return TRUE;
 }
 
 static gboolean
@@ -830,9 +897,8 @@ check_scheme (const NrtChannel *ch, guint index, GError **error)
               || tr->stoichiometry < 1 || tr->stoichiometry > 4))
         return set_invalid (error, ch, "%s needs a ligand (na, k or ca) and a stoichiometry "
                             "from 1 to 4", owner);
-      for (int r = 0; r < 2; r++)
-        if (!check_rate (ch, owner, tr->type, &tr->rate[r], r, error))
-          return FALSE;
+      if (!check_rates (ch, owner, tr->type, tr->rate, error))
+        return FALSE;
       /* union the two components */
       guint a = component[tr->from], b = component[tr->to];
       for (guint j = 0; j < n; j++)
@@ -904,9 +970,8 @@ nrt_channel_validate (const NrtChannel *ch, GError **error)
           return FALSE;
         }
       owner = g_strdup_printf ("gate %s", gate->name);
-      for (int r = 0; r < 2; r++)
-        if (!check_rate (ch, owner, gate->type, &gate->rate[r], r, error))
-          return FALSE;
+      if (!check_rates (ch, owner, gate->type, gate->rate, error))
+        return FALSE;
     }
   for (guint i = 0; i < ch->schemes->len; i++)
     if (!check_scheme (ch, i, error))
@@ -942,6 +1007,20 @@ nrt_rate_eval_at (const NrtRate *rate, double v, double celsius)
       return rate->A * (1.0 + x / 2.0);
     case NRT_RATE_SIGMOID:
       return rate->A / (1.0 + ks_exp (rate->k * (v - rate->d)));
+    case NRT_RATE_BG_INF:
+    case NRT_RATE_BG_TAU:
+      {
+        /* KSChanBGinf/KSChanBGtau, operation for operation. */
+        double ap, bp, tau;
+
+        x = NRT_E_OVER_K / (273.15 + celsius) * rate->z * (v - rate->d);
+        ap = rate->A * ks_exp (rate->gam * x);
+        bp = rate->A * ks_exp ((rate->gam - 1.0) * x);
+        tau = 1.0 / (ap + bp);
+        if (rate->form == NRT_RATE_BG_INF)
+          return ap * tau;
+        return tau + rate->tau0;
+      }
     case NRT_RATE_LEMS:
     case NRT_RATE_EXPRESSION:
       g_return_val_if_fail (rate->func != NULL, NAN);
@@ -988,7 +1067,7 @@ rate_is_custom (const NrtRate *r)
 static gboolean
 rate_uses_celsius (const NrtRate *r)
 {
-  return rate_is_custom (r) && r->func->celsius;
+  return nrt_rate_is_bg (r) || (rate_is_custom (r) && r->func->celsius);
 }
 
 gboolean

@@ -20,9 +20,10 @@
 
 G_BEGIN_DECLS
 
-/* KSChan's rate functions, numbered as its ftype (kschan.h).  Exp(x) below is exp with x
- * clamped to [−700, 700], as KSChanFunction::Exp.  Types 5–7 (Borg-Graham inf/τ, table) are
- * not modelled. */
+/* KSChan's rate functions, numbered as its ftype (kschan.h) for types 1–4.  Exp(x) below is
+ * exp with x clamped to [−700, 700], as KSChanFunction::Exp.  KSChan's Borg-Graham types 5 and
+ * 6 are NRT_RATE_BG_INF and NRT_RATE_BG_TAU here (5 and 6 were taken); type 7 (table) is not
+ * modelled. */
 typedef enum {
   NRT_RATE_CONSTANT = 1,  /* A */
   NRT_RATE_EXP = 2,       /* A·Exp(k·(v − d)) */
@@ -32,7 +33,20 @@ typedef enum {
    * d are unused (0). */
   NRT_RATE_LEMS = 5,        /* a custom LEMS ComponentType with its parameter values */
   NRT_RATE_EXPRESSION = 6,  /* one LEMS expression in v (mV) and celsius (°C) */
+  /* KSChan's Borg-Graham pair (ftype 5 and 6, kschan.h KSChanBGinf/KSChanBGtau), the only
+   * KSChan forms that depend on the temperature: x = ebykt·z·(v − vhalf) with
+   * ebykt = e/(k·(273.15 + celsius)) = NRT_E_OVER_K/(273.15 + celsius) /mV,
+   * a' = K·Exp(gam·x), b' = K·Exp((gam − 1)·x); inf = a'/(a' + b'), τ = 1/(a' + b') + tau0.
+   * Parameters: K = A (/ms), vhalf = d (mV), z, gam, tau0 (ms); k is unused (0).  Only inf/τ
+   * gates and transitions have them, and always as a pair: rate[0] NRT_RATE_BG_INF and
+   * rate[1] NRT_RATE_BG_TAU with the same five parameters (KSChan shares one vector). */
+  NRT_RATE_BG_INF = 7,
+  NRT_RATE_BG_TAU = 8,
 } NrtRateForm;
+
+/* e/k in K/mV from the CODATA 2018 exact e and k, NEURON 8.2.2's _e_over_k_codata2018
+ * (checked against KSChan: 11.604518121550 from inf at 6.3 and 22 °C). */
+#define NRT_E_OVER_K (1.602176634e-19 / 1.380649e-23 / 1000.0)
 
 /* The function of an NRT_RATE_LEMS or NRT_RATE_EXPRESSION rate: immutable and reference
  * counted, so that NrtRate stays a small value that can be copied with '='. */
@@ -48,6 +62,11 @@ typedef struct {
    * and nrt_channel_copy take one; nrt_channel_free drops them).  Plain struct copies
    * (NrtRate r = gate->rate[0]) borrow it for as long as the channel lives. */
   NrtRateFunc *func;
+  /* NRT_RATE_BG_INF, NRT_RATE_BG_TAU only (0 otherwise): valence z (1), gam (1, 0..1), tau0
+   * (ms, ≥ 0).  Last, so that {form, A, k, d} initialisers keep working. */
+  double       z;
+  double       gam;
+  double       tau0;
 } NrtRate;
 
 /* How a gate's or a transition's two rates are read (KSChan's KSTransition type).  HH gates
@@ -253,6 +272,14 @@ gboolean     nrt_rate_func_uses_celsius (const NrtRateFunc *func);
 /* The value at v (mV) and celsius (°C), in NEURON's units (see above).  Thread-safe. */
 double       nrt_rate_func_eval (const NrtRateFunc *func, double v, double celsius);
 
+/* Convenience for editors: KSChan's Borg-Graham pair with parameters K (/ms), vhalf (mV), z,
+ * gam and tau0 (ms): *inf becomes NRT_RATE_BG_INF and *tau NRT_RATE_BG_TAU, both holding all
+ * five.  Neither may hold a custom function. */
+void        nrt_rate_set_bg (NrtRate *inf, NrtRate *tau, double K, double vhalf, double z,
+                             double gam, double tau0);
+/* TRUE for NRT_RATE_BG_INF and NRT_RATE_BG_TAU. */
+gboolean    nrt_rate_is_bg (const NrtRate *rate);
+
 /* Convenience for editors: a rate of the given custom form holding a new reference to func
  * (release it with nrt_rate_clear() once the rate has been handed to a channel, which takes
  * its own). */
@@ -271,7 +298,8 @@ gboolean    nrt_channel_validate (const NrtChannel *channel, GError **error);
 /* KSChan's rate function at v (mV), or a custom rate's at v and NEURON's default
  * temperature, 6.3 °C.  Pure. */
 double      nrt_rate_eval (const NrtRate *rate, double v);
-/* The same at celsius (°C): only custom rates that use the temperature depend on it. */
+/* The same at celsius (°C): only Borg-Graham rates and custom rates that use the temperature
+ * depend on it. */
 double      nrt_rate_eval_at (const NrtRate *rate, double v, double celsius);
 /* TRUE when some rate of the channel depends on the temperature other than through q10. */
 gboolean    nrt_channel_uses_celsius (const NrtChannel *channel);

@@ -175,6 +175,23 @@ def channels():
     ks.gmax(1e-11)
     hhgate(ks, "m", 2, (4, 1.0, -0.1, -30), (2, 0.2, -1 / 20, -65))
     KEEP.append(ks)
+    # bgk: density, k, ohmic, gmax 0.005 S/cm2; HH gate n^2 with the Borg-Graham pair on one
+    # shared vector (K 0.2 /ms, vhalf -45 mV, z 3, gam 0.7, tau0 0.5 ms), as the
+    # ChannelBuilder sets it: set_f(0, 5, vec), set_f(1, 6, vec).  The only temperature-
+    # dependent KSChan form: run at 6.3 and 22 degC.
+    ks = h.KSChan(0)
+    ks.name("bgk")
+    ks.ion("k")
+    ks.iv_type(0)
+    ks.gmax(0.005)
+    st = ks.add_hhstate("n")
+    st.gate().power(2)
+    tr = ks.trans(st, st)
+    tr.type(1)
+    vec = h.Vector([0.2, -45, 3, 0.7, 0.5])
+    tr.set_f(0, 5, vec)
+    tr.set_f(1, 6, vec)
+    KEEP.append((ks, vec))
 
 
 def clear():
@@ -216,6 +233,23 @@ def case_ghk():
     run("ks_ghk_soma", cols)
     print("ghk(-65, 5e-5, 2, 2) at 6.3 C = %.17g" % h.ghk(-65, 5e-5, 2, 2))
     print("cai during the run: %g" % soma(0.5).cai)
+    del stim, s, cols
+    clear()
+
+
+def case_bg(celsius, name):
+    soma, stim = soma_hh()
+    soma.insert("bgk")
+    s = soma(0.5)
+    cols = [("soma(0.5).v", s._ref_v), ("soma(0.5).n_bgk", s._ref_n_bgk),
+            ("soma(0.5).i_bgk", s._ref_i_bgk)]
+    settings()
+    old = settings
+    globals()["settings"] = lambda: (old(), setattr(h, "celsius", celsius))
+    try:
+        run(name, cols)
+    finally:
+        globals()["settings"] = old
     del stim, s, cols
     clear()
 
@@ -290,3 +324,5 @@ if __name__ == "__main__":
     case_ghk()
     case_point()
     case_single()
+    case_bg(6.3, "ks_bg_soma_6.3")
+    case_bg(22, "ks_bg_soma_22")

@@ -158,6 +158,43 @@ build_point (void)
   return m;
 }
 
+/* bgk: density, k, gmax 0.005 S/cm²; n² with KSChan's Borg-Graham pair (K 0.2 /ms, vhalf
+ * −45 mV, z 3, gam 0.7, tau0 0.5 ms), the one KSChan form that depends on celsius. */
+static NrtModel *
+build_bg (double celsius)
+{
+  GError *error = NULL;
+  NrtModel *m = nrt_case_soma_hh ();
+  g_autoptr (NrtChannel) ch = nrt_channel_new ("bgk");
+  NrtRate inf = { 0 }, tau = { 0 };
+  NrtRunSettings s;
+
+  ch->ion = NRT_ION_K;
+  ch->gmax = 0.005;
+  ch->erev = nrt_ion_default_e (NRT_ION_K);
+  nrt_rate_set_bg (&inf, &tau, 0.2, -45, 3, 0.7, 0.5);
+  nrt_channel_add_gate (ch, "n", 2, NRT_GATE_INF_TAU, &inf, &tau);
+  ok (nrt_model_add_channel (m, ch, &error), error);
+  ok (nrt_model_insert_mechanism (m, "soma", "bgk", &error), error);
+  ks_settings (m);
+  s = nrt_model_get_data (m)->settings;
+  s.celsius = celsius;
+  ok (nrt_model_set_settings (m, &s, &error), error);
+  return m;
+}
+
+static NrtModel *
+build_bg_6_3 (void)
+{
+  return build_bg (6.3);
+}
+
+static NrtModel *
+build_bg_22 (void)
+{
+  return build_bg (22);
+}
+
 typedef NrtModel *(*BuildFunc) (void);
 
 typedef void (*ScaleFunc) (NrtModel *m, double factor);
@@ -188,7 +225,7 @@ is_state_column (const char *name)
 {
   static const char *const states[] = { ".C1_kca", ".C2_kca", ".O_kca", ".m_cag", "pk[0].O",
                                         ".h_mix", ".A_mix", ".B_mix", ".X_mix", ".Y_mix",
-                                        "pca[0].m", "pk[0].C" };
+                                        "pca[0].m", "pk[0].C", ".n_bgk" };
   for (guint j = 0; j < G_N_ELEMENTS (states); j++)
     if (g_str_has_suffix (name, states[j]))
       return TRUE;
@@ -272,6 +309,9 @@ static const KsCase ks_cases[] = {
   { "ks_mixed_soma", build_mixed, { "soma(0.5).A_mix", "soma(0.5).B_mix" }, NULL },
   { "ks_ghk_soma", build_ghk, { NULL }, NULL },
   { "ks_point_soma", build_point, { "pk[0].C", "pk[0].O" }, scale_pk },
+  /* Borg-Graham inf/τ at NEURON's default temperature and at 22 °C */
+  { "ks_bg_soma_6.3", build_bg_6_3, { NULL }, NULL },
+  { "ks_bg_soma_22", build_bg_22, { NULL }, NULL },
 };
 
 /* Where the residual difference of a scheme comes from.  KSChan's initial solve (dt = 1e9)
