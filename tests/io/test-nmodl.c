@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 
+#include "nrt-hoc.h"
 #include "nrt-nmodl.h"
 #include "nrt-neuroml.h"
 #include "nrt-sim.h"
@@ -734,6 +735,137 @@ test_neuron_kinetic (void)
   rm_tree (tmp);
 }
 
+/* ---- Borg-Graham ---- */
+
+/* bgk: density, k, 0.005 S/cm²; n² with KSChan's Borg-Graham pair (K 0.2 /ms, vhalf −45 mV,
+ * z 3, gam 0.7, tau0 0.5 ms), named name. */
+static NrtChannel *
+channel_bgk (const char *name)
+{
+  NrtChannel *ch = nrt_channel_new (name);
+  NrtRate inf = { 0 }, tau = { 0 };
+
+  ch->ion = NRT_ION_K;
+  ch->gmax = 0.005;
+  ch->erev = nrt_ion_default_e (NRT_ION_K);
+  nrt_rate_set_bg (&inf, &tau, 0.2, -45, 3, 0.7, 0.5);
+  nrt_channel_add_gate (ch, "n", 2, NRT_GATE_INF_TAU, &inf, &tau);
+  return ch;
+}
+
+static NrtModel *
+bg_soma (double celsius)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NrtChannel) ch = channel_bgk ("bgk");
+  NrtModel *m = nrt_model_new ();
+  NrtRunSettings s;
+  int pp;
+
+  g_assert_cmpint (nrt_model_add_section (m, "soma", NULL, 0, 10, 10, &error), >=, 0);
+  g_assert_true (nrt_model_set_Ra (m, "soma", 35.4, &error));
+  g_assert_true (nrt_model_set_cm (m, "soma", 1, &error));
+  g_assert_true (nrt_model_insert_mechanism (m, "soma", "hh", &error));
+  g_assert_true (nrt_model_add_channel (m, ch, &error));
+  g_assert_true (nrt_model_insert_mechanism (m, "soma", "bgk", &error));
+  pp = nrt_model_add_point_process (m, "IClamp", "soma", 0.5, &error);
+  g_assert_true (nrt_model_set_point_process_param (m, (guint) pp, "del", 2, &error));
+  g_assert_true (nrt_model_set_point_process_param (m, (guint) pp, "dur", 0.1, &error));
+  g_assert_true (nrt_model_set_point_process_param (m, (guint) pp, "amp", 1, &error));
+  s = nrt_model_get_data (m)->settings;
+  s.tstop = 20;
+  s.dt = 0.025;
+  s.v_init = -65;
+  s.celsius = celsius;
+  s.hh_use_table = FALSE;
+  g_assert_true (nrt_model_set_settings (m, &s, &error));
+  g_assert_no_error (error);
+  return m;
+}
+
+static void
+test_bg_text (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NrtChannel) ch = channel_bgk ("bgk");
+  g_autofree char *mod = nrt_nmodl_write_channel (ch, &error);
+  g_autofree char *hoc = nrt_hoc_write_kschan (ch, 6.3, &error);
+
+  g_assert_no_error (error);
+  assert_contains (mod, "inf_n = ks_bg_inf(v, 0.20000000000000001, -45, 3, 0.69999999999999996, 0.5)");
+  assert_contains (mod, "FUNCTION ks_bg_tau(");
+  assert_contains (mod, "11.604518121550");
+  assert_contains (hoc, "tobj_.set_f(0, 5, ksvec_.c.append(0.2, -45, 3, 0.7, 0.5))");
+  assert_contains (hoc, "tobj_.set_f(1, 6, ksvec_.c.append(0.2, -45, 3, 0.7, 0.5))");
+}
+
+/* bgk exported as NMODL and as Neurite's KSChan hoc file, both run in NEURON at 6.3 and
+ * 22 degC against Neurite's trace. */
+static void
+test_neuron_bg (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = NULL, *home = NULL, *lib = NULL, *hocfile = NULL;
+  g_autofree char *script = g_build_filename (NRT_SOURCE_ROOT, "tests", "io", "nmodl-bg-run.py",
+                                              NULL);
+  const char *const temps[] = { "6.3", "22" };
+  const char *const mods[] = { "bgk.mod", NULL };
+
+  if (!have_neuron ())
+    {
+      g_test_skip ("NEURON (python3 -c 'import neuron', nrnivmodl and "
+                   NRN_LIB "/nrnmech_makefile) is not installed");
+      return;
+    }
+  tmp = g_dir_make_tmp ("nrt-nmodl-XXXXXX", &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(NrtModel) m = bg_soma (6.3);
+    g_autoptr(NrtChannel) ks = channel_bgk ("bgk_ks");
+    g_autofree char *hoc = nrt_hoc_write_kschan (ks, 6.3, &error);
+    g_assert_no_error (error);
+    g_assert_true (nrt_nmodl_write_model_channels (m, tmp, &error));
+    g_assert_no_error (error);
+    hocfile = g_build_filename (tmp, "bgk_ks.hoc", NULL);
+    g_assert_true (g_file_set_contents (hocfile, hoc, -1, &error));
+  }
+  lib = compile_mods (tmp, mods, &home);
+
+  for (guint c = 0; c < G_N_ELEMENTS (temps); c++)
+    {
+      g_autoptr(NrtModel) m = bg_soma (g_ascii_strtod (temps[c], NULL));
+      g_autoptr(GArray) ours = NULL;
+      g_autofree char *out = NULL;
+      g_auto(GStrv) lines = NULL;
+      char *argv[] = { PYTHON, script, lib, hocfile, (char *) temps[c], NULL };
+      double d_hoc = 0, d_mod = 0, peak = -INFINITY;
+      guint n;
+
+      g_assert_true (run (argv, home, NULL, &out));
+      lines = g_strsplit (g_strstrip (out), "\n", -1);
+      n = g_strv_length (lines);
+      g_assert_cmpuint (n, ==, 801);
+      ours = neurite_trace_until (m, 20);
+      g_assert_cmpuint (ours->len, ==, n);
+      for (guint i = 0; i < n; i++)
+        {
+          char *end;
+          double mod = g_ascii_strtod (lines[i], &end);
+          double ks = g_ascii_strtod (end, NULL);
+          double v = g_array_index (ours, double, i);
+          d_mod = MAX (d_mod, fabs (mod - v));
+          d_hoc = MAX (d_hoc, fabs (ks - v));
+          peak = MAX (peak, v);
+        }
+      g_test_message ("bgk at %s degC: peak %.6f mV; max |dv| vs Neurite: exported NMODL %.3g mV, "
+                      "exported KSChan hoc %.3g mV", temps[c], peak, d_mod, d_hoc);
+      g_assert_cmpfloat (peak, >, 0);
+      g_assert_cmpfloat (d_mod, <=, 1e-6);
+      g_assert_cmpfloat (d_hoc, <=, 1e-6);
+    }
+  rm_tree (tmp);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -747,5 +879,7 @@ main (int argc, char **argv)
   g_test_add_func ("/io/nmodl/kinetic-text", test_kinetic_text);
   g_test_add_func ("/io/nmodl/ghk-point-text", test_ghk_point_text);
   g_test_add_func ("/io/nmodl/neuron-kinetic", test_neuron_kinetic);
+  g_test_add_func ("/io/nmodl/bg-text", test_bg_text);
+  g_test_add_func ("/io/nmodl/neuron-bg", test_neuron_bg);
   return g_test_run ();
 }
