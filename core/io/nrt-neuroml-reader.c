@@ -1524,15 +1524,29 @@ read_rates (Reader *r, xmlNodePtr n, NrtRate *rate, GError **error)
       return FALSE;
   for (int i = 0; i < 2; i++)
     {
-      if (v[4 * i] < NRT_RATE_CONSTANT || v[4 * i] > NRT_RATE_SIGMOID
-          || v[4 * i] != (int) v[4 * i])
+      gboolean bg = v[4 * i] == NRT_RATE_BG_INF || v[4 * i] == NRT_RATE_BG_TAU;
+      if (!bg && (v[4 * i] < NRT_RATE_CONSTANT || v[4 * i] > NRT_RATE_SIGMOID
+                  || v[4 * i] != (int) v[4 * i]))
         {
           nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, n,
-                             "<%s form%d=\"%g\">: not a rate form (1 to 4)", n->name, i, v[4 * i]);
+                             "<%s form%d=\"%g\">: not a rate form (1 to 4, 7 or 8)", n->name, i,
+                             v[4 * i]);
           return FALSE;
         }
       rate[i] = (NrtRate) { (NrtRateForm) (int) v[4 * i], v[4 * i + 1], v[4 * i + 2],
                             v[4 * i + 3] };
+      if (bg)
+        {
+          /* Borg-Graham: z, gam and tau0 as well (the model checks their domains) */
+          char key[3][8];
+          g_snprintf (key[0], sizeof key[0], "z%d", i);
+          g_snprintf (key[1], sizeof key[1], "gam%d", i);
+          g_snprintf (key[2], sizeof key[2], "tau0_%d", i);
+          if (!get_number (r, n, key[0], TRUE, &rate[i].z, error)
+              || !get_number (r, n, key[1], TRUE, &rate[i].gam, error)
+              || !get_number (r, n, key[2], TRUE, &rate[i].tau0, error))
+            return FALSE;
+        }
     }
   return TRUE;
 }
@@ -2719,6 +2733,14 @@ nrt_nml_build_model (NrtNmlDocSet *set, GError **error)
             }
           if (r.ann && is_neurite_own_id (id))
             continue;
+          if (r.ann && nrt_nml_is (n, "ComponentType"))
+            {
+              /* the writer's stand-ins for Borg-Graham rates, exact in the annotation */
+              g_autofree char *ct = nrt_nml_get (n, "name");
+              if (ct && g_str_has_prefix (ct, "neurite_")
+                  && (g_str_has_suffix (ct, "_bg_inf") || g_str_has_suffix (ct, "_bg_tau")))
+                continue;
+            }
           g_ptr_array_add (foreign_top, dump_node (n));
         }
     }

@@ -485,6 +485,43 @@ transition_prefix (const NrtChannel *ch, const char *from, const char *to)
   return g_strdup_printf ("neurite_%s_%s_%s", ch->name, from, to);
 }
 
+/* KSChan's Borg-Graham pair has no NeuroML form: other tools get each rate as a generated
+ * ComponentType, made through the expression path from the same formula in v (mV) and
+ * celsius (°C), algebraically KSChanBGinf/KSChanBGtau (inf = 1/(1 + exp(−x)); without
+ * KSChan's ±700 clamp of Exp).  Neurite itself reads the annotation, which is exact, and
+ * drops these types (the reader skips ComponentTypes named neurite_…_bg_inf/_bg_tau). */
+static char *
+bg_type_name (const char *prefix, NrtRateForm form)
+{
+  return g_strdup_printf ("%s_%s", prefix, form == NRT_RATE_BG_INF ? "bg_inf" : "bg_tau");
+}
+
+static NrtRateFunc *
+bg_expression (const NrtRate *r)
+{
+  char ek[G_ASCII_DTOSTR_BUF_SIZE], z[G_ASCII_DTOSTR_BUF_SIZE], vh[G_ASCII_DTOSTR_BUF_SIZE];
+  char K[G_ASCII_DTOSTR_BUF_SIZE], gam[G_ASCII_DTOSTR_BUF_SIZE], t0[G_ASCII_DTOSTR_BUF_SIZE];
+  g_autofree char *x = NULL, *text = NULL;
+  g_autoptr (GError) error = NULL;
+  NrtRateFunc *f;
+
+  g_ascii_formatd (ek, sizeof ek, "%.17g", NRT_E_OVER_K);
+  g_ascii_formatd (z, sizeof z, "%.17g", r->z);
+  g_ascii_formatd (vh, sizeof vh, "%.17g", r->d);
+  g_ascii_formatd (K, sizeof K, "%.17g", r->A);
+  g_ascii_formatd (gam, sizeof gam, "%.17g", r->gam);
+  g_ascii_formatd (t0, sizeof t0, "%.17g", r->tau0);
+  x = g_strdup_printf ("%s/(273.15 + celsius)*(%s)*(v - (%s))", ek, z, vh);
+  if (r->form == NRT_RATE_BG_INF)
+    text = g_strdup_printf ("1/(1 + exp(-(%s)))", x);
+  else
+    text = g_strdup_printf ("1/((%s)*exp((%s)*(%s)) + (%s)*exp(((%s) - 1)*(%s))) + (%s)", K, gam,
+                            x, K, gam, x, t0);
+  f = nrt_rate_func_new_expression (text, &error);
+  g_assert_no_error (error);
+  return f;
+}
+
 static void
 write_expression_rate (GString *s, const char *indent, const char *tag, const char *type_name)
 {
@@ -527,6 +564,14 @@ static void
 write_inf_tau (GString *s, const char *indent, const NrtRate *inf, const NrtRate *tau,
                const char *prefix)
 {
+  if (nrt_rate_is_bg (inf))
+    {
+      g_autofree char *tname = bg_type_name (prefix, NRT_RATE_BG_TAU);
+      g_autofree char *iname = bg_type_name (prefix, NRT_RATE_BG_INF);
+      write_expression_rate (s, indent, "timeCourse", tname);
+      write_expression_rate (s, indent, "steadyState", iname);
+      return;
+    }
   if (tau->form == NRT_RATE_LEMS)
     write_lems_rate (s, indent, "timeCourse", tau);
   else if (tau->form == NRT_RATE_EXPRESSION)
@@ -751,6 +796,17 @@ static void
 collect_rate_types (GPtrArray *names, GPtrArray *texts, const NrtRate *rate, NrtGateType type,
                     const char *prefix)
 {
+  if (type == NRT_GATE_INF_TAU && nrt_rate_is_bg (&rate[0]))
+    {
+      /* τ first, as write_inf_tau refers to them (timeCourse, steadyState) */
+      for (int r = 1; r >= 0; r--)
+        {
+          g_autoptr (NrtRateFunc) f = bg_expression (&rate[r]);
+          char *name = bg_type_name (prefix, rate[r].form);
+          add_type (names, texts, name, expression_component_type (f, name, r == 0 ? 2 : 1));
+        }
+      return;
+    }
   for (int r = 0; r < 2; r++)
     {
       const NrtRateFunc *f = rate[r].func;
@@ -856,7 +912,8 @@ static const char *const gate_type_names[] = {
   [NRT_TRANS_LIGAND_OUTSIDE] = "ligand_outside", [NRT_TRANS_LIGAND_INSIDE] = "ligand_inside",
 };
 
-/* The two rates as form0 A0 k0 d0 form1 A1 k1 d1 attributes. */
+/* The two rates as form0 A0 k0 d0 form1 A1 k1 d1 attributes, and z0 gam0 tau0_0 (z1 gam1
+ * tau0_1) for a Borg-Graham rate. */
 static void
 attr_rates (GString *s, const NrtRate *rate)
 {
@@ -871,6 +928,16 @@ attr_rates (GString *s, const NrtRate *rate)
       attr_num (s, key, rate[r].k, NULL);
       g_snprintf (key, sizeof key, "d%d", r);
       attr_num (s, key, rate[r].d, NULL);
+      if (nrt_rate_is_bg (&rate[r]))
+        {
+          /* only then, so that files without Borg-Graham rates are as before */
+          g_snprintf (key, sizeof key, "z%d", r);
+          attr_num (s, key, rate[r].z, NULL);
+          g_snprintf (key, sizeof key, "gam%d", r);
+          attr_num (s, key, rate[r].gam, NULL);
+          g_snprintf (key, sizeof key, "tau0_%d", r);
+          attr_num (s, key, rate[r].tau0, NULL);
+        }
     }
 }
 

@@ -689,6 +689,82 @@ test_schemes_without_annotation (void)
   remove_tmp (path);
 }
 
+/* KSChan's Borg-Graham pair on an HH gate and on a scheme transition: the annotation carries
+ * it exactly (save → load → save byte-identical, schema-valid); other tools get generated
+ * ComponentTypes, which Neurite itself reads (annotation stripped) as expression rates with
+ * the same inf and τ at 6.3 and 22 °C. */
+static void
+test_round_trip_bg (void)
+{
+  g_autoptr (NrtModel) m = nrt_model_new ();
+  g_autoptr (GError) e = NULL;
+  g_autoptr (NrtChannel) ch = nrt_channel_new ("bgk");
+  g_autoptr (NrtModel) back = NULL;
+  g_autofree char *text = NULL, *stripped = NULL, *path = NULL;
+  NrtRate inf = { 0 }, tau = { 0 };
+  const NrtChannel *got;
+  NrtKsScheme *ks;
+  double worst = 0;
+  char *a, *b;
+
+  ch->ion = NRT_ION_K;
+  ch->gmax = 0.005;
+  nrt_rate_set_bg (&inf, &tau, 0.2, -45, 3, 0.7, 0.5);
+  nrt_channel_add_gate (ch, "n", 2, NRT_GATE_INF_TAU, &inf, &tau);
+  ks = nrt_channel_add_scheme (ch, 1);
+  nrt_ks_scheme_add_state (ks, "C", 0, 0, 60);
+  nrt_ks_scheme_add_state (ks, "O", 1, 60, 60);
+  nrt_rate_set_bg (&inf, &tau, 1.0 / 3.0, -20.125, 4, 0.45, 0.1);
+  nrt_ks_scheme_add_transition (ks, 0, 1, NRT_GATE_INF_TAU, &inf, &tau, NRT_ION_NONSPECIFIC, 1);
+  g_assert_cmpint (nrt_model_add_section (m, "soma", NULL, 0, 20, 20, &e), ==, 0);
+  g_assert_true (nrt_model_add_channel (m, ch, &e));
+  g_assert_true (nrt_model_insert_mechanism (m, "soma", "bgk", &e));
+  g_assert_no_error (e);
+
+  text = round_trip (m, "borg-graham");
+  g_assert_nonnull (strstr (text, "form0=\"7\""));
+  g_assert_nonnull (strstr (text, "tau0_1=\"0.5\""));
+  g_assert_nonnull (strstr (text, "<ComponentType name=\"neurite_bgk_n_bg_inf\""));
+  g_assert_nonnull (strstr (text, "<steadyState type=\"neurite_bgk_n_bg_inf\"/>"));
+  g_assert_nonnull (strstr (text, "<timeCourse type=\"neurite_bgk_C_O_bg_tau\"/>"));
+
+  a = strstr (text, "    <annotation>");
+  b = strstr (text, "    </annotation>\n");
+  g_assert_true (a != NULL && b != NULL);
+  {
+    g_autofree char *head = g_strndup (text, a - text);
+    stripped = g_strconcat (head, b + strlen ("    </annotation>\n"), NULL);
+  }
+  g_assert_null (strstr (stripped, "neurite:"));
+  assert_schema_valid (stripped);
+  path = tmp_file ("bare.nml", stripped);
+  back = nrt_neuroml_read_file (path, &e);
+  g_assert_no_error (e);
+  got = nrt_model_get_data (back)->channels->pdata[0];
+  g_assert_cmpstr (got->name, ==, "bgk");
+  /* the importer makes the two-state inf/τ gateKS an HH gate after n */
+  g_assert_cmpuint (got->gates->len, ==, 2);
+  for (int c = 0; c < 2; c++)
+    for (double v = -100; v <= 50; v += 7.5)
+      {
+        double celsius = c ? 22 : 6.3, i0, t0, i1, t1;
+        nrt_gate_inf_tau_at (ch->gates->pdata[0], v, celsius, 1, &i0, &t0);
+        nrt_gate_inf_tau_at (got->gates->pdata[0], v, celsius, 1, &i1, &t1);
+        worst = MAX (worst, MAX (fabs (i1 - i0), fabs (t1 - t0) / t0));
+        {
+          const NrtKsTransition *tr = &g_array_index (ks->transitions, NrtKsTransition, 0);
+          i0 = nrt_rate_eval_at (&tr->rate[0], v, celsius);
+          t0 = nrt_rate_eval_at (&tr->rate[1], v, celsius);
+        }
+        nrt_gate_inf_tau_at (got->gates->pdata[1], v, celsius, 1, &i1, &t1);
+        worst = MAX (worst, MAX (fabs (i1 - i0), fabs (t1 - t0) / t0));
+      }
+  g_test_message ("Borg-Graham read from the generated ComponentTypes: max |Δinf|, |Δτ|/τ = %.3g",
+                  worst);
+  g_assert_cmpfloat (worst, <=, 1e-12);
+  remove_tmp (path);
+}
+
 /* Channel files: the presets, a ligand scheme and a single-channel point channel written on
  * their own validate and read back equal; a write → read → write is byte-identical; the
  * NeuroML documentation's HH potassium channel reads as a ChannelBuilder channel equal to the
@@ -1168,6 +1244,7 @@ main (int argc, char **argv)
   g_test_add_func ("/io/round-trip/channels", test_round_trip_channels);
   g_test_add_func ("/io/round-trip/spec-channels", test_round_trip_spec_channels);
   g_test_add_func ("/io/round-trip/schemes", test_round_trip_schemes);
+  g_test_add_func ("/io/round-trip/borg-graham", test_round_trip_bg);
   g_test_add_func ("/io/foreign/channels", test_foreign_channels);
   g_test_add_func ("/io/foreign/schemes-without-annotation", test_schemes_without_annotation);
   g_test_add_func ("/io/channel-files", test_channel_files);
