@@ -26,12 +26,12 @@ typedef struct {
   GtkWidget      *box;
   GtkLabel       *formula;
   GtkDropDown    *form;
-  NrtNumberEntry *field[3];  /* A, k, d */
+  NrtNumberEntry *field[6];  /* A (K), k, d (vhalf), and Borg-Graham's z, gam, tau0 */
   GtkEntry       *expr;      /* the expression form's text (a LEMS type's name, read-only) */
   GtkLabel       *expr_error;
   char           *expr_shown; /* the model's text the entry was last filled with */
   guint           n_forms;
-  NrtRateForm     forms[6];  /* what the form menu offers, in its order */
+  NrtRateForm     forms[8];  /* what the form menu offers, in its order */
   char           *formula_text;
 } RateEditor;
 
@@ -470,13 +470,29 @@ allowed_forms (NrtGateType type, guint slot)
     case NRT_GATE_ALPHA_BETA:
       return ab | 1u << NRT_RATE_EXPRESSION;
     case NRT_GATE_INF_TAU:
-      return slot == 0 ? (1u << NRT_RATE_CONSTANT | 1u << NRT_RATE_SIGMOID | 1u << NRT_RATE_EXPRESSION)
-                       : (1u << NRT_RATE_CONSTANT | 1u << NRT_RATE_EXP | 1u << NRT_RATE_EXPRESSION);
+      /* Borg-Graham τ only ever follows a Borg-Graham inf (see form_mask) */
+      return slot == 0 ? (1u << NRT_RATE_CONSTANT | 1u << NRT_RATE_SIGMOID | 1u << NRT_RATE_EXPRESSION
+                          | 1u << NRT_RATE_BG_INF)
+                       : (1u << NRT_RATE_CONSTANT | 1u << NRT_RATE_EXP | 1u << NRT_RATE_EXPRESSION
+                          | 1u << NRT_RATE_BG_TAU);
     case NRT_TRANS_LIGAND_OUTSIDE:
     case NRT_TRANS_LIGAND_INSIDE:
     default:
       return 1u << NRT_RATE_CONSTANT;
     }
+}
+
+/* The form menu of a slot given both rates: KSChan's τ becomes Borg-Graham τ (and nothing
+ * else) while the inf is Borg-Graham inf, and is never offered otherwise. */
+static guint
+form_mask (NrtGateType type, guint slot, const NrtRate *rates)
+{
+  guint mask = allowed_forms (type, slot);
+
+  if (type == NRT_GATE_INF_TAU && slot == 1)
+    mask = rates[0].form == NRT_RATE_BG_INF ? 1u << NRT_RATE_BG_TAU
+                                            : mask & ~(1u << NRT_RATE_BG_TAU);
+  return mask;
 }
 
 /* NEURON's values when a form is chosen in the rate editor (neuron-gui.md §2.4). */
@@ -512,6 +528,10 @@ form_name (NrtRateForm form)
       return _("Expression");
     case NRT_RATE_LEMS:
       return _("LEMS type (read-only)");
+    case NRT_RATE_BG_INF:
+      return _("Borg-Graham inf");
+    case NRT_RATE_BG_TAU:
+      return _("Borg-Graham tau");
     case NRT_RATE_CONSTANT:
     default:
       return _("Constant");
@@ -561,6 +581,35 @@ rate_to_expression (const NrtRate *rate)
   if (is_custom (rate->form) && rate->func != NULL)
     {
       g_string_append (out, nrt_rate_func_get_text (rate->func));
+      return g_string_free (out, FALSE);
+    }
+  if (nrt_rate_is_bg (rate))
+    {
+      /* x = e/(k·T)·z·(v − vhalf); inf = 1/(1 + exp(−x)),
+       * τ = 1/(K·exp(gam·x) + K·exp((gam − 1)·x)) + tau0 */
+      GString *x = g_string_new ("(");
+      append_number (x, NRT_E_OVER_K);
+      g_string_append (x, " / (273.15 + celsius) * ");
+      append_number (x, rate->z);
+      g_string_append (x, " * ");
+      append_v_minus (x, rate->d);
+      g_string_append_c (x, ')');
+      if (rate->form == NRT_RATE_BG_INF)
+        g_string_append_printf (out, "1 / (1 + exp(-%s))", x->str);
+      else
+        {
+          g_string_append (out, "1 / (");
+          append_number (out, rate->A);
+          g_string_append (out, " * exp(");
+          append_number (out, rate->gam);
+          g_string_append_printf (out, " * %s) + ", x->str);
+          append_number (out, rate->A);
+          g_string_append (out, " * exp(");
+          append_number (out, rate->gam - 1);
+          g_string_append_printf (out, " * %s)) + ", x->str);
+          append_number (out, rate->tau0);
+        }
+      g_string_free (x, TRUE);
       return g_string_free (out, FALSE);
     }
   append_number (out, rate->A);
@@ -648,6 +697,12 @@ rate_formula (const char *coef, const NrtRate *rate, NrtGateType type, guint slo
                                           "%s = %s(v): a LEMS ComponentType read from NeuroML, with %u parameters", n),
                                 coef, name, n);
       }
+    case NRT_RATE_BG_INF:
+      return g_strdup_printf ("%s = a'/(a' + b'),  a' = K*exp(gam*x),  b' = K*exp((gam - 1)*x),  "
+                              "x = z*e/(k*(273.15 + celsius))*(v - vhalf)", coef);
+    case NRT_RATE_BG_TAU:
+      return g_strdup_printf (_("%s = 1/(a' + b') + tau0, with the inf’s K, vhalf, z, gam, tau0"),
+                              coef);
     case NRT_RATE_EXP:
       return g_strdup_printf ("%s = A*exp(k*(v - d))", coef);
     case NRT_RATE_LINOID:
@@ -1266,7 +1321,23 @@ nrt_channel_builder_set_rate_form (NrtChannelBuilder *self, guint slot, NrtRateF
       refresh (self);
       return FALSE;
     }
-  if (form == NRT_RATE_EXPRESSION)
+  if (form == NRT_RATE_BG_INF || form == NRT_RATE_BG_TAU)
+    {
+      if (*t != NRT_GATE_INF_TAU || slot != (form == NRT_RATE_BG_INF ? 0u : 1u)
+          || (form == NRT_RATE_BG_TAU && rates[0].form != NRT_RATE_BG_INF))
+        {
+          g_set_error_literal (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE,
+                               _("Borg-Graham is an inf, τ pair: choose Borg-Graham inf for inf"));
+          refresh (self);
+          return FALSE;
+        }
+      /* KSChan's one vector for both, at its defaults K 1 /ms, vhalf −20 mV, z 4, gam 0.5,
+       * tau0 0.1 ms */
+      nrt_rate_clear (&rates[0]);
+      nrt_rate_clear (&rates[1]);
+      nrt_rate_set_bg (&rates[0], &rates[1], 1, -20, 4, 0.5, 0.1);
+    }
+  else if (form == NRT_RATE_EXPRESSION)
     {
       /* Start from the rate as it stands, written out, so the curve stays where it was. */
       g_autofree char *text = rate_to_expression (&rates[slot]);
@@ -1284,6 +1355,9 @@ nrt_channel_builder_set_rate_form (NrtChannelBuilder *self, guint slot, NrtRateF
       nrt_rate_clear (&rates[slot]);
       rates[slot] = default_rate (form);
     }
+  /* Leaving Borg-Graham inf takes its τ along: τ becomes exponential (KSChan's fallback). */
+  if (slot == 0 && rates[0].form != NRT_RATE_BG_INF && rates[1].form == NRT_RATE_BG_TAU)
+    rates[1] = default_rate (NRT_RATE_EXP);
   if (!commit (self, ch, self->editor_error, error))
     {
       refresh (self);
@@ -1409,8 +1483,23 @@ on_rate_committed (NrtNumberEntry *entry, double value, NrtChannelBuilder *self)
     rates[slot].A = value;
   else if (param == 1)
     rates[slot].k = value;
-  else
+  else if (param == 2)
     rates[slot].d = value;
+  else if (param == 3)
+    rates[slot].z = value;
+  else if (param == 4)
+    rates[slot].gam = value;
+  else
+    rates[slot].tau0 = value;
+  /* Borg-Graham: one parameter vector for inf and τ */
+  if (rates[0].form == NRT_RATE_BG_INF && rates[1].form == NRT_RATE_BG_TAU)
+    {
+      NrtRate shared = rates[slot];
+      shared.form = NRT_RATE_BG_INF;
+      rates[0] = shared;
+      shared.form = NRT_RATE_BG_TAU;
+      rates[1] = shared;
+    }
   if (!commit (self, ch, self->editor_error, &error))
     nrt_number_entry_reject (entry, error->message);
 }
@@ -1480,7 +1569,7 @@ on_expr_activate (GtkEntry *entry, NrtChannelBuilder *self)
 static void
 build_rate_editor (NrtChannelBuilder *self, guint slot)
 {
-  static const char *const params[] = { "A", "k", "d" };
+  static const char *const params[] = { "A", "k", "d", "z", "gam", "tau0" };
   RateEditor *ed = &self->rate[slot];
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *label = gtk_label_new (NULL);
@@ -1497,7 +1586,7 @@ build_rate_editor (NrtChannelBuilder *self, guint slot)
   gtk_widget_set_tooltip_text (form, _("The rate’s form; choosing one starts it at NEURON’s defaults"));
   g_signal_connect (form, "notify::selected", G_CALLBACK (on_form_selected), self);
   gtk_box_append (GTK_BOX (box), form);
-  for (guint p = 0; p < 3; p++)
+  for (guint p = 0; p < G_N_ELEMENTS (params); p++)
     {
       GtkWidget *entry = nrt_number_entry_new (params[p], 0, 0);
       nrt_number_entry_set_digits (NRT_NUMBER_ENTRY (entry), 17);
@@ -1601,7 +1690,8 @@ refresh_rate_editors (NrtChannelBuilder *self, const NrtChannel *ch, gboolean fo
       g_autofree char *coef = coefficient_name (self, ch, *type == NRT_GATE_INF_TAU, s);
       g_autofree char *alabel = a_label (*type, s, tr != NULL ? tr->stoichiometry : 1);
       g_autoptr(GtkStringList) forms = gtk_string_list_new (NULL);
-      guint mask = allowed_forms (*type, s), selected = 0;
+      guint mask = form_mask (*type, s, rates), selected = 0;
+      gboolean bg = nrt_rate_is_bg (&rates[s]);
 
       gboolean custom = is_custom (rates[s].form);
 
@@ -1609,7 +1699,7 @@ refresh_rate_editors (NrtChannelBuilder *self, const NrtChannel *ch, gboolean fo
       if (rates[s].form == NRT_RATE_LEMS)
         mask |= 1u << NRT_RATE_LEMS;
       ed->n_forms = 0;
-      for (NrtRateForm f = NRT_RATE_CONSTANT; f <= NRT_RATE_EXPRESSION; f++)
+      for (NrtRateForm f = NRT_RATE_CONSTANT; f <= NRT_RATE_BG_TAU; f++)
         if (mask & (1u << f))
           {
             if (f == rates[s].form)
@@ -1623,19 +1713,32 @@ refresh_rate_editors (NrtChannelBuilder *self, const NrtChannel *ch, gboolean fo
       g_free (ed->formula_text);
       ed->formula_text = rate_formula (coef, &rates[s], *type, s, tr);
       gtk_label_set_text (ed->formula, ed->formula_text);
-      nrt_number_entry_set_label (ed->field[0], alabel);
+      /* KSTransHelper.pname's labels */
+      nrt_number_entry_set_label (ed->field[0], bg ? "K (/ms)" : alabel);
       nrt_number_entry_set_label (ed->field[1], "k (/mV)");
-      nrt_number_entry_set_label (ed->field[2], "d (mV)");
+      nrt_number_entry_set_label (ed->field[2], bg ? "vhalf (mV)" : "d (mV)");
+      nrt_number_entry_set_label (ed->field[3], "z");
+      nrt_number_entry_set_label (ed->field[4], "gam");
+      nrt_number_entry_set_label (ed->field[5], "tau0 (ms)");
       show_value (ed->field[0], rates[s].A, force);
       show_value (ed->field[1], rates[s].k, force);
       show_value (ed->field[2], rates[s].d, force);
+      show_value (ed->field[3], rates[s].z, force);
+      show_value (ed->field[4], rates[s].gam, force);
+      show_value (ed->field[5], rates[s].tau0, force);
       /* The form menu gives NEURON's defaults back; a reset beside every number that
        * differs from them would only clutter the editor. */
-      for (guint p = 0; p < 3; p++)
+      for (guint p = 0; p < G_N_ELEMENTS (ed->field); p++)
         nrt_number_entry_set_default (ed->field[p], nrt_number_entry_get_value (ed->field[p]));
-      gtk_widget_set_visible (GTK_WIDGET (ed->field[0]), !custom);
-      gtk_widget_set_visible (GTK_WIDGET (ed->field[1]), !custom && rates[s].form != NRT_RATE_CONSTANT);
-      gtk_widget_set_visible (GTK_WIDGET (ed->field[2]), !custom && rates[s].form != NRT_RATE_CONSTANT);
+      /* Borg-Graham's five numbers sit under inf; τ shares them (KSChan's one vector). */
+      gtk_widget_set_visible (GTK_WIDGET (ed->field[0]),
+                              !custom && rates[s].form != NRT_RATE_BG_TAU);
+      gtk_widget_set_visible (GTK_WIDGET (ed->field[1]),
+                              !custom && !bg && rates[s].form != NRT_RATE_CONSTANT);
+      gtk_widget_set_visible (GTK_WIDGET (ed->field[2]), !custom && rates[s].form != NRT_RATE_CONSTANT
+                                                         && rates[s].form != NRT_RATE_BG_TAU);
+      for (guint p = 3; p < G_N_ELEMENTS (ed->field); p++)
+        gtk_widget_set_visible (GTK_WIDGET (ed->field[p]), rates[s].form == NRT_RATE_BG_INF);
       gtk_widget_set_visible (GTK_WIDGET (ed->expr), custom);
       gtk_editable_set_editable (GTK_EDITABLE (ed->expr), rates[s].form == NRT_RATE_EXPRESSION);
       /* A LEMS type's name is shown, not edited: make that visible. */
@@ -1678,7 +1781,8 @@ typed_rates (NrtChannelBuilder *self, const NrtRate *model_rates, NrtRate *out)
 {
   for (guint s = 0; s < 2; s++)
     {
-      double *dst[3] = { &out[s].A, &out[s].k, &out[s].d };
+      double *dst[6] = { &out[s].A, &out[s].k, &out[s].d, &out[s].z, &out[s].gam,
+                         &out[s].tau0 };
       RateEditor *ed = &self->rate[s];
 
       /* out holds references of its own: release them with nrt_rate_clear(). */
@@ -1706,14 +1810,20 @@ typed_rates (NrtChannelBuilder *self, const NrtRate *model_rates, NrtRate *out)
             }
           continue;
         }
-      if (is_custom (model_rates[s].form))
+      if (is_custom (model_rates[s].form) || model_rates[s].form == NRT_RATE_BG_TAU)
         continue;
-      for (guint p = 0; p < 3; p++)
+      for (guint p = 0; p < G_N_ELEMENTS (dst); p++)
         {
           double v;
           if (nrt_number_parse (gtk_editable_get_text (nrt_number_entry_get_editable (self->rate[s].field[p])), &v))
             *dst[p] = v;
         }
+    }
+  /* Borg-Graham τ follows the inf's typed numbers (one vector). */
+  if (out[0].form == NRT_RATE_BG_INF && out[1].form == NRT_RATE_BG_TAU)
+    {
+      out[1] = out[0];
+      out[1].form = NRT_RATE_BG_TAU;
     }
 }
 
@@ -3302,6 +3412,15 @@ nrt_channel_builder_get_field (NrtChannelBuilder *self, const char *name)
     return self->scheme_power_entry;
   if (g_str_equal (name, "fraction"))
     return self->fraction_entry;
+  if (g_str_has_prefix (name, "rate") && strlen (name) > 6 && name[5] == '.'
+      && (name[4] == '0' || name[4] == '1'))
+    {
+      /* Borg-Graham's names: K and vhalf are A and d's fields */
+      static const char *const bg[] = { "K", "", "vhalf", "z", "gam", "tau0" };
+      for (guint p = 0; p < G_N_ELEMENTS (bg); p++)
+        if (bg[p][0] != '\0' && g_str_equal (name + 6, bg[p]))
+          return self->rate[name[4] - '0'].field[p];
+    }
   if (g_str_has_prefix (name, "rate") && strlen (name) == 7 && name[5] == '.'
       && (name[4] == '0' || name[4] == '1'))
     {

@@ -469,6 +469,122 @@ live_plots (void)
   gtk_window_destroy (GTK_WINDOW (main));
 }
 
+/* ---- Borg-Graham ----------------------------------------------------------------------- */
+
+/* The curves of gate n against nrt_gate_inf_tau_at at the run's celsius, at two voltages. */
+static void
+assert_bg_curves (NrtChannelBuilder *cb, NrtModel *model, const NrtGate *typed)
+{
+  const NrtChannel *ch = nrt_channel_builder_get_channel (cb);
+  double celsius = nrt_model_get_data (model)->settings.celsius;
+  double factor = nrt_channel_rate_factor (ch, celsius);
+  const double vs[] = { -60, 10 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (vs); i++)
+    {
+      double inf, tau;
+      nrt_gate_inf_tau_at (typed, vs[i], celsius, factor, &inf, &tau);
+      g_assert_cmpfloat (nrt_channel_builder_get_curve_value (cb, "ninf", vs[i]), ==, inf);
+      g_assert_cmpfloat (nrt_channel_builder_get_curve_value (cb, "ntau", vs[i]), ==, tau);
+      g_test_message ("celsius %g, v %g: ninf %.17g, ntau %.17g ms", celsius, vs[i], inf, tau);
+    }
+}
+
+/* khh's n made inf/τ, then Borg-Graham inf picked from the menu: τ follows as Borg-Graham τ
+ * on the same numbers at KSChan's defaults; K typed (live, then Enter) moves both curves,
+ * which equal nrt_gate_inf_tau_at at 6.3 and 22 °C; leaving Borg-Graham inf takes τ back to
+ * exponential; α/β refuses Borg-Graham. */
+static void
+borg_graham (void)
+{
+  NrtWindow *main = nrt_window_new (NULL);
+  NrtModel *model = nrt_window_get_model (main);
+  NrtChannelBuilder *cb;
+  g_autoptr(GError) e = NULL;
+  const NrtGate *n;
+  NrtGate typed;
+  NrtRunSettings rs;
+
+  gtk_window_present (GTK_WINDOW (main));
+  cb = open_builder (main, "density");
+  g_assert_true (nrt_channel_builder_apply_preset (cb, "k", &e));
+  g_assert_no_error (e);
+  nrt_channel_builder_select_row (cb, 0);
+  nrt_channel_builder_set_show_inf_tau (cb, TRUE);
+  /* not in an α/β gate's menu */
+  g_assert_false (nrt_channel_builder_set_rate_form (cb, 0, NRT_RATE_BG_INF, &e));
+  g_clear_error (&e);
+  g_assert_true (nrt_channel_builder_set_rate_type (cb, NRT_GATE_INF_TAU, &e));
+  g_assert_no_error (e);
+  g_assert_true (nrt_channel_builder_set_rate_form (cb, 0, NRT_RATE_BG_INF, &e));
+  g_assert_no_error (e);
+  n = nrt_channel_builder_get_channel (cb)->gates->pdata[0];
+  g_assert_cmpint (n->rate[0].form, ==, NRT_RATE_BG_INF);
+  g_assert_cmpint (n->rate[1].form, ==, NRT_RATE_BG_TAU);
+  g_assert_cmpfloat (n->rate[1].A, ==, 1);
+  g_assert_cmpfloat (n->rate[1].d, ==, -20);
+  g_assert_cmpfloat (n->rate[1].z, ==, 4);
+  g_assert_cmpfloat (n->rate[1].gam, ==, 0.5);
+  g_assert_cmpfloat (n->rate[1].tau0, ==, 0.1);
+  g_assert_cmpstr (nrt_number_entry_get_label (nrt_channel_builder_get_field (cb, "rate0.K")), ==, "K (/ms)");
+  g_assert_cmpstr (nrt_number_entry_get_label (nrt_channel_builder_get_field (cb, "rate0.vhalf")), ==, "vhalf (mV)");
+  g_assert_cmpstr (nrt_number_entry_get_label (nrt_channel_builder_get_field (cb, "rate0.z")), ==, "z");
+  g_assert_cmpstr (nrt_number_entry_get_label (nrt_channel_builder_get_field (cb, "rate0.gam")), ==, "gam");
+  g_assert_cmpstr (nrt_number_entry_get_label (nrt_channel_builder_get_field (cb, "rate0.tau0")), ==, "tau0 (ms)");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (nrt_channel_builder_get_field (cb, "rate0.k"))));
+  /* τ shows no numbers of its own */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (nrt_channel_builder_get_field (cb, "rate1.K"))));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (nrt_channel_builder_get_field (cb, "rate1.z"))));
+  typed = *n;
+  assert_bg_curves (cb, model, &typed);
+
+  /* K typed without Enter: the curves move, the model does not */
+  gtk_editable_set_text (nrt_number_entry_get_editable (nrt_channel_builder_get_field (cb, "rate0.K")), "0.25");
+  typed.rate[0].A = typed.rate[1].A = 0.25;
+  assert_bg_curves (cb, model, &typed);
+  n = nrt_channel_builder_get_channel (cb)->gates->pdata[0];
+  g_assert_cmpfloat (n->rate[0].A, ==, 1);
+  /* Enter: both rates take it */
+  type_number (cb, "rate0.K", 0.25);
+  type_number (cb, "rate0.gam", 0.7);
+  type_number (cb, "rate0.tau0", 0.5);
+  n = nrt_channel_builder_get_channel (cb)->gates->pdata[0];
+  g_assert_cmpfloat (n->rate[0].A, ==, 0.25);
+  g_assert_cmpfloat (n->rate[1].A, ==, 0.25);
+  g_assert_cmpfloat (n->rate[1].gam, ==, 0.7);
+  g_assert_cmpfloat (n->rate[1].tau0, ==, 0.5);
+  n = nrt_channel_builder_get_channel (cb)->gates->pdata[0];
+  typed = *n;
+  assert_bg_curves (cb, model, &typed);
+  nrt_ui_test_show_and_wait (GTK_WINDOW (cb));
+  gtk_window_set_default_size (GTK_WINDOW (cb), 1240, 800);
+  screenshot (GTK_WINDOW (cb), "channel-builder-borg-graham.png");
+  /* KSChan's clamps: gam ≤ 1 */
+  nrt_number_entry_commit_text (nrt_channel_builder_get_field (cb, "rate0.gam"), "1.5");
+  g_assert_nonnull (nrt_number_entry_get_error (nrt_channel_builder_get_field (cb, "rate0.gam")));
+  g_assert_cmpfloat (((const NrtGate *) nrt_channel_builder_get_channel (cb)->gates->pdata[0])->rate[0].gam, ==, 0.7);
+
+  /* the only KSChan form that depends on temperature */
+  rs = nrt_model_get_data (model)->settings;
+  rs.celsius = 22;
+  g_assert_true (nrt_model_set_settings (model, &rs, &e));
+  g_assert_no_error (e);
+  spin ();
+  n = nrt_channel_builder_get_channel (cb)->gates->pdata[0];
+  typed = *n;
+  assert_bg_curves (cb, model, &typed);
+
+  /* τ cannot leave on its own; inf leaving takes τ to exponential */
+  g_assert_false (nrt_channel_builder_set_rate_form (cb, 1, NRT_RATE_CONSTANT, &e));
+  g_clear_error (&e);
+  g_assert_true (nrt_channel_builder_set_rate_form (cb, 0, NRT_RATE_SIGMOID, &e));
+  g_assert_no_error (e);
+  n = nrt_channel_builder_get_channel (cb)->gates->pdata[0];
+  g_assert_cmpint (n->rate[0].form, ==, NRT_RATE_SIGMOID);
+  g_assert_cmpint (n->rate[1].form, ==, NRT_RATE_EXP);
+  gtk_window_destroy (GTK_WINDOW (main));
+}
+
 /* ---- a kinetic scheme on the canvas -------------------------------------------------- */
 
 static gboolean
@@ -988,5 +1104,6 @@ main (int argc, char **argv)
   NRT_UI_ADD_TRAPPED ("/ui/channel-builder/kinetic-scheme", kinetic_scheme);
   NRT_UI_ADD_TRAPPED ("/ui/channel-builder/point-single", point_single);
   NRT_UI_ADD_TRAPPED ("/ui/channel-builder/refusals", refusals);
+  NRT_UI_ADD_TRAPPED ("/ui/channel-builder/borg-graham", borg_graham);
   return g_test_run ();
 }
