@@ -16,6 +16,12 @@
 #define MAX_UNDO 500
 #define MAX_NSEG 32767
 
+typedef struct
+{
+  GHashTable *map;    /* char* (borrowed) → GINT_TO_POINTER (index + 1) */
+  gboolean    valid;
+} NameIndex;
+
 struct _NrtModel
 {
   GObject       parent_instance;
@@ -28,6 +34,12 @@ struct _NrtModel
   guint64       state_id;
   guint64       next_state_id;
   guint64       saved_state_id;
+  /* Name → index maps of data.sections and data.subsets, so lookups are O(1) and importing n
+   * sections is O(n).  Keys are borrowed from the items' names.  A map is dropped (valid =
+   * FALSE) by every change that renames, removes or reorders items or swaps the data, and
+   * rebuilt by the next lookup; additions extend a valid map in place. */
+  NameIndex     section_index;
+  NameIndex     subset_index;
 };
 
 typedef struct
@@ -364,6 +376,8 @@ nrt_model_finalize (GObject *object)
   NrtModel *self = NRT_MODEL (object);
 
   data_clear (&self->data);
+  g_hash_table_unref (self->section_index.map);
+  g_hash_table_unref (self->subset_index.map);
   g_ptr_array_unref (self->undo);
   g_ptr_array_unref (self->redo);
   G_OBJECT_CLASS (nrt_model_parent_class)->finalize (object);
@@ -388,6 +402,8 @@ static void
 nrt_model_init (NrtModel *self)
 {
   data_init (&self->data);
+  self->section_index.map = g_hash_table_new (g_str_hash, g_str_equal);
+  self->subset_index.map = g_hash_table_new (g_str_hash, g_str_equal);
   self->undo = g_ptr_array_new_with_free_func ((GDestroyNotify) snapshot_free);
   self->redo = g_ptr_array_new_with_free_func ((GDestroyNotify) snapshot_free);
 }
@@ -475,6 +491,8 @@ nrt_model_can_redo (NrtModel *self)
   return self->redo->len > 0;
 }
 
+static void invalidate_indexes (NrtModel *self);
+
 /* Moves the current data onto @to and restores the last snapshot of @from. */
 static gboolean
 swap_history (NrtModel *self, GPtrArray *from, GPtrArray *to, GError **error)
@@ -494,6 +512,7 @@ swap_history (NrtModel *self, GPtrArray *from, GPtrArray *to, GError **error)
   *snap->data = current;
   snap->state_id = current_id;
   g_ptr_array_add (to, snap);
+  invalidate_indexes (self);
   emit_changed (self, NRT_CHANGE_STRUCTURE, -1, -1, NULL);
   return TRUE;
 }
@@ -625,28 +644,71 @@ sec_at (NrtModel *self, int i)
   return self->data.sections->pdata[i];
 }
 
+/* NrtSection and NrtSubset both start with their name. */
+G_STATIC_ASSERT (G_STRUCT_OFFSET (NrtSection, name) == 0);
+G_STATIC_ASSERT (G_STRUCT_OFFSET (NrtSubset, name) == 0);
+
+static const char *
+item_name (GPtrArray *items, guint i)
+{
+  return *(char *const *) items->pdata[i];
+}
+
+static void
+name_index_rebuild (NameIndex *ix, GPtrArray *items)
+{
+  g_hash_table_remove_all (ix->map);
+  for (guint i = 0; i < items->len; i++)
+    g_hash_table_insert (ix->map, (gpointer) item_name (items, i), GINT_TO_POINTER (i + 1));
+  ix->valid = TRUE;
+}
+
+static int
+name_index_lookup (NameIndex *ix, GPtrArray *items, const char *name)
+{
+  if (name == NULL)
+    return -1;
+  if (!ix->valid)
+    name_index_rebuild (ix, items);
+  int i = GPOINTER_TO_INT (g_hash_table_lookup (ix->map, name)) - 1;
+  /* A stale map would be a bug in the invalidation above; the check costs one strcmp. */
+  if (i >= 0 && ((guint) i >= items->len || strcmp (item_name (items, i), name) != 0))
+    {
+      g_critical ("stale name index for “%s”", name);
+      name_index_rebuild (ix, items);
+      i = GPOINTER_TO_INT (g_hash_table_lookup (ix->map, name)) - 1;
+    }
+  return i;
+}
+
+/* Called after items[index] was appended (names are unique: mutators check first). */
+static void
+name_index_appended (NameIndex *ix, GPtrArray *items, guint index)
+{
+  if (ix->valid)
+    g_hash_table_insert (ix->map, (gpointer) item_name (items, index),
+                         GINT_TO_POINTER (index + 1));
+}
+
+static void
+invalidate_indexes (NrtModel *self)
+{
+  self->section_index.valid = FALSE;
+  self->subset_index.valid = FALSE;
+}
+
 int
 nrt_model_find_section (NrtModel *self, const char *name)
 {
   g_return_val_if_fail (NRT_IS_MODEL (self), -1);
-  if (name == NULL)
-    return -1;
-  for (guint i = 0; i < self->data.sections->len; i++)
-    if (strcmp (sec_at (self, i)->name, name) == 0)
-      return (int) i;
-  return -1;
+  return name_index_lookup (&self->section_index, self->data.sections, name);
 }
 
 int
 nrt_model_find_subset (NrtModel *self, const char *name)
 {
   g_return_val_if_fail (NRT_IS_MODEL (self), -1);
-  if (name == NULL)
-    return -1;
-  for (guint i = 0; i < self->data.subsets->len; i++)
-    if (strcmp (((NrtSubset *) self->data.subsets->pdata[i])->name, name) == 0)
-      return (int) i;
-  return -1;
+  return name_index_lookup (&self->subset_index, self->data.subsets, name);
 }
 
 guint
@@ -882,6 +944,7 @@ nrt_model_add_section (NrtModel *self, const char *name, const char *parent, dou
     sec->e_ion[ion] = nrt_ion_default_e (ion);
   g_ptr_array_add (self->data.sections, sec);
   int index = (int) self->data.sections->len - 1;
+  name_index_appended (&self->section_index, self->data.sections, index);
   /* Under the CellBuilder a new section takes what the specs of "all" say, at once. */
   if (specs_active (self))
     apply_specs (self);
@@ -975,6 +1038,7 @@ nrt_model_remove_section (NrtModel *self, const char *name, GError **error)
           specs_member_changed (self, sub->name, j, FALSE);
     }
   g_ptr_array_remove_index (self->data.sections, is);
+  self->section_index.valid = FALSE;
   renumber_after_section_removal (self, is);
   if (specs_active (self))
     apply_specs (self);
@@ -1006,6 +1070,7 @@ nrt_model_rename_section (NrtModel *self, const char *name, const char *new_name
     }
   g_free (sec_at (self, is)->name);
   sec_at (self, is)->name = g_strdup (new_name);
+  self->section_index.valid = FALSE;
   emit_changed (self, NRT_CHANGE_STRUCTURE, is, -1, "name");
   return TRUE;
 }
@@ -1721,6 +1786,7 @@ nrt_model_add_subset (NrtModel *self, const char *name, GError **error)
     return FALSE;
   begin_edit (self);
   g_ptr_array_add (self->data.subsets, subset_new (name));
+  name_index_appended (&self->subset_index, self->data.subsets, self->data.subsets->len - 1);
   emit_changed (self, NRT_CHANGE_STRUCTURE, -1, -1, "subsets");
   return TRUE;
 }
@@ -1735,6 +1801,7 @@ nrt_model_remove_subset (NrtModel *self, const char *name, GError **error)
   begin_edit (self);
   specs_drop_target (self, name);
   g_ptr_array_remove_index (self->data.subsets, i);
+  self->subset_index.valid = FALSE;
   if (specs_active (self))
     apply_specs (self);
   emit_changed (self, NRT_CHANGE_STRUCTURE, -1, -1, "subsets");
@@ -1754,6 +1821,7 @@ nrt_model_rename_subset (NrtModel *self, const char *name, const char *new_name,
   specs_rename_target (self, subset->name, new_name);
   g_free (subset->name);
   subset->name = g_strdup (new_name);
+  self->subset_index.valid = FALSE;
   emit_changed (self, NRT_CHANGE_STRUCTURE, -1, -1, "subsets");
   return TRUE;
 }
@@ -1780,9 +1848,17 @@ nrt_model_subset_add_section (NrtModel *self, const char *subset, const char *se
   if (!require_membership_pair (self, subset, section, &i, &s, error))
     return FALSE;
   GArray *m = ((NrtSubset *) self->data.subsets->pdata[i])->members;
-  guint pos = 0;
-  while (pos < m->len && g_array_index (m, int, pos) < s)
-    pos++;
+  /* Members are sorted: binary search, so that adding sections in order (an import) is
+   * O(log n) per section rather than a scan of the whole subset. */
+  guint pos = 0, hi = m->len;
+  while (pos < hi)
+    {
+      guint mid = pos + (hi - pos) / 2;
+      if (g_array_index (m, int, mid) < s)
+        pos = mid + 1;
+      else
+        hi = mid;
+    }
   if (pos < m->len && g_array_index (m, int, pos) == s)
     return TRUE;  /* already a member: nothing to change, nothing to undo */
   begin_edit (self);
@@ -2666,6 +2742,7 @@ nrt_model_move_subset (NrtModel *self, guint from, guint to, GError **error)
   begin_edit (self);
   gpointer subset = g_ptr_array_steal_index (self->data.subsets, from);
   g_ptr_array_insert (self->data.subsets, (int) to, subset);
+  self->subset_index.valid = FALSE;
   emit_changed (self, NRT_CHANGE_STRUCTURE, -1, -1, "subsets");
   return TRUE;
 }

@@ -1526,6 +1526,156 @@ test_point_channels (void)
   nrt_model_data_free (before);
 }
 
+/* Linear references for the name lookups, read from the public data. */
+static int
+linear_find (GPtrArray *items, const char *name)
+{
+  for (guint i = 0; i < items->len; i++)
+    if (strcmp (*(char *const *) items->pdata[i], name) == 0)
+      return (int) i;
+  return -1;
+}
+
+static void
+check_lookups (NrtModel *m, char *const *pool, guint n_pool)
+{
+  const NrtModelData *d = nrt_model_get_data (m);
+
+  for (guint i = 0; i < n_pool; i++)
+    {
+      g_assert_cmpint (nrt_model_find_section (m, pool[i]), ==, linear_find (d->sections, pool[i]));
+      g_assert_cmpint (nrt_model_find_subset (m, pool[i]), ==, linear_find (d->subsets, pool[i]));
+    }
+  for (guint i = 0; i < d->sections->len; i++)
+    g_assert_cmpint (nrt_model_find_section (m, nrt_model_get_section (m, i)->name), ==, (int) i);
+  for (guint i = 0; i < d->subsets->len; i++)
+    g_assert_cmpint (nrt_model_find_subset (m, ((NrtSubset *) d->subsets->pdata[i])->name), ==,
+                     (int) i);
+  g_assert_cmpint (nrt_model_find_section (m, NULL), ==, -1);
+  g_assert_cmpint (nrt_model_find_subset (m, NULL), ==, -1);
+}
+
+/* Sections and subsets are found by a hash kept in step with every mutation: a random
+ * sequence of adds, removals that renumber, renames, subset moves, groups, undo and redo
+ * (fixed seed) must agree after each step with a linear search of the data. */
+static void
+test_lookup_random (void)
+{
+  g_autoptr (NrtModel) m = nrt_model_new ();
+  g_autoptr (GRand) rand = g_rand_new_with_seed (20261122);
+  enum { N_POOL = 40, N_STEPS = 3000 };
+  char *pool[N_POOL + 1];
+  guint counts[12] = { 0 };
+
+  for (guint i = 0; i < N_POOL; i++)
+    pool[i] = i % 4 == 3 ? g_strdup_printf ("grp%u", i) : g_strdup_printf ("s%u[%u]", i % 5, i);
+  pool[N_POOL] = NULL;
+
+  for (guint step = 0; step < N_STEPS; step++)
+    {
+      const NrtModelData *d = nrt_model_get_data (m);
+      const char *a = pool[g_rand_int_range (rand, 0, N_POOL)];
+      const char *b = pool[g_rand_int_range (rand, 0, N_POOL)];
+      /* Subset names must be identifiers: the "grp" names. */
+      const char *ga = pool[g_rand_int_range (rand, 0, N_POOL / 4) * 4 + 3];
+      const char *gb = pool[g_rand_int_range (rand, 0, N_POOL / 4) * 4 + 3];
+      guint op = g_rand_int_range (rand, 0, 12);
+      gboolean ok = FALSE;
+
+      switch (op)
+        {
+        case 0: case 1: case 2:
+          {
+            const char *parent = d->sections->len > 0 && g_rand_boolean (rand)
+              ? nrt_model_get_section (m, g_rand_int_range (rand, 0, d->sections->len))->name
+              : NULL;
+            ok = nrt_model_add_section (m, a, parent, 1, 10, 1, NULL) >= 0;
+            break;
+          }
+        case 3:
+          ok = nrt_model_remove_section (m, a, NULL);
+          break;
+        case 4:
+          ok = nrt_model_rename_section (m, a, b, NULL);
+          break;
+        case 5:
+          ok = nrt_model_add_subset (m, ga, NULL);
+          if (ok && d->sections->len > 0)
+            nrt_model_subset_add_section (m, ga,
+              nrt_model_get_section (m, g_rand_int_range (rand, 0, d->sections->len))->name,
+              NULL);
+          break;
+        case 6:
+          ok = g_rand_boolean (rand) ? nrt_model_remove_subset (m, ga, NULL)
+                                    : nrt_model_rename_subset (m, gb, ga, NULL);
+          break;
+        case 7:
+          ok = d->subsets->len > 2
+               && nrt_model_move_subset (m, g_rand_int_range (rand, 1, d->subsets->len),
+                                         g_rand_int_range (rand, 1, d->subsets->len), NULL);
+          break;
+        case 8:
+          /* A group: several additions and a rename under one undo step. */
+          nrt_model_begin_group (m, "group");
+          ok = nrt_model_add_section (m, a, NULL, 0, 10, 1, NULL) >= 0;
+          ok |= nrt_model_add_section (m, b, a, 0.5, 10, 1, NULL) >= 0;
+          ok |= nrt_model_rename_section (m, a, pool[(step * 7) % N_POOL], NULL);
+          nrt_model_end_group (m);
+          break;
+        case 9: case 10:
+          ok = nrt_model_undo (m, NULL);
+          break;
+        case 11:
+          ok = nrt_model_redo (m, NULL);
+          break;
+        }
+      counts[op] += ok;
+      check_lookups (m, pool, N_POOL);
+    }
+  /* Every kind of step happened many times. */
+  for (guint op = 0; op < 12; op++)
+    {
+      g_test_message ("op %u: %u", op, counts[op]);
+      g_assert_cmpuint (counts[op], >, 20);
+    }
+  for (guint i = 0; i < N_POOL; i++)
+    g_free (pool[i]);
+}
+
+/* Lookups keep working for a large model built one section at a time. */
+static void
+test_lookup_large (void)
+{
+  g_autoptr (NrtModel) m = nrt_model_new ();
+  enum { N = 5000 };
+
+  nrt_model_begin_group (m, "build");
+  for (int i = 0; i < N; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("dend[%d]", i);
+      g_autofree char *parent = i > 0 ? g_strdup_printf ("dend[%d]", (i - 1) / 2) : NULL;
+      g_assert_cmpint (nrt_model_add_section (m, name, parent, 1, 10, 1, NULL), ==, i);
+    }
+  nrt_model_end_group (m);
+  for (int i = 0; i < N; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("dend[%d]", i);
+      g_assert_cmpint (nrt_model_find_section (m, name), ==, i);
+      g_assert_cmpint (nrt_model_get_section (m, i)->parent, ==, i > 0 ? (i - 1) / 2 : -1);
+    }
+  g_assert_true (nrt_model_remove_section (m, "dend[0]", NULL));
+  g_assert_cmpint (nrt_model_find_section (m, "dend[0]"), ==, -1);
+  g_assert_cmpint (nrt_model_find_section (m, "dend[4999]"), ==, N - 2);
+  g_assert_true (nrt_model_undo (m, NULL));
+  g_assert_cmpint (nrt_model_find_section (m, "dend[0]"), ==, 0);
+  g_assert_cmpint (nrt_model_find_section (m, "dend[4999]"), ==, N - 1);
+  g_assert_true (nrt_model_undo (m, NULL));
+  g_assert_cmpint (nrt_model_find_section (m, "dend[0]"), ==, -1);
+  g_assert_cmpuint (nrt_model_get_n_sections (m), ==, 0);
+  g_assert_true (nrt_model_redo (m, NULL));
+  g_assert_cmpint (nrt_model_find_section (m, "dend[2500]"), ==, 2500);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1551,5 +1701,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/model/channel/undo-redo", test_channel_undo_redo);
   g_test_add_func ("/core/model/specs/channels", test_specs_channels);
   g_test_add_func ("/core/model/channel/point", test_point_channels);
+  g_test_add_func ("/core/model/lookup/random", test_lookup_random);
+  g_test_add_func ("/core/model/lookup/large", test_lookup_large);
   return g_test_run ();
 }
