@@ -1025,9 +1025,9 @@ import_gate_ks (Reader *r, xmlNodePtr gate, NrtChannel *ch, guint index, int *q1
   return TRUE;
 }
 
-/* Imports the foreign channel ch into the library; *index is its place there. */
-static gboolean
-import_channel (Reader *r, xmlNodePtr node, int *index, GError **error)
+/* The foreign channel node as a ChannelBuilder channel (not yet in the library), or NULL. */
+static NrtChannel *
+build_channel (Reader *r, xmlNodePtr node, GError **error)
 {
   g_autofree char *id = nrt_nml_get (node, "id");
   g_autofree char *species = nrt_nml_get (node, "species");
@@ -1035,7 +1035,6 @@ import_channel (Reader *r, xmlNodePtr node, int *index, GError **error)
   gboolean ks = nrt_nml_is (node, "ionChannelKS");
   int q10_seen = -1;
   guint n_gate = 0;
-  GError *e = NULL;
 
   if (species == NULL)
     ch->ion = NRT_ION_NONSPECIFIC;
@@ -1044,7 +1043,8 @@ import_channel (Reader *r, xmlNodePtr node, int *index, GError **error)
   else
     {
       g_autofree char *why = g_strdup_printf ("species \"%s\" is not na, k or ca", species);
-      return import_unsupported (r, node, ch->name, error, why);
+      import_unsupported (r, node, ch->name, error, why);
+      return NULL;
     }
   for (xmlNodePtr n = nrt_nml_first_child (node, NULL); n; n = nrt_nml_next (n, NULL))
     {
@@ -1058,7 +1058,7 @@ import_channel (Reader *r, xmlNodePtr node, int *index, GError **error)
       if (ks && nrt_nml_is (n, "gateKS"))
         {
           if (!import_gate_ks (r, n, ch, n_gate++, &q10_seen, error))
-            return FALSE;
+            return NULL;
           continue;
         }
       if (!ks && nrt_nml_is (n, "gate"))
@@ -1071,7 +1071,8 @@ import_channel (Reader *r, xmlNodePtr node, int *index, GError **error)
                                                   "gateHHrates, gateHHtauInf and gateKS)",
                                                   n->name, kind ? " type=" : "",
                                                   kind ? kind : "");
-          return import_unsupported (r, n, ch->name, error, why);
+          import_unsupported (r, n, ch->name, error, why);
+          return NULL;
         }
       {
         gboolean rates = strcmp (kind, "gateHHrates") == 0;
@@ -1079,10 +1080,12 @@ import_channel (Reader *r, xmlNodePtr node, int *index, GError **error)
         NrtRate r0 = { 0 }, r1 = { 0 };
         gboolean ok;
         if (power < 1 || power > 100)
-          return import_unsupported (r, n, ch->name, error, "gate instances must be from 1 "
-                                     "to 100");
+          {
+            import_unsupported (r, n, ch->name, error, "gate instances must be from 1 to 100");
+            return NULL;
+          }
         if (!import_q10 (r, n, ch, &q10_seen, error))
-          return FALSE;
+          return NULL;
         ok = rates ? (import_rate (r, nrt_nml_first_child (n, "forwardRate"), SLOT_RATE,
                                    ch->name, &r0, error)
                       && import_rate (r, nrt_nml_first_child (n, "reverseRate"), SLOT_RATE,
@@ -1098,9 +1101,21 @@ import_channel (Reader *r, xmlNodePtr node, int *index, GError **error)
         nrt_rate_clear (&r0);
         nrt_rate_clear (&r1);
         if (!ok)
-          return FALSE;
+          return NULL;
       }
     }
+  return g_steal_pointer (&ch);
+}
+
+/* Imports the foreign channel node into the library; *index is its place there. */
+static gboolean
+import_channel (Reader *r, xmlNodePtr node, int *index, GError **error)
+{
+  g_autoptr (NrtChannel) ch = build_channel (r, node, error);
+  GError *e = NULL;
+
+  if (ch == NULL)
+    return FALSE;
   if (!model_ok (r, nrt_model_add_channel (r->model, ch, &e), e, node, error))
     return FALSE;
   *index = nrt_model_find_channel (r->model, ch->name);
@@ -1691,6 +1706,39 @@ read_channel_types (Reader *r, GError **error)
           || !get_number (r, a, "q10", TRUE, &ch->q10, error)
           || !get_number (r, a, "q10Temperature", TRUE, &ch->q10_temperature, error))
         return FALSE;
+      {
+        /* A channel with LEMS or expression rates: its gates are the NeuroML channel element
+         * of the same id (whose rates name their ComponentTypes); the entry adds what NeuroML
+         * does not hold (defaults, kind, GHK, single channels, q10). */
+        g_autofree char *rates = nrt_nml_get (a, "rates");
+        if (rates != NULL)
+          {
+            xmlNodePtr node = name ? g_hash_table_lookup (r->top, name) : NULL;
+            g_autoptr (NrtChannel) imp = NULL;
+            if (strcmp (rates, "neuroml") != 0 || node == NULL
+                || !(nrt_nml_is (node, "ionChannelHH") || nrt_nml_is (node, "ionChannelKS")
+                     || nrt_nml_is (node, "ionChannel")))
+              {
+                nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, a,
+                                   "channel \"%s\": rates=\"neuroml\" needs an ion channel "
+                                   "element of that id", name ? name : "");
+                return FALSE;
+              }
+            if ((imp = build_channel (r, node, error)) == NULL)
+              return FALSE;
+            imp->ion = ch->ion;
+            imp->kind = ch->kind;
+            imp->conductance = ch->conductance;
+            imp->single = ch->single;
+            imp->gmax = ch->gmax;
+            imp->erev = ch->erev;
+            imp->q10 = ch->q10;
+            imp->q10_temperature = ch->q10_temperature;
+            if (!model_ok (r, nrt_model_add_channel (r->model, imp, &e), e, a, error))
+              return FALSE;
+            continue;
+          }
+      }
       for (xmlNodePtr g = nrt_nml_first_child (a, NULL); g; g = nrt_nml_next (g, NULL))
         {
           if (is_neurite (g, "scheme"))
@@ -2642,6 +2690,50 @@ nrt_nml_read_channels (NrtNmlDocSet *set, GError **error)
   return result;
 }
 
+/* TRUE when name is the ComponentType of an expression rate of some library channel (named
+ * neurite_<channel>_… by the writer, which writes it again from the expression).  LEMS types
+ * read from other files stay among the foreign elements, as when first read. */
+static gboolean
+rate_uses_type (const NrtRate *rate, const char *chan, const char *name)
+{
+  for (int i = 0; i < 2; i++)
+    {
+      const NrtRateFunc *f = rate[i].func;
+      if (f == NULL)
+        continue;
+      if (rate[i].form == NRT_RATE_EXPRESSION)
+        {
+          g_autofree char *prefix = g_strdup_printf ("neurite_%s_", chan);
+          if (g_str_has_prefix (name, prefix))
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static gboolean
+expression_type_in_library (NrtModel *model, const char *name)
+{
+  const NrtModelData *d = nrt_model_get_data (model);
+
+  for (guint c = 0; c < d->channels->len; c++)
+    {
+      const NrtChannel *ch = d->channels->pdata[c];
+      for (guint g = 0; g < ch->gates->len; g++)
+        if (rate_uses_type (((const NrtGate *) ch->gates->pdata[g])->rate, ch->name, name))
+          return TRUE;
+      for (guint k = 0; k < ch->schemes->len; k++)
+        {
+          const NrtKsScheme *ks = ch->schemes->pdata[k];
+          for (guint t = 0; t < ks->transitions->len; t++)
+            if (rate_uses_type (g_array_index (ks->transitions, NrtKsTransition, t).rate,
+                                ch->name, name))
+              return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 NrtModel *
 nrt_nml_build_model (NrtNmlDocSet *set, GError **error)
 {
@@ -2735,10 +2827,13 @@ nrt_nml_build_model (NrtNmlDocSet *set, GError **error)
             continue;
           if (r.ann && nrt_nml_is (n, "ComponentType"))
             {
-              /* the writer's stand-ins for Borg-Graham rates, exact in the annotation */
+              /* The writer's own types: stand-ins for Borg-Graham rates (exact in the
+               * annotation) and the types of the library's expression rates, which the
+               * writer writes again from the channels. */
               g_autofree char *ct = nrt_nml_get (n, "name");
-              if (ct && g_str_has_prefix (ct, "neurite_")
-                  && (g_str_has_suffix (ct, "_bg_inf") || g_str_has_suffix (ct, "_bg_tau")))
+              if (ct && ((g_str_has_prefix (ct, "neurite_")
+                          && (g_str_has_suffix (ct, "_bg_inf") || g_str_has_suffix (ct, "_bg_tau")))
+                         || expression_type_in_library (r.model, ct)))
                 continue;
             }
           g_ptr_array_add (foreign_top, dump_node (n));

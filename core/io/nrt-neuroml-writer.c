@@ -953,9 +953,9 @@ write_channel_annotation (Writer *w)
       const NrtChannel *ch = w->data->channels->pdata[c];
       gboolean empty = ch->gates->len == 0 && ch->schemes->len == 0;
       /* Channels with custom rates are read back from their NeuroML elements and
-       * ComponentTypes, which hold them exactly. */
-      if (nrt_channel_has_custom_rates (ch))
-        continue;
+       * ComponentTypes, which hold them exactly: the entry says so (rates="neuroml") and
+       * keeps the rest (defaults, kind, q10), and the channel even when no section uses it. */
+      gboolean custom = nrt_channel_has_custom_rates (ch);
       g_string_append (s, "        <neurite:channelType");
       attr_str (s, "name", ch->name);
       attr_str (s, "ion", nrt_ion_name (ch->ion));
@@ -969,6 +969,12 @@ write_channel_annotation (Writer *w)
       attr_num (s, "erev", ch->erev, NULL);
       attr_num (s, "q10", ch->q10, NULL);
       attr_num (s, "q10Temperature", ch->q10_temperature, NULL);
+      if (custom)
+        {
+          attr_str (s, "rates", "neuroml");
+          g_string_append (s, "/>\n");
+          continue;
+        }
       g_string_append (s, empty ? "/>\n" : ">\n");
       for (guint g = 0; g < ch->gates->len; g++)
         {

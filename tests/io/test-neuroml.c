@@ -765,6 +765,50 @@ test_round_trip_bg (void)
   remove_tmp (path);
 }
 
+/* Channels with expression rates keep their library defaults (gmax, erev, q10) and come back
+ * even when no section uses them: the annotation's entry (rates="neuroml") points at the
+ * ionChannelHH, whose rates name the generated ComponentTypes. */
+static void
+test_round_trip_custom_defaults (void)
+{
+  g_autoptr (NrtModel) m = nrt_model_new ();
+  g_autoptr (GError) e = NULL;
+  g_autoptr (NrtChannel) used = nrt_channel_new ("exu");
+  g_autoptr (NrtChannel) unused = nrt_channel_new ("exn");
+  g_autoptr (NrtRateFunc) fa = nrt_rate_func_new_expression ("0.1 * exp((v + 40) / 20)", &e);
+  g_autoptr (NrtRateFunc) fb = nrt_rate_func_new_expression ("0.2 * exp(-(v + 40) / 25) * celsius / 6.3", &e);
+  NrtRate a, b;
+  const NrtModelData *d;
+  g_autofree char *text = NULL;
+
+  g_assert_no_error (e);
+  a = nrt_rate_new_func (fa);
+  b = nrt_rate_new_func (fb);
+  used->ion = NRT_ION_K;
+  used->gmax = 0.0125;
+  used->q10 = 2;
+  used->q10_temperature = 22;
+  nrt_channel_add_gate (used, "m", 3, NRT_GATE_ALPHA_BETA, &a, &b);
+  unused->gmax = 0.007;
+  unused->erev = -33.5;
+  nrt_channel_add_gate (unused, "h", 1, NRT_GATE_ALPHA_BETA, &b, &a);
+  nrt_rate_clear (&a);
+  nrt_rate_clear (&b);
+  g_assert_cmpint (nrt_model_add_section (m, "soma", NULL, 0, 20, 20, &e), ==, 0);
+  g_assert_true (nrt_model_add_channel (m, used, &e));
+  g_assert_true (nrt_model_add_channel (m, unused, &e));
+  g_assert_true (nrt_model_insert_mechanism (m, "soma", "exu", &e));
+  g_assert_true (nrt_model_set_mechanism_param (m, "soma", "gmax_exu", 0.02, &e));
+  g_assert_no_error (e);
+
+  /* round_trip compares the models (library defaults and the unused channel included) */
+  text = round_trip (m, "custom-defaults");
+  g_assert_nonnull (strstr (text, "<neurite:channelType name=\"exn\" ion=\"NonSpecific\""));
+  g_assert_nonnull (strstr (text, "rates=\"neuroml\"/>"));
+  d = nrt_model_get_data (m);
+  g_assert_cmpuint (d->channels->len, ==, 2);
+}
+
 /* Channel files: the presets, a ligand scheme and a single-channel point channel written on
  * their own validate and read back equal; a write → read → write is byte-identical; the
  * NeuroML documentation's HH potassium channel reads as a ChannelBuilder channel equal to the
@@ -1245,6 +1289,7 @@ main (int argc, char **argv)
   g_test_add_func ("/io/round-trip/spec-channels", test_round_trip_spec_channels);
   g_test_add_func ("/io/round-trip/schemes", test_round_trip_schemes);
   g_test_add_func ("/io/round-trip/borg-graham", test_round_trip_bg);
+  g_test_add_func ("/io/round-trip/custom-defaults", test_round_trip_custom_defaults);
   g_test_add_func ("/io/foreign/channels", test_foreign_channels);
   g_test_add_func ("/io/foreign/schemes-without-annotation", test_schemes_without_annotation);
   g_test_add_func ("/io/channel-files", test_channel_files);
