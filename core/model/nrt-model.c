@@ -57,21 +57,58 @@ G_DEFINE_QUARK (nrt-model-error-quark, nrt_model_error)
 /* ------------------------------------------------------------------------------------ */
 /* Data: construction, copy, comparison                                                  */
 
+/* Undo snapshots must not copy every section per edit (a file read makes hundreds of edits
+ * on hundreds of sections).  So each live section keeps a cached immutable copy of itself,
+ * `clean`, made when a snapshot first needs it and dropped when the section changes (sec_at);
+ * snapshots hold references to clean copies, which consecutive snapshots share, so an edit
+ * copies only the sections changed since the previous snapshot.  Live sections are never
+ * shared, so their addresses stay stable across edits as before.  nrt_model_data_copy()
+ * copies deeply. */
+typedef struct
+{
+  int         ref;    /* holders; single-threaded: a model and its history stay on a thread */
+  NrtSection *clean;  /* live sections: an equal immutable copy, or NULL; else NULL */
+  NrtSection  sec;
+} SectionBox;
+
+static SectionBox *
+section_box (const NrtSection *sec)
+{
+  return (SectionBox *) ((char *) sec - G_STRUCT_OFFSET (SectionBox, sec));
+}
+
+static NrtSection *
+section_alloc (void)
+{
+  SectionBox *box = g_new0 (SectionBox, 1);
+  box->ref = 1;
+  return &box->sec;
+}
+
+static NrtSection *
+section_share (NrtSection *sec)
+{
+  section_box (sec)->ref++;
+  return sec;
+}
+
 static void
 section_free (NrtSection *sec)
 {
-  if (sec == NULL)
+  if (sec == NULL || --section_box (sec)->ref > 0)
     return;
+  section_free (section_box (sec)->clean);
   g_free (sec->name);
   g_clear_pointer (&sec->pt3d, g_array_unref);
   g_clear_pointer (&sec->channels, g_array_unref);
-  g_free (sec);
+  g_free (section_box (sec));
 }
 
 static NrtSection *
 section_copy (const NrtSection *src)
 {
-  NrtSection *sec = g_memdup2 (src, sizeof *sec);
+  NrtSection *sec = section_alloc ();
+  *sec = *src;
   sec->name = g_strdup (src->name);
   if (src->pt3d != NULL)
     {
@@ -172,14 +209,27 @@ data_clear (NrtModelData *d)
   g_clear_pointer (&d->view_state, g_free);
 }
 
+/* The immutable copy of live section sec, shared (for an undo snapshot). */
+static NrtSection *
+section_clean_ref (NrtSection *sec)
+{
+  SectionBox *box = section_box (sec);
+  if (box->clean == NULL)
+    box->clean = section_copy (sec);
+  return section_share (box->clean);
+}
+
+/* snapshot: src is the live data and the copy an undo snapshot holding clean copies of its
+ * sections; else the copy has its own copies. */
 static void
-data_copy_into (NrtModelData *dst, const NrtModelData *src)
+data_copy_into (NrtModelData *dst, const NrtModelData *src, gboolean snapshot)
 {
   dst->name = g_strdup (src->name);
   dst->notes = g_strdup (src->notes);
   dst->sections = g_ptr_array_new_full (src->sections->len, (GDestroyNotify) section_free);
   for (guint i = 0; i < src->sections->len; i++)
-    g_ptr_array_add (dst->sections, section_copy (src->sections->pdata[i]));
+    g_ptr_array_add (dst->sections, snapshot ? section_clean_ref (src->sections->pdata[i])
+                                             : section_copy (src->sections->pdata[i]));
   dst->subsets = g_ptr_array_new_full (src->subsets->len, (GDestroyNotify) subset_free);
   for (guint i = 0; i < src->subsets->len; i++)
     g_ptr_array_add (dst->subsets, subset_copy (src->subsets->pdata[i]));
@@ -219,7 +269,7 @@ nrt_model_data_copy (const NrtModelData *data)
 
   g_return_val_if_fail (data != NULL, NULL);
   copy = g_new0 (NrtModelData, 1);
-  data_copy_into (copy, data);
+  data_copy_into (copy, data, FALSE);
   return copy;
 }
 
@@ -443,7 +493,8 @@ begin_edit (NrtModel *self)
     return;
 
   Snapshot *snap = g_new0 (Snapshot, 1);
-  snap->data = nrt_model_data_copy (&self->data);
+  snap->data = g_new0 (NrtModelData, 1);
+  data_copy_into (snap->data, &self->data, TRUE);
   snap->state_id = self->state_id;
   g_ptr_array_add (self->undo, snap);
   if (self->undo->len > MAX_UNDO)
@@ -512,6 +563,20 @@ swap_history (NrtModel *self, GPtrArray *from, GPtrArray *to, GError **error)
   *snap->data = current;
   snap->state_id = current_id;
   g_ptr_array_add (to, snap);
+  /* The restored sections are clean copies, maybe shared with other snapshots: each becomes
+   * a live section of its own, keeping the shared one as its clean copy.  The sections put
+   * in the snapshot are live ones: nothing holds them but that snapshot, and they change no
+   * more. */
+  for (guint i = 0; i < self->data.sections->len; i++)
+    {
+      NrtSection *sec = self->data.sections->pdata[i];
+      if (section_box (sec)->ref > 1)
+        {
+          NrtSection *own = section_copy (sec);
+          section_box (own)->clean = sec;  /* takes over this array's reference */
+          self->data.sections->pdata[i] = own;
+        }
+    }
   invalidate_indexes (self);
   emit_changed (self, NRT_CHANGE_STRUCTURE, -1, -1, NULL);
   return TRUE;
@@ -638,8 +703,20 @@ check_identifier (const char *name, const char *what, GError **error)
   return FALSE;
 }
 
+/* Section i, for changing: its clean copy no longer matches, so it is dropped.  Every change
+ * to a section goes through here (reads may too). */
 static NrtSection *
 sec_at (NrtModel *self, int i)
+{
+  NrtSection *sec = self->data.sections->pdata[i];
+
+  g_clear_pointer (&section_box (sec)->clean, section_free);
+  return sec;
+}
+
+/* Section i, read only (never copies). */
+static const NrtSection *
+sec_ro (NrtModel *self, int i)
 {
   return self->data.sections->pdata[i];
 }
@@ -723,7 +800,7 @@ nrt_model_get_section (NrtModel *self, guint index)
 {
   g_return_val_if_fail (NRT_IS_MODEL (self), NULL);
   g_return_val_if_fail (index < self->data.sections->len, NULL);
-  return sec_at (self, index);
+  return sec_ro (self, index);
 }
 
 static int
@@ -927,7 +1004,7 @@ nrt_model_add_section (NrtModel *self, const char *name, const char *parent, dou
     return -1;
 
   begin_edit (self);
-  NrtSection *sec = g_new0 (NrtSection, 1);
+  NrtSection *sec = section_alloc ();
   sec->name = g_strdup (name);
   sec->parent = ip;
   sec->parent_x = ip < 0 ? 0.0 : parent_x;
@@ -1339,17 +1416,29 @@ static void
 normalize_ions (NrtModel *self)
 {
   const NrtModelData *d = &self->data;
+  const int ena = hh_param_index ("ena"), ek = hh_param_index ("ek");
 
   for (guint i = 0; i < d->sections->len; i++)
     {
-      NrtSection *s = d->sections->pdata[i];
+      /* Work on a copy of the values and write back only what differs, so sections an undo
+       * snapshot shares stay shared unless they really change. */
+      const NrtSection *r = sec_ro (self, i);
+      double e_ion[NRT_N_ION];
+      memcpy (e_ion, r->e_ion, sizeof e_ion);
       for (int ion = 0; ion < NRT_N_ION; ion++)
-        if (ion != NRT_ION_NONSPECIFIC && !nrt_section_uses_ion (d, s, ion))
-          s->e_ion[ion] = nrt_ion_default_e (ion);
-      if (s->mech[NRT_MECH_HH].inserted)
+        if (ion != NRT_ION_NONSPECIFIC && !nrt_section_uses_ion (d, r, ion))
+          e_ion[ion] = nrt_ion_default_e (ion);
+      gboolean hh = r->mech[NRT_MECH_HH].inserted;
+      if (memcmp (e_ion, r->e_ion, sizeof e_ion) == 0
+          && (!hh || (memcmp (&r->mech[NRT_MECH_HH].p[ena], &e_ion[NRT_ION_NA], sizeof (double)) == 0
+                      && memcmp (&r->mech[NRT_MECH_HH].p[ek], &e_ion[NRT_ION_K], sizeof (double)) == 0)))
+        continue;
+      NrtSection *s = sec_at (self, i);
+      memcpy (s->e_ion, e_ion, sizeof e_ion);
+      if (hh)
         {
-          s->mech[NRT_MECH_HH].p[hh_param_index ("ena")] = s->e_ion[NRT_ION_NA];
-          s->mech[NRT_MECH_HH].p[hh_param_index ("ek")] = s->e_ion[NRT_ION_K];
+          s->mech[NRT_MECH_HH].p[ena] = s->e_ion[NRT_ION_NA];
+          s->mech[NRT_MECH_HH].p[ek] = s->e_ion[NRT_ION_K];
         }
     }
 }
@@ -1565,7 +1654,7 @@ nrt_model_set_mechanism_param (NrtModel *self, const char *target, const char *p
     return FALSE;
   for (guint i = 0; i < secs->len; i++)
     {
-      NrtSection *s = sec_at (self, g_array_index (secs, int, i));
+      const NrtSection *s = sec_ro (self, g_array_index (secs, int, i));
       if (!param_present (self, s, &ref))
         {
           if (ref.kind == PARAM_ION)

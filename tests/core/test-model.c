@@ -1676,6 +1676,121 @@ test_lookup_large (void)
   g_assert_cmpint (nrt_model_find_section (m, "dend[2500]"), ==, 2500);
 }
 
+static void
+count_change (NrtModel *model, gpointer change, gpointer user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+/* Undo snapshots share unchanged sections: a random sequence of section edits (fixed seed),
+ * then undo back to the start and redo to the end, must reproduce every intermediate state
+ * exactly; live section addresses stay put across edits that do not remove them. */
+static void
+test_undo_random_exact (void)
+{
+  g_autoptr (NrtModel) m = nrt_model_new ();
+  g_autoptr (GRand) rand = g_rand_new_with_seed (7);
+  g_autoptr (GPtrArray) states = g_ptr_array_new_with_free_func ((GDestroyNotify) nrt_model_data_free);
+  enum { N_STEPS = 400 };
+  const NrtPt3d pts[3] = { { 0, 0, 0, 2 }, { 3, 4, 0, 1.5 }, { 3, 4, 12, 1 } };
+
+  for (int i = 0; i < 12; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("d[%d]", i);
+      g_autofree char *parent = i > 0 ? g_strdup_printf ("d[%d]", (i - 1) / 2) : NULL;
+      g_assert_cmpint (nrt_model_add_section (m, name, parent, 1, 10 + i, 1, NULL), ==, i);
+    }
+  g_assert_true (nrt_model_add_subset (m, "odd", NULL));
+  g_ptr_array_add (states, nrt_model_data_copy (nrt_model_get_data (m)));
+  /* An edit that changes nothing (adding a member twice) makes no undo step nor ::changed. */
+  guint changes = 0;
+  g_signal_connect (m, "changed", G_CALLBACK (count_change), &changes);
+  for (guint step = 0; step < N_STEPS; step++)
+    {
+      guint changes_before = changes;
+      guint n = nrt_model_get_n_sections (m);
+      g_autofree char *name = g_strdup (nrt_model_get_section (m, g_rand_int_range (rand, 0, n))->name);
+      const NrtSection *before = nrt_model_get_section (m, 0);
+      gboolean ok = FALSE, removes = FALSE;
+
+      switch (g_rand_int_range (rand, 0, 10))
+        {
+        case 0:
+          ok = nrt_model_set_section_L (m, name, g_rand_double_range (rand, 1, 100), NULL);
+          break;
+        case 1:
+          ok = nrt_model_set_section_diam (m, name, g_rand_double_range (rand, 0.1, 5), NULL);
+          break;
+        case 2:
+          ok = nrt_model_set_section_pt3d (m, name, pts, 3, NULL);
+          break;
+        case 3:
+          ok = nrt_model_insert_mechanism (m, g_rand_boolean (rand) ? name : "odd", "hh", NULL);
+          break;
+        case 4:
+          ok = nrt_model_set_mechanism_param (m, name, "gnabar_hh",
+                                              g_rand_double_range (rand, 0, 0.2), NULL)
+               || nrt_model_set_mechanism_param (m, name, "ena",
+                                                 g_rand_double_range (rand, 0, 60), NULL);
+          break;
+        case 5:
+          ok = nrt_model_uninsert_mechanism (m, name, "hh", NULL);
+          break;
+        case 6:
+          ok = nrt_model_set_Ra (m, g_rand_boolean (rand) ? name : "all",
+                                 g_rand_double_range (rand, 10, 300), NULL);
+          break;
+        case 7:
+          ok = nrt_model_subset_add_section (m, "odd", name, NULL);
+          break;
+        case 8:
+          {
+            g_autofree char *fresh = g_strdup_printf ("new[%u]", step);
+            ok = nrt_model_add_section (m, fresh, name, 0.5, 20, 2, NULL) >= 0;
+            break;
+          }
+        case 9:
+          removes = n > 6;
+          ok = removes && nrt_model_remove_section (m, name, NULL);
+          break;
+        }
+      if (!removes)
+        g_assert_true (nrt_model_get_section (m, 0) == before);
+      g_assert_cmpuint (changes - changes_before, <=, 1);
+      if (changes > changes_before)
+        g_ptr_array_add (states, nrt_model_data_copy (nrt_model_get_data (m)));
+      else
+        g_assert_true (nrt_model_data_equal (nrt_model_get_data (m),
+                                             states->pdata[states->len - 1]));
+      (void) ok;
+    }
+  g_assert_cmpuint (states->len, >, 250);
+  g_signal_handlers_disconnect_by_func (m, count_change, &changes);
+  /* Undo back to the start, redo to the end, then halfway back and a new edit. */
+  for (guint k = states->len - 1; k-- > 0;)
+    {
+      g_assert_true (nrt_model_undo (m, NULL));
+      g_assert_true (nrt_model_data_equal (nrt_model_get_data (m), states->pdata[k]));
+    }
+  g_assert_false (nrt_model_can_undo (m) && nrt_model_data_equal (nrt_model_get_data (m),
+                                                                   states->pdata[1]));
+  for (guint k = 1; k < states->len; k++)
+    {
+      g_assert_true (nrt_model_redo (m, NULL));
+      g_assert_true (nrt_model_data_equal (nrt_model_get_data (m), states->pdata[k]));
+    }
+  for (guint k = states->len - 1; k-- > states->len / 2;)
+    g_assert_true (nrt_model_undo (m, NULL));
+  g_assert_true (nrt_model_data_equal (nrt_model_get_data (m), states->pdata[states->len / 2]));
+  g_autofree char *first = g_strdup (nrt_model_get_section (m, 0)->name);
+  g_assert_true (nrt_model_set_section_L (m, first, 77, NULL));
+  g_assert_true (nrt_model_undo (m, NULL));
+  g_assert_true (nrt_model_data_equal (nrt_model_get_data (m), states->pdata[states->len / 2]));
+  g_assert_true (nrt_model_undo (m, NULL));
+  g_assert_true (nrt_model_data_equal (nrt_model_get_data (m),
+                                       states->pdata[states->len / 2 - 1]));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1703,5 +1818,6 @@ main (int argc, char **argv)
   g_test_add_func ("/core/model/channel/point", test_point_channels);
   g_test_add_func ("/core/model/lookup/random", test_lookup_random);
   g_test_add_func ("/core/model/lookup/large", test_lookup_large);
+  g_test_add_func ("/core/model/undo-random-exact", test_undo_random_exact);
   return g_test_run ();
 }
