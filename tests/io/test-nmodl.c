@@ -797,6 +797,12 @@ test_bg_text (void)
   assert_contains (mod, "11.604518121550");
   assert_contains (hoc, "tobj_.set_f(0, 5, ksvec_.c.append(0.2, -45, 3, 0.7, 0.5))");
   assert_contains (hoc, "tobj_.set_f(1, 6, ksvec_.c.append(0.2, -45, 3, 0.7, 0.5))");
+  {
+    /* the text summary names KSChan's classes with the shared vector */
+    g_autofree char *text = nrt_channel_describe (ch);
+    assert_contains (text, "KSChanBGinf(K=0.2, vhalf=-45, z=3, gam=0.7, tau0=0.5)");
+    assert_contains (text, "KSChanBGtau(K=0.2, vhalf=-45, z=3, gam=0.7, tau0=0.5)");
+  }
 }
 
 /* bgk exported as NMODL and as Neurite's KSChan hoc file, both run in NEURON at 6.3 and

@@ -191,7 +191,12 @@ def channels():
     vec = h.Vector([0.2, -45, 3, 0.7, 0.5])
     tr.set_f(0, 5, vec)
     tr.set_f(1, 6, vec)
-    KEEP.append((ks, vec))
+    # and a scheme C <-> O (O open) whose inf/tau transition is Borg-Graham too
+    # (K 0.05 /ms, vhalf -30 mV, z 2, gam 0.3, tau0 1 ms)
+    objs = scheme(ks, [("C", 0), ("O", 1)], [
+        (0, 1, 1, None, 1, (5, 0.05, -30, 2, 0.3, 1), (6, 0.05, -30, 2, 0.3, 1)),
+    ])
+    KEEP.append((ks, vec, objs))
 
 
 def clear():
@@ -242,7 +247,7 @@ def case_bg(celsius, name):
     soma.insert("bgk")
     s = soma(0.5)
     cols = [("soma(0.5).v", s._ref_v), ("soma(0.5).n_bgk", s._ref_n_bgk),
-            ("soma(0.5).i_bgk", s._ref_i_bgk)]
+            ("soma(0.5).O_bgk", s._ref_O_bgk), ("soma(0.5).i_bgk", s._ref_i_bgk)]
     settings()
     old = settings
     globals()["settings"] = lambda: (old(), setattr(h, "celsius", celsius))

@@ -159,7 +159,8 @@ build_point (void)
 }
 
 /* bgk: density, k, gmax 0.005 S/cm²; n² with KSChan's Borg-Graham pair (K 0.2 /ms, vhalf
- * −45 mV, z 3, gam 0.7, tau0 0.5 ms), the one KSChan form that depends on celsius. */
+ * −45 mV, z 3, gam 0.7, tau0 0.5 ms), the one KSChan form that depends on celsius, times a
+ * C <-> O scheme whose transition is Borg-Graham inf/τ too. */
 static NrtModel *
 build_bg (double celsius)
 {
@@ -168,12 +169,20 @@ build_bg (double celsius)
   g_autoptr (NrtChannel) ch = nrt_channel_new ("bgk");
   NrtRate inf = { 0 }, tau = { 0 };
   NrtRunSettings s;
+  NrtKsScheme *ks;
 
   ch->ion = NRT_ION_K;
   ch->gmax = 0.005;
   ch->erev = nrt_ion_default_e (NRT_ION_K);
   nrt_rate_set_bg (&inf, &tau, 0.2, -45, 3, 0.7, 0.5);
   nrt_channel_add_gate (ch, "n", 2, NRT_GATE_INF_TAU, &inf, &tau);
+  /* and C <-> O with a Borg-Graham inf/τ transition (K 0.05 /ms, vhalf −30 mV, z 2, gam 0.3,
+   * tau0 1 ms) */
+  ks = nrt_channel_add_scheme (ch, 1);
+  nrt_ks_scheme_add_state (ks, "C", 0, 0, 0);
+  nrt_ks_scheme_add_state (ks, "O", 1, 10, 0);
+  nrt_rate_set_bg (&inf, &tau, 0.05, -30, 2, 0.3, 1);
+  nrt_ks_scheme_add_transition (ks, 0, 1, NRT_GATE_INF_TAU, &inf, &tau, NRT_ION_NONSPECIFIC, 1);
   ok (nrt_model_add_channel (m, ch, &error), error);
   ok (nrt_model_insert_mechanism (m, "soma", "bgk", &error), error);
   ks_settings (m);
@@ -225,7 +234,7 @@ is_state_column (const char *name)
 {
   static const char *const states[] = { ".C1_kca", ".C2_kca", ".O_kca", ".m_cag", "pk[0].O",
                                         ".h_mix", ".A_mix", ".B_mix", ".X_mix", ".Y_mix",
-                                        "pca[0].m", "pk[0].C", ".n_bgk" };
+                                        "pca[0].m", "pk[0].C", ".n_bgk", ".O_bgk" };
   for (guint j = 0; j < G_N_ELEMENTS (states); j++)
     if (g_str_has_suffix (name, states[j]))
       return TRUE;
