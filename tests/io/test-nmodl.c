@@ -738,9 +738,9 @@ test_neuron_kinetic (void)
 /* ---- Borg-Graham ---- */
 
 /* bgk: density, k, 0.005 S/cm²; n² with KSChan's Borg-Graham pair (K 0.2 /ms, vhalf −45 mV,
- * z 3, gam 0.7, tau0 0.5 ms), named name. */
+ * z 3, gam 0.7, tau0 0.5 ms), named name; with_scheme adds a Borg-Graham C <-> O scheme. */
 static NrtChannel *
-channel_bgk (const char *name)
+channel_bgk (const char *name, gboolean with_scheme)
 {
   NrtChannel *ch = nrt_channel_new (name);
   NrtRate inf = { 0 }, tau = { 0 };
@@ -750,6 +750,16 @@ channel_bgk (const char *name)
   ch->erev = nrt_ion_default_e (NRT_ION_K);
   nrt_rate_set_bg (&inf, &tau, 0.2, -45, 3, 0.7, 0.5);
   nrt_channel_add_gate (ch, "n", 2, NRT_GATE_INF_TAU, &inf, &tau);
+  if (with_scheme)
+    {
+      /* C <-> O with a Borg-Graham inf/τ transition (K 0.05 /ms, vhalf −30 mV, z 2,
+       * gam 0.3, tau0 1 ms), as in test-kinetic */
+      NrtKsScheme *ks = nrt_channel_add_scheme (ch, 1);
+      nrt_ks_scheme_add_state (ks, "C", 0, 0, 0);
+      nrt_ks_scheme_add_state (ks, "O", 1, 10, 0);
+      nrt_rate_set_bg (&inf, &tau, 0.05, -30, 2, 0.3, 1);
+      nrt_ks_scheme_add_transition (ks, 0, 1, NRT_GATE_INF_TAU, &inf, &tau, NRT_ION_NONSPECIFIC, 1);
+    }
   return ch;
 }
 
@@ -757,7 +767,7 @@ static NrtModel *
 bg_soma (double celsius)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(NrtChannel) ch = channel_bgk ("bgk");
+  g_autoptr(NrtChannel) ch = channel_bgk ("bgk", TRUE);
   NrtModel *m = nrt_model_new ();
   NrtRunSettings s;
   int pp;
@@ -787,7 +797,7 @@ static void
 test_bg_text (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(NrtChannel) ch = channel_bgk ("bgk");
+  g_autoptr(NrtChannel) ch = channel_bgk ("bgk", FALSE);
   g_autofree char *mod = nrt_nmodl_write_channel (ch, &error);
   g_autofree char *hoc = nrt_hoc_write_kschan (ch, 6.3, &error);
 
@@ -805,8 +815,8 @@ test_bg_text (void)
   }
 }
 
-/* bgk exported as NMODL and as Neurite's KSChan hoc file, both run in NEURON at 6.3 and
- * 22 degC against Neurite's trace. */
+/* bgk (HH gate and scheme) exported as NMODL and as Neurite's KSChan hoc file, both run in
+ * NEURON at 6.3 and 22 degC against Neurite's trace. */
 static void
 test_neuron_bg (void)
 {
@@ -827,7 +837,7 @@ test_neuron_bg (void)
   g_assert_no_error (error);
   {
     g_autoptr(NrtModel) m = bg_soma (6.3);
-    g_autoptr(NrtChannel) ks = channel_bgk ("bgk_ks");
+    g_autoptr(NrtChannel) ks = channel_bgk ("bgk_ks", TRUE);
     g_autofree char *hoc = nrt_hoc_write_kschan (ks, 6.3, &error);
     g_assert_no_error (error);
     g_assert_true (nrt_nmodl_write_model_channels (m, tmp, &error));
