@@ -1123,6 +1123,8 @@ rate_form_name (const NrtRate *rate)
     case NRT_RATE_SIGMOID:    return "sigmoid";
     case NRT_RATE_LEMS:       return "LEMS";
     case NRT_RATE_EXPRESSION: return "expression";
+    case NRT_RATE_BG_INF:     return "Borg-Graham inf";
+    case NRT_RATE_BG_TAU:     return "Borg-Graham tau";
     default:                  return "?";
     }
 }
