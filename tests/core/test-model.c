@@ -1690,7 +1690,8 @@ test_undo_random_exact (void)
 {
   g_autoptr (NrtModel) m = nrt_model_new ();
   g_autoptr (GRand) rand = g_rand_new_with_seed (7);
-  g_autoptr (GPtrArray) states = g_ptr_array_new_with_free_func ((GDestroyNotify) nrt_model_data_free);
+  g_autoptr (GPtrArray) states =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) nrt_model_data_free);
   enum { N_STEPS = 400 };
   const NrtPt3d pts[3] = { { 0, 0, 0, 2 }, { 3, 4, 0, 1.5 }, { 3, 4, 12, 1 } };
 
@@ -1709,7 +1710,8 @@ test_undo_random_exact (void)
     {
       guint changes_before = changes;
       guint n = nrt_model_get_n_sections (m);
-      g_autofree char *name = g_strdup (nrt_model_get_section (m, g_rand_int_range (rand, 0, n))->name);
+      guint pick = g_rand_int_range (rand, 0, n);
+      g_autofree char *name = g_strdup (nrt_model_get_section (m, pick)->name);
       const NrtSection *before = nrt_model_get_section (m, 0);
       gboolean ok = FALSE, removes = FALSE;
 
