@@ -1921,17 +1921,6 @@ add_iclamp (Reader *r, xmlNodePtr gen, RSec *s, double x, xmlNodePtr at, GError 
   return TRUE;
 }
 
-static char *
-dump_node (xmlNodePtr n)
-{
-  xmlBufferPtr buf = xmlBufferCreate ();
-  char *s;
-  xmlNodeDump (buf, n->doc, n, 0, 0);
-  s = g_strdup ((const char *) xmlBufferContent (buf));
-  xmlBufferFree (buf);
-  return s;
-}
-
 static gboolean
 read_network (Reader *r, GPtrArray *foreign_net, GError **error)
 {
@@ -2024,7 +2013,7 @@ read_network (Reader *r, GPtrArray *foreign_net, GError **error)
             }
         }
       if (keep)
-        g_ptr_array_add (foreign_net, dump_node (n));
+        g_ptr_array_add (foreign_net, nrt_nml_node_dump (n));
     }
   return TRUE;
 }
@@ -2752,6 +2741,9 @@ nrt_nml_build_model (NrtNmlDocSet *set, GError **error)
   r.secs = g_ptr_array_new_with_free_func ((GDestroyNotify) rsec_free);
   r.group_nodes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   r.model = nrt_model_new ();
+  /* One undo step for the whole read (the history is cleared at the end): no snapshot per
+   * edit. */
+  nrt_model_begin_group (r.model, "Read");
 
   index_top (&r);
   if (!find_cell (&r, error) || !read_segments (&r, error) || !build_sections (&r, error)
@@ -2836,13 +2828,14 @@ nrt_nml_build_model (NrtNmlDocSet *set, GError **error)
                          || expression_type_in_library (r.model, ct)))
                 continue;
             }
-          g_ptr_array_add (foreign_top, dump_node (n));
+          g_ptr_array_add (foreign_top, nrt_nml_node_dump (n));
         }
     }
   for (guint i = 0; i < foreign_top->len; i++)
     nrt_model_add_foreign_xml (r.model, foreign_top->pdata[i]);
   for (guint i = 0; i < foreign_net->len; i++)
     nrt_model_add_foreign_xml (r.model, foreign_net->pdata[i]);
+  nrt_model_end_group (r.model);
   nrt_model_clear_history (r.model);
   nrt_model_mark_saved (r.model);
   result = g_steal_pointer (&r.model);
