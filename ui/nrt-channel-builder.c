@@ -18,6 +18,8 @@
 #include <glib/gi18n-lib.h>
 
 #include "nrt-channel-builder.h"
+#include "nrt-plot-render.h"
+#include "nrt-rate-fit.h"
 #include "nrt-hoc.h"
 #include "nrt-neuroml.h"
 #include "nrt-nmodl.h"
@@ -66,6 +68,23 @@ struct _NrtChannelBuilder
 
   guint            updating : 1;
   guint            closing : 1;
+
+  /* The Adjust tool (NEURON's rate editor "Adjust"): drag a curve's square mark at v = d to
+   * move d (A solved so the curve follows the pointer), or elsewhere on a curve to solve k. */
+  GtkToggleButton *adjust_button;
+  GtkLabel        *adjust_hint;
+  GtkWidget       *plot_overlay[2];
+  GtkWidget       *marks[2];       /* drawing areas over the plots */
+  gboolean         adjust;
+  struct {
+    gboolean       active;
+    guint          slot;           /* the rate dragged, 0 or 1 */
+    gboolean       mark;           /* dragging the mark (d) rather than the curve (k) */
+    guint          plot;           /* the plot it started on */
+    double         px0, py0;       /* the press, widget pixels (real gestures) */
+    NrtRate        start[2];       /* the model's rates at the press */
+    NrtRate        rates[2];       /* the rates as dragged so far */
+  } drag;
 
   /* template children */
   AdwWindowTitle       *window_title;
@@ -137,6 +156,7 @@ G_DEFINE_FINAL_TYPE (NrtChannelBuilder, nrt_channel_builder, ADW_TYPE_WINDOW)
 
 static void refresh (NrtChannelBuilder *self);
 static void replot (NrtChannelBuilder *self);
+static void refresh_rate_editors (NrtChannelBuilder *self, const NrtChannel *ch, gboolean force);
 
 /* ---- the channel and the selection ------------------------------------------------- */
 
@@ -1779,6 +1799,17 @@ refresh_rate_editors (NrtChannelBuilder *self, const NrtChannel *ch, gboolean fo
 static void
 typed_rates (NrtChannelBuilder *self, const NrtRate *model_rates, NrtRate *out)
 {
+  /* An Adjust drag draws the dragged values themselves, not their rounded text. */
+  if (self->drag.active)
+    {
+      for (guint s = 0; s < 2; s++)
+        {
+          out[s] = self->drag.rates[s];
+          if (out[s].func != NULL)
+            nrt_rate_func_ref (out[s].func);
+        }
+      return;
+    }
   for (guint s = 0; s < 2; s++)
     {
       double *dst[6] = { &out[s].A, &out[s].k, &out[s].d, &out[s].z, &out[s].gam,
@@ -1827,6 +1858,45 @@ typed_rates (NrtChannelBuilder *self, const NrtRate *model_rates, NrtRate *out)
     }
 }
 
+/* The two plotted values at v (mV) for rates: α/β or inf/τ as the plots show them. */
+static void
+curve_at (NrtChannelBuilder *self, const NrtChannel *ch, const NrtKsTransition *tr,
+          const NrtRate *rates, double factor, double v, double *out_a, double *out_b)
+{
+  const NrtModelData *data = nrt_model_get_data (self->model);
+  double a, b;
+
+  if (tr == NULL)
+    {
+      NrtGate gate = *gate_at (ch, self->sel_row);
+      gate.rate[0] = rates[0];
+      gate.rate[1] = rates[1];
+      if (self->inf_tau)
+        nrt_gate_inf_tau_at (&gate, v, data->settings.celsius, factor, &a, &b);
+      else
+        nrt_gate_alpha_beta_at (&gate, v, data->settings.celsius, factor, &a, &b);
+    }
+  else
+    {
+      NrtKsTransition t = *tr;
+      double conc = 0;
+      t.rate[0] = rates[0];
+      t.rate[1] = rates[1];
+      if (is_ligand (t.type) && t.ligand < NRT_N_ION)
+        conc = t.type == NRT_TRANS_LIGAND_INSIDE ? data->settings.conc_i[t.ligand]
+                                                 : data->settings.conc_o[t.ligand];
+      nrt_ks_transition_rates_at (&t, v, data->settings.celsius, conc, factor, &a, &b);
+      if (self->inf_tau)
+        {
+          double sum = a + b;
+          a = a / sum;
+          b = 1 / sum;
+        }
+    }
+  *out_a = a;
+  *out_b = b;
+}
+
 static void
 replot (NrtChannelBuilder *self)
 {
@@ -1844,6 +1914,9 @@ replot (NrtChannelBuilder *self)
   nrt_plot_clear (self->plot[0]);
   nrt_plot_clear (self->plot[1]);
   self->n_replots++;
+  for (guint p = 0; p < 2; p++)
+    if (self->marks[p] != NULL)
+      gtk_widget_queue_draw (self->marks[p]);
   if (ch == NULL || !rate_target (self, ch, &type, &model_rates, &tr))
     return;
 
@@ -1853,33 +1926,7 @@ replot (NrtChannelBuilder *self)
     {
       double a, b;
       v[i] = NRT_CHB_PLOT_V0 + NRT_CHB_PLOT_DV * i;
-      if (tr == NULL)
-        {
-          NrtGate gate = *gate_at (ch, self->sel_row);
-          gate.rate[0] = rates[0];
-          gate.rate[1] = rates[1];
-          if (self->inf_tau)
-            nrt_gate_inf_tau_at (&gate, v[i], data->settings.celsius, factor, &a, &b);
-          else
-            nrt_gate_alpha_beta_at (&gate, v[i], data->settings.celsius, factor, &a, &b);
-        }
-      else
-        {
-          NrtKsTransition t = *tr;
-          double conc = 0;
-          t.rate[0] = rates[0];
-          t.rate[1] = rates[1];
-          if (is_ligand (t.type) && t.ligand < NRT_N_ION)
-            conc = t.type == NRT_TRANS_LIGAND_INSIDE ? data->settings.conc_i[t.ligand]
-                                                     : data->settings.conc_o[t.ligand];
-          nrt_ks_transition_rates_at (&t, v[i], data->settings.celsius, conc, factor, &a, &b);
-          if (self->inf_tau)
-            {
-              double sum = a + b;
-              a = a / sum;
-              b = 1 / sum;
-            }
-        }
+      curve_at (self, ch, tr, rates, factor, v[i], &a, &b);
       y[0][i] = a;
       y[1][i] = b;
       for (guint c = 0; c < 2; c++)
@@ -1925,6 +1972,7 @@ nrt_channel_builder_set_show_inf_tau (NrtChannelBuilder *self, gboolean inf_tau)
   self->updating = TRUE;
   gtk_toggle_button_set_active (inf_tau ? self->show_inftau : self->show_ab, TRUE);
   self->updating = FALSE;
+  gtk_widget_set_visible (self->plot_overlay[1], inf_tau);
   gtk_widget_set_visible (GTK_WIDGET (self->plot[1]), inf_tau);
   replot (self);
 }
@@ -1977,6 +2025,518 @@ nrt_channel_builder_get_plot (NrtChannelBuilder *self, guint index)
   g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), NULL);
   g_return_val_if_fail (index < 2, NULL);
   return self->plot[index];
+}
+
+/* ---- the Adjust tool ----------------------------------------------------------------- */
+
+/* Adjust edits what is shown: α/β gates and transitions in the α/β view, inf/τ ones in the
+ * inf/τ view, and only KSChan's own forms (not LEMS types or expressions). */
+static gboolean
+adjust_target (NrtChannelBuilder *self, const NrtChannel **out_ch, NrtRate **rates,
+               NrtKsTransition **tr)
+{
+  const NrtChannel *ch = channel (self);
+  NrtGateType *type;
+
+  if (ch == NULL || !rate_target (self, ch, &type, rates, tr))
+    return FALSE;
+  if ((*type == NRT_GATE_INF_TAU) != self->inf_tau)
+    return FALSE;
+  if (out_ch != NULL)
+    *out_ch = ch;
+  return TRUE;
+}
+
+static gboolean
+adjustable_form (NrtRateForm form)
+{
+  return form != NRT_RATE_LEMS && form != NRT_RATE_EXPRESSION;
+}
+
+/* The plot that shows rate slot. */
+static guint
+slot_plot (NrtChannelBuilder *self, guint slot)
+{
+  return self->inf_tau ? slot : 0;
+}
+
+/* The plotted value of slot at v for rates (NAN without a target). */
+static double
+plotted_at (NrtChannelBuilder *self, const NrtRate *rates, guint slot, double v)
+{
+  const NrtChannel *ch;
+  NrtRate *model_rates;
+  NrtKsTransition *tr;
+  double f[2];
+
+  if (!adjust_target (self, &ch, &model_rates, &tr))
+    return NAN;
+  curve_at (self, ch, tr, rates,
+            nrt_channel_rate_factor (ch, nrt_model_get_data (self->model)->settings.celsius),
+            v, &f[0], &f[1]);
+  return f[slot];
+}
+
+/* Plotted values are the rate times a factor that does not depend on the rate's parameters
+ * (the temperature factor, a ligand's concentration; 1/factor for τ, 1 for inf): the rate
+ * value at v that the plotted value y stands for. */
+static double
+raw_target (NrtChannelBuilder *self, const NrtRate *rates, guint slot, double v, double y)
+{
+  double celsius = nrt_model_get_data (self->model)->settings.celsius;
+  NrtRate unit[2] = { rates[0], rates[1] };
+  double raw = nrt_rate_eval_at (&rates[slot], v, celsius);
+  double shown = plotted_at (self, rates, slot, v);
+
+  if (raw != 0.0 && isfinite (raw) && shown != 0.0 && isfinite (shown))
+    return y * raw / shown;
+  /* A rate of 0 (A = 0) says nothing about the factor: ask with a unit constant. */
+  unit[slot] = (NrtRate) { NRT_RATE_CONSTANT, 1.0, 0.0, 0.0 };
+  shown = plotted_at (self, unit, slot, v);
+  return shown != 0.0 && isfinite (shown) ? y / shown : NAN;
+}
+
+static void
+show_drag_values (NrtChannelBuilder *self)
+{
+  self->updating = TRUE;
+  for (guint s = 0; s < 2; s++)
+    {
+      const NrtRate *r = &self->drag.rates[s];
+      const double values[6] = { r->A, r->k, r->d, r->z, r->gam, r->tau0 };
+
+      for (guint p = 0; p < 6; p++)
+        show_value (self->rate[s].field[p], values[p], FALSE);
+    }
+  self->updating = FALSE;
+}
+
+/* Starts a drag of slot's curve; mark: at its mark (moves d), else on the curve (solves k;
+ * A for a constant). */
+static gboolean
+adjust_begin (NrtChannelBuilder *self, guint slot, gboolean mark)
+{
+  NrtRate *rates;
+  NrtKsTransition *tr;
+
+  if (!adjust_target (self, NULL, &rates, &tr) || slot > 1)
+    return FALSE;
+  if (!adjustable_form (rates[slot].form))
+    return FALSE;
+  if (mark && !nrt_rate_fit_mark (&rates[slot], 0, NULL, NULL))
+    return FALSE;
+  for (guint s = 0; s < 2; s++)
+    {
+      self->drag.start[s] = rates[s];
+      self->drag.rates[s] = rates[s];
+    }
+  self->drag.slot = slot;
+  self->drag.mark = mark;
+  self->drag.plot = slot_plot (self, slot);
+  self->drag.active = TRUE;
+  return TRUE;
+}
+
+/* The pointer is at (v mV, y plotted): solve from the rates at the press (so the result
+ * depends only on where the pointer is, not on the path).  A refused point (no solution)
+ * leaves the last good values. */
+static void
+adjust_update (NrtChannelBuilder *self, double v, double y)
+{
+  double celsius = nrt_model_get_data (self->model)->settings.celsius;
+  guint s = self->drag.slot;
+  NrtRate r = self->drag.start[s];
+  double target;
+  gboolean ok;
+
+  if (!self->drag.active)
+    return;
+  target = raw_target (self, self->drag.start, s, v, y);
+  if (!isfinite (target))
+    return;
+  if (self->drag.mark)
+    ok = nrt_rate_fit_move_mark (&r, v, target, celsius);
+  else if (r.form == NRT_RATE_CONSTANT)
+    ok = nrt_rate_fit_scale (&r, v, target, celsius);
+  else
+    ok = nrt_rate_fit_slope (&r, v, target, celsius);
+  if (!ok)
+    return;
+  self->drag.rates[s] = r;
+  /* Borg-Graham: inf and τ share one parameter vector. */
+  if (nrt_rate_is_bg (&r))
+    {
+      NrtRate other = r;
+      other.form = s == 0 ? NRT_RATE_BG_TAU : NRT_RATE_BG_INF;
+      self->drag.rates[1 - s] = other;
+    }
+  show_drag_values (self);
+  replot (self);
+}
+
+static void
+adjust_cancel (NrtChannelBuilder *self)
+{
+  const NrtChannel *ch = channel (self);
+
+  if (!self->drag.active)
+    return;
+  self->drag.active = FALSE;
+  if (ch != NULL)
+    refresh_rate_editors (self, ch, TRUE);
+  replot (self);
+}
+
+/* Release: the whole drag is one edit (one undo step). */
+static gboolean
+adjust_end (NrtChannelBuilder *self, GError **error)
+{
+  g_autoptr(NrtChannel) ch = NULL;
+  NrtGateType *type;
+  NrtRate *rates;
+  gboolean changed = FALSE;
+
+  if (!self->drag.active)
+    return TRUE;
+  self->drag.active = FALSE;
+  for (guint s = 0; s < 2; s++)
+    changed |= memcmp (&self->drag.rates[s], &self->drag.start[s], sizeof (NrtRate)) != 0;
+  if (!changed || (ch = draft (self)) == NULL || !rate_target (self, ch, &type, &rates, NULL))
+    {
+      adjust_cancel (self);
+      self->drag.active = FALSE;
+      return ch != NULL || !changed ? TRUE : no_channel (error);
+    }
+  /* Only KSChan forms are dragged: no NrtRateFunc references to move. */
+  rates[0] = self->drag.rates[0];
+  rates[1] = self->drag.rates[1];
+  if (!commit (self, ch, self->editor_error, error))
+    {
+      refresh (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+nrt_channel_builder_adjust_drag (NrtChannelBuilder *self, guint rate_index, double v0, double y0,
+                                 double v1, double y1, GError **error)
+{
+  NrtRate *rates;
+  NrtKsTransition *tr;
+  gboolean mark;
+
+  g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), FALSE);
+  g_return_val_if_fail (rate_index < 2, FALSE);
+  if (!adjust_target (self, NULL, &rates, &tr))
+    {
+      g_set_error_literal (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE,
+                           _("Adjust edits α/β in the α, β view and inf/τ in the inf, τ view"));
+      return FALSE;
+    }
+  /* Pressed at the mark: within 1e-6 mV of d. */
+  mark = nrt_rate_fit_mark (&rates[rate_index], 0, NULL, NULL)
+         && fabs (v0 - rates[rate_index].d) < 1e-6;
+  (void) y0;
+  if (!adjust_begin (self, rate_index, mark))
+    {
+      g_set_error_literal (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE,
+                           _("This rate cannot be adjusted by dragging"));
+      return FALSE;
+    }
+  adjust_update (self, 0.5 * (v0 + v1), 0.5 * (y0 + y1));
+  adjust_update (self, v1, y1);
+  return adjust_end (self, error);
+}
+
+void
+nrt_channel_builder_set_adjust (NrtChannelBuilder *self, gboolean adjust)
+{
+  g_return_if_fail (NRT_IS_CHANNEL_BUILDER (self));
+  if (gtk_toggle_button_get_active (self->adjust_button) != adjust)
+    gtk_toggle_button_set_active (self->adjust_button, adjust);
+  self->adjust = adjust;
+  gtk_widget_set_visible (GTK_WIDGET (self->adjust_hint), adjust);
+  for (guint p = 0; p < 2; p++)
+    {
+      gtk_widget_queue_draw (self->marks[p]);
+      if (adjust)
+        gtk_widget_set_cursor_from_name (GTK_WIDGET (self->plot[p]), "crosshair");
+      else
+        gtk_widget_set_cursor (GTK_WIDGET (self->plot[p]), NULL);
+    }
+}
+
+gboolean
+nrt_channel_builder_get_adjust (NrtChannelBuilder *self)
+{
+  g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), FALSE);
+  return self->adjust;
+}
+
+static void
+on_adjust_toggled (GtkToggleButton *button, NrtChannelBuilder *self)
+{
+  nrt_channel_builder_set_adjust (self, gtk_toggle_button_get_active (button));
+}
+
+/* Where plot p puts its plot area now, with the view it shows (as nrt_plot draws it). */
+static gboolean
+plot_area (NrtChannelBuilder *self, guint p, cairo_t *cr, NrtPlotData *data, NrtPlotArea *area)
+{
+  GtkWidget *w = GTK_WIDGET (self->plot[p]);
+  int width = gtk_widget_get_width (w), height = gtk_widget_get_height (w);
+  g_autofree char *font = NULL;
+
+  if (width <= 0 || height <= 0)
+    return FALSE;
+  memset (data, 0, sizeof *data);
+  nrt_plot_get_view (self->plot[p], &data->x0, &data->x1, &data->y0, &data->y1);
+  data->x_title = "v (mV)";
+  data->y_title = p == 1 ? "τ (ms)" : self->inf_tau ? "inf (1)" : _("rate (/ms)");
+  font = pango_font_description_to_string (
+    pango_context_get_font_description (gtk_widget_get_pango_context (w)));
+  data->font = font;
+  nrt_plot_compute_area (cr, width, height, data, area);
+  data->font = NULL;
+  return TRUE;
+}
+
+/* The marks of the curves on plot p, in widget pixels: n of them, slot[i] their rate. */
+static guint
+plot_marks (NrtChannelBuilder *self, guint p, cairo_t *cr, double *px, double *py, guint *slot)
+{
+  NrtRate *model_rates;
+  NrtKsTransition *tr;
+  NrtRate rates[2];
+  NrtPlotData data;
+  NrtPlotArea area;
+  guint n = 0;
+
+  if (!self->adjust || !adjust_target (self, NULL, &model_rates, &tr)
+      || !plot_area (self, p, cr, &data, &area))
+    return 0;
+  typed_rates (self, model_rates, rates);
+  for (guint s = 0; s < 2; s++)
+    {
+      double d;
+
+      if (slot_plot (self, s) != p || !nrt_rate_fit_mark (&rates[s], 0, &d, NULL))
+        continue;
+      px[n] = nrt_plot_to_px (&data, &area, d);
+      py[n] = nrt_plot_to_py (&data, &area, plotted_at (self, rates, s, d));
+      slot[n++] = s;
+    }
+  nrt_rate_clear (&rates[0]);
+  nrt_rate_clear (&rates[1]);
+  return n;
+}
+
+#define NRT_CHB_MARK_HALF 5.0  /* px: half the side of a mark */
+
+static void
+draw_marks (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user_data)
+{
+  NrtChannelBuilder *self = user_data;
+  guint p = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (area), "nrt-plot"));
+  double px[2], py[2];
+  guint slot[2];
+  guint n = plot_marks (self, p, cr, px, py, slot);
+  gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
+
+  for (guint i = 0; i < n; i++)
+    {
+      NrtPlotRGBA c;
+      double h = NRT_CHB_MARK_HALF;
+
+      if (!isfinite (px[i]) || !isfinite (py[i]))
+        continue;
+      /* The trace's own colour: α/β share a plot (traces 0 and 1), inf/τ have one each. */
+      nrt_plot_palette_color (self->inf_tau ? 0 : slot[i], dark, &c);
+      cairo_rectangle (cr, px[i] - h, py[i] - h, 2 * h, 2 * h);
+      cairo_set_source_rgba (cr, c.red, c.green, c.blue, 1.0);
+      cairo_fill_preserve (cr);
+      cairo_set_source_rgba (cr, dark ? 1 : 0, dark ? 1 : 0, dark ? 1 : 0, 0.8);
+      cairo_set_line_width (cr, 1.0);
+      cairo_stroke (cr);
+    }
+}
+
+/* Pixels to data on plot p. */
+static gboolean
+plot_to_data (NrtChannelBuilder *self, guint p, double x, double y, double *v, double *f)
+{
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
+  cairo_t *cr = cairo_create (s);
+  NrtPlotData data;
+  NrtPlotArea area;
+  gboolean ok = plot_area (self, p, cr, &data, &area);
+
+  cairo_destroy (cr);
+  cairo_surface_destroy (s);
+  if (!ok || area.width <= 0 || area.height <= 0)
+    return FALSE;
+  *v = data.x0 + (x - area.x) / area.width * (data.x1 - data.x0);
+  *f = data.y1 - (y - area.y) / area.height * (data.y1 - data.y0);
+  return TRUE;
+}
+
+static void
+on_adjust_drag_begin (GtkGestureDrag *gesture, double x, double y, NrtChannelBuilder *self)
+{
+  guint p = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (gesture), "nrt-plot"));
+  cairo_surface_t *surf;
+  cairo_t *cr;
+  double px[2], py[2], v, f;
+  guint slot[2], n;
+  int best = -1;
+  gboolean mark = FALSE;
+  double best_dist = 8.0;  /* px: how close a press must be to grab a curve */
+
+  if (!self->adjust)
+    {
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
+      return;
+    }
+  surf = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
+  cr = cairo_create (surf);
+  n = plot_marks (self, p, cr, px, py, slot);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surf);
+  for (guint i = 0; i < n; i++)
+    if (fabs (px[i] - x) <= NRT_CHB_MARK_HALF + 2 && fabs (py[i] - y) <= NRT_CHB_MARK_HALF + 2)
+      best = slot[i], mark = TRUE;
+  if (best < 0 && plot_to_data (self, p, x, y, &v, &f))
+    {
+      NrtRate *model_rates;
+      NrtKsTransition *tr;
+      NrtPlotData data;
+      NrtPlotArea area;
+
+      surf = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
+      cr = cairo_create (surf);
+      if (adjust_target (self, NULL, &model_rates, &tr) && plot_area (self, p, cr, &data, &area))
+        for (guint s = 0; s < 2; s++)
+          {
+            double dist;
+
+            if (slot_plot (self, s) != p)
+              continue;
+            dist = fabs (nrt_plot_to_py (&data, &area, plotted_at (self, model_rates, s, v)) - y);
+            if (dist < best_dist)
+              best_dist = dist, best = s;
+          }
+      cairo_destroy (cr);
+      cairo_surface_destroy (surf);
+    }
+  if (best < 0 || !adjust_begin (self, best, mark))
+    {
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
+      return;
+    }
+  /* The plot's own pan and zoom do not see this drag. */
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  self->drag.px0 = x;
+  self->drag.py0 = y;
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self->plot[p]), "grabbing");
+}
+
+static void
+on_adjust_drag_update (GtkGestureDrag *gesture, double dx, double dy, NrtChannelBuilder *self)
+{
+  double v, f;
+
+  if (self->drag.active
+      && plot_to_data (self, self->drag.plot, self->drag.px0 + dx, self->drag.py0 + dy, &v, &f))
+    adjust_update (self, v, f);
+}
+
+static void
+on_adjust_drag_end (GtkGestureDrag *gesture, double dx, double dy, NrtChannelBuilder *self)
+{
+  g_autoptr(GError) error = NULL;
+  guint p = self->drag.plot;
+
+  if (!self->drag.active)
+    return;
+  adjust_end (self, &error);
+  if (self->adjust)
+    gtk_widget_set_cursor_from_name (GTK_WIDGET (self->plot[p]), "crosshair");
+}
+
+/* Escape while dragging puts the curve back as it was. */
+static gboolean
+on_adjust_key (GtkEventControllerKey *keys, guint keyval, guint keycode, GdkModifierType state,
+               NrtChannelBuilder *self)
+{
+  if (keyval != GDK_KEY_Escape || !self->drag.active)
+    return FALSE;
+  adjust_cancel (self);
+  return TRUE;
+}
+
+void
+nrt_channel_builder_adjust_cancel (NrtChannelBuilder *self)
+{
+  g_return_if_fail (NRT_IS_CHANNEL_BUILDER (self));
+  adjust_cancel (self);
+}
+
+static void
+build_adjust (NrtChannelBuilder *self)
+{
+  GtkWidget *header = gtk_widget_get_parent (gtk_widget_get_parent (GTK_WIDGET (self->show_ab)));
+  GtkWidget *button = gtk_toggle_button_new_with_label (_("Adjust"));
+  GtkWidget *hint;
+  GtkEventController *keys;
+
+  gtk_widget_set_tooltip_text (button, _("Drag a curve's square mark to move d (A follows the "
+                                         "pointer), or drag the curve elsewhere to change k"));
+  gtk_box_append (GTK_BOX (header), button);
+  self->adjust_button = GTK_TOGGLE_BUTTON (button);
+  g_signal_connect (button, "toggled", G_CALLBACK (on_adjust_toggled), self);
+
+  hint = gtk_label_new (_("Adjust: drag a square mark to move d (vhalf), drag a curve to "
+                          "change k (z, K; A of a constant).  α/β gates adjust in the α, β "
+                          "view, inf/τ gates in the inf, τ view.  Escape cancels a drag."));
+  gtk_label_set_wrap (GTK_LABEL (hint), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (hint), 0);
+  gtk_widget_add_css_class (hint, "dim-label");
+  gtk_widget_add_css_class (hint, "caption");
+  gtk_widget_set_visible (hint, FALSE);
+  gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->plot_box))),
+                              hint, GTK_WIDGET (self->plot_box));
+  self->adjust_hint = GTK_LABEL (hint);
+
+  keys = gtk_event_controller_key_new ();
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_adjust_key), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
+}
+
+/* Wraps plot p in an overlay that draws the marks, with the drag gesture. */
+static GtkWidget *
+adjust_overlay (NrtChannelBuilder *self, guint p, GtkWidget *plot)
+{
+  GtkWidget *overlay = gtk_overlay_new ();
+  GtkWidget *marks = gtk_drawing_area_new ();
+  GtkGesture *drag = gtk_gesture_drag_new ();
+
+  gtk_overlay_set_child (GTK_OVERLAY (overlay), plot);
+  g_object_set_data (G_OBJECT (marks), "nrt-plot", GUINT_TO_POINTER (p));
+  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (marks), draw_marks, self, NULL);
+  gtk_widget_set_can_target (marks, FALSE);
+  gtk_overlay_add_overlay (GTK_OVERLAY (overlay), marks);
+  self->marks[p] = marks;
+
+  g_object_set_data (G_OBJECT (drag), "nrt-plot", GUINT_TO_POINTER (p));
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (drag), GDK_BUTTON_PRIMARY);
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (drag), GTK_PHASE_CAPTURE);
+  g_signal_connect (drag, "drag-begin", G_CALLBACK (on_adjust_drag_begin), self);
+  g_signal_connect (drag, "drag-update", G_CALLBACK (on_adjust_drag_update), self);
+  g_signal_connect (drag, "drag-end", G_CALLBACK (on_adjust_drag_end), self);
+  gtk_widget_add_controller (overlay, GTK_EVENT_CONTROLLER (drag));
+  self->plot_overlay[p] = overlay;
+  return overlay;
 }
 
 /* ---- the scheme canvas --------------------------------------------------------------- */
@@ -3269,10 +3829,12 @@ nrt_channel_builder_init (NrtChannelBuilder *self)
       gtk_widget_set_size_request (plot, 240, 240);
       gtk_widget_add_css_class (plot, "card");
       nrt_plot_set_placeholder (NRT_PLOT (plot), _("Select an HH gate or a transition"));
-      gtk_box_append (self->plot_box, plot);
       self->plot[p] = NRT_PLOT (plot);
+      gtk_box_append (self->plot_box, adjust_overlay (self, p, plot));
     }
+  gtk_widget_set_visible (self->plot_overlay[1], FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->plot[1]), FALSE);
+  build_adjust (self);
 
   self->canvas = NRT_KS_CANVAS (nrt_ks_canvas_new ());
   gtk_frame_set_child (self->canvas_frame, GTK_WIDGET (self->canvas));

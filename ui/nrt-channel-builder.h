@@ -205,6 +205,29 @@ guint       nrt_channel_builder_get_n_replots   (NrtChannelBuilder  *self);
 NrtPlot    *nrt_channel_builder_get_plot        (NrtChannelBuilder  *self,
                                                  guint               index);
 
+/* The Adjust tool (NEURON's rate editor "Adjust"; the "Adjust" toggle over the plots): the
+ * plots show a square mark at v = d on each exp, linoid, sigmoid or Borg-Graham curve.
+ * Dragging a mark moves d and solves A so the curve passes through the pointer (Borg-Graham:
+ * vhalf, and K for τ); dragging a curve elsewhere solves k (z for a Borg-Graham inf, K for
+ * τ; A for a constant).  It acts on α/β gates in the α, β view and on inf/τ gates in the
+ * inf, τ view only.  The fields follow the drag; the release is one undo step; Escape
+ * cancels. */
+void        nrt_channel_builder_set_adjust      (NrtChannelBuilder  *self,
+                                                 gboolean            adjust);
+gboolean    nrt_channel_builder_get_adjust      (NrtChannelBuilder  *self);
+/* Tests: a whole drag of rate rate_index (0 α/inf, 1 β/τ) from (v0 mV, y0) to (v1, y1) in
+ * plotted units; it grabs the mark when v0 is d (within 1e-6 mV), the curve otherwise.  An
+ * unsolvable end point keeps the last solvable one. */
+gboolean    nrt_channel_builder_adjust_drag     (NrtChannelBuilder  *self,
+                                                 guint               rate_index,
+                                                 double              v0,
+                                                 double              y0,
+                                                 double              v1,
+                                                 double              y1,
+                                                 GError            **error);
+/* Escape during a drag. */
+void        nrt_channel_builder_adjust_cancel   (NrtChannelBuilder  *self);
+
 /* NEURON's Run box (:run-on-change, action chb.run-on-change): Init & Run the main
  * window's model after every accepted edit. */
 void        nrt_channel_builder_set_run_on_change (NrtChannelBuilder *self,

@@ -1095,6 +1095,132 @@ refusals (void)
   gtk_window_destroy (GTK_WINDOW (main));
 }
 
+/* ---- the Adjust tool ------------------------------------------------------------------- */
+
+static void
+count_changed (NrtModel *model, gpointer change, guint *n)
+{
+  (*n)++;
+}
+
+static double
+rel (double got, double want)
+{
+  return fabs (got - want) / fabs (want);
+}
+
+/* The plotted value of the selected gate's rate slot at v, from the model's channel. */
+static double
+model_curve (NrtChannelBuilder *cb, NrtModel *model, guint slot, double v)
+{
+  const NrtChannel *ch = nrt_channel_builder_get_channel (cb);
+  const NrtGate *m = ch->gates->pdata[0];
+  double celsius = nrt_model_get_data (model)->settings.celsius;
+  double a, b;
+
+  nrt_gate_alpha_beta_at (m, v, celsius, nrt_channel_rate_factor (ch, celsius), &a, &b);
+  return slot == 0 ? a : b;
+}
+
+static void
+adjust (void)
+{
+  NrtWindow *main = nrt_window_new (NULL);
+  NrtModel *model = nrt_window_get_model (main);
+  NrtChannelBuilder *cb;
+  g_autoptr(GError) e = NULL;
+  g_autoptr(NrtChannel) old = NULL;
+  g_autoptr(NrtChannel) moved = NULL;
+  const NrtGate *m;
+  guint changes = 0;
+  gulong id;
+
+  gtk_window_present (GTK_WINDOW (main));
+  cb = open_builder (main, "density");
+  g_assert_true (nrt_channel_builder_apply_preset (cb, "na", &e));
+  g_assert_no_error (e);
+  nrt_channel_builder_select_row (cb, 0);
+  nrt_channel_builder_set_adjust (cb, TRUE);
+  g_assert_true (nrt_channel_builder_get_adjust (cb));
+  old = nrt_channel_copy (nrt_channel_builder_get_channel (cb));
+  id = g_signal_connect (model, "changed", G_CALLBACK (count_changed), &changes);
+
+  /* αm (linoid 1, 0.1, −40): its mark dragged from (−40, αm(−40)) to (−20, 2.5) moves d to
+   * −20 and solves A so that αm(−20) = 2.5, in one change. */
+  g_assert_true (nrt_channel_builder_adjust_drag (cb, 0, -40,
+                                                  nrt_channel_builder_get_curve_value (cb, "am", -40),
+                                                  -20, 2.5, &e));
+  g_assert_no_error (e);
+  g_assert_cmpuint (changes, ==, 1);
+  m = nrt_channel_builder_get_channel (cb)->gates->pdata[0];
+  g_assert_cmpint (m->rate[0].form, ==, NRT_RATE_LINOID);
+  g_assert_cmpfloat (m->rate[0].d, ==, -20);
+  g_assert_cmpfloat (m->rate[0].k, ==, 0.1);
+  g_assert_cmpfloat (rel (model_curve (cb, model, 0, -20), 2.5), <, 1e-9);
+  g_assert_cmpfloat (rel (nrt_channel_builder_get_curve_value (cb, "am", -20), 2.5), <, 1e-9);
+  g_test_message ("mark drag: A = %.17g, am(-20) = %.17g", m->rate[0].A,
+                  model_curve (cb, model, 0, -20));
+  /* The fields show the new values; β is untouched. */
+  g_assert_cmpfloat (nrt_number_entry_get_value (nrt_channel_builder_get_field (cb, "rate0.d")), ==, -20);
+  g_assert_cmpfloat (nrt_number_entry_get_value (nrt_channel_builder_get_field (cb, "rate0.A")), ==,
+                     m->rate[0].A);
+  g_assert_cmpfloat (m->rate[1].A, ==, 4);
+  moved = nrt_channel_copy (nrt_channel_builder_get_channel (cb));
+
+  /* One undo step restores the old channel exactly. */
+  g_assert_true (nrt_model_undo (model, &e));
+  g_assert_true (nrt_channel_equal (nrt_channel_builder_get_channel (cb), old));
+  g_assert_cmpfloat (nrt_number_entry_get_value (nrt_channel_builder_get_field (cb, "rate0.d")), ==, -40);
+  g_assert_true (nrt_model_redo (model, &e));
+  g_assert_true (nrt_channel_equal (nrt_channel_builder_get_channel (cb), moved));
+
+  /* βm (exp 4, −1/18, −65) dragged off its mark, at −30 up to 1.5: k is solved, A and d
+   * stay. */
+  changes = 0;
+  g_assert_true (nrt_channel_builder_adjust_drag (cb, 1, -30,
+                                                  nrt_channel_builder_get_curve_value (cb, "bm", -30),
+                                                  -30, 1.5, &e));
+  g_assert_cmpuint (changes, ==, 1);
+  m = nrt_channel_builder_get_channel (cb)->gates->pdata[0];
+  g_assert_cmpfloat (m->rate[1].A, ==, 4);
+  g_assert_cmpfloat (m->rate[1].d, ==, -65);
+  g_assert_cmpfloat (m->rate[1].k, !=, -1.0 / 18);
+  g_assert_cmpfloat (rel (model_curve (cb, model, 1, -30), 1.5), <, 1e-9);
+  g_assert_cmpfloat (rel (nrt_channel_builder_get_curve_value (cb, "bm", -30), 1.5), <, 1e-9);
+  g_assert_cmpfloat (nrt_number_entry_get_value (nrt_channel_builder_get_field (cb, "rate1.k")), ==,
+                     m->rate[1].k);
+  g_test_message ("curve drag: k = %.17g, bm(-30) = %.17g", m->rate[1].k,
+                  model_curve (cb, model, 1, -30));
+  g_assert_true (nrt_model_undo (model, &e));
+  g_assert_true (nrt_channel_equal (nrt_channel_builder_get_channel (cb), moved));
+
+  /* A negative rate is refused: A clamps at 0. */
+  changes = 0;
+  g_assert_true (nrt_channel_builder_adjust_drag (cb, 0, -20, 2.5, -20, -1.0, &e));
+  m = nrt_channel_builder_get_channel (cb)->gates->pdata[0];
+  g_assert_cmpfloat (m->rate[0].A, ==, 0.0);
+  g_assert_cmpuint (changes, ==, 1);
+  g_assert_true (nrt_model_undo (model, &e));
+
+  /* An α/β gate does not adjust in the inf, τ view (the hint says so). */
+  nrt_channel_builder_set_show_inf_tau (cb, TRUE);
+  changes = 0;
+  g_assert_false (nrt_channel_builder_adjust_drag (cb, 0, -20, 0.5, -10, 0.5, &e));
+  g_assert_nonnull (e);
+  g_clear_error (&e);
+  g_assert_cmpuint (changes, ==, 0);
+  nrt_channel_builder_set_show_inf_tau (cb, FALSE);
+  nrt_channel_builder_adjust_cancel (cb);  /* no drag: nothing happens */
+  g_assert_cmpuint (changes, ==, 0);
+  g_assert_true (nrt_channel_equal (nrt_channel_builder_get_channel (cb), moved));
+  g_signal_handler_disconnect (model, id);
+
+  gtk_window_set_default_size (GTK_WINDOW (cb), 1240, 800);
+  screenshot (GTK_WINDOW (cb), "channel-builder-adjust.png");
+  gtk_window_destroy (GTK_WINDOW (cb));
+  gtk_window_destroy (GTK_WINDOW (main));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1105,5 +1231,6 @@ main (int argc, char **argv)
   NRT_UI_ADD_TRAPPED ("/ui/channel-builder/point-single", point_single);
   NRT_UI_ADD_TRAPPED ("/ui/channel-builder/refusals", refusals);
   NRT_UI_ADD_TRAPPED ("/ui/channel-builder/borg-graham", borg_graham);
+  NRT_UI_ADD_TRAPPED ("/ui/channel-builder/adjust", adjust);
   return g_test_run ();
 }
