@@ -156,7 +156,6 @@ G_DEFINE_FINAL_TYPE (NrtChannelBuilder, nrt_channel_builder, ADW_TYPE_WINDOW)
 
 static void refresh (NrtChannelBuilder *self);
 static void replot (NrtChannelBuilder *self);
-static void refresh_rate_editors (NrtChannelBuilder *self, const NrtChannel *ch, gboolean force);
 
 /* ---- the channel and the selection ------------------------------------------------- */
 
@@ -2177,13 +2176,13 @@ adjust_update (NrtChannelBuilder *self, double v, double y)
 static void
 adjust_cancel (NrtChannelBuilder *self)
 {
-  const NrtChannel *ch = channel (self);
-
   if (!self->drag.active)
     return;
+  /* The fields and the curve as at the press (the model never saw the drag). */
+  self->drag.rates[0] = self->drag.start[0];
+  self->drag.rates[1] = self->drag.start[1];
+  show_drag_values (self);
   self->drag.active = FALSE;
-  if (ch != NULL)
-    refresh_rate_editors (self, ch, TRUE);
   replot (self);
 }
 
@@ -2219,8 +2218,8 @@ adjust_end (NrtChannelBuilder *self, GError **error)
 }
 
 gboolean
-nrt_channel_builder_adjust_drag (NrtChannelBuilder *self, guint rate_index, double v0, double y0,
-                                 double v1, double y1, GError **error)
+nrt_channel_builder_adjust_press (NrtChannelBuilder *self, guint rate_index, double v0,
+                                  double y0, GError **error)
 {
   NrtRate *rates;
   NrtKsTransition *tr;
@@ -2228,6 +2227,7 @@ nrt_channel_builder_adjust_drag (NrtChannelBuilder *self, guint rate_index, doub
 
   g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), FALSE);
   g_return_val_if_fail (rate_index < 2, FALSE);
+  (void) y0;  /* the rate is named: no hit test */
   if (!adjust_target (self, NULL, &rates, &tr))
     {
       g_set_error_literal (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE,
@@ -2237,16 +2237,46 @@ nrt_channel_builder_adjust_drag (NrtChannelBuilder *self, guint rate_index, doub
   /* Pressed at the mark: within 1e-6 mV of d. */
   mark = nrt_rate_fit_mark (&rates[rate_index], 0, NULL, NULL)
          && fabs (v0 - rates[rate_index].d) < 1e-6;
-  (void) y0;
   if (!adjust_begin (self, rate_index, mark))
     {
       g_set_error_literal (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE,
                            _("This rate cannot be adjusted by dragging"));
       return FALSE;
     }
+  return TRUE;
+}
+
+void
+nrt_channel_builder_adjust_motion (NrtChannelBuilder *self, double v, double y)
+{
+  g_return_if_fail (NRT_IS_CHANNEL_BUILDER (self));
+  adjust_update (self, v, y);
+}
+
+gboolean
+nrt_channel_builder_adjust_release (NrtChannelBuilder *self, GError **error)
+{
+  g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), FALSE);
+  return adjust_end (self, error);
+}
+
+gboolean
+nrt_channel_builder_adjust_drag (NrtChannelBuilder *self, guint rate_index, double v0, double y0,
+                                 double v1, double y1, GError **error)
+{
+  g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), FALSE);
+  if (!nrt_channel_builder_adjust_press (self, rate_index, v0, y0, error))
+    return FALSE;
   adjust_update (self, 0.5 * (v0 + v1), 0.5 * (y0 + y1));
   adjust_update (self, v1, y1);
   return adjust_end (self, error);
+}
+
+gboolean
+nrt_channel_builder_get_adjusting (NrtChannelBuilder *self)
+{
+  g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), FALSE);
+  return self->drag.active;
 }
 
 void

@@ -225,8 +225,22 @@ gboolean    nrt_channel_builder_adjust_drag     (NrtChannelBuilder  *self,
                                                  double              v1,
                                                  double              y1,
                                                  GError            **error);
-/* Escape during a drag. */
+/* The same drag in its steps, as the pointer makes it: press (on rate rate_index; at its
+ * mark when v0 is d), any number of motions (the curve and the fields follow; the model
+ * does not), then release (one undo step) or cancel (Escape: everything as before). */
+gboolean    nrt_channel_builder_adjust_press    (NrtChannelBuilder  *self,
+                                                 guint               rate_index,
+                                                 double              v0,
+                                                 double              y0,
+                                                 GError            **error);
+void        nrt_channel_builder_adjust_motion   (NrtChannelBuilder  *self,
+                                                 double              v,
+                                                 double              y);
+gboolean    nrt_channel_builder_adjust_release  (NrtChannelBuilder  *self,
+                                                 GError            **error);
 void        nrt_channel_builder_adjust_cancel   (NrtChannelBuilder  *self);
+/* TRUE between a press and its release or cancel. */
+gboolean    nrt_channel_builder_get_adjusting   (NrtChannelBuilder  *self);
 
 /* NEURON's Run box (:run-on-change, action chb.run-on-change): Init & Run the main
  * window's model after every accepted edit. */

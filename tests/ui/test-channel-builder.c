@@ -1174,6 +1174,22 @@ adjust (void)
   g_assert_true (nrt_model_redo (model, &e));
   g_assert_true (nrt_channel_equal (nrt_channel_builder_get_channel (cb), moved));
 
+  /* Mid-drag the curve and the fields follow the pointer, the model does not; Escape puts
+   * everything back. */
+  changes = 0;
+  g_assert_true (nrt_channel_builder_adjust_press (cb, 0, -20, 2.5, &e));
+  g_assert_true (nrt_channel_builder_get_adjusting (cb));
+  nrt_channel_builder_adjust_motion (cb, -10, 3.0);
+  g_assert_cmpfloat (nrt_number_entry_get_value (nrt_channel_builder_get_field (cb, "rate0.d")), ==, -10);
+  g_assert_cmpfloat (rel (nrt_channel_builder_get_curve_value (cb, "am", -10), 3.0), <, 1e-9);
+  g_assert_cmpuint (changes, ==, 0);
+  nrt_channel_builder_adjust_cancel (cb);
+  g_assert_false (nrt_channel_builder_get_adjusting (cb));
+  g_assert_cmpfloat (nrt_number_entry_get_value (nrt_channel_builder_get_field (cb, "rate0.d")), ==, -20);
+  g_assert_cmpfloat (rel (nrt_channel_builder_get_curve_value (cb, "am", -20), 2.5), <, 1e-9);
+  g_assert_true (nrt_channel_equal (nrt_channel_builder_get_channel (cb), moved));
+  g_assert_cmpuint (changes, ==, 0);
+
   /* βm (exp 4, −1/18, −65) dragged off its mark, at −30 up to 1.5: k is solved, A and d
    * stay. */
   changes = 0;
@@ -1217,6 +1233,56 @@ adjust (void)
 
   gtk_window_set_default_size (GTK_WINDOW (cb), 1240, 800);
   screenshot (GTK_WINDOW (cb), "channel-builder-adjust.png");
+
+  /* Borg-Graham (inf/τ gate, inf/τ view): the inf mark moves vhalf, a drag on τ solves K;
+   * inf and τ keep one parameter vector. */
+  {
+    g_autoptr(NrtChannel) bg = NULL;
+    const NrtChannel *ch;
+    const NrtGate *n;
+    double celsius = nrt_model_get_data (model)->settings.celsius;
+    double inf, tau, y;
+
+    g_assert_true (nrt_channel_builder_apply_preset (cb, "k", &e));
+    g_assert_no_error (e);
+    nrt_channel_builder_select_row (cb, 0);
+    nrt_channel_builder_set_show_inf_tau (cb, TRUE);
+    g_assert_true (nrt_channel_builder_set_rate_type (cb, NRT_GATE_INF_TAU, &e));
+    g_assert_true (nrt_channel_builder_set_rate_form (cb, 0, NRT_RATE_BG_INF, &e));
+    g_assert_no_error (e);
+    bg = nrt_channel_copy (nrt_channel_builder_get_channel (cb));
+    /* an inf/τ gate does not adjust in the α, β view */
+    nrt_channel_builder_set_show_inf_tau (cb, FALSE);
+    g_assert_false (nrt_channel_builder_adjust_drag (cb, 0, -20, 0.5, -35, 0.5, &e));
+    g_clear_error (&e);
+    nrt_channel_builder_set_show_inf_tau (cb, TRUE);
+
+    g_assert_true (nrt_channel_builder_adjust_drag (cb, 0, -20, 0.5, -35, 0.5, &e));
+    g_assert_no_error (e);
+    ch = nrt_channel_builder_get_channel (cb);
+    n = ch->gates->pdata[0];
+    g_assert_cmpfloat (n->rate[0].d, ==, -35);
+    g_assert_cmpfloat (n->rate[1].d, ==, -35);
+    g_assert_cmpfloat (n->rate[0].z, ==, 4);
+    g_assert_cmpfloat (nrt_number_entry_get_value (nrt_channel_builder_get_field (cb, "rate0.vhalf")), ==, -35);
+
+    y = nrt_channel_builder_get_curve_value (cb, "ntau", -50);
+    g_assert_true (nrt_channel_builder_adjust_drag (cb, 1, -50, y, -50, 2.0 * y, &e));
+    g_assert_no_error (e);
+    ch = nrt_channel_builder_get_channel (cb);
+    n = ch->gates->pdata[0];
+    nrt_gate_inf_tau_at (n, -50, celsius, nrt_channel_rate_factor (ch, celsius), &inf, &tau);
+    g_test_message ("Borg-Graham: K = %.17g, ntau(-50) = %.17g (target %.17g)", n->rate[0].A,
+                    tau, 2.0 * y);
+    g_assert_cmpfloat (rel (tau, 2.0 * y), <, 1e-9);
+    g_assert_cmpfloat (n->rate[0].A, ==, n->rate[1].A);
+    g_assert_cmpfloat (n->rate[0].d, ==, -35);
+    g_assert_cmpfloat (nrt_number_entry_get_value (nrt_channel_builder_get_field (cb, "rate0.K")), ==,
+                       n->rate[0].A);
+    g_assert_true (nrt_model_undo (model, &e));
+    g_assert_true (nrt_model_undo (model, &e));
+    g_assert_true (nrt_channel_equal (nrt_channel_builder_get_channel (cb), bg));
+  }
   gtk_window_destroy (GTK_WINDOW (cb));
   gtk_window_destroy (GTK_WINDOW (main));
 }
