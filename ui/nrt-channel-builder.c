@@ -2411,10 +2411,11 @@ plot_to_data (NrtChannelBuilder *self, guint p, double x, double y, double *v, d
   return TRUE;
 }
 
-static void
-on_adjust_drag_begin (GtkGestureDrag *gesture, double x, double y, NrtChannelBuilder *self)
+/* A press at widget pixel (x, y) of plot p: grabs the mark under it, else the curve within
+ * 8 px above or below; FALSE when there is nothing to grab. */
+static gboolean
+adjust_press_px (NrtChannelBuilder *self, guint p, double x, double y)
 {
-  guint p = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (gesture), "nrt-plot"));
   cairo_surface_t *surf;
   cairo_t *cr;
   double px[2], py[2], v, f;
@@ -2423,16 +2424,11 @@ on_adjust_drag_begin (GtkGestureDrag *gesture, double x, double y, NrtChannelBui
   gboolean mark = FALSE;
   double best_dist = 8.0;  /* px: how close a press must be to grab a curve */
 
-  if (!self->adjust)
-    {
-      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
-      return;
-    }
+  if (!self->adjust || p > 1)
+    return FALSE;
   surf = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
   cr = cairo_create (surf);
   n = plot_marks (self, p, cr, px, py, slot);
-  cairo_destroy (cr);
-  cairo_surface_destroy (surf);
   for (guint i = 0; i < n; i++)
     if (fabs (px[i] - x) <= NRT_CHB_MARK_HALF + 2 && fabs (py[i] - y) <= NRT_CHB_MARK_HALF + 2)
       best = slot[i], mark = TRUE;
@@ -2443,8 +2439,6 @@ on_adjust_drag_begin (GtkGestureDrag *gesture, double x, double y, NrtChannelBui
       NrtPlotData data;
       NrtPlotArea area;
 
-      surf = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
-      cr = cairo_create (surf);
       if (adjust_target (self, NULL, &model_rates, &tr) && plot_area (self, p, cr, &data, &area))
         for (guint s = 0; s < 2; s++)
           {
@@ -2456,29 +2450,86 @@ on_adjust_drag_begin (GtkGestureDrag *gesture, double x, double y, NrtChannelBui
             if (dist < best_dist)
               best_dist = dist, best = s;
           }
-      cairo_destroy (cr);
-      cairo_surface_destroy (surf);
     }
+  cairo_destroy (cr);
+  cairo_surface_destroy (surf);
   if (best < 0 || !adjust_begin (self, best, mark))
+    return FALSE;
+  self->drag.px0 = x;
+  self->drag.py0 = y;
+  return TRUE;
+}
+
+/* The pointer moved to widget pixel (x, y) of the plot the drag started on. */
+static void
+adjust_motion_px (NrtChannelBuilder *self, double x, double y)
+{
+  double v, f;
+
+  if (self->drag.active && plot_to_data (self, self->drag.plot, x, y, &v, &f))
+    adjust_update (self, v, f);
+}
+
+static void
+on_adjust_drag_begin (GtkGestureDrag *gesture, double x, double y, NrtChannelBuilder *self)
+{
+  guint p = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (gesture), "nrt-plot"));
+
+  if (!adjust_press_px (self, p, x, y))
     {
       gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
       return;
     }
   /* The plot's own pan and zoom do not see this drag. */
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
-  self->drag.px0 = x;
-  self->drag.py0 = y;
   gtk_widget_set_cursor_from_name (GTK_WIDGET (self->plot[p]), "grabbing");
 }
 
 static void
 on_adjust_drag_update (GtkGestureDrag *gesture, double dx, double dy, NrtChannelBuilder *self)
 {
-  double v, f;
+  adjust_motion_px (self, self->drag.px0 + dx, self->drag.py0 + dy);
+}
 
-  if (self->drag.active
-      && plot_to_data (self, self->drag.plot, self->drag.px0 + dx, self->drag.py0 + dy, &v, &f))
-    adjust_update (self, v, f);
+gboolean
+nrt_channel_builder_adjust_drag_px (NrtChannelBuilder *self, guint plot, double x0, double y0,
+                                    double x1, double y1, GError **error)
+{
+  g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), FALSE);
+  if (!adjust_press_px (self, plot, x0, y0))
+    {
+      g_set_error_literal (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE,
+                           _("Nothing to adjust there"));
+      return FALSE;
+    }
+  adjust_motion_px (self, 0.5 * (x0 + x1), 0.5 * (y0 + y1));
+  adjust_motion_px (self, x1, y1);
+  return adjust_end (self, error);
+}
+
+gboolean
+nrt_channel_builder_adjust_data_to_px (NrtChannelBuilder *self, guint plot, double v, double y,
+                                       double *x, double *py)
+{
+  cairo_surface_t *surf;
+  cairo_t *cr;
+  NrtPlotData data;
+  NrtPlotArea area;
+  gboolean ok;
+
+  g_return_val_if_fail (NRT_IS_CHANNEL_BUILDER (self), FALSE);
+  g_return_val_if_fail (plot < 2, FALSE);
+  surf = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
+  cr = cairo_create (surf);
+  ok = plot_area (self, plot, cr, &data, &area);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surf);
+  if (ok)
+    {
+      *x = nrt_plot_to_px (&data, &area, v);
+      *py = nrt_plot_to_py (&data, &area, y);
+    }
+  return ok;
 }
 
 static void
@@ -2492,6 +2543,30 @@ on_adjust_drag_end (GtkGestureDrag *gesture, double dx, double dy, NrtChannelBui
   adjust_end (self, &error);
   if (self->adjust)
     gtk_widget_set_cursor_from_name (GTK_WIDGET (self->plot[p]), "crosshair");
+}
+
+/* Cursor feedback: an open hand over a mark, a crosshair elsewhere while Adjust is on. */
+static void
+on_adjust_motion (GtkEventControllerMotion *motion, double x, double y, NrtChannelBuilder *self)
+{
+  guint p = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (motion), "nrt-plot"));
+  cairo_surface_t *surf;
+  cairo_t *cr;
+  double px[2], py[2];
+  guint slot[2], n;
+  const char *cursor = "crosshair";
+
+  if (!self->adjust || self->drag.active)
+    return;
+  surf = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
+  cr = cairo_create (surf);
+  n = plot_marks (self, p, cr, px, py, slot);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surf);
+  for (guint i = 0; i < n; i++)
+    if (fabs (px[i] - x) <= NRT_CHB_MARK_HALF + 2 && fabs (py[i] - y) <= NRT_CHB_MARK_HALF + 2)
+      cursor = "grab";
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self->plot[p]), cursor);
 }
 
 /* Escape while dragging puts the curve back as it was. */
@@ -2550,6 +2625,7 @@ adjust_overlay (NrtChannelBuilder *self, guint p, GtkWidget *plot)
   GtkWidget *overlay = gtk_overlay_new ();
   GtkWidget *marks = gtk_drawing_area_new ();
   GtkGesture *drag = gtk_gesture_drag_new ();
+  GtkEventController *motion;
 
   gtk_overlay_set_child (GTK_OVERLAY (overlay), plot);
   g_object_set_data (G_OBJECT (marks), "nrt-plot", GUINT_TO_POINTER (p));
@@ -2565,6 +2641,10 @@ adjust_overlay (NrtChannelBuilder *self, guint p, GtkWidget *plot)
   g_signal_connect (drag, "drag-update", G_CALLBACK (on_adjust_drag_update), self);
   g_signal_connect (drag, "drag-end", G_CALLBACK (on_adjust_drag_end), self);
   gtk_widget_add_controller (overlay, GTK_EVENT_CONTROLLER (drag));
+  motion = gtk_event_controller_motion_new ();
+  g_object_set_data (G_OBJECT (motion), "nrt-plot", GUINT_TO_POINTER (p));
+  g_signal_connect (motion, "motion", G_CALLBACK (on_adjust_motion), self);
+  gtk_widget_add_controller (overlay, motion);
   self->plot_overlay[p] = overlay;
   return overlay;
 }

@@ -239,6 +239,22 @@ void        nrt_channel_builder_adjust_motion   (NrtChannelBuilder  *self,
 gboolean    nrt_channel_builder_adjust_release  (NrtChannelBuilder  *self,
                                                  GError            **error);
 void        nrt_channel_builder_adjust_cancel   (NrtChannelBuilder  *self);
+/* Tests of the pointer path: a drag in widget pixels of plot (0 or 1), hit-tested as a
+ * press is (a mark within 7 px, else a curve within 8 px), and where data point (v, y) is
+ * drawn on plot.  The plot must have been drawn once (it places its axes then). */
+gboolean    nrt_channel_builder_adjust_drag_px  (NrtChannelBuilder  *self,
+                                                 guint               plot,
+                                                 double              x0,
+                                                 double              y0,
+                                                 double              x1,
+                                                 double              y1,
+                                                 GError            **error);
+gboolean    nrt_channel_builder_adjust_data_to_px (NrtChannelBuilder *self,
+                                                   guint              plot,
+                                                   double             v,
+                                                   double             y,
+                                                   double            *x,
+                                                   double            *py);
 /* TRUE between a press and its release or cancel. */
 gboolean    nrt_channel_builder_get_adjusting   (NrtChannelBuilder  *self);
 

@@ -1234,6 +1234,47 @@ adjust (void)
   gtk_window_set_default_size (GTK_WINDOW (cb), 1240, 800);
   screenshot (GTK_WINDOW (cb), "channel-builder-adjust.png");
 
+  /* The pointer path, in pixels: am's mark (at −20, 2.5) pressed and dragged to where
+   * (−10, 3) is drawn moves d there, to within a pixel (about 0.2 mV). */
+  {
+    double x0, y0, x1, y1;
+
+    g_assert_true (nrt_channel_builder_adjust_data_to_px (cb, 0, -20, 2.5, &x0, &y0));
+    g_assert_true (nrt_channel_builder_adjust_data_to_px (cb, 0, -10, 3.0, &x1, &y1));
+    g_assert_cmpfloat (x1 - x0, >, 20);  /* the plot is drawn and wide */
+    /* nothing under the pointer at (40 mV, 25 /ms): refused, nothing changes */
+    g_assert_true (nrt_channel_builder_adjust_data_to_px (cb, 0, 40, 25, &x1, &y1));
+    g_assert_false (nrt_channel_builder_adjust_drag_px (cb, 0, x1, y1, x1 + 10, y1, &e));
+    g_clear_error (&e);
+    g_assert_true (nrt_channel_equal (nrt_channel_builder_get_channel (cb), moved));
+    g_assert_true (nrt_channel_builder_adjust_data_to_px (cb, 0, -10, 3.0, &x1, &y1));
+    changes = 0;
+    id = g_signal_connect (model, "changed", G_CALLBACK (count_changed), &changes);
+    g_assert_true (nrt_channel_builder_adjust_drag_px (cb, 0, x0 + 2, y0 - 2, x1, y1, &e));
+    g_assert_no_error (e);
+    g_signal_handler_disconnect (model, id);
+    g_assert_cmpuint (changes, ==, 1);
+    m = nrt_channel_builder_get_channel (cb)->gates->pdata[0];
+    g_test_message ("pixel drag: d = %.6g mV, am(d) = %.6g /ms", m->rate[0].d,
+                    model_curve (cb, model, 0, m->rate[0].d));
+    g_assert_cmpfloat (fabs (m->rate[0].d - -10), <, 0.5);
+    g_assert_cmpfloat (fabs (model_curve (cb, model, 0, m->rate[0].d) - 3.0), <, 0.1);
+    g_assert_cmpfloat (m->rate[0].k, ==, 0.1);
+    g_assert_cmpfloat (m->rate[1].k, ==, -1.0 / 18);
+    /* off the mark, on bm at −80: k is solved, A and d stay */
+    g_assert_true (nrt_channel_builder_adjust_data_to_px (cb, 0, -80, model_curve (cb, model, 1, -80),
+                                                          &x0, &y0));
+    g_assert_true (nrt_channel_builder_adjust_drag_px (cb, 0, x0, y0 + 3, x0, y0 + 40, &e));
+    g_assert_no_error (e);
+    m = nrt_channel_builder_get_channel (cb)->gates->pdata[0];
+    g_assert_cmpfloat (m->rate[1].A, ==, 4);
+    g_assert_cmpfloat (m->rate[1].d, ==, -65);
+    g_assert_cmpfloat (m->rate[1].k, >, -1.0 / 18);  /* pulled down: flatter */
+    g_assert_true (nrt_model_undo (model, &e));
+    g_assert_true (nrt_model_undo (model, &e));
+    g_assert_true (nrt_channel_equal (nrt_channel_builder_get_channel (cb), moved));
+  }
+
   /* Borg-Graham (inf/τ gate, inf/τ view): the inf mark moves vhalf, a drag on τ solves K;
    * inf and τ keep one parameter vector. */
   {
