@@ -559,6 +559,18 @@ pr_set_f (GString *out, int dir, const NrtRate *r, double scale)
                               dir, r->form == NRT_RATE_BG_INF ? 5 : 6, b[0], num (b[1], r->d),
                               num (b[2], r->z), num (c[0], r->gam), num (c[1], r->tau0));
     }
+  else if (r->form == NRT_RATE_TABLE)
+    {
+      /* ftype 7: the values (times scale) on KSChan's even grid from vmin to vmax. */
+      double vmin = 0, vmax = 0;
+      const double *y = nrt_rate_func_get_params (r->func);
+
+      nrt_rate_func_get_table_range (r->func, &vmin, &vmax);
+      g_string_append_printf (out, "  tobj_.set_f(%d, 7, ksvec_.c.append(", dir);
+      for (guint i = 0; i < nrt_rate_func_get_n_params (r->func); i++)
+        g_string_append_printf (out, "%s%s", i > 0 ? ", " : "", num (b[0], y[i] * scale));
+      g_string_append_printf (out, "), %s, %s)\n", num (b[1], vmin), num (b[2], vmax));
+    }
   else if (r->form == NRT_RATE_CONSTANT)
     g_string_append_printf (out, "  tobj_.set_f(%d, 1, ksvec_.c.append(%s))\n", dir, b[0]);
   else

@@ -1616,6 +1616,34 @@ visit (Writer *w, int isec, int rank, int *next_seg)
       visit (w, j, child_rank++, next_seg);
 }
 
+static gboolean
+pair_has_table (const NrtRate *rate)
+{
+  return rate[0].form == NRT_RATE_TABLE || rate[1].form == NRT_RATE_TABLE;
+}
+
+/* KSChan's table form (NRT_RATE_TABLE) has neither a NeuroML element nor an annotation
+ * entry yet: refuse rather than write a file that does not read back. */
+static gboolean
+check_no_tables (const NrtChannel *ch, GError **error)
+{
+  gboolean found = FALSE;
+
+  for (guint g = 0; g < ch->gates->len && !found; g++)
+    found = pair_has_table (((const NrtGate *) ch->gates->pdata[g])->rate);
+  for (guint k = 0; k < ch->schemes->len && !found; k++)
+    {
+      const NrtKsScheme *ks = ch->schemes->pdata[k];
+      for (guint t = 0; t < ks->transitions->len && !found; t++)
+        found = pair_has_table (g_array_index (ks->transitions, NrtKsTransition, t).rate);
+    }
+  if (found)
+    g_set_error (error, NRT_IO_ERROR, NRT_IO_ERROR_UNSUPPORTED,
+                 "the channel “%s” has table rates, which Neurite cannot write as NeuroML yet: "
+                 "export it as NMODL or as a hoc KSChan", ch->name);
+  return !found;
+}
+
 char *
 nrt_neuroml_write_string (NrtModel *model, GError **error)
 {
@@ -1627,6 +1655,9 @@ nrt_neuroml_write_string (NrtModel *model, GError **error)
 
   w.model = model;
   w.data = nrt_model_get_data (model);
+  for (guint c = 0; c < w.data->channels->len; c++)
+    if (!check_no_tables (w.data->channels->pdata[c], error))
+      return NULL;
   for (guint i = 0; i < w.data->sections->len; i++)
     if (((NrtSection *) w.data->sections->pdata[i])->parent < 0)
       roots++, root = root < 0 ? (int) i : root;
@@ -1726,7 +1757,7 @@ nrt_neuroml_write_channels_string (const NrtChannel *const *channels, guint n, G
 
   g_return_val_if_fail (channels != NULL || n == 0, NULL);
   for (guint c = 0; c < n; c++)
-    if (!nrt_model_add_channel (scratch, channels[c], error))
+    if (!check_no_tables (channels[c], error) || !nrt_model_add_channel (scratch, channels[c], error))
       return NULL;
   w.model = scratch;
   w.data = nrt_model_get_data (scratch);

@@ -17,7 +17,7 @@ static const char *const reserved[] = {
   "ena", "ina", "ek", "ik", "eca", "ica", "nai", "nao", "ki", "ko", "cai", "cao",
   "rates", "states", "ks_exp", "ks_linoid", "ks_sigmoid", "ks_a", "ks_b", "ks_f", "ks_x",
   "ks_v", "ks_A", "ks_k", "ks_d", "kin", "ks_rates", "ks_ghk", "ks_efun", "ks_ci", "ks_co",
-  "ks_z", "ks_bg_inf", "ks_bg_tau", "ks_K", "ks_vh", "ks_gam", "ks_t0", "ks_ap", "ks_bp", "ks_ktf", "ks_eci", "ks_eco", "ks_c", "pmax", "p", "Nsingle", "mM", "nA", "uS",
+  "ks_z", "ks_bg_inf", "ks_bg_tau", "ks_K", "ks_vh", "ks_gam", "ks_t0", "ks_ap", "ks_bp", "ks_ramp", "ks_ktf", "ks_eci", "ks_eco", "ks_c", "pmax", "p", "Nsingle", "mM", "nA", "uS",
   "exp", "log", "log10", "fabs", "sqrt", "sin", "cos", "tan", "pow", "floor", "ceil", "fmod",
   "tanh", "atan", "atan2", "asin", "acos", "sinh", "cosh", "erf", "erfc",
   "PI", "FARADAY", "R", "DEG", "E", "GAMMA",
@@ -102,21 +102,41 @@ pair_uses_bg (const NrtRate *rate)
   return nrt_rate_is_bg (&rate[0]) || nrt_rate_is_bg (&rate[1]);
 }
 
-/* TRUE when some gate or transition has the Borg-Graham pair (ks_bg_inf/tau are needed). */
 static gboolean
-uses_bg (const NrtChannel *ch)
+pair_uses_table (const NrtRate *rate)
+{
+  return rate[0].form == NRT_RATE_TABLE || rate[1].form == NRT_RATE_TABLE;
+}
+
+/* TRUE when pred holds for the rate pair of some gate or transition. */
+static gboolean
+any_pair (const NrtChannel *ch, gboolean (*pred) (const NrtRate *))
 {
   for (guint j = 0; j < ch->gates->len; j++)
-    if (pair_uses_bg (((const NrtGate *) ch->gates->pdata[j])->rate))
+    if (pred (((const NrtGate *) ch->gates->pdata[j])->rate))
       return TRUE;
   for (guint k = 0; k < ch->schemes->len; k++)
     {
       const NrtKsScheme *ks = ch->schemes->pdata[k];
       for (guint t = 0; t < ks->transitions->len; t++)
-        if (pair_uses_bg (g_array_index (ks->transitions, NrtKsTransition, t).rate))
+        if (pred (g_array_index (ks->transitions, NrtKsTransition, t).rate))
           return TRUE;
     }
   return FALSE;
+}
+
+/* TRUE when some gate or transition has the Borg-Graham pair (ks_bg_inf/tau are needed). */
+static gboolean
+uses_bg (const NrtChannel *ch)
+{
+  return any_pair (ch, pair_uses_bg);
+}
+
+/* TRUE when some rate is a table (ks_ramp is needed). */
+static gboolean
+uses_table (const NrtChannel *ch)
+{
+  return any_pair (ch, pair_uses_table);
 }
 
 /* KSChan's rate function as an NMODL expression of v. */
@@ -159,6 +179,28 @@ append_rate (GString *out, const NrtRate *rate)
         g_string_append_printf (out, "(%s)", e);
       }
       break;
+    case NRT_RATE_TABLE:
+      {
+        /* KSChanTable as a sum of clamped ramps: with x = (v − vmin)·(n − 1)/(vmax − vmin),
+         * y0 + Σ (y[i+1] − y[i])·ks_ramp(x − i) is y[i] + (y[i+1] − y[i])·(x − i) on
+         * [i, i + 1], y0 below vmin and y[n−1] above vmax (to rounding: one FUNCTION serves
+         * every table, no per-rate arrays). */
+        const double *y = nrt_rate_func_get_params (rate->func);
+        guint n = nrt_rate_func_get_n_params (rate->func);
+        double vmin = 0, vmax = 0;
+        char b[G_ASCII_DTOSTR_BUF_SIZE], c[G_ASCII_DTOSTR_BUF_SIZE];
+
+        nrt_rate_func_get_table_range (rate->func, &vmin, &vmax);
+        num (b, vmin);
+        num (c, (double) (n - 1) / (vmax - vmin));
+        g_string_append_printf (out, "(%s", num (a, y[0]));
+        for (guint i = 0; i + 1 < n; i++)
+          /* one term a line: nocmodl limits the length of a line, not of a statement */
+          g_string_append_printf (out, "\n    + (%s)*ks_ramp((v - (%s))*%s - %u)",
+                                  num (d, y[i + 1] - y[i]), b, c, i);
+        g_string_append_c (out, ')');
+      }
+      break;
     case NRT_RATE_LEMS:
       /* The type's FUNCTION (written once at the end) with the parameters in SI. */
       g_string_append_printf (out, "lems_%s(v", nrt_rate_func_get_text (rate->func));
@@ -175,7 +217,7 @@ static const char *const form_names[] = {
   [NRT_RATE_CONSTANT] = "constant", [NRT_RATE_EXP] = "exp", [NRT_RATE_LINOID] = "linoid",
   [NRT_RATE_SIGMOID] = "sigmoid", [NRT_RATE_LEMS] = "LEMS type",
   [NRT_RATE_EXPRESSION] = "expression", [NRT_RATE_BG_INF] = "Borg-Graham inf",
-  [NRT_RATE_BG_TAU] = "Borg-Graham tau",
+  [NRT_RATE_BG_TAU] = "Borg-Graham tau", [NRT_RATE_TABLE] = "table",
 };
 
 static void
@@ -627,6 +669,13 @@ nrt_nmodl_write_channel (const NrtChannel *ch, GError **error)
       "  ks_x = ks_k*(ks_v - ks_d)\n"
       "  if (fabs(ks_x) > 1e-6) {\n    ks_linoid = ks_A*ks_x/(1 - ks_exp(-ks_x))\n"
       "  } else {\n    ks_linoid = ks_A*(1 + ks_x/2)\n  }\n}\n\n");
+  if (uses_table (ch))
+    g_string_append (out,
+      ": KSChanTable's interpolation weight: x clamped to [0, 1].\n"
+      "FUNCTION ks_ramp(ks_x) {\n"
+      "  if (ks_x < 0) {\n    ks_ramp = 0\n"
+      "  } else if (ks_x > 1) {\n    ks_ramp = 1\n"
+      "  } else {\n    ks_ramp = ks_x\n  }\n}\n\n");
   if (uses_bg (ch))
     {
       /* KSChanBGinf/KSChanBGtau with e/k of CODATA 2018 (NEURON 8.2.2's default units). */

@@ -97,6 +97,30 @@ append_rate (GString *s, const NrtRate *r)
       append_num (s, r->tau0);
       g_string_append_c (s, ')');
       break;
+    case NRT_RATE_TABLE:
+      /* KSChan's class name with the grid and every value. */
+      {
+        double vmin = 0, vmax = 0;
+
+        if (r->func == NULL || !nrt_rate_func_get_table_range (r->func, &vmin, &vmax))
+          {
+            g_string_append (s, "?");
+            break;
+          }
+        g_string_append (s, "KSChanTable(vmin=");
+        append_num (s, vmin);
+        g_string_append (s, ", vmax=");
+        append_num (s, vmax);
+        g_string_append (s, ", [");
+        for (guint i = 0; i < nrt_rate_func_get_n_params (r->func); i++)
+          {
+            if (i > 0)
+              g_string_append (s, ", ");
+            append_num (s, nrt_rate_func_get_params (r->func)[i]);
+          }
+        g_string_append (s, "])");
+      }
+      break;
     case NRT_RATE_EXPRESSION:
       /* The user's own text, as typed. */
       g_string_append (s, r->func ? nrt_rate_func_get_text (r->func) : "?");

@@ -73,6 +73,9 @@ struct _NrtRateFunc {
   /* NRT_RATE_EXPRESSION */
   NrtExpr         *expr;      /* slot 0 v (mV), slot 1 celsius (°C) */
   gboolean         celsius;
+  /* NRT_RATE_TABLE: the values are params[0..n_params−1] */
+  double           vmin, vmax;  /* mV */
+  double           dvinv;       /* (n − 1)/(vmax − vmin) /mV, computed once as KSChanTable */
 };
 
 NrtRateFunc *
@@ -146,6 +149,56 @@ nrt_rate_func_new_expression (const char *text, GError **error)
 }
 
 NrtRateFunc *
+nrt_rate_func_new_table (const double *values, guint n, double vmin, double vmax,
+                         GError **error)
+{
+  NrtRateFunc *f;
+
+  g_return_val_if_fail (values != NULL || n == 0, NULL);
+  if (n < 2)
+    {
+      g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE,
+                   "a rate table needs at least 2 values, not %u", n);
+      return NULL;
+    }
+  if (!isfinite (vmin) || !isfinite (vmax) || !(vmax > vmin))
+    {
+      g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE,
+                   "a rate table needs finite vmin < vmax, not %g and %g mV", vmin, vmax);
+      return NULL;
+    }
+  for (guint i = 0; i < n; i++)
+    if (!isfinite (values[i]))
+      {
+        g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE,
+                     "value %u of a rate table is not a finite number", i + 1);
+        return NULL;
+      }
+  f = g_new0 (NrtRateFunc, 1);
+  f->ref_count = 1;
+  f->form = NRT_RATE_TABLE;
+  f->n_params = n;
+  f->params = g_memdup2 (values, n * sizeof (double));
+  f->vmin = vmin;
+  f->vmax = vmax;
+  f->dvinv = (double) (n - 1) / (vmax - vmin);
+  return f;
+}
+
+gboolean
+nrt_rate_func_get_table_range (const NrtRateFunc *func, double *vmin, double *vmax)
+{
+  g_return_val_if_fail (func != NULL, FALSE);
+  if (func->form != NRT_RATE_TABLE)
+    return FALSE;
+  if (vmin != NULL)
+    *vmin = func->vmin;
+  if (vmax != NULL)
+    *vmax = func->vmax;
+  return TRUE;
+}
+
+NrtRateFunc *
 nrt_rate_func_ref (NrtRateFunc *func)
 {
   g_return_val_if_fail (func != NULL, NULL);
@@ -179,7 +232,8 @@ nrt_rate_func_equal (const NrtRateFunc *a, const NrtRateFunc *b)
   if (a == b)
     return TRUE;
   if (a == NULL || b == NULL || a->form != b->form || g_strcmp0 (a->text, b->text) != 0
-      || g_strcmp0 (a->type_xml, b->type_xml) != 0 || a->n_params != b->n_params)
+      || g_strcmp0 (a->type_xml, b->type_xml) != 0 || a->n_params != b->n_params
+      || a->vmin != b->vmin || a->vmax != b->vmax)
     return FALSE;
   for (guint i = 0; i < a->n_params; i++)
     if (!(a->params[i] == b->params[i] || (isnan (a->params[i]) && isnan (b->params[i]))))
@@ -246,6 +300,21 @@ nrt_rate_func_eval (const NrtRateFunc *func, double v, double celsius)
       const double values[2] = { v, celsius };
       return nrt_expr_eval (func->expr, values);
     }
+  if (func->form == NRT_RATE_TABLE)
+    {
+      /* KSChanTable::f, operation for operation: clamped outside [vmin, vmax]. */
+      const double *y = func->params;
+      guint i;
+
+      if (v <= func->vmin)
+        return y[0];
+      if (v >= func->vmax)
+        return y[func->n_params - 1];
+      x = (v - func->vmin) * func->dvinv;
+      i = (guint) x;
+      x -= floor (x);
+      return y[i] + (y[i + 1] - y[i]) * x;
+    }
   /* LEMS works in SI: v in volts; r comes back in 1/s, t in s. */
   x = nrt_lems_rate_eval (func->type, func->params, v / 1000.0, celsius);
   switch (func->kind)
@@ -299,6 +368,13 @@ is_custom (NrtRateForm form)
   return form == NRT_RATE_LEMS || form == NRT_RATE_EXPRESSION;
 }
 
+/* Forms whose rate holds an NrtRateFunc: the custom ones and KSChan's table. */
+static inline gboolean
+uses_func (NrtRateForm form)
+{
+  return is_custom (form) || form == NRT_RATE_TABLE;
+}
+
 /* A rate as a channel stores it: a reference to its function if its form uses one, no
  * function otherwise (a stale pointer left by an edit of the form is dropped). */
 static NrtRate
@@ -306,7 +382,7 @@ rate_take (const NrtRate *src)
 {
   NrtRate r = *src;
 
-  r.func = is_custom (r.form) && r.func ? nrt_rate_func_ref (r.func) : NULL;
+  r.func = uses_func (r.form) && r.func ? nrt_rate_func_ref (r.func) : NULL;
   return r;
 }
 
@@ -590,7 +666,7 @@ rate_equal (const NrtRate *a, const NrtRate *b)
 {
   if (a->form != b->form)
     return FALSE;
-  if (is_custom (a->form))
+  if (uses_func (a->form))
     return nrt_rate_func_equal (a->func, b->func);
   return same_double (a->A, b->A) && same_double (a->k, b->k) && same_double (a->d, b->d)
          && (!nrt_rate_is_bg (a)
@@ -706,6 +782,13 @@ check_rate (const NrtChannel *ch, const char *owner, NrtGateType type, const Nrt
   };
   gboolean inf_tau = type == NRT_GATE_INF_TAU;
 
+  if (rate->form == NRT_RATE_TABLE && type <= NRT_GATE_INF_TAU)
+    {
+      /* KSChan takes any values (no chk clamp); the function checked them finite. */
+      if (rate->func == NULL || rate->func->form != NRT_RATE_TABLE)
+        return set_invalid (error, ch, "%s of %s has no table", rate_label (type, r), owner);
+      return TRUE;
+    }
   if (is_custom (rate->form) && type <= NRT_GATE_INF_TAU)
     {
       /* A LEMS type must be of the slot's kind: a rate for α, β; a variable for inf; a time
@@ -1023,6 +1106,7 @@ nrt_rate_eval_at (const NrtRate *rate, double v, double celsius)
       }
     case NRT_RATE_LEMS:
     case NRT_RATE_EXPRESSION:
+    case NRT_RATE_TABLE:
       g_return_val_if_fail (rate->func != NULL, NAN);
       return nrt_rate_func_eval (rate->func, v, celsius);
     default:

@@ -22,8 +22,8 @@ G_BEGIN_DECLS
 
 /* KSChan's rate functions, numbered as its ftype (kschan.h) for types 1–4.  Exp(x) below is
  * exp with x clamped to [−700, 700], as KSChanFunction::Exp.  KSChan's Borg-Graham types 5 and
- * 6 are NRT_RATE_BG_INF and NRT_RATE_BG_TAU here (5 and 6 were taken); type 7 (table) is not
- * modelled. */
+ * 6 are NRT_RATE_BG_INF and NRT_RATE_BG_TAU here (5 and 6 were taken), its type 7 (table)
+ * NRT_RATE_TABLE. */
 typedef enum {
   NRT_RATE_CONSTANT = 1,  /* A */
   NRT_RATE_EXP = 2,       /* A·Exp(k·(v − d)) */
@@ -42,13 +42,18 @@ typedef enum {
    * rate[1] NRT_RATE_BG_TAU with the same five parameters (KSChan shares one vector). */
   NRT_RATE_BG_INF = 7,
   NRT_RATE_BG_TAU = 8,
+  /* KSChan's ftype 7 (KSChanTable): n ≥ 2 values y[0..n−1] on an even grid from vmin to vmax
+   * (mV, vmax > vmin), held by rate->func (nrt_rate_func_new_table); A, k and d are unused.
+   * v ≤ vmin gives y[0], v ≥ vmax gives y[n−1], otherwise x = (v − vmin)·(n − 1)/(vmax − vmin),
+   * i = ⌊x⌋ and y[i] + (y[i+1] − y[i])·(x − i).  For α, β, inf and τ slots. */
+  NRT_RATE_TABLE = 9,
 } NrtRateForm;
 
 /* e/k in K/mV from the CODATA 2018 exact e and k, NEURON 8.2.2's _e_over_k_codata2018
  * (checked against KSChan: 11.604518121550 from inf at 6.3 and 22 °C). */
 #define NRT_E_OVER_K (1.602176634e-19 / 1.380649e-23 / 1000.0)
 
-/* The function of an NRT_RATE_LEMS or NRT_RATE_EXPRESSION rate: immutable and reference
+/* The function of an NRT_RATE_LEMS, NRT_RATE_EXPRESSION or NRT_RATE_TABLE rate: immutable and reference
  * counted, so that NrtRate stays a small value that can be copied with '='. */
 typedef struct _NrtRateFunc NrtRateFunc;
 
@@ -57,7 +62,7 @@ typedef struct {
   double       A;  /* /ms for α, β and τ's inverse; 1 for inf; ms for τ */
   double       k;  /* /mV; unused by NRT_RATE_CONSTANT */
   double       d;  /* mV; unused by NRT_RATE_CONSTANT */
-  /* NRT_RATE_LEMS, NRT_RATE_EXPRESSION: the function, NULL for the other forms.  A channel
+  /* NRT_RATE_LEMS, NRT_RATE_EXPRESSION, NRT_RATE_TABLE: the function, NULL for the other forms.  A channel
    * holds one reference per rate that uses it (nrt_channel_add_gate, nrt_ks_scheme_add_transition
    * and nrt_channel_copy take one; nrt_channel_free drops them).  Plain struct copies
    * (NrtRate r = gate->rate[0]) borrow it for as long as the channel lives. */
@@ -250,12 +255,20 @@ NrtRateFunc *nrt_rate_func_new_lems (const char *component_type_xml, const doubl
 /* (transfer full) An expression rate; NULL with an NRT_EXPR_ERROR for bad syntax, unknown
  * names or functions, or a condition (a comparison is not a rate). */
 NrtRateFunc *nrt_rate_func_new_expression (const char *text, GError **error);
+/* (transfer full) A table rate (NRT_RATE_TABLE): n values in the slot's units on an even grid
+ * from vmin to vmax (mV).  NULL with an NRT_MODEL_ERROR_INVALID_VALUE error when n < 2,
+ * vmax ≤ vmin or a value or bound is not finite.  The values are the function's parameters
+ * (nrt_rate_func_get_n_params/get_params); its text is NULL. */
+NrtRateFunc *nrt_rate_func_new_table (const double *values, guint n, double vmin, double vmax,
+                                      GError **error);
+/* A table rate's grid bounds (mV); FALSE for the other kinds. */
+gboolean     nrt_rate_func_get_table_range (const NrtRateFunc *func, double *vmin, double *vmax);
 NrtRateFunc *nrt_rate_func_ref (NrtRateFunc *func);
 void         nrt_rate_func_unref (NrtRateFunc *func);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NrtRateFunc, nrt_rate_func_unref)
-/* NRT_RATE_LEMS or NRT_RATE_EXPRESSION. */
+/* NRT_RATE_LEMS, NRT_RATE_EXPRESSION or NRT_RATE_TABLE. */
 NrtRateForm  nrt_rate_func_get_form (const NrtRateFunc *func);
-/* Equal text (type XML or expression) and bitwise-equal parameters. */
+/* Equal text (type XML or expression), table range and bitwise-equal parameters. */
 gboolean     nrt_rate_func_equal (const NrtRateFunc *a, const NrtRateFunc *b);
 /* The expression as given, or the ComponentType's name. */
 const char  *nrt_rate_func_get_text (const NrtRateFunc *func);

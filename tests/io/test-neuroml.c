@@ -1268,6 +1268,30 @@ test_malformed_corpus (void)
   g_assert_cmpuint (n, >=, 20);
 }
 
+/* A channel with KSChan table rates is refused (no NeuroML form yet), not written wrongly. */
+static void
+test_table_refused (void)
+{
+  g_autoptr(GError) error = NULL;
+  const double y[3] = { 0.1, 0.5, 2.0 };
+  g_autoptr(NrtRateFunc) f = nrt_rate_func_new_table (y, 3, -80, 20, &error);
+  g_autoptr(NrtChannel) ch = nrt_channel_new ("tab");
+  const NrtChannel *list[1] = { ch };
+  NrtRate a, b = { NRT_RATE_CONSTANT, 0.2, 0, 0 };
+  char *text;
+
+  g_assert_no_error (error);
+  a = nrt_rate_new_func (f);
+  ch->ion = NRT_ION_K;
+  ch->gmax = 0.01;
+  ch->erev = -77;
+  nrt_channel_add_gate (ch, "m", 1, NRT_GATE_ALPHA_BETA, &a, &b);
+  nrt_rate_clear (&a);
+  text = nrt_neuroml_write_channels_string (list, 1, &error);
+  g_assert_null (text);
+  g_assert_error (error, NRT_IO_ERROR, NRT_IO_ERROR_UNSUPPORTED);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1300,6 +1324,7 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/io/official/multicomp-foreign-kept", test_multicomp_foreign_kept);
   g_test_add_func ("/io/errors/codes", test_error_codes);
+  g_test_add_func ("/io/channel-table-refused", test_table_refused);
   g_test_add_func ("/io/errors/schema-absent", test_schema_absent);
   g_test_add_func ("/io/errors/malformed-corpus", test_malformed_corpus);
   return g_test_run ();

@@ -882,6 +882,130 @@ test_neuron_bg (void)
   rm_tree (tmp);
 }
 
+/* tabk: density, k, 0.01 S/cm²; KSChan's table form on 21 points from −100 to 50 mV: m³ with
+ * α, β sampled from hh's m rates (α at −40 mV its limit 1 /ms), h with inf, τ sampled from
+ * hh's h, named name. */
+static NrtChannel *
+channel_tabk (const char *name)
+{
+  NrtChannel *ch = nrt_channel_new (name);
+  double t[4][21];
+  NrtRate r[4];
+
+  for (int i = 0; i < 21; i++)
+    {
+      double v = -100.0 + i * 7.5;
+      double ah = 0.07 * exp (-(v + 65) / 20), bh = 1 / (1 + exp (-(v + 35) / 10));
+      t[0][i] = v == -40 ? 1.0 : 0.1 * (v + 40) / (1 - exp (-(v + 40) / 10));
+      t[1][i] = 4 * exp (-(v + 65) / 18);
+      t[2][i] = ah / (ah + bh);
+      t[3][i] = 1 / (ah + bh);
+    }
+  for (int j = 0; j < 4; j++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(NrtRateFunc) f = nrt_rate_func_new_table (t[j], 21, -100, 50, &error);
+      g_assert_no_error (error);
+      r[j] = nrt_rate_new_func (f);
+    }
+  ch->ion = NRT_ION_K;
+  ch->gmax = 0.01;
+  ch->erev = nrt_ion_default_e (NRT_ION_K);
+  nrt_channel_add_gate (ch, "m", 3, NRT_GATE_ALPHA_BETA, &r[0], &r[1]);
+  nrt_channel_add_gate (ch, "h", 1, NRT_GATE_INF_TAU, &r[2], &r[3]);
+  for (int j = 0; j < 4; j++)
+    nrt_rate_clear (&r[j]);
+  return ch;
+}
+
+static void
+test_table_text (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NrtChannel) ch = channel_tabk ("tabk");
+  g_autofree char *mod = nrt_nmodl_write_channel (ch, &error);
+  g_autofree char *hoc = nrt_hoc_write_kschan (ch, 6.3, &error);
+  g_autofree char *text = nrt_channel_describe (ch);
+
+  g_assert_no_error (error);
+  assert_contains (mod, "FUNCTION ks_ramp(");
+  assert_contains (mod, "*ks_ramp((v - (-100))*0.13333333333333333 - 19)");
+  assert_contains (hoc, "tobj_.set_f(1, 7, ksvec_.c.append(");
+  assert_contains (hoc, "), -100, 50)");
+  assert_contains (text, "KSChanTable(vmin=-100, vmax=50, [");
+}
+
+/* tabk exported as NMODL and as Neurite's KSChan hoc file (set_f ftype 7), both run in
+ * NEURON against Neurite's trace. */
+static void
+test_neuron_table (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = NULL, *home = NULL, *lib = NULL, *hocfile = NULL, *out = NULL;
+  g_autofree char *script = g_build_filename (NRT_SOURCE_ROOT, "tests", "io",
+                                              "nmodl-table-run.py", NULL);
+  const char *const mods[] = { "tabk.mod", NULL };
+  g_autoptr(NrtModel) m = NULL;
+  g_autoptr(GArray) ours = NULL;
+  g_auto(GStrv) lines = NULL;
+  double d_hoc = 0, d_mod = 0, peak = -INFINITY;
+  guint n;
+
+  if (!have_neuron ())
+    {
+      g_test_skip ("NEURON (python3 -c 'import neuron', nrnivmodl and "
+                   NRN_LIB "/nrnmech_makefile) is not installed");
+      return;
+    }
+  tmp = g_dir_make_tmp ("nrt-nmodl-XXXXXX", &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(NrtChannel) ch = channel_tabk ("tabk");
+    g_autoptr(NrtChannel) ks = channel_tabk ("tabk_ks");
+    g_autofree char *mod = nrt_nmodl_write_channel (ch, &error);
+    g_autofree char *hoc = nrt_hoc_write_kschan (ks, 6.3, &error);
+    g_autofree char *modfile = g_build_filename (tmp, "tabk.mod", NULL);
+    g_assert_no_error (error);
+    g_assert_true (g_file_set_contents (modfile, mod, -1, &error));
+    hocfile = g_build_filename (tmp, "tabk_ks.hoc", NULL);
+    g_assert_true (g_file_set_contents (hocfile, hoc, -1, &error));
+  }
+  lib = compile_mods (tmp, mods, &home);
+  {
+    char *argv[] = { PYTHON, script, lib, hocfile, "tabk", "tabk_ks", NULL };
+    g_assert_true (run (argv, home, NULL, &out));
+  }
+  lines = g_strsplit (g_strstrip (out), "\n", -1);
+  n = g_strv_length (lines);
+  g_assert_cmpuint (n, ==, 801);
+  {
+    g_autoptr(NrtChannel) ch = channel_tabk ("tabk");
+    m = bg_soma (6.3);
+    g_assert_true (nrt_model_add_channel (m, ch, &error));
+    g_assert_true (nrt_model_uninsert_mechanism (m, "soma", "bgk", &error));
+    g_assert_true (nrt_model_insert_mechanism (m, "soma", "tabk", &error));
+    g_assert_no_error (error);
+  }
+  ours = neurite_trace_until (m, 20);
+  g_assert_cmpuint (ours->len, ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      char *end;
+      double mod = g_ascii_strtod (lines[i], &end);
+      double ks = g_ascii_strtod (end, NULL);
+      double v = g_array_index (ours, double, i);
+      d_mod = MAX (d_mod, fabs (mod - v));
+      d_hoc = MAX (d_hoc, fabs (ks - v));
+      peak = MAX (peak, v);
+    }
+  g_test_message ("tabk: peak %.6f mV; max |dv| vs Neurite: exported NMODL %.3g mV, exported "
+                  "KSChan hoc %.3g mV", peak, d_mod, d_hoc);
+  g_assert_cmpfloat (peak, >, 0);
+  g_assert_cmpfloat (d_mod, <=, 1e-6);
+  g_assert_cmpfloat (d_hoc, <=, 1e-6);
+  rm_tree (tmp);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -897,5 +1021,7 @@ main (int argc, char **argv)
   g_test_add_func ("/io/nmodl/neuron-kinetic", test_neuron_kinetic);
   g_test_add_func ("/io/nmodl/bg-text", test_bg_text);
   g_test_add_func ("/io/nmodl/neuron-bg", test_neuron_bg);
+  g_test_add_func ("/io/nmodl/table-text", test_table_text);
+  g_test_add_func ("/io/nmodl/neuron-table", test_neuron_table);
   return g_test_run ();
 }

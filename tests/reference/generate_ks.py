@@ -11,6 +11,7 @@
 # API in tests/validation/test-kinetic.c; the numbers here and there must stay identical.
 # Writes NAME.csv next to this script (header of Neurite record expressions, one row per
 # fixed step of 0.025 ms, 15 significant digits).
+import math
 import os
 
 import numpy as np
@@ -197,6 +198,46 @@ def channels():
         (0, 1, 1, None, 1, (5, 0.05, -30, 2, 0.3, 1), (6, 0.05, -30, 2, 0.3, 1)),
     ])
     KEEP.append((ks, vec, objs))
+    # tabk: density, k, ohmic, gmax 0.01 S/cm2; KSChan's table form (ftype 7) on 21 points
+    # from -100 to 50 mV: m^3 with a, b sampled from hh's m rates, h with inf, tau sampled
+    # from hh's h (6.3 degC), as set_f(direction, 7, values, vmin, vmax).
+    ks = h.KSChan(0)
+    ks.name("tabk")
+    ks.ion("k")
+    ks.iv_type(0)
+    ks.gmax(0.01)
+    tables = table_rates()
+    vecs = []
+    for name, power, ttype, f0, f1 in (("m", 3, 0, tables[0], tables[1]),
+                                       ("h", 1, 1, tables[2], tables[3])):
+        st = ks.add_hhstate(name)
+        st.gate().power(power)
+        tr = ks.trans(st, st)
+        tr.type(ttype)
+        for direction, vals in ((0, f0), (1, f1)):
+            vec = h.Vector(vals)
+            tr.set_f(direction, 7, vec, TAB_VMIN, TAB_VMAX)
+            vecs.append(vec)
+    KEEP.append((ks, vecs))
+
+
+TAB_VMIN, TAB_VMAX, TAB_N = -100.0, 50.0, 21
+
+
+def table_rates():
+    """hh's m alpha, beta and h inf, tau at 6.3 degC on TAB_N even points (the same
+    operations as tabk's tables in test-kinetic.c; am's removable singularity at -40 mV is
+    its limit, 1 /ms)."""
+    am, bm, hinf, htau = [], [], [], []
+    for i in range(TAB_N):
+        v = TAB_VMIN + i * (TAB_VMAX - TAB_VMIN) / (TAB_N - 1)
+        am.append(1.0 if v == -40 else 0.1 * (v + 40) / (1 - math.exp(-(v + 40) / 10)))
+        bm.append(4 * math.exp(-(v + 65) / 18))
+        ah = 0.07 * math.exp(-(v + 65) / 20)
+        bh = 1 / (1 + math.exp(-(v + 35) / 10))
+        hinf.append(ah / (ah + bh))
+        htau.append(1 / (ah + bh))
+    return am, bm, hinf, htau
 
 
 def clear():
@@ -255,6 +296,17 @@ def case_bg(celsius, name):
         run(name, cols)
     finally:
         globals()["settings"] = old
+    del stim, s, cols
+    clear()
+
+
+def case_table():
+    soma, stim = soma_hh()
+    soma.insert("tabk")
+    s = soma(0.5)
+    cols = [("soma(0.5).v", s._ref_v), ("soma(0.5).m_tabk", s._ref_m_tabk),
+            ("soma(0.5).h_tabk", s._ref_h_tabk), ("soma(0.5).i_tabk", s._ref_i_tabk)]
+    run("ks_table_soma", cols)
     del stim, s, cols
     clear()
 
@@ -331,3 +383,4 @@ if __name__ == "__main__":
     case_single()
     case_bg(6.3, "ks_bg_soma_6.3")
     case_bg(22, "ks_bg_soma_22")
+    case_table()

@@ -204,6 +204,130 @@ build_bg_22 (void)
   return build_bg (22);
 }
 
+/* tabk's tables: hh's m α, β and h inf, τ at 6.3 °C on 21 even points from −100 to 50 mV,
+ * computed as generate_ks.py's table_rates() (α_m's removable singularity at −40 mV is its
+ * limit, 1 /ms). */
+#define TAB_VMIN  -100.0
+#define TAB_VMAX  50.0
+#define TAB_N     21
+
+static void
+table_rates (double am[TAB_N], double bm[TAB_N], double hinf[TAB_N], double htau[TAB_N])
+{
+  for (int i = 0; i < TAB_N; i++)
+    {
+      double v = TAB_VMIN + i * (TAB_VMAX - TAB_VMIN) / (TAB_N - 1);
+      double ah = 0.07 * exp (-(v + 65) / 20), bh = 1 / (1 + exp (-(v + 35) / 10));
+
+      am[i] = v == -40 ? 1.0 : 0.1 * (v + 40) / (1 - exp (-(v + 40) / 10));
+      bm[i] = 4 * exp (-(v + 65) / 18);
+      hinf[i] = ah / (ah + bh);
+      htau[i] = 1 / (ah + bh);
+    }
+}
+
+static NrtRate
+table_rate (const double *values)
+{
+  GError *error = NULL;
+  g_autoptr (NrtRateFunc) f = nrt_rate_func_new_table (values, TAB_N, TAB_VMIN, TAB_VMAX,
+                                                       &error);
+  ok (f != NULL, error);
+  return nrt_rate_new_func (f);
+}
+
+/* tabk: density, k, gmax 0.01 S/cm²; KSChan's table form: m³ with α, β tables and h with
+ * inf, τ tables. */
+static NrtModel *
+build_table (void)
+{
+  GError *error = NULL;
+  NrtModel *m = nrt_case_soma_hh ();
+  g_autoptr (NrtChannel) ch = nrt_channel_new ("tabk");
+  double t[4][TAB_N];
+  NrtRate r[4];
+
+  table_rates (t[0], t[1], t[2], t[3]);
+  for (int j = 0; j < 4; j++)
+    r[j] = table_rate (t[j]);
+  ch->ion = NRT_ION_K;
+  ch->gmax = 0.01;
+  ch->erev = nrt_ion_default_e (NRT_ION_K);
+  nrt_channel_add_gate (ch, "m", 3, NRT_GATE_ALPHA_BETA, &r[0], &r[1]);
+  nrt_channel_add_gate (ch, "h", 1, NRT_GATE_INF_TAU, &r[2], &r[3]);
+  for (int j = 0; j < 4; j++)
+    nrt_rate_clear (&r[j]);
+  ok (nrt_model_add_channel (m, ch, &error), error);
+  ok (nrt_model_insert_mechanism (m, "soma", "tabk", &error), error);
+  ks_settings (m);
+  return m;
+}
+
+/* The table at and between grid points and clamped outside, as KSChanTable::f. */
+static void
+test_table_eval (void)
+{
+  GError *error = NULL;
+  const double y[3] = { 1.0, 3.0, -2.0 };
+  g_autoptr (NrtRateFunc) f = nrt_rate_func_new_table (y, 3, -10.0, 10.0, &error);
+  g_autoptr (NrtRateFunc) bad = NULL;
+  NrtRate r;
+
+  g_assert_no_error (error);
+  r = nrt_rate_new_func (f);
+  g_assert_cmpint (r.form, ==, NRT_RATE_TABLE);
+  g_assert_cmpfloat (nrt_rate_eval (&r, -20.0), ==, 1.0);
+  g_assert_cmpfloat (nrt_rate_eval (&r, -10.0), ==, 1.0);
+  g_assert_cmpfloat (nrt_rate_eval (&r, -5.0), ==, 2.0);
+  g_assert_cmpfloat (nrt_rate_eval (&r, 0.0), ==, 3.0);
+  g_assert_cmpfloat (nrt_rate_eval (&r, 5.0), ==, 0.5);
+  g_assert_cmpfloat (nrt_rate_eval (&r, 10.0), ==, -2.0);
+  g_assert_cmpfloat (nrt_rate_eval (&r, 99.0), ==, -2.0);
+  nrt_rate_clear (&r);
+  bad = nrt_rate_func_new_table (y, 1, -10.0, 10.0, &error);
+  g_assert_null (bad);
+  g_assert_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE);
+  g_clear_error (&error);
+  bad = nrt_rate_func_new_table (y, 3, 10.0, 10.0, &error);
+  g_assert_null (bad);
+  g_assert_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE);
+  g_clear_error (&error);
+}
+
+/* A table is a's, b's, inf's and tau's form only: a scheme's ligand transition refuses it. */
+static void
+test_table_validate (void)
+{
+  GError *error = NULL;
+  double t[4][TAB_N];
+  NrtRate r[2], c = rate (NRT_RATE_CONSTANT, 1, 0, 0);
+  g_autoptr (NrtChannel) ch = nrt_channel_new ("tv");
+  g_autoptr (NrtChannel) copy = NULL;
+  NrtKsScheme *ks;
+
+  table_rates (t[0], t[1], t[2], t[3]);
+  r[0] = table_rate (t[0]);
+  r[1] = table_rate (t[1]);
+  ch->ion = NRT_ION_K;
+  ch->gmax = 0.01;
+  ch->erev = -77;
+  nrt_channel_add_gate (ch, "m", 1, NRT_GATE_ALPHA_BETA, &r[0], &r[1]);
+  g_assert_true (nrt_channel_validate (ch, &error));
+  g_assert_no_error (error);
+  g_assert_false (nrt_channel_has_custom_rates (ch));
+  copy = nrt_channel_copy (ch);
+  g_assert_true (nrt_channel_equal (ch, copy));
+  ks = nrt_channel_add_scheme (ch, 1);
+  nrt_ks_scheme_add_state (ks, "C", 0, 0, 0);
+  nrt_ks_scheme_add_state (ks, "O", 1, 10, 0);
+  nrt_ks_scheme_add_transition (ks, 0, 1, NRT_TRANS_LIGAND_INSIDE, &r[0], &c, NRT_ION_CA, 1);
+  g_assert_false (nrt_channel_validate (ch, &error));
+  g_assert_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE);
+  g_clear_error (&error);
+  nrt_rate_clear (&r[0]);
+  nrt_rate_clear (&r[1]);
+}
+
 typedef NrtModel *(*BuildFunc) (void);
 
 typedef void (*ScaleFunc) (NrtModel *m, double factor);
@@ -234,7 +358,8 @@ is_state_column (const char *name)
 {
   static const char *const states[] = { ".C1_kca", ".C2_kca", ".O_kca", ".m_cag", "pk[0].O",
                                         ".h_mix", ".A_mix", ".B_mix", ".X_mix", ".Y_mix",
-                                        "pca[0].m", "pk[0].C", ".n_bgk", ".O_bgk" };
+                                        "pca[0].m", "pk[0].C", ".n_bgk", ".O_bgk", ".m_tabk",
+                                        ".h_tabk" };
   for (guint j = 0; j < G_N_ELEMENTS (states); j++)
     if (g_str_has_suffix (name, states[j]))
       return TRUE;
@@ -321,6 +446,8 @@ static const KsCase ks_cases[] = {
   /* Borg-Graham inf/τ at NEURON's default temperature and at 22 °C */
   { "ks_bg_soma_6.3", build_bg_6_3, { NULL }, NULL },
   { "ks_bg_soma_22", build_bg_22, { NULL }, NULL },
+  /* KSChan's table form (ftype 7) for α, β, inf and τ */
+  { "ks_table_soma", build_table, { NULL }, NULL },
 };
 
 /* Where the residual difference of a scheme comes from.  KSChan's initial solve (dt = 1e9)
@@ -835,6 +962,8 @@ main (int argc, char **argv)
         }
     }
   g_test_add_func ("/kinetic/ghk-value", test_ghk_value);
+  g_test_add_func ("/kinetic/table/eval", test_table_eval);
+  g_test_add_func ("/kinetic/table/validate", test_table_validate);
   g_test_add_func ("/kinetic/single/statistics", test_single_statistics);
   g_test_add_func ("/kinetic/single/neuron", test_single_vs_neuron);
   g_test_add_func ("/kinetic/single/ligand", test_single_ligand);
