@@ -1527,6 +1527,39 @@ add_sections (Reader *r, GError **error)
   return TRUE;
 }
 
+static gboolean get_numbers (Reader *r, xmlNodePtr n, const char *attr, GArray **out,
+                             GError **error);
+
+/* KSChan's table of rate i: vmin<i>, vmax<i> and values<i> (a new reference in rate->func,
+ * which the caller drops once the channel holds its own). */
+static gboolean
+read_table (Reader *r, xmlNodePtr n, int i, NrtRate *rate, GError **error)
+{
+  char key[3][12];
+  double vmin = 0, vmax = 0;
+  g_autoptr (GArray) values = NULL;
+  g_autoptr (GError) local = NULL;
+  g_autoptr (NrtRateFunc) f = NULL;
+
+  g_snprintf (key[0], sizeof key[0], "vmin%d", i);
+  g_snprintf (key[1], sizeof key[1], "vmax%d", i);
+  g_snprintf (key[2], sizeof key[2], "values%d", i);
+  if (!get_number (r, n, key[0], TRUE, &vmin, error)
+      || !get_number (r, n, key[1], TRUE, &vmax, error)
+      || !get_numbers (r, n, key[2], &values, error))
+    return FALSE;
+  f = nrt_rate_func_new_table (values ? (const double *) values->data : NULL,
+                               values ? values->len : 0, vmin, vmax, &local);
+  if (f == NULL)
+    {
+      nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, n, "<%s>: %s", n->name,
+                         local->message);
+      return FALSE;
+    }
+  *rate = nrt_rate_new_func (f);
+  return TRUE;
+}
+
 /* form0 A0 k0 d0 form1 A1 k1 d1 of a neurite:gate or neurite:transition. */
 static gboolean
 read_rates (Reader *r, xmlNodePtr n, NrtRate *rate, GError **error)
@@ -1540,11 +1573,21 @@ read_rates (Reader *r, xmlNodePtr n, NrtRate *rate, GError **error)
   for (int i = 0; i < 2; i++)
     {
       gboolean bg = v[4 * i] == NRT_RATE_BG_INF || v[4 * i] == NRT_RATE_BG_TAU;
+      if (v[4 * i] == NRT_RATE_TABLE)
+        {
+          if (!read_table (r, n, i, &rate[i], error))
+            {
+              if (i == 1)
+                nrt_rate_clear (&rate[0]);
+              return FALSE;
+            }
+          continue;
+        }
       if (!bg && (v[4 * i] < NRT_RATE_CONSTANT || v[4 * i] > NRT_RATE_SIGMOID
                   || v[4 * i] != (int) v[4 * i]))
         {
           nrt_nml_set_error (error, NRT_IO_ERROR_INVALID, r->set, n,
-                             "<%s form%d=\"%g\">: not a rate form (1 to 4, 7 or 8)", n->name, i,
+                             "<%s form%d=\"%g\">: not a rate form (1 to 4, 7, 8 or 9)", n->name, i,
                              v[4 * i]);
           return FALSE;
         }
@@ -1660,6 +1703,8 @@ read_scheme (Reader *r, NrtChannel *ch, xmlNodePtr n, GError **error)
           return FALSE;
         nrt_ks_scheme_add_transition (ks, from, to, (NrtGateType) t, &rate[0], &rate[1],
                                       (NrtIon) lig, stoich);
+        nrt_rate_clear (&rate[0]);  /* table functions: the scheme holds its own */
+        nrt_rate_clear (&rate[1]);
       }
   return TRUE;
 }
@@ -1759,6 +1804,8 @@ read_channel_types (Reader *r, GError **error)
                                 g_strcmp0 (type, "inf_tau") == 0 ? NRT_GATE_INF_TAU
                                                                  : NRT_GATE_ALPHA_BETA,
                                 &rate[0], &rate[1]);
+          nrt_rate_clear (&rate[0]);  /* table functions: the channel holds its own */
+          nrt_rate_clear (&rate[1]);
         }
       if (!model_ok (r, nrt_model_add_channel (r->model, ch, &e), e, a, error))
         return FALSE;
@@ -2824,7 +2871,8 @@ nrt_nml_build_model (NrtNmlDocSet *set, GError **error)
                * writer writes again from the channels. */
               g_autofree char *ct = nrt_nml_get (n, "name");
               if (ct && ((g_str_has_prefix (ct, "neurite_")
-                          && (g_str_has_suffix (ct, "_bg_inf") || g_str_has_suffix (ct, "_bg_tau")))
+                          && (g_str_has_suffix (ct, "_bg_inf") || g_str_has_suffix (ct, "_bg_tau")
+                              || g_str_has_suffix (ct, "_table")))
                          || expression_type_in_library (r.model, ct)))
                 continue;
             }

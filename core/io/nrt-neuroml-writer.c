@@ -522,6 +522,45 @@ bg_expression (const NrtRate *r)
   return f;
 }
 
+/* KSChan's table (ftype 7) has no NeuroML form either: other tools get it as a generated
+ * ComponentType through the expression path, y0 + Σ (y[i+1] − y[i])·clamp(x − i, 0, 1) with
+ * x = (v − vmin)·(n − 1)/(vmax − vmin) and clamp(u, 0, 1) = (abs(u) − abs(u − 1) + 1)/2: the
+ * same piecewise-linear function, clamped outside [vmin, vmax], to rounding.  Neurite reads
+ * the exact values from the annotation and drops these types (neurite_…_table). */
+static char *
+table_type_name (const char *prefix, NrtGateType type, int r)
+{
+  static const char *const labels[2][2] = { { "alpha", "beta" }, { "inf", "tau" } };
+  return g_strdup_printf ("%s_%s_table", prefix, labels[type == NRT_GATE_INF_TAU][r]);
+}
+
+static NrtRateFunc *
+table_expression (const NrtRate *r)
+{
+  const double *y = nrt_rate_func_get_params (r->func);
+  guint n = nrt_rate_func_get_n_params (r->func);
+  double vmin = 0, vmax = 0;
+  char b[3][G_ASCII_DTOSTR_BUF_SIZE];
+  g_autoptr (GError) error = NULL;
+  GString *text = g_string_new (NULL);
+  NrtRateFunc *f;
+
+  nrt_rate_func_get_table_range (r->func, &vmin, &vmax);
+  g_ascii_formatd (b[0], sizeof b[0], "%.17g", vmin);
+  g_ascii_formatd (b[1], sizeof b[1], "%.17g", (double) (n - 1) / (vmax - vmin));
+  g_string_append (text, g_ascii_formatd (b[2], sizeof b[2], "%.17g", y[0]));
+  for (guint i = 0; i + 1 < n; i++)
+    {
+      g_autofree char *x = g_strdup_printf ("(v - (%s))*%s - %u", b[0], b[1], i);
+      g_ascii_formatd (b[2], sizeof b[2], "%.17g", y[i + 1] - y[i]);
+      g_string_append_printf (text, " + (%s)*(abs(%s) - abs(%s - 1) + 1)/2", b[2], x, x);
+    }
+  f = nrt_rate_func_new_expression (text->str, &error);
+  g_assert_no_error (error);
+  g_string_free (text, TRUE);
+  return f;
+}
+
 static void
 write_expression_rate (GString *s, const char *indent, const char *tag, const char *type_name)
 {
@@ -548,6 +587,12 @@ write_rate (GString *s, const char *indent, const char *tag, const NrtRate *r,
   if (r->form == NRT_RATE_EXPRESSION)
     {
       g_autofree char *name = expression_type_name (prefix, NRT_GATE_ALPHA_BETA, index);
+      write_expression_rate (s, indent, tag, name);
+      return;
+    }
+  if (r->form == NRT_RATE_TABLE)
+    {
+      g_autofree char *name = table_type_name (prefix, NRT_GATE_ALPHA_BETA, index);
       write_expression_rate (s, indent, tag, name);
       return;
     }
@@ -579,6 +624,11 @@ write_inf_tau (GString *s, const char *indent, const NrtRate *inf, const NrtRate
       g_autofree char *name = expression_type_name (prefix, NRT_GATE_INF_TAU, 1);
       write_expression_rate (s, indent, "timeCourse", name);
     }
+  else if (tau->form == NRT_RATE_TABLE)
+    {
+      g_autofree char *name = table_type_name (prefix, NRT_GATE_INF_TAU, 1);
+      write_expression_rate (s, indent, "timeCourse", name);
+    }
   else if (tau->form == NRT_RATE_CONSTANT)
     {
       g_string_append_printf (s, "%s<timeCourse type=\"fixedTimeCourse\"", indent);
@@ -591,7 +641,8 @@ write_inf_tau (GString *s, const char *indent, const NrtRate *inf, const NrtRate
       attr_num (s, "midpoint", tau->d, "mV");
       attr_scale (s, tau->k, 1.0);
     }
-  if (tau->form != NRT_RATE_LEMS && tau->form != NRT_RATE_EXPRESSION)
+  if (tau->form != NRT_RATE_LEMS && tau->form != NRT_RATE_EXPRESSION
+      && tau->form != NRT_RATE_TABLE)
     g_string_append (s, "/>\n");
   if (inf->form == NRT_RATE_LEMS)
     {
@@ -601,6 +652,12 @@ write_inf_tau (GString *s, const char *indent, const NrtRate *inf, const NrtRate
   if (inf->form == NRT_RATE_EXPRESSION)
     {
       g_autofree char *name = expression_type_name (prefix, NRT_GATE_INF_TAU, 0);
+      write_expression_rate (s, indent, "steadyState", name);
+      return;
+    }
+  if (inf->form == NRT_RATE_TABLE)
+    {
+      g_autofree char *name = table_type_name (prefix, NRT_GATE_INF_TAU, 0);
       write_expression_rate (s, indent, "steadyState", name);
       return;
     }
@@ -819,6 +876,13 @@ collect_rate_types (GPtrArray *names, GPtrArray *texts, const NrtRate *rate, Nrt
           int slot = type == NRT_GATE_INF_TAU ? (r == 0 ? 2 : 1) : 0;
           add_type (names, texts, name, expression_component_type (f, name, slot));
         }
+      else if (rate[r].form == NRT_RATE_TABLE && f)
+        {
+          g_autoptr (NrtRateFunc) e = table_expression (&rate[r]);
+          char *name = table_type_name (prefix, type, r);
+          int slot = type == NRT_GATE_INF_TAU ? (r == 0 ? 2 : 1) : 0;
+          add_type (names, texts, name, expression_component_type (e, name, slot));
+        }
     }
 }
 
@@ -928,6 +992,26 @@ attr_rates (GString *s, const NrtRate *rate)
       attr_num (s, key, rate[r].k, NULL);
       g_snprintf (key, sizeof key, "d%d", r);
       attr_num (s, key, rate[r].d, NULL);
+      if (rate[r].form == NRT_RATE_TABLE && rate[r].func)
+        {
+          /* KSChan's table exactly: the grid and every value */
+          double vmin = 0, vmax = 0;
+          const double *y = nrt_rate_func_get_params (rate[r].func);
+
+          nrt_rate_func_get_table_range (rate[r].func, &vmin, &vmax);
+          g_snprintf (key, sizeof key, "vmin%d", r);
+          attr_num (s, key, vmin, NULL);
+          g_snprintf (key, sizeof key, "vmax%d", r);
+          attr_num (s, key, vmax, NULL);
+          g_string_append_printf (s, " values%d=\"", r);
+          for (guint i = 0; i < nrt_rate_func_get_n_params (rate[r].func); i++)
+            {
+              if (i > 0)
+                g_string_append_c (s, ' ');
+              fmt (s, y[i]);
+            }
+          g_string_append_c (s, '"');
+        }
       if (nrt_rate_is_bg (&rate[r]))
         {
           /* only then, so that files without Borg-Graham rates are as before */
@@ -1616,34 +1700,6 @@ visit (Writer *w, int isec, int rank, int *next_seg)
       visit (w, j, child_rank++, next_seg);
 }
 
-static gboolean
-pair_has_table (const NrtRate *rate)
-{
-  return rate[0].form == NRT_RATE_TABLE || rate[1].form == NRT_RATE_TABLE;
-}
-
-/* KSChan's table form (NRT_RATE_TABLE) has neither a NeuroML element nor an annotation
- * entry yet: refuse rather than write a file that does not read back. */
-static gboolean
-check_no_tables (const NrtChannel *ch, GError **error)
-{
-  gboolean found = FALSE;
-
-  for (guint g = 0; g < ch->gates->len && !found; g++)
-    found = pair_has_table (((const NrtGate *) ch->gates->pdata[g])->rate);
-  for (guint k = 0; k < ch->schemes->len && !found; k++)
-    {
-      const NrtKsScheme *ks = ch->schemes->pdata[k];
-      for (guint t = 0; t < ks->transitions->len && !found; t++)
-        found = pair_has_table (g_array_index (ks->transitions, NrtKsTransition, t).rate);
-    }
-  if (found)
-    g_set_error (error, NRT_IO_ERROR, NRT_IO_ERROR_UNSUPPORTED,
-                 "the channel “%s” has table rates, which Neurite cannot write as NeuroML yet: "
-                 "export it as NMODL or as a hoc KSChan", ch->name);
-  return !found;
-}
-
 char *
 nrt_neuroml_write_string (NrtModel *model, GError **error)
 {
@@ -1655,9 +1711,6 @@ nrt_neuroml_write_string (NrtModel *model, GError **error)
 
   w.model = model;
   w.data = nrt_model_get_data (model);
-  for (guint c = 0; c < w.data->channels->len; c++)
-    if (!check_no_tables (w.data->channels->pdata[c], error))
-      return NULL;
   for (guint i = 0; i < w.data->sections->len; i++)
     if (((NrtSection *) w.data->sections->pdata[i])->parent < 0)
       roots++, root = root < 0 ? (int) i : root;
@@ -1757,7 +1810,7 @@ nrt_neuroml_write_channels_string (const NrtChannel *const *channels, guint n, G
 
   g_return_val_if_fail (channels != NULL || n == 0, NULL);
   for (guint c = 0; c < n; c++)
-    if (!check_no_tables (channels[c], error) || !nrt_model_add_channel (scratch, channels[c], error))
+    if (!nrt_model_add_channel (scratch, channels[c], error))
       return NULL;
   w.model = scratch;
   w.data = nrt_model_get_data (scratch);
