@@ -487,13 +487,13 @@ allowed_forms (NrtGateType type, guint slot)
   switch (type)
     {
     case NRT_GATE_ALPHA_BETA:
-      return ab | 1u << NRT_RATE_EXPRESSION;
+      return ab | 1u << NRT_RATE_EXPRESSION | 1u << NRT_RATE_TABLE;
     case NRT_GATE_INF_TAU:
       /* Borg-Graham τ only ever follows a Borg-Graham inf (see form_mask) */
       return slot == 0 ? (1u << NRT_RATE_CONSTANT | 1u << NRT_RATE_SIGMOID | 1u << NRT_RATE_EXPRESSION
-                          | 1u << NRT_RATE_BG_INF)
+                          | 1u << NRT_RATE_BG_INF | 1u << NRT_RATE_TABLE)
                        : (1u << NRT_RATE_CONSTANT | 1u << NRT_RATE_EXP | 1u << NRT_RATE_EXPRESSION
-                          | 1u << NRT_RATE_BG_TAU);
+                          | 1u << NRT_RATE_BG_TAU | 1u << NRT_RATE_TABLE);
     case NRT_TRANS_LIGAND_OUTSIDE:
     case NRT_TRANS_LIGAND_INSIDE:
     default:
@@ -551,6 +551,8 @@ form_name (NrtRateForm form)
       return _("Borg-Graham inf");
     case NRT_RATE_BG_TAU:
       return _("Borg-Graham tau");
+    case NRT_RATE_TABLE:
+      return _("Table");
     case NRT_RATE_CONSTANT:
     default:
       return _("Constant");
@@ -580,6 +582,51 @@ append_number (GString *out, double x)
   g_string_append (out, buf);
 }
 
+/* A table's values as the Table form's text field shows them: "y0, y1, …". */
+static char *
+table_values_text (const NrtRateFunc *func)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < nrt_rate_func_get_n_params (func); i++)
+    {
+      if (i > 0)
+        g_string_append (out, ", ");
+      append_number (out, nrt_rate_func_get_params (func)[i]);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* A table from the values as typed (numbers separated by commas and/or spaces) on the grid
+ * vmin..vmax (mV). */
+static NrtRateFunc *
+table_from_text (const char *text, double vmin, double vmax, GError **error)
+{
+  g_auto(GStrv) words = g_strsplit_set (text, ", \t\n;", -1);
+  g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (double));
+
+  for (char **w = words; *w != NULL; w++)
+    {
+      double v;
+      if (**w == '\0')
+        continue;
+      if (!nrt_number_parse (*w, &v))
+        {
+          g_set_error (error, NRT_MODEL_ERROR, NRT_MODEL_ERROR_INVALID_VALUE,
+                       _("“%s” is not a number"), *w);
+          return NULL;
+        }
+      g_array_append_val (values, v);
+    }
+  return nrt_rate_func_new_table ((const double *) values->data, values->len, vmin, vmax, error);
+}
+
+/* The Table form starts from the rate as it stands, sampled on 21 points from −100 to 50 mV,
+ * so that the curve stays where it was. */
+#define TABLE_VMIN  -100.0
+#define TABLE_VMAX  50.0
+#define TABLE_N     21
+
 /* "(v - d)" written without a double minus: "(v + 40)" for d = −40. */
 static void
 append_v_minus (GString *out, double d)
@@ -600,6 +647,29 @@ rate_to_expression (const NrtRate *rate)
   if (is_custom (rate->form) && rate->func != NULL)
     {
       g_string_append (out, nrt_rate_func_get_text (rate->func));
+      return g_string_free (out, FALSE);
+    }
+  if (rate->form == NRT_RATE_TABLE && rate->func != NULL)
+    {
+      /* y0 + Σ (y[i+1] − y[i])·clamp(x − i, 0, 1), x = (v − vmin)·(n − 1)/(vmax − vmin),
+       * clamp(u, 0, 1) = (abs(u) − abs(u − 1) + 1)/2: the same piecewise-linear curve */
+      const double *y = nrt_rate_func_get_params (rate->func);
+      guint n = nrt_rate_func_get_n_params (rate->func);
+      double vmin = 0, vmax = 0;
+      g_autoptr(GString) x = g_string_new (NULL);
+
+      nrt_rate_func_get_table_range (rate->func, &vmin, &vmax);
+      append_v_minus (x, vmin);
+      g_string_append (x, " * ");
+      append_number (x, (double) (n - 1) / (vmax - vmin));
+      append_number (out, y[0]);
+      for (guint i = 0; i + 1 < n; i++)
+        {
+          g_string_append (out, " + ");
+          append_number (out, y[i + 1] - y[i]);
+          g_string_append_printf (out, " * (abs(%s - %u) - abs(%s - %u) + 1) / 2", x->str, i,
+                                  x->str, i + 1);
+        }
       return g_string_free (out, FALSE);
     }
   if (nrt_rate_is_bg (rate))
@@ -722,6 +792,9 @@ rate_formula (const char *coef, const NrtRate *rate, NrtGateType type, guint slo
     case NRT_RATE_BG_TAU:
       return g_strdup_printf (_("%s = 1/(a' + b') + tau0, with the inf’s K, vhalf, z, gam, tau0"),
                               coef);
+    case NRT_RATE_TABLE:
+      return g_strdup_printf (_("%s = table(v): the values on an even grid from vmin to vmax, "
+                                "linear in between, the end values outside"), coef);
     case NRT_RATE_EXP:
       return g_strdup_printf ("%s = A*exp(k*(v - d))", coef);
     case NRT_RATE_LINOID:
@@ -1356,6 +1429,25 @@ nrt_channel_builder_set_rate_form (NrtChannelBuilder *self, guint slot, NrtRateF
       nrt_rate_clear (&rates[1]);
       nrt_rate_set_bg (&rates[0], &rates[1], 1, -20, 4, 0.5, 0.1);
     }
+  else if (form == NRT_RATE_TABLE)
+    {
+      double y[TABLE_N];
+      g_autoptr(NrtRateFunc) func = NULL;
+
+      for (int i = 0; i < TABLE_N; i++)
+        y[i] = nrt_rate_eval (&rates[slot], TABLE_VMIN + i * (TABLE_VMAX - TABLE_VMIN) / (TABLE_N - 1));
+      for (int i = 0; i < TABLE_N; i++)
+        if (!isfinite (y[i]))
+          y[i] = 0;
+      func = nrt_rate_func_new_table (y, TABLE_N, TABLE_VMIN, TABLE_VMAX, error);
+      if (func == NULL)
+        {
+          refresh (self);
+          return FALSE;
+        }
+      nrt_rate_clear (&rates[slot]);
+      rates[slot] = nrt_rate_new_func (func);
+    }
   else if (form == NRT_RATE_EXPRESSION)
     {
       /* Start from the rate as it stands, written out, so the curve stays where it was. */
@@ -1416,7 +1508,16 @@ nrt_channel_builder_set_rate_expression (NrtChannelBuilder *self, guint slot, co
       gtk_editable_set_text (GTK_EDITABLE (ed->expr), text);
       self->updating = was;
     }
-  if ((func = nrt_rate_func_new_expression (text, &local)) == NULL)
+  if (rates[slot].form == NRT_RATE_TABLE && rates[slot].func != NULL)
+    {
+      /* The Table form's values field: same grid, new values. */
+      double vmin = 0, vmax = 0;
+      nrt_rate_func_get_table_range (rates[slot].func, &vmin, &vmax);
+      func = table_from_text (text, vmin, vmax, &local);
+    }
+  else
+    func = nrt_rate_func_new_expression (text, &local);
+  if (func == NULL)
     {
       /* The message stays beside the column; the model keeps the last good expression. */
       gtk_label_set_text (ed->expr_error, local->message);
@@ -1498,7 +1599,29 @@ on_rate_committed (NrtNumberEntry *entry, double value, NrtChannelBuilder *self)
 
   if (ch == NULL || !rate_target (self, ch, &t, &rates, NULL))
     return;
-  if (param == 0)
+  if (rates[slot].form == NRT_RATE_TABLE && rates[slot].func != NULL)
+    {
+      /* vmin (field A) or vmax (field d): the same values on the new grid */
+      double vmin = 0, vmax = 0;
+      g_autoptr(NrtRateFunc) func = NULL;
+
+      nrt_rate_func_get_table_range (rates[slot].func, &vmin, &vmax);
+      if (param == 0)
+        vmin = value;
+      else
+        vmax = value;
+      func = nrt_rate_func_new_table (nrt_rate_func_get_params (rates[slot].func),
+                                      nrt_rate_func_get_n_params (rates[slot].func), vmin, vmax,
+                                      &error);
+      if (func == NULL)
+        {
+          nrt_number_entry_reject (entry, error->message);
+          return;
+        }
+      nrt_rate_clear (&rates[slot]);
+      rates[slot] = nrt_rate_new_func (func);
+    }
+  else if (param == 0)
     rates[slot].A = value;
   else if (param == 1)
     rates[slot].k = value;
@@ -1713,12 +1836,13 @@ refresh_rate_editors (NrtChannelBuilder *self, const NrtChannel *ch, gboolean fo
       gboolean bg = nrt_rate_is_bg (&rates[s]);
 
       gboolean custom = is_custom (rates[s].form);
+      gboolean tab = rates[s].form == NRT_RATE_TABLE && rates[s].func != NULL;
 
       /* A LEMS type read from NeuroML is shown (read-only) only where it is. */
       if (rates[s].form == NRT_RATE_LEMS)
         mask |= 1u << NRT_RATE_LEMS;
       ed->n_forms = 0;
-      for (NrtRateForm f = NRT_RATE_CONSTANT; f <= NRT_RATE_BG_TAU; f++)
+      for (NrtRateForm f = NRT_RATE_CONSTANT; f <= NRT_RATE_TABLE; f++)
         if (mask & (1u << f))
           {
             if (f == rates[s].form)
@@ -1745,6 +1869,16 @@ refresh_rate_editors (NrtChannelBuilder *self, const NrtChannel *ch, gboolean fo
       show_value (ed->field[3], rates[s].z, force);
       show_value (ed->field[4], rates[s].gam, force);
       show_value (ed->field[5], rates[s].tau0, force);
+      if (tab)
+        {
+          /* the Table form: vmin and vmax in A's and d's places */
+          double vmin = 0, vmax = 0;
+          nrt_rate_func_get_table_range (rates[s].func, &vmin, &vmax);
+          nrt_number_entry_set_label (ed->field[0], _("vmin (mV)"));
+          nrt_number_entry_set_label (ed->field[2], _("vmax (mV)"));
+          show_value (ed->field[0], vmin, force);
+          show_value (ed->field[2], vmax, force);
+        }
       /* The form menu gives NEURON's defaults back; a reset beside every number that
        * differs from them would only clutter the editor. */
       for (guint p = 0; p < G_N_ELEMENTS (ed->field); p++)
@@ -1753,21 +1887,23 @@ refresh_rate_editors (NrtChannelBuilder *self, const NrtChannel *ch, gboolean fo
       gtk_widget_set_visible (GTK_WIDGET (ed->field[0]),
                               !custom && rates[s].form != NRT_RATE_BG_TAU);
       gtk_widget_set_visible (GTK_WIDGET (ed->field[1]),
-                              !custom && !bg && rates[s].form != NRT_RATE_CONSTANT);
+                              !custom && !bg && !tab && rates[s].form != NRT_RATE_CONSTANT);
       gtk_widget_set_visible (GTK_WIDGET (ed->field[2]), !custom && rates[s].form != NRT_RATE_CONSTANT
                                                          && rates[s].form != NRT_RATE_BG_TAU);
       for (guint p = 3; p < G_N_ELEMENTS (ed->field); p++)
         gtk_widget_set_visible (GTK_WIDGET (ed->field[p]), rates[s].form == NRT_RATE_BG_INF);
-      gtk_widget_set_visible (GTK_WIDGET (ed->expr), custom);
-      gtk_editable_set_editable (GTK_EDITABLE (ed->expr), rates[s].form == NRT_RATE_EXPRESSION);
+      gtk_widget_set_visible (GTK_WIDGET (ed->expr), custom || tab);
+      gtk_editable_set_editable (GTK_EDITABLE (ed->expr),
+                                 rates[s].form == NRT_RATE_EXPRESSION || tab);
       /* A LEMS type's name is shown, not edited: make that visible. */
       if (rates[s].form == NRT_RATE_LEMS)
         gtk_widget_add_css_class (GTK_WIDGET (ed->expr), "dim-label");
       else
         gtk_widget_remove_css_class (GTK_WIDGET (ed->expr), "dim-label");
-      if (custom && rates[s].func != NULL)
+      if ((custom || tab) && rates[s].func != NULL)
         {
-          const char *text = nrt_rate_func_get_text (rates[s].func);
+          g_autofree char *values = tab ? table_values_text (rates[s].func) : NULL;
+          const char *text = tab ? values : nrt_rate_func_get_text (rates[s].func);
           /* Keep what is being typed unless the model's text changed (or the entry now
            * stands for another rate). */
           if (force || g_strcmp0 (ed->expr_shown, text) != 0)
@@ -1834,6 +1970,35 @@ typed_rates (NrtChannelBuilder *self, const NrtRate *model_rates, NrtRate *out)
           else
             {
               /* Inline, under the column; the curve stays the last good one. */
+              gtk_label_set_text (ed->expr_error, error->message);
+              gtk_widget_set_visible (GTK_WIDGET (ed->expr_error), TRUE);
+              gtk_widget_add_css_class (GTK_WIDGET (ed->expr), "error");
+            }
+          continue;
+        }
+      if (model_rates[s].form == NRT_RATE_TABLE && model_rates[s].func != NULL)
+        {
+          /* the values and the grid as typed */
+          double vmin = 0, vmax = 0, v;
+          g_autoptr(GError) error = NULL;
+          g_autoptr(NrtRateFunc) func = NULL;
+
+          nrt_rate_func_get_table_range (model_rates[s].func, &vmin, &vmax);
+          if (nrt_number_parse (gtk_editable_get_text (nrt_number_entry_get_editable (ed->field[0])), &v))
+            vmin = v;
+          if (nrt_number_parse (gtk_editable_get_text (nrt_number_entry_get_editable (ed->field[2])), &v))
+            vmax = v;
+          func = table_from_text (gtk_editable_get_text (GTK_EDITABLE (ed->expr)), vmin, vmax,
+                                  &error);
+          if (func != NULL)
+            {
+              nrt_rate_clear (&out[s]);
+              out[s] = nrt_rate_new_func (func);
+              gtk_widget_remove_css_class (GTK_WIDGET (ed->expr), "error");
+              gtk_widget_set_visible (GTK_WIDGET (ed->expr_error), FALSE);
+            }
+          else
+            {
               gtk_label_set_text (ed->expr_error, error->message);
               gtk_widget_set_visible (GTK_WIDGET (ed->expr_error), TRUE);
               gtk_widget_add_css_class (GTK_WIDGET (ed->expr), "error");

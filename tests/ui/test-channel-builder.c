@@ -325,6 +325,64 @@ lab_part4 (void)
 
 /* ---- live plots ---------------------------------------------------------------------- */
 
+/* The Table form (KSChan's ftype 7): picked for am it starts from am sampled on 21 points
+ * from −100 to 50 mV; values typed into its field redraw the curve at once (at a grid point
+ * the curve is the value) and Enter stores them in the channel. */
+static void
+table_form (void)
+{
+  NrtWindow *main = nrt_window_new (NULL);
+  NrtChannelBuilder *cb;
+  g_autoptr(GError) e = NULL;
+  GtkEditable *entry;
+  g_autoptr(GString) text = g_string_new (NULL);
+  const NrtGate *m;
+  NrtRate linoid = { NRT_RATE_LINOID, 1, 0.1, -40 };  /* nahh's am */
+
+  gtk_window_present (GTK_WINDOW (main));
+  cb = open_builder (main, "density");
+  g_assert_true (nrt_channel_builder_apply_preset (cb, "na", &e));
+  g_assert_no_error (e);
+  nrt_channel_builder_select_row (cb, 0);
+  g_assert_true (nrt_channel_builder_set_rate_form (cb, 0, NRT_RATE_TABLE, &e));
+  g_assert_no_error (e);
+  m = nrt_channel_builder_get_channel (cb)->gates->pdata[0];
+  g_assert_cmpint (m->rate[0].form, ==, NRT_RATE_TABLE);
+  g_assert_cmpuint (nrt_rate_func_get_n_params (m->rate[0].func), ==, 21);
+  /* the curve stays where it was at the grid points */
+  g_assert_cmpfloat_with_epsilon (nrt_channel_builder_get_curve_value (cb, "am", -70),
+                                  nrt_rate_eval (&linoid, -70), 1e-12);
+  entry = nrt_channel_builder_get_expression_entry (cb, 0);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (entry)));
+  for (int i = 0; i < 21; i++)
+    g_string_append_printf (text, i % 2 ? "%d, " : "%d ", (i * 7) % 5 + i);
+  gtk_editable_set_text (entry, text->str);
+  for (int i = 0; i < 21; i++)
+    g_assert_cmpfloat (nrt_channel_builder_get_curve_value (cb, "am", -100 + 7.5 * i), ==,
+                       (i * 7) % 5 + i);
+  /* between two grid points: linear (0 at −100, 3 at −92.5 mV) */
+  g_assert_cmpfloat_with_epsilon (nrt_channel_builder_get_curve_value (cb, "am", -97), 1.2,
+                                  1e-12);
+  g_signal_emit_by_name (entry, "activate");
+  m = nrt_channel_builder_get_channel (cb)->gates->pdata[0];
+  g_assert_cmpint (m->rate[0].form, ==, NRT_RATE_TABLE);
+  g_assert_cmpfloat (nrt_rate_eval (&m->rate[0], -25), ==, (10 * 7) % 5 + 10);
+  /* a word that is not a number is refused beside the field; the channel keeps its table */
+  gtk_editable_set_text (entry, "1, 2, x");
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_nonnull (nrt_channel_builder_get_rate_expression_error (cb, 0));
+  m = nrt_channel_builder_get_channel (cb)->gates->pdata[0];
+  g_assert_cmpuint (nrt_rate_func_get_n_params (m->rate[0].func), ==, 21);
+  /* Expression starts from the table written out: the curve stays */
+  g_assert_true (nrt_channel_builder_set_rate_form (cb, 0, NRT_RATE_EXPRESSION, &e));
+  g_assert_no_error (e);
+  g_assert_cmpfloat_with_epsilon (nrt_channel_builder_get_curve_value (cb, "am", -25),
+                                  (10 * 7) % 5 + 10, 1e-12);
+  g_assert_cmpfloat_with_epsilon (nrt_channel_builder_get_curve_value (cb, "am", -97), 1.2,
+                                  1e-12);
+  gtk_window_destroy (GTK_WINDOW (main));
+}
+
 static void
 live_plots (void)
 {
@@ -1334,6 +1392,7 @@ main (int argc, char **argv)
   nrt_ui_test_init (&argc, &argv);
   NRT_UI_ADD_TRAPPED ("/ui/channel-builder/part4", lab_part4);
   NRT_UI_ADD_TRAPPED ("/ui/channel-builder/live-plots", live_plots);
+  NRT_UI_ADD_TRAPPED ("/ui/channel-builder/table-form", table_form);
   NRT_UI_ADD_TRAPPED ("/ui/channel-builder/kinetic-scheme", kinetic_scheme);
   NRT_UI_ADD_TRAPPED ("/ui/channel-builder/point-single", point_single);
   NRT_UI_ADD_TRAPPED ("/ui/channel-builder/refusals", refusals);
