@@ -1125,6 +1125,7 @@ rate_form_name (const NrtRate *rate)
     case NRT_RATE_EXPRESSION: return "expression";
     case NRT_RATE_BG_INF:     return "Borg-Graham inf";
     case NRT_RATE_BG_TAU:     return "Borg-Graham tau";
+    case NRT_RATE_TABLE:      return "table";
     default:                  return "?";
     }
 }
