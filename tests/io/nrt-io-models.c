@@ -3,6 +3,11 @@
  */
 #include "nrt-io-models.h"
 
+#include <math.h>
+#include <string.h>
+
+#include "nrt-sim.h"
+
 #define OK(call) G_STMT_START { g_autoptr (GError) e_ = NULL; gboolean ok_ = (call); \
   if (!ok_) g_error ("%s: %s", #call, e_ ? e_->message : "failed"); } G_STMT_END
 #define IDX(call) G_STMT_START { g_autoptr (GError) e_ = NULL; int i_ = (call); \
@@ -201,3 +206,72 @@ const NrtIoExample nrt_io_examples[] = {
   { "passive-cable.nml", build_passive_cable },
   { NULL, NULL },
 };
+
+GArray *
+nrt_io_spike_times (NrtModel *m, const char *record)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NrtNetwork) net = NULL;
+  g_autoptr (NrtSim) sim = NULL;
+  GArray *spikes = g_array_new (FALSE, FALSE, sizeof (double));
+  double tstop = nrt_model_get_data (m)->settings.tstop;
+  double t0, v0;
+  int rec;
+
+  net = nrt_network_compile (m, &error);
+  g_assert_no_error (error);
+  sim = nrt_sim_new (net);
+  rec = nrt_sim_add_record (sim, record, &error);
+  g_assert_no_error (error);
+  nrt_sim_init (sim);
+  t0 = nrt_sim_get_t (sim);
+  v0 = nrt_sim_record_value (sim, rec);
+  while (!nrt_sim_reached (sim, tstop))
+    {
+      double t1, v1;
+      g_assert_true (nrt_sim_step (sim, &error));
+      g_assert_no_error (error);
+      t1 = nrt_sim_get_t (sim);
+      v1 = nrt_sim_record_value (sim, rec);
+      g_assert_true (isfinite (v1));
+      if (v0 < 0 && v1 >= 0)
+        {
+          double ts = t0 + (0 - v0) * (t1 - t0) / (v1 - v0);
+          g_array_append_val (spikes, ts);
+        }
+      t0 = t1;
+      v0 = v1;
+    }
+  return spikes;
+}
+
+GArray *
+nrt_io_reference_spikes (const char *name)
+{
+  g_autofree char *path = g_build_filename (NRT_SOURCE_ROOT, "tests", "reference",
+                                            "nml_examples.json", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *key = g_strdup_printf ("\"%s\"", name);
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (double));
+  const char *p;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  p = strstr (text, key);
+  g_assert_nonnull (p);
+  p = strstr (p, "\"spike_times_ms\"");
+  g_assert_nonnull (p);
+  p = strchr (p, '[') + 1;
+  while (*p != ']')
+    {
+      char *end;
+      double v = g_ascii_strtod (p, &end);
+      if (end == p)
+        {
+          p++;
+          continue;
+        }
+      g_array_append_val (out, v);
+      p = end;
+    }
+  return out;
+}

@@ -87,72 +87,7 @@ run_trace (NrtModel *m, const char *record, double cap)
   return out;
 }
 
-static GArray *
-spikes_of (NrtModel *m, const char *record)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (NrtNetwork) net = NULL;
-  g_autoptr (NrtSim) sim = NULL;
-  GArray *spikes = g_array_new (FALSE, FALSE, sizeof (double));
-  const NrtRunSettings *st = &nrt_model_get_data (m)->settings;
-  double t0, v0;
-  int rec;
 
-  net = nrt_network_compile (m, &error);
-  g_assert_no_error (error);
-  sim = nrt_sim_new (net);
-  rec = nrt_sim_add_record (sim, record, &error);
-  g_assert_no_error (error);
-  nrt_sim_init (sim);
-  t0 = nrt_sim_get_t (sim);
-  v0 = nrt_sim_record_value (sim, rec);
-  while (!nrt_sim_reached (sim, st->tstop))
-    {
-      double t1, v1;
-      g_assert_true (nrt_sim_step (sim, &error));
-      t1 = nrt_sim_get_t (sim);
-      v1 = nrt_sim_record_value (sim, rec);
-      if (v0 < 0 && v1 >= 0)
-        {
-          double ts = t0 + (0 - v0) * (t1 - t0) / (v1 - v0);
-          g_array_append_val (spikes, ts);
-        }
-      t0 = t1;
-      v0 = v1;
-    }
-  return spikes;
-}
-
-/* Spike times from tests/reference/nml_examples.json (generate_nml_examples.py: NEURON). */
-static GArray *
-reference_spikes (const char *name)
-{
-  g_autofree char *path = g_build_filename (NRT_SOURCE_ROOT, "tests", "reference", "nml_examples.json", NULL);
-  g_autofree char *text = NULL;
-  g_autofree char *key = g_strdup_printf ("\"%s\"", name);
-  GArray *out = g_array_new (FALSE, FALSE, sizeof (double));
-  const char *p;
-
-  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
-  p = strstr (text, key);
-  g_assert_nonnull (p);
-  p = strstr (p, "\"spike_times_ms\"");
-  g_assert_nonnull (p);
-  p = strchr (p, '[') + 1;
-  while (*p != ']')
-    {
-      char *end;
-      double v = g_ascii_strtod (p, &end);
-      if (end == p)
-        {
-          p++;
-          continue;
-        }
-      g_array_append_val (out, v);
-      p = end;
-    }
-  return out;
-}
 
 /* Runs m with its own settings (a LEMS file's length and step), recording every expression of
  * its graphs in order, and compares them with the columns 1.. of a NEURON CSV sampled every
@@ -601,8 +536,8 @@ test_official_lems (gconstpointer data)
   else
     g_assert_cmpuint (graphs->len, ==, 1);
   /* run with the LEMS settings, as read: NEURON's spike times */
-  spikes = spikes_of (m, "soma(0.5).v");
-  ref = reference_spikes (o->ref);
+  spikes = nrt_io_spike_times (m, "soma(0.5).v");
+  ref = nrt_io_reference_spikes (o->ref);
   g_assert_cmpuint (spikes->len, ==, ref->len);
   for (guint i = 0; i < ref->len; i++)
     {
@@ -693,8 +628,8 @@ test_lems_multicomp (void)
     g_assert_cmpfloat_with_epsilon (x, 20.0 / 30.0, 1e-15);
   }
 
-  spikes = spikes_of (m, "soma(0.5).v");
-  ref = reference_spikes ("NML2_MultiCompCellNetwork");
+  spikes = nrt_io_spike_times (m, "soma(0.5).v");
+  ref = nrt_io_reference_spikes ("NML2_MultiCompCellNetwork");
   g_assert_cmpuint (spikes->len, ==, ref->len);
   for (guint i = 0; i < ref->len; i++)
     {

@@ -930,73 +930,14 @@ static GArray *
 run_spikes (NrtModel *m, const char *record, double tstop, double dt)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (NrtNetwork) net = NULL;
-  g_autoptr (NrtSim) sim = NULL;
-  GArray *spikes = g_array_new (FALSE, FALSE, sizeof (double));
   NrtRunSettings st = nrt_model_get_data (m)->settings;
-  double t0, v0;
-  int rec;
 
   st.tstop = tstop;
   st.dt = dt;
   g_assert_true (nrt_model_set_settings (m, &st, &error));
-  net = nrt_network_compile (m, &error);
-  g_assert_no_error (error);
-  sim = nrt_sim_new (net);
-  rec = nrt_sim_add_record (sim, record, &error);
-  g_assert_no_error (error);
-  nrt_sim_init (sim);
-  t0 = nrt_sim_get_t (sim);
-  v0 = nrt_sim_record_value (sim, rec);
-  while (nrt_sim_get_t (sim) < tstop - dt / 2)
-    {
-      double t1, v1;
-      g_assert_true (nrt_sim_step (sim, &error));
-      g_assert_no_error (error);
-      t1 = nrt_sim_get_t (sim);
-      v1 = nrt_sim_record_value (sim, rec);
-      g_assert_true (isfinite (v1));
-      if (v0 < 0 && v1 >= 0)
-        {
-          double ts = t0 + (0 - v0) * (t1 - t0) / (v1 - v0);
-          g_array_append_val (spikes, ts);
-        }
-      t0 = t1;
-      v0 = v1;
-    }
-  return spikes;
+  return nrt_io_spike_times (m, record);
 }
 
-/* Spike times from tests/reference/nml_examples.json (a flat list after the case's key). */
-static GArray *
-reference_spikes (const char *name)
-{
-  g_autofree char *path = g_build_filename (NRT_SOURCE_ROOT, "tests", "reference", "nml_examples.json", NULL);
-  g_autofree char *text = NULL;
-  g_autofree char *key = g_strdup_printf ("\"%s\"", name);
-  GArray *out = g_array_new (FALSE, FALSE, sizeof (double));
-  const char *p;
-
-  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
-  p = strstr (text, key);
-  g_assert_nonnull (p);
-  p = strstr (p, "\"spike_times_ms\"");
-  g_assert_nonnull (p);
-  p = strchr (p, '[') + 1;
-  while (*p != ']')
-    {
-      char *end;
-      double v = g_ascii_strtod (p, &end);
-      if (end == p)
-        {
-          p++;
-          continue;
-        }
-      g_array_append_val (out, v);
-      p = end;
-    }
-  return out;
-}
 
 typedef struct {
   const char *file;
@@ -1055,7 +996,7 @@ test_official (gconstpointer data)
   g_array_unref (run_spikes (m, "soma(0.5).v", 5, 0.025));
   if (o->ref != NULL)
     {
-      g_autoptr (GArray) ref = reference_spikes (o->ref);
+      g_autoptr (GArray) ref = nrt_io_reference_spikes (o->ref);
       spikes = run_spikes (m, "soma(0.5).v", o->tstop, o->dt);
       g_assert_cmpuint (spikes->len, ==, ref->len);
       g_assert_cmpuint (ref->len, >, 0);
