@@ -231,6 +231,39 @@ neurite_trace_until (NrtModel *m, double tstop)
   return v;
 }
 
+/* How far NEURON's columns (one or two numbers per line of out, one line per sample) are from
+ * Neurite's trace: max |col0 − v|, |col1 − v| and |col0 − col1|, and the peaks of col0 and v.
+ * Asserts rows lines, as many as ours. */
+typedef struct {
+  double d0, d1, d01, peak0, peak;
+} TraceDiff;
+
+static TraceDiff
+compare_columns (char *out, GArray *ours, guint rows)
+{
+  g_auto(GStrv) lines = g_strsplit (g_strstrip (out), "\n", -1);
+  guint n = g_strv_length (lines);
+  TraceDiff d = { 0, 0, 0, -INFINITY, -INFINITY };
+
+  g_assert_cmpuint (n, ==, rows);
+  g_assert_cmpuint (ours->len, ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      char *end;
+      double c0 = g_ascii_strtod (lines[i], &end);
+      double c1 = *end != '\0' ? g_ascii_strtod (end, NULL) : c0;
+      double v = g_array_index (ours, double, i);
+
+      d.d0 = MAX (d.d0, fabs (c0 - v));
+      d.d1 = MAX (d.d1, fabs (c1 - v));
+      d.d01 = MAX (d.d01, fabs (c0 - c1));
+      d.peak0 = MAX (d.peak0, c0);
+      d.peak = MAX (d.peak, v);
+    }
+  return d;
+}
+
+
 static gboolean
 run (char **argv, const char *cwd, const char *const *envp, char **out)
 {
@@ -396,27 +429,18 @@ test_neuron (void)
       g_autoptr(NrtModel) m = channel_soma (temps[c]);
       g_autoptr(GArray) ours = neurite_trace_until (m, 10);
       g_autofree char *out = NULL, *celsius = NULL;
-      g_auto(GStrv) lines = NULL;
-      double diff = 0, peak = -INFINITY;
+      double diff, peak;
       char buf[G_ASCII_DTOSTR_BUF_SIZE];
       char *argv[] = { PYTHON, script, lib, NULL, NULL };
-      guint n;
+      TraceDiff d;
 
       celsius = g_strdup (g_ascii_formatd (buf, sizeof buf, "%.17g", temps[c]));
       argv[3] = celsius;
       /* Not from tmp: importing neuron there would load its x86_64 mechanisms a first time. */
       g_assert_true (run (argv, home, NULL, &out));
-      lines = g_strsplit (g_strstrip (out), "\n", -1);
-      n = g_strv_length (lines);
-      g_assert_cmpuint (n, ==, ours->len);
-      g_assert_cmpuint (n, ==, 401);
-      for (guint i = 0; i < n; i++)
-        {
-          double theirs = g_ascii_strtod (lines[i], NULL);
-          double v = g_array_index (ours, double, i);
-          diff = MAX (diff, fabs (theirs - v));
-          peak = MAX (peak, v);
-        }
+      d = compare_columns (out, ours, 401);
+      diff = d.d0;
+      peak = d.peak;
       g_test_message ("celsius %g: peak %.6f mV, max |dv| NEURON vs Neurite = %.3g mV",
                       temps[c], peak, diff);
       g_assert_cmpfloat (peak, >, 0);  /* a spike, not a rest */
@@ -701,28 +725,18 @@ test_neuron_kinetic (void)
       g_autoptr(NrtModel) m = kinetic_soma (cases[c]);
       g_autoptr(GArray) ours = NULL;
       g_autofree char *out = NULL;
-      g_auto(GStrv) lines = NULL;
       gboolean q10 = strcmp (cases[c], "scheme-q10") == 0;
       char *argv[] = { PYTHON, script, lib, (char *) cases[c], q10 ? "16.3" : "6.3", NULL };
-      double d_ks = 0, d_neurite = 0, peak = -INFINITY;
-      guint n;
+      double d_ks, d_neurite, peak;
+      TraceDiff d;
 
       g_assert_true (run (argv, home, NULL, &out));
-      lines = g_strsplit (g_strstrip (out), "\n", -1);
-      n = g_strv_length (lines);
-      g_assert_cmpuint (n, ==, 801);
       ours = neurite_trace_until (m, 20);
-      g_assert_cmpuint (ours->len, ==, n);
-      for (guint i = 0; i < n; i++)
-        {
-          char *end;
-          double mod = g_ascii_strtod (lines[i], &end);
-          double ks = g_ascii_strtod (end, NULL);
-          double v = g_array_index (ours, double, i);
-          d_ks = MAX (d_ks, fabs (mod - ks));
-          d_neurite = MAX (d_neurite, fabs (mod - v));
-          peak = MAX (peak, mod);
-        }
+      /* columns: the exported NMODL, NEURON's KSChan */
+      d = compare_columns (out, ours, 801);
+      d_ks = d.d01;
+      d_neurite = d.d0;
+      peak = d.peak0;
       if (q10)
         g_test_message ("%s: peak %.6f mV; max |dv| exported NMODL vs Neurite %.3g mV",
                         cases[c], peak, d_neurite);
@@ -852,27 +866,17 @@ test_neuron_bg (void)
       g_autoptr(NrtModel) m = bg_soma (g_ascii_strtod (temps[c], NULL));
       g_autoptr(GArray) ours = NULL;
       g_autofree char *out = NULL;
-      g_auto(GStrv) lines = NULL;
       char *argv[] = { PYTHON, script, lib, hocfile, (char *) temps[c], NULL };
-      double d_hoc = 0, d_mod = 0, peak = -INFINITY;
-      guint n;
+      double d_hoc, d_mod, peak;
+      TraceDiff d;
 
       g_assert_true (run (argv, home, NULL, &out));
-      lines = g_strsplit (g_strstrip (out), "\n", -1);
-      n = g_strv_length (lines);
-      g_assert_cmpuint (n, ==, 801);
       ours = neurite_trace_until (m, 20);
-      g_assert_cmpuint (ours->len, ==, n);
-      for (guint i = 0; i < n; i++)
-        {
-          char *end;
-          double mod = g_ascii_strtod (lines[i], &end);
-          double ks = g_ascii_strtod (end, NULL);
-          double v = g_array_index (ours, double, i);
-          d_mod = MAX (d_mod, fabs (mod - v));
-          d_hoc = MAX (d_hoc, fabs (ks - v));
-          peak = MAX (peak, v);
-        }
+      /* columns: the exported NMODL, the exported KSChan hoc */
+      d = compare_columns (out, ours, 801);
+      d_mod = d.d0;
+      d_hoc = d.d1;
+      peak = d.peak;
       g_test_message ("bgk at %s degC: peak %.6f mV; max |dv| vs Neurite: exported NMODL %.3g mV, "
                       "exported KSChan hoc %.3g mV", temps[c], peak, d_mod, d_hoc);
       g_assert_cmpfloat (peak, >, 0);
@@ -947,9 +951,7 @@ test_neuron_table (void)
   const char *const mods[] = { "tabk.mod", NULL };
   g_autoptr(NrtModel) m = NULL;
   g_autoptr(GArray) ours = NULL;
-  g_auto(GStrv) lines = NULL;
-  double d_hoc = 0, d_mod = 0, peak = -INFINITY;
-  guint n;
+  TraceDiff d;
 
   if (!have_neuron ())
     {
@@ -975,9 +977,6 @@ test_neuron_table (void)
     char *argv[] = { PYTHON, script, lib, hocfile, "tabk", "tabk_ks", NULL };
     g_assert_true (run (argv, home, NULL, &out));
   }
-  lines = g_strsplit (g_strstrip (out), "\n", -1);
-  n = g_strv_length (lines);
-  g_assert_cmpuint (n, ==, 801);
   {
     g_autoptr(NrtChannel) ch = channel_tabk ("tabk");
     m = bg_soma (6.3);
@@ -987,22 +986,13 @@ test_neuron_table (void)
     g_assert_no_error (error);
   }
   ours = neurite_trace_until (m, 20);
-  g_assert_cmpuint (ours->len, ==, n);
-  for (guint i = 0; i < n; i++)
-    {
-      char *end;
-      double mod = g_ascii_strtod (lines[i], &end);
-      double ks = g_ascii_strtod (end, NULL);
-      double v = g_array_index (ours, double, i);
-      d_mod = MAX (d_mod, fabs (mod - v));
-      d_hoc = MAX (d_hoc, fabs (ks - v));
-      peak = MAX (peak, v);
-    }
+  /* columns: the exported NMODL, the exported KSChan hoc */
+  d = compare_columns (out, ours, 801);
   g_test_message ("tabk: peak %.6f mV; max |dv| vs Neurite: exported NMODL %.3g mV, exported "
-                  "KSChan hoc %.3g mV", peak, d_mod, d_hoc);
-  g_assert_cmpfloat (peak, >, 0);
-  g_assert_cmpfloat (d_mod, <=, 1e-6);
-  g_assert_cmpfloat (d_hoc, <=, 1e-6);
+                  "KSChan hoc %.3g mV", d.peak, d.d0, d.d1);
+  g_assert_cmpfloat (d.peak, >, 0);
+  g_assert_cmpfloat (d.d0, <=, 1e-6);
+  g_assert_cmpfloat (d.d1, <=, 1e-6);
   rm_tree (tmp);
 }
 
