@@ -104,6 +104,30 @@ test_format (void)
 
 /* ---------------------------------------------------------------- round trips */
 
+
+/* The document as other tools write it: without its Neurite annotation, which must have held
+ * everything Neurite-specific.  (transfer full) */
+static char *
+strip_annotation (const char *text)
+{
+  const char *a = strstr (text, "<annotation>");
+  const char *b = a != NULL ? strstr (a, "</annotation>") : NULL;
+  g_autofree char *head = NULL;
+  char *stripped;
+
+  g_assert_true (a != NULL && b != NULL);
+  /* whole lines: from the start of the opening tag's line to the end of the closing one */
+  while (a > text && a[-1] == ' ')
+    a--;
+  b += strlen ("</annotation>");
+  if (*b == '\n')
+    b++;
+  head = g_strndup (text, a - text);
+  stripped = g_strconcat (head, b, NULL);
+  g_assert_null (strstr (stripped, "neurite:"));
+  return stripped;
+}
+
 static void
 assert_schema_valid (const char *xml)
 {
@@ -637,7 +661,6 @@ test_schemes_without_annotation (void)
   g_autofree char *text = NULL, *stripped = NULL, *path = NULL;
   const NrtChannel *got;
   NrtKsScheme *ks;
-  char *a, *b;
 
   ch->ion = NRT_ION_K;
   ch->q10 = 3;
@@ -664,14 +687,7 @@ test_schemes_without_annotation (void)
 
   text = nrt_neuroml_write_string (m, &e);
   g_assert_no_error (e);
-  a = strstr (text, "    <annotation>");
-  b = strstr (text, "    </annotation>\n");
-  g_assert_true (a != NULL && b != NULL);
-  {
-    g_autofree char *head = g_strndup (text, a - text);
-    stripped = g_strconcat (head, b + strlen ("    </annotation>\n"), NULL);
-  }
-  g_assert_null (strstr (stripped, "neurite:"));
+  stripped = strip_annotation (text);
   assert_schema_valid (stripped);
   path = tmp_file ("bare.nml", stripped);
   back = nrt_neuroml_read_file (path, &e);
@@ -705,7 +721,6 @@ test_round_trip_bg (void)
   const NrtChannel *got;
   NrtKsScheme *ks;
   double worst = 0;
-  char *a, *b;
 
   ch->ion = NRT_ION_K;
   ch->gmax = 0.005;
@@ -728,14 +743,7 @@ test_round_trip_bg (void)
   g_assert_nonnull (strstr (text, "<steadyState type=\"neurite_bgk_n_bg_inf\"/>"));
   g_assert_nonnull (strstr (text, "<timeCourse type=\"neurite_bgk_C_O_bg_tau\"/>"));
 
-  a = strstr (text, "    <annotation>");
-  b = strstr (text, "    </annotation>\n");
-  g_assert_true (a != NULL && b != NULL);
-  {
-    g_autofree char *head = g_strndup (text, a - text);
-    stripped = g_strconcat (head, b + strlen ("    </annotation>\n"), NULL);
-  }
-  g_assert_null (strstr (stripped, "neurite:"));
+  stripped = strip_annotation (text);
   assert_schema_valid (stripped);
   path = tmp_file ("bare.nml", stripped);
   back = nrt_neuroml_read_file (path, &e);
@@ -1260,18 +1268,14 @@ test_table_round_trip (void)
   {
     /* Without the annotation, as other tools see it: the generated ComponentType is the same
      * piecewise-linear function (within rounding), clamped outside the grid. */
-    const char *s0 = strstr (text, "<annotation>"), *s1 = strstr (text, "</annotation>");
-    g_autoptr(GString) plain = g_string_new_len (text, s0 - text);
+    g_autofree char *plain = strip_annotation (text);
     g_autofree char *ppath = NULL;
     g_autoptr(GPtrArray) other = NULL;
     const NrtGate *m;
     const double vs[] = { -100, -80, -77.5, -55, -30, -5, 0, 19.99, 20, 50 };
     double max_err = 0;
 
-    g_assert_nonnull (s0);
-    g_assert_nonnull (s1);
-    g_string_append (plain, s1 + strlen ("</annotation>"));
-    ppath = tmp_file ("table-plain.nml", plain->str);
+    ppath = tmp_file ("table-plain.nml", plain);
     other = nrt_neuroml_read_channels (ppath, &e);
     g_assert_no_error (e);
     g_assert_cmpuint (other->len, ==, 1);
